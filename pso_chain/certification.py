@@ -1,0 +1,127 @@
+"""Which organisations hold which certificate on which day, as stacked interval arrays.
+
+An organisation may hold several certificates over time (its history). They are stacked into
+``k`` layers of shape ``(n,)`` — ``k`` the most certificates any one organisation has — so that
+"does supplier s hold an eligible certificate valid between day lo and day hi" is a handful of
+vectorised comparisons over all purchase rows at once.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+
+from pso_chain.parsing import to_days, year_bounds
+
+FAR_PAST = -(10**9)
+FAR_FUTURE = 10**9
+
+
+@dataclass(frozen=True)
+class CertificateIndex:
+    """Certificates stacked per organisation: layer ``j`` holds each one's ``j``-th certificate.
+
+    ``valid_from``/``valid_until`` are inclusive day numbers (open ends are far past/future);
+    ``level`` indexes ``levels`` (-1 for an empty slot); ``eligible`` marks levels that count.
+    """
+
+    valid_from: np.ndarray
+    valid_until: np.ndarray
+    level: np.ndarray
+    eligible: np.ndarray
+    levels: tuple[str, ...]
+
+    @property
+    def n(self) -> int:
+        return self.valid_from.shape[1]
+
+    def valid_between(self, orgs: np.ndarray, lo, hi, eligible_only: bool = True) -> np.ndarray:
+        """True where organisation ``orgs[i]`` holds a certificate valid on some day in [lo, hi]."""
+        out = np.zeros(len(orgs), dtype=bool)
+        for j in range(self.valid_from.shape[0]):
+            ok = (self.valid_from[j, orgs] <= hi) & (self.valid_until[j, orgs] >= lo)
+            if eligible_only:
+                ok &= self.eligible[j, orgs]
+            out |= ok
+        return out
+
+    def valid_on(self, day: int, eligible_only: bool = True) -> np.ndarray:
+        """For every organisation: holds a (counting) certificate valid on ``day``."""
+        return self.valid_between(np.arange(self.n), day, day, eligible_only)
+
+    def level_on(self, day: int) -> np.ndarray:
+        """For every organisation: index into ``levels`` of its highest certificate valid on
+        ``day`` (-1 where none)."""
+        best = np.full(self.n, -1, dtype=np.int64)
+        for j in range(self.valid_from.shape[0]):
+            ok = (self.valid_from[j] <= day) & (self.valid_until[j] >= day)
+            best = np.where(ok & (self.level[j] > best), self.level[j], best)
+        return best
+
+    def valid_until_on(self, day: int) -> np.ndarray:
+        """For every organisation: the latest end day among its certificates valid on ``day``
+        (FAR_PAST where none)."""
+        until = np.full(self.n, FAR_PAST, dtype=np.int64)
+        for j in range(self.valid_from.shape[0]):
+            ok = (self.valid_from[j] <= day) & (self.valid_until[j] >= day)
+            until = np.where(ok, np.maximum(until, self.valid_until[j]), until)
+        return until
+
+    def first_certified(self) -> np.ndarray:
+        """For every organisation: the day its first certificate started (FAR_FUTURE if none)."""
+        starts = np.where(self.level >= 0, self.valid_from, FAR_FUTURE)
+        return starts.min(axis=0) if len(starts) else np.full(self.n, FAR_FUTURE)
+
+
+def build_certificate_index(
+    n: int, org: np.ndarray, level: pd.Series, valid_from, valid_until,
+    levels: tuple[str, ...], eligible_levels: tuple[str, ...],
+) -> CertificateIndex:
+    """Stack certificate rows (``org`` node indices) into a :class:`CertificateIndex`."""
+    org = np.asarray(org, dtype=np.int64)
+    level_idx = pd.Index(levels).get_indexer(pd.Series(level, dtype=object).astype(str))
+    keep = (org >= 0) & (level_idx >= 0)
+    org, level_idx = org[keep], level_idx[keep]
+    start = to_days(valid_from)[keep]
+    end = to_days(valid_until)[keep]
+    start = np.where(start == np.iinfo(np.int64).min, FAR_PAST, start)
+    end = np.where(end == np.iinfo(np.int64).min, FAR_FUTURE, end)
+    order = np.lexsort((start, org))
+    org, level_idx, start, end = org[order], level_idx[order], start[order], end[order]
+    if len(org):
+        first_of_org = np.r_[True, org[1:] != org[:-1]]
+        group_start = np.maximum.accumulate(np.where(first_of_org, np.arange(len(org)), 0))
+        layer = np.arange(len(org)) - group_start
+        k = int(layer.max()) + 1
+    else:
+        layer = np.zeros(0, dtype=np.int64)
+        k = 0
+    valid_from_arr = np.full((k, n), FAR_FUTURE, dtype=np.int64)
+    valid_until_arr = np.full((k, n), FAR_PAST, dtype=np.int64)
+    level_arr = np.full((k, n), -1, dtype=np.int64)
+    valid_from_arr[layer, org] = start
+    valid_until_arr[layer, org] = end
+    level_arr[layer, org] = level_idx
+    eligible_mask = np.isin(np.asarray(levels), np.asarray(eligible_levels))
+    eligible_arr = np.where(level_arr >= 0, eligible_mask[np.maximum(level_arr, 0)], False)
+    return CertificateIndex(valid_from_arr, valid_until_arr, level_arr, eligible_arr, tuple(levels))
+
+
+def purchase_eligibility(
+    buyer: np.ndarray, supplier: np.ndarray, year: np.ndarray, day: np.ndarray,
+    sw: np.ndarray, certificates: CertificateIndex,
+) -> np.ndarray:
+    """Whether each purchase row counts as social purchasing.
+
+    A row counts when buyer != supplier and the supplier is an SW-bedrijf or holds an eligible
+    certificate valid on the purchase date, or — without a date — on any day of its year.
+    ``day`` holds day numbers with :data:`pso_chain.parsing.NO_DAY` for undated rows.
+    """
+    first, last = year_bounds(year)
+    dated = day != np.iinfo(np.int64).min
+    lo = np.where(dated, day, first)
+    hi = np.where(dated, day, last)
+    certified = certificates.valid_between(supplier, lo, hi)
+    return (buyer != supplier) & (sw[supplier] | certified)

@@ -1,0 +1,1 @@
+"""Command modules of the CLI; each exposes ``register(app)`` and stays a thin wrapper."""

@@ -1,0 +1,169 @@
+"""Explain one organisation's score: every number traced to its records and purchases."""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+
+from pso_chain.certification import FAR_FUTURE, FAR_PAST
+from pso_chain.network import PurchaseNetwork
+from pso_chain.parsing import NO_DAY, year_bounds
+from pso_chain.scoring import indirect_fte, score_arrays
+
+
+def _day_text(day: int) -> str:
+    if day in (FAR_PAST, FAR_FUTURE, NO_DAY):
+        return "open"
+    return str(np.datetime64(int(day), "D"))
+
+
+def _supplier_certificates(network: PurchaseNetwork, node: int) -> list[tuple[str, int, int, bool]]:
+    certs = network.certificates
+    out = []
+    for j in range(certs.level.shape[0]):
+        if certs.level[j, node] >= 0:
+            out.append((certs.levels[certs.level[j, node]], int(certs.valid_from[j, node]),
+                        int(certs.valid_until[j, node]), bool(certs.eligible[j, node])))
+    return out
+
+
+def why_not_counted(network: PurchaseNetwork, buyer: int, supplier: int, year: int, day: int) -> str:
+    """The reason one purchase row does not count (for rows that do not)."""
+    if buyer == supplier:
+        return "self-purchase (buyer and supplier are the same organisation)"
+    certs = _supplier_certificates(network, supplier)
+    if not certs:
+        return "supplier is not certified and not an SW-bedrijf"
+    eligible = [c for c in certs if c[3]]
+    if not eligible:
+        levels = ", ".join(sorted({c[0] for c in certs}))
+        return f"supplier's certificate level ({levels}) does not count under these rules"
+    if day != NO_DAY:
+        when, lo, hi = f"on {_day_text(day)}", day, day
+    else:
+        lo, hi = (int(v[0]) for v in year_bounds(np.array([year])))
+        when = f"on any day of {year} (purchase has no date)"
+    ended = [c for c in eligible if c[2] < lo]
+    starts = [c for c in eligible if c[1] > hi]
+    if ended:
+        last = max(ended, key=lambda c: c[2])
+        return f"supplier's certificate (level {last[0]}) expired on {_day_text(last[2])}, not valid {when}"
+    if starts:
+        first = min(starts, key=lambda c: c[1])
+        return f"supplier's certificate (level {first[0]}) starts on {_day_text(first[1])}, not valid {when}"
+    return f"supplier holds no valid certificate {when}"
+
+
+def _norm_rows(network: PurchaseNetwork, employees: int) -> dict:
+    rules = network.rules
+    sizes = rules.norm_sizes
+    row = lambda i: {"size": int(sizes[i]), **{f"trede{t + 1}": float(rules.norm_trede[t][i])  # noqa: E731
+                                               for t in range(3)}}
+    if employees <= sizes[0]:
+        return {"method": f"at or below the first row ({int(sizes[0])}): first row", "rows": [row(0)]}
+    if employees >= sizes[-1]:
+        return {"method": f"at or above the last row ({int(sizes[-1])}+): last row",
+                "rows": [row(len(sizes) - 1)]}
+    hi = int(np.searchsorted(sizes, employees, side="left"))
+    if sizes[hi] == employees:
+        return {"method": "exact published row", "rows": [row(hi)]}
+    frac = (employees - sizes[hi - 1]) / (sizes[hi] - sizes[hi - 1])
+    return {"method": f"linear interpolation between rows {int(sizes[hi - 1])} and {int(sizes[hi])} "
+                      f"(fraction {frac:.4f})", "rows": [row(hi - 1), row(hi)], "fraction": frac}
+
+
+def explain(network: PurchaseNetwork, org_id: str, year: int | None = None) -> dict:
+    """Every number behind one organisation's score, as a nested dict (JSON-ready)."""
+    year = network.resolve_year(year)
+    node = network.node(org_id)
+    rules = network.rules
+    orgs = network.organisations
+    org = orgs.iloc[node]
+    fte = float(network.fte[node])
+    target = float(network.target_fte[node])
+    direct: dict = {"target_fte": target, "fte": fte}
+    if network.has_records[node]:
+        rec = network.employees_records
+        mine = rec[rec["org"] == node]
+        direct["source"] = ("employees_records (weight = start position x contract"
+                            " x hours/fulltime x months/12)")
+        direct["persons"] = mine[[
+            "_row", "person_id", "start_position", "start_position_weight", "contract_type",
+            "contract_weight", "hours_per_week", "fulltime_hours", "months", "weighted_fte",
+        ]].rename(columns={"_row": "row"}).to_dict(orient="records")
+    else:
+        direct["source"] = "target_fte column of organisations"
+        direct["persons"] = []
+
+    mask = network.in_year(year) & (network._buyer == node)
+    rows = np.flatnonzero(mask)
+    purchases = []
+    for i in rows:
+        s = int(network._supplier[i])
+        amount = float(network._amount[i])
+        counted = bool(network.eligible[i])
+        day = int(network.purchase_days[i])
+        entry = {
+            "row": int(network.purchases["_row"].iat[i]),
+            "supplier_id": orgs["org_id"].iat[s], "supplier_name": orgs["name"].iat[s],
+            "date": None if day == NO_DAY else _day_text(day), "amount_eur": amount,
+            "counted": counted,
+        }
+        if counted:
+            entry["reason"] = "SW-bedrijf" if network.sw[s] else "supplier holds a valid certificate"
+            entry["supplier_revenue_eur"] = float(network.revenue[s])
+            entry["supplier_target_fte"] = float(network.target_fte[s])
+            entry["indirect_fte"] = amount * float(network.yield_per_eur[s])
+        else:
+            entry["reason"] = why_not_counted(network, node, s, year, day)
+            entry["indirect_fte"] = 0.0
+        purchases.append(entry)
+
+    ind = float(indirect_fte(network, year)[node])
+    score = score_arrays(rules, [fte], [target], [ind], [int(network.employees[node])],
+                         [bool(network.qualitative_ok[node])])
+    trede = int(score["trede"][0])
+    norms = score["norms"][0]
+    total = float(score["total_pct"][0])
+    if not network.qualitative_ok[node]:
+        trede_reason = "qualitative checklist not passed: no trede whatever the numbers"
+    elif trede == 0:
+        trede_reason = f"total {total:.4f}% is below the trede 1 norm {norms[0]:.4f}%"
+    else:
+        trede_reason = f"total {total:.4f}% meets the trede {trede} norm {norms[trede - 1]:.4f}%"
+    employees = int(network.employees[node])
+    return {
+        "org_id": org["org_id"], "name": org["name"], "year": year,
+        "rules": {"version": rules.version, "file": rules.source_file},
+        "organisation": {
+            "employees": employees, "fte": fte, "sw": bool(org["sw"]),
+            "pso_level": org["pso_level"], "qualitative_ok": bool(org["qualitative_ok"]),
+            "municipality": org["municipality"], "sbi": org["sbi"],
+        },
+        "direct": {**direct, "direct_pct": float(score["direct_pct"][0]),
+                   "formula": "100 * target_fte / fte"},
+        "purchases": purchases,
+        "indirect": {
+            "indirect_fte": ind, "counted_purchases": int(sum(p["counted"] for p in purchases)),
+            "formula": "indirect_pct = 100 * indirect_fte / (fte + indirect_fte)",
+            "indirect_pct": float(score["indirect_pct"][0]),
+            "max_indirect_share": rules.max_indirect_share,
+            "cap_pct": float(score["direct_pct"][0]) * rules.max_indirect_ratio,
+            "indirect_counted_pct": float(score["indirect_counted_pct"][0]),
+            "cap_applied": bool(score["cap_applied"][0]),
+        },
+        "total_pct": total,
+        "norms": {**_norm_rows(network, employees), "employees": employees,
+                  "norm_trede1": float(norms[0]), "norm_trede2": float(norms[1]),
+                  "norm_trede3": float(norms[2])},
+        "trede": trede or None, "trede_reason": trede_reason,
+        "pso30plus": bool(score["pso30plus"][0]),
+        "fee": {"band": rules.fee_band(employees), "eur_per_year": float(rules.fee([employees])[0])},
+    }
+
+
+def purchases_frame(explained: dict) -> pd.DataFrame:
+    """The purchases part of an explanation as a table."""
+    cols = ["row", "supplier_id", "supplier_name", "date", "amount_eur", "counted",
+            "indirect_fte", "reason"]
+    return pd.DataFrame(explained["purchases"], columns=cols)

@@ -1,0 +1,262 @@
+"""The purchase network: validated tables, integer node indices and sparse matrices, built once.
+
+``PurchaseNetwork`` plays the role pymrio's ``IOSystem`` plays for input-output tables: it owns
+the organisation and purchase tables and derives arrays and matrices on demand (cached), so
+every computation (scoring, uplift, supplier search, olievlek, embodied) works on arrays.
+"""
+
+from __future__ import annotations
+
+from functools import cached_property
+from pathlib import Path
+
+import networkx as nx
+import numpy as np
+import pandas as pd
+import scipy.sparse as sp
+
+from pso_chain.certification import CertificateIndex, purchase_eligibility
+from pso_chain.errors import Problem, PsoInputError
+from pso_chain.parsing import day_of, to_days
+from pso_chain.rules import Rules, load_rules
+from pso_chain.validate import Dataset, certificates_of, direct_target_fte, validate_folder
+
+
+class PurchaseNetwork:
+    """Organisations (nodes, sorted by ``org_id``) and purchases (edges buyer -> supplier).
+
+    Build one with :func:`load_network` (a dataset folder or a Neo4j URI) or
+    :meth:`from_dataset`. Arrays are indexed by node: ``fte``, ``target_fte``, ``revenue``, ...
+    """
+
+    def __init__(self, data: Dataset, rules: Rules):
+        data.report.raise_for_errors()
+        self.data = data
+        self.rules = rules
+        self.organisations = data.organisations
+        self.purchases = data.purchases
+        self.employees_records = data.employees_records
+        self.certifications = data.certifications
+
+    @classmethod
+    def from_dataset(cls, data: Dataset, rules: Rules) -> PurchaseNetwork:
+        return cls(data, rules)
+
+    # --- nodes ---------------------------------------------------------------------------
+    @property
+    def n(self) -> int:
+        return len(self.organisations)
+
+    @cached_property
+    def org_ids(self) -> pd.Index:
+        return pd.Index(self.organisations["org_id"])
+
+    def node(self, org_id: str) -> int:
+        """Node index of one organisation; a clear error when it is unknown."""
+        idx = self.org_ids.get_indexer([str(org_id)])[0]
+        if idx < 0:
+            raise PsoInputError(Problem("organisations", None, "org_id", org_id,
+                                        "no organisation with this org_id"))
+        return int(idx)
+
+    def nodes(self, org_ids) -> np.ndarray:
+        """Node indices of several organisations (an error naming the first unknown one)."""
+        idx = self.org_ids.get_indexer([str(o) for o in org_ids])
+        if (idx < 0).any():
+            bad = [o for o, i in zip(org_ids, idx, strict=True) if i < 0][0]
+            raise PsoInputError(Problem("organisations", None, "org_id", bad,
+                                        "no organisation with this org_id"))
+        return idx.astype(np.int64)
+
+    def column(self, name: str) -> np.ndarray:
+        return self.organisations[name].to_numpy()
+
+    @cached_property
+    def fte(self) -> np.ndarray:
+        return self.organisations["fte"].to_numpy(dtype=float)
+
+    @cached_property
+    def employees(self) -> np.ndarray:
+        return self.organisations["employees"].to_numpy(dtype=np.int64)
+
+    @cached_property
+    def revenue(self) -> np.ndarray:
+        """Annual turnover (NaN where not given)."""
+        return self.organisations["revenue_eur"].to_numpy(dtype=float)
+
+    @cached_property
+    def sw(self) -> np.ndarray:
+        return self.organisations["sw"].to_numpy(dtype=bool)
+
+    @cached_property
+    def qualitative_ok(self) -> np.ndarray:
+        return self.organisations["qualitative_ok"].to_numpy(dtype=bool)
+
+    @cached_property
+    def _direct(self) -> tuple[np.ndarray, np.ndarray]:
+        return direct_target_fte(self.data)
+
+    @property
+    def target_fte(self) -> np.ndarray:
+        """Weighted target-group FTE (from employees_records where given, else the column)."""
+        return self._direct[0]
+
+    @property
+    def has_records(self) -> np.ndarray:
+        return self._direct[1]
+
+    @cached_property
+    def yield_per_eur(self) -> np.ndarray:
+        """Target-group FTE per euro of revenue: the indirect FTE a buyer earns per euro spent."""
+        with np.errstate(divide="ignore", invalid="ignore"):
+            out = self.target_fte / self.revenue
+        return np.where(np.isfinite(out), out, 0.0)
+
+    @cached_property
+    def certificates(self) -> CertificateIndex:
+        return certificates_of(self.data, self.rules)
+
+    def certified_on(self, on, eligible_only: bool = True) -> np.ndarray:
+        """Holds an (eligible) certificate valid on date ``on``, for every organisation."""
+        return self.certificates.valid_on(day_of(on), eligible_only)
+
+    def counts_on(self, on) -> np.ndarray:
+        """Purchases there count on date ``on``: an SW-bedrijf or a valid eligible certificate."""
+        return self.sw | self.certified_on(on)
+
+    def level_on(self, on) -> np.ndarray:
+        """Highest certificate level valid on ``on`` per organisation (``""`` where none)."""
+        idx = self.certificates.level_on(day_of(on))
+        levels = np.asarray(["", *self.rules.all_levels], dtype=object)
+        return levels[idx + 1]
+
+    # --- edges ---------------------------------------------------------------------------
+    @cached_property
+    def years(self) -> np.ndarray:
+        return np.unique(self.purchases["year"].to_numpy())
+
+    @property
+    def latest_year(self) -> int:
+        if len(self.years) == 0:
+            raise PsoInputError(Problem(self.data.files.get("purchases", "purchases"), None, None,
+                                        None, "there are no purchases"))
+        return int(self.years[-1])
+
+    def resolve_year(self, year: int | None) -> int:
+        """The given year, or the latest year in purchases."""
+        return self.latest_year if year is None else int(year)
+
+    @cached_property
+    def _buyer(self) -> np.ndarray:
+        return self.purchases["buyer"].to_numpy(dtype=np.int64)
+
+    @cached_property
+    def _supplier(self) -> np.ndarray:
+        return self.purchases["supplier"].to_numpy(dtype=np.int64)
+
+    @cached_property
+    def _amount(self) -> np.ndarray:
+        return self.purchases["amount_eur"].to_numpy(dtype=float)
+
+    @cached_property
+    def _year(self) -> np.ndarray:
+        return self.purchases["year"].to_numpy(dtype=np.int64)
+
+    @cached_property
+    def purchase_days(self) -> np.ndarray:
+        """Day number of each purchase row (``NO_DAY`` where undated)."""
+        return to_days(self.purchases["date"])
+
+    @cached_property
+    def eligible(self) -> np.ndarray:
+        """Whether each purchase row counts as social purchasing (see design.md)."""
+        return purchase_eligibility(self._buyer, self._supplier, self._year, self.purchase_days,
+                                    self.sw, self.certificates)
+
+    def in_year(self, year: int) -> np.ndarray:
+        return self._year == year
+
+    def edges(self, year: int | None = None, eligible_only: bool = False) -> pd.DataFrame:
+        """Purchase rows as arrays: buyer, supplier, amount (one row per file row)."""
+        mask = np.ones(len(self.purchases), bool) if year is None else self.in_year(year)
+        if eligible_only:
+            mask &= self.eligible
+        return pd.DataFrame({"buyer": self._buyer[mask], "supplier": self._supplier[mask],
+                             "amount_eur": self._amount[mask]})
+
+    def adjacency(self, year: int | None = None, eligible_only: bool = False,
+                  drop_self: bool = False) -> sp.csr_matrix:
+        """CSR buyer x supplier of summed amounts (cached per arguments)."""
+        key = (year, eligible_only, drop_self)
+        cache = self.__dict__.setdefault("_adjacency_cache", {})
+        if key not in cache:
+            mask = np.ones(len(self.purchases), bool) if year is None else self.in_year(year)
+            if eligible_only:
+                mask &= self.eligible
+            if drop_self:
+                mask &= self._buyer != self._supplier
+            matrix = sp.csr_matrix(
+                (self._amount[mask], (self._buyer[mask], self._supplier[mask])),
+                shape=(self.n, self.n),
+            )
+            matrix.sum_duplicates()
+            cache[key] = matrix
+        return cache[key]
+
+    # --- bridges -------------------------------------------------------------------------
+    def to_networkx(self, nodes=None, year: int | None = None) -> nx.DiGraph:
+        """A networkx DiGraph (buyer -> supplier, ``amount_eur`` summed) of the network or of a
+        selection of org_ids — for exploration, drawing and GraphML/GEXF export, not for
+        national-scale computation.
+        """
+        adj = self.adjacency(year).tocoo()
+        if nodes is None:
+            keep = np.arange(self.n)
+        else:
+            keep = np.sort(self.nodes(list(nodes)))
+        member = np.zeros(self.n, bool)
+        member[keep] = True
+        sel = member[adj.row] & member[adj.col]
+        graph = nx.DiGraph()
+        orgs = self.organisations.iloc[keep]
+        target = self.target_fte[keep]
+        for (org_id, name, sw, level, rev, muni, sbi), tfte in zip(
+            orgs[["org_id", "name", "sw", "pso_level", "revenue_eur", "municipality", "sbi"]]
+            .itertuples(index=False, name=None), target, strict=True,
+        ):
+            graph.add_node(org_id, name=name, sw=bool(sw), pso_level=level,
+                           revenue_eur=float(rev) if rev == rev else 0.0,
+                           municipality=muni, sbi=sbi, target_fte=float(tfte))
+        ids = self.organisations["org_id"].to_numpy()
+        graph.add_weighted_edges_from(
+            zip(ids[adj.row[sel]], ids[adj.col[sel]], adj.data[sel].astype(float), strict=True),
+            weight="amount_eur",
+        )
+        return graph
+
+
+def load_network(source: str | Path, rules: Rules | str | Path | None = None,
+                 progress=None) -> PurchaseNetwork:
+    """Read, validate and index a dataset folder (or a ``bolt://``/``neo4j://`` URI).
+
+    Raises :class:`PsoInputError` when the data has errors that would make results wrong.
+    """
+    if not isinstance(rules, Rules):
+        rules = load_rules(rules)
+    data = load_dataset(source, rules, progress=progress)
+    return PurchaseNetwork(data, rules)
+
+
+def is_database_uri(source: str | Path) -> bool:
+    return str(source).startswith(("bolt://", "neo4j://", "bolt+s://", "neo4j+s://",
+                                   "bolt+ssc://", "neo4j+ssc://"))
+
+
+def load_dataset(source: str | Path, rules: Rules, progress=None) -> Dataset:
+    """Validated tables from a folder or from Neo4j (same checks either way)."""
+    if is_database_uri(source):
+        from pso_chain.neo4jdb.source import read_tables  # optional dependency
+        from pso_chain.validate import validate_tables
+
+        return validate_tables(read_tables(str(source)), rules)
+    return validate_folder(source, rules)

@@ -1,0 +1,114 @@
+"""Vectorised parsing of raw columns into typed arrays, with masks of what could not be read.
+
+Every function returns the parsed values plus a ``bad`` mask (present but unreadable) and a
+``missing`` mask (empty), so that the caller can report each bad cell instead of dropping it.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+
+TRUE_WORDS = {"true", "waar", "ja", "j", "yes", "y", "1", "1.0", "t", "x"}
+FALSE_WORDS = {"false", "onwaar", "nee", "n", "no", "0", "0.0", "f", ""}
+DATE_FORMATS = ("%Y-%m-%d", "%d-%m-%Y", "%d/%m/%Y", "%Y/%m/%d", "%d.%m.%Y")
+NO_DAY = np.iinfo(np.int64).min
+
+
+def text(series: pd.Series) -> pd.Series:
+    """Strings, stripped, missing as ``""``."""
+    out = series.astype(object).where(series.notna(), "")
+    return out.astype(str).str.strip()
+
+
+def to_number(series: pd.Series, decimal_comma: bool = False):
+    """Floats from a column; returns ``(values, bad, missing)``.
+
+    In a semicolon file a column holding commas is read with decimal commas (dots then are
+    thousands separators, as Dutch spreadsheets write ``1.234,5``).
+    """
+    if pd.api.types.is_bool_dtype(series.dtype):
+        values = series.to_numpy(dtype=float)
+        return values, np.zeros(len(values), bool), np.zeros(len(values), bool)
+    if pd.api.types.is_numeric_dtype(series.dtype):
+        values = series.to_numpy(dtype=float, na_value=np.nan)
+        missing = np.isnan(values)
+        bad = ~missing & ~np.isfinite(values)
+        return values, bad, missing
+    raw = text(series)
+    missing = (raw == "").to_numpy()
+    cleaned = raw.str.replace("€", "", regex=False).str.replace(" ", "", regex=False)
+    if decimal_comma and cleaned.str.contains(",", regex=False).any():
+        cleaned = cleaned.str.replace(".", "", regex=False).str.replace(",", ".", regex=False)
+    values = np.array(
+        pd.to_numeric(cleaned.where(~missing, None), errors="coerce"), dtype=float
+    )
+    bad = ~missing & ~np.isfinite(values)
+    values[bad] = np.nan
+    return values, bad, missing
+
+
+def to_bool(series: pd.Series, default: bool):
+    """Booleans from true/false/ja/nee/1/0 (any case); empty is ``default``.
+
+    Returns ``(values, bad)``.
+    """
+    if pd.api.types.is_bool_dtype(series.dtype) and not series.isna().any():
+        return series.to_numpy(dtype=bool), np.zeros(len(series), bool)
+    words = text(series).str.lower()
+    is_true = words.isin(TRUE_WORDS).to_numpy()
+    is_false = words.isin(FALSE_WORDS).to_numpy()
+    empty = (words == "").to_numpy()
+    values = np.where(empty, default, is_true)
+    bad = ~is_true & ~is_false
+    return values.astype(bool), bad
+
+
+def to_date(series: pd.Series):
+    """Dates (``datetime64[s]``, NaT when empty) from ISO or Dutch day-first text.
+
+    Returns ``(values, bad, missing)``.
+    """
+    if pd.api.types.is_datetime64_any_dtype(series.dtype):
+        values = pd.to_datetime(series).dt.tz_localize(None) if getattr(
+            series.dt, "tz", None) else pd.to_datetime(series)
+        missing = values.isna().to_numpy()
+        return values.astype("datetime64[s]"), np.zeros(len(series), bool), missing
+    if series.dtype == object and len(series) and not isinstance(
+        series.dropna().iloc[0] if series.notna().any() else "", str
+    ):
+        series = series.map(lambda v: v.isoformat()[:10] if hasattr(v, "isoformat") else v)
+    raw = text(series)
+    missing = (raw == "").to_numpy()
+    values = pd.Series(pd.NaT, index=series.index, dtype="datetime64[s]")
+    todo = ~missing
+    for fmt in DATE_FORMATS:
+        if not todo.any():
+            break
+        parsed = pd.to_datetime(raw[todo], format=fmt, errors="coerce")
+        ok = parsed.notna().to_numpy()
+        idx = np.flatnonzero(todo)[ok]
+        values.iloc[idx] = parsed[ok].to_numpy().astype("datetime64[s]")
+        todo[idx] = False
+    return values, todo, missing
+
+
+def to_days(values: pd.Series | np.ndarray) -> np.ndarray:
+    """Days since 1970-01-01 as int64; NaT becomes :data:`NO_DAY`."""
+    arr = np.asarray(values, dtype="datetime64[D]")
+    days = arr.astype(np.int64)
+    days[np.isnat(arr)] = NO_DAY
+    return days
+
+
+def year_bounds(years: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """First and last day (as day numbers) of each year."""
+    years = np.asarray(years, dtype=np.int64)
+    first = (years - 1970).astype("datetime64[Y]").astype("datetime64[D]").astype(np.int64)
+    last = (years - 1969).astype("datetime64[Y]").astype("datetime64[D]").astype(np.int64) - 1
+    return first, last
+
+
+def day_of(date) -> int:
+    """Day number of one date-like value."""
+    return int(np.datetime64(pd.Timestamp(date).date(), "D").astype(np.int64))

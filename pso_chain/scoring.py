@@ -1,0 +1,100 @@
+"""PSO score of every organisation: direct and indirect contribution, cap, norms, trede.
+
+Follows design.md's scoring contract to the letter. :func:`score_arrays` is the pure
+array kernel (reused by uplift and what-if); :func:`credits` applies it to a network.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+
+from pso_chain.network import PurchaseNetwork
+from pso_chain.rules import Rules
+
+CREDIT_COLUMNS = [
+    "org_id", "name", "year", "employees", "fte", "target_fte", "direct_pct", "indirect_fte",
+    "indirect_pct", "indirect_counted_pct", "total_pct", "norm_trede1", "norm_trede2",
+    "norm_trede3", "trede", "cap_applied", "pso30plus",
+]
+
+
+def indirect_fte(network: PurchaseNetwork, year: int) -> np.ndarray:
+    """Indirect FTE of every buyer: sum over eligible purchases of the year of
+    ``amount / supplier revenue * supplier target_fte``."""
+    mask = network.in_year(year) & network.eligible
+    supplier = network._supplier[mask]
+    credit = network._amount[mask] * network.yield_per_eur[supplier]
+    return np.bincount(network._buyer[mask], weights=credit, minlength=network.n)
+
+
+def score_arrays(rules: Rules, fte, target_fte, indirect, employees, qualitative_ok) -> dict:
+    """The scoring contract on arrays (one value per organisation).
+
+    >>> from pso_chain.rules import load_rules
+    >>> out = score_arrays(load_rules(), [100.0], [2.0], [1.0], [100], [True])
+    >>> round(float(out["total_pct"][0]), 4), int(out["trede"][0])
+    (2.9901, 2)
+    """
+    fte = np.asarray(fte, dtype=float)
+    target_fte = np.asarray(target_fte, dtype=float)
+    indirect = np.asarray(indirect, dtype=float)
+    direct_pct = 100 * target_fte / fte
+    indirect_pct = 100 * indirect / (fte + indirect)
+    s = rules.max_indirect_share
+    cap = direct_pct * s / (1 - s)
+    counted = np.minimum(indirect_pct, cap)
+    total = direct_pct + counted
+    norms = rules.norms(employees)
+    meets = (total[:, None] >= norms) & np.asarray(qualitative_ok, dtype=bool)[:, None]
+    # highest trede met: 3 if meets[:, 2], else 2 if meets[:, 1], else 1 if meets[:, 0]
+    trede = np.select([meets[:, 2], meets[:, 1], meets[:, 0]], [3, 2, 1], default=0)
+    return {
+        "direct_pct": direct_pct, "indirect_pct": indirect_pct, "indirect_counted_pct": counted,
+        "total_pct": total, "norms": norms, "trede": trede, "cap_applied": indirect_pct > cap,
+        "pso30plus": direct_pct >= rules.pso30plus_direct_pct,
+    }
+
+
+def credits(network: PurchaseNetwork, year: int | None = None) -> pd.DataFrame:
+    """One row per organisation (sorted by org_id) with the scoring contract's columns."""
+    year = network.resolve_year(year)
+    indirect = indirect_fte(network, year)
+    out = score_arrays(network.rules, network.fte, network.target_fte, indirect,
+                       network.employees, network.qualitative_ok)
+    orgs = network.organisations
+    trede = pd.array(out["trede"], dtype="Int64")
+    trede[out["trede"] == 0] = pd.NA
+    return pd.DataFrame({
+        "org_id": orgs["org_id"].to_numpy(), "name": orgs["name"].to_numpy(),
+        "year": np.full(network.n, year, dtype=np.int64), "employees": network.employees,
+        "fte": network.fte, "target_fte": network.target_fte,
+        "direct_pct": out["direct_pct"], "indirect_fte": indirect,
+        "indirect_pct": out["indirect_pct"], "indirect_counted_pct": out["indirect_counted_pct"],
+        "total_pct": out["total_pct"], "norm_trede1": out["norms"][:, 0],
+        "norm_trede2": out["norms"][:, 1], "norm_trede3": out["norms"][:, 2],
+        "trede": trede, "cap_applied": out["cap_applied"], "pso30plus": out["pso30plus"],
+    }, columns=CREDIT_COLUMNS)
+
+
+def trede_distribution(scores: pd.DataFrame) -> pd.DataFrame:
+    """How many organisations reach each trede (``none`` for no trede)."""
+    labels = scores["trede"].astype("string").fillna("none")
+    counts = labels.value_counts().reindex(["3", "2", "1", "none"], fill_value=0)
+    return pd.DataFrame({"trede": counts.index, "organisations": counts.to_numpy(),
+                         "share_pct": 100 * counts.to_numpy() / max(len(scores), 1)})
+
+
+def closest_to_next_trede(scores: pd.DataFrame, top: int = 10) -> pd.DataFrame:
+    """Organisations with a qualitative pass that are nearest (in percentage points) to the
+    norm of their next trede."""
+    current = scores["trede"].fillna(0).astype(int).to_numpy()
+    norms = scores[["norm_trede1", "norm_trede2", "norm_trede3"]].to_numpy()
+    has_next = current < 3
+    nxt = np.minimum(current, 2)
+    gap = norms[np.arange(len(scores)), nxt] - scores["total_pct"].to_numpy()
+    out = scores.assign(next_trede=current + 1, gap_pct=gap)[has_next & (gap > 0)]
+    out = out[out["target_fte"] > 0]
+    return out.sort_values(["gap_pct", "org_id"]).head(top)[
+        ["org_id", "name", "employees", "total_pct", "trede", "next_trede", "gap_pct"]
+    ]
