@@ -114,6 +114,8 @@ class PurchaseNetwork:
 
     @cached_property
     def certificates(self) -> CertificateIndex:
+        if self.data.certificates is not None:
+            return self.data.certificates
         return certificates_of(self.data, self.rules)
 
     def certified_on(self, on, eligible_only: bool = True) -> np.ndarray:
@@ -170,6 +172,8 @@ class PurchaseNetwork:
     @cached_property
     def eligible(self) -> np.ndarray:
         """Whether each purchase row counts as social purchasing (see design.md)."""
+        if self.data.eligible is not None and len(self.data.eligible) == len(self.purchases):
+            return self.data.eligible
         return purchase_eligibility(self._buyer, self._supplier, self._year, self.purchase_days,
                                     self.sw, self.certificates)
 

@@ -17,6 +17,8 @@ NO_DAY = np.iinfo(np.int64).min
 
 def text(series: pd.Series) -> pd.Series:
     """Strings, stripped, missing as ``""``."""
+    if pd.api.types.is_string_dtype(series.dtype) and series.dtype != object:
+        return series.fillna("").str.strip()
     out = series.astype(object).where(series.notna(), "")
     return out.astype(str).str.strip()
 
@@ -95,18 +97,32 @@ def to_date(series: pd.Series):
 
 def to_days(values: pd.Series | np.ndarray) -> np.ndarray:
     """Days since 1970-01-01 as int64; NaT becomes :data:`NO_DAY`."""
-    arr = np.asarray(values, dtype="datetime64[D]")
-    days = arr.astype(np.int64)
+    arr = values.to_numpy() if isinstance(values, pd.Series) else np.asarray(values)
+    if not np.issubdtype(arr.dtype, np.datetime64):
+        arr = np.asarray(values, dtype="datetime64[D]")
+    unit, count = np.datetime_data(arr.dtype)
+    per_day = int(np.timedelta64(1, "D") // np.timedelta64(count, unit)) if unit != "D" else 1
+    raw = arr.view(np.int64)
+    days = raw // per_day if per_day != 1 else raw.copy()
     days[np.isnat(arr)] = NO_DAY
     return days
 
 
 def year_bounds(years: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """First and last day (as day numbers) of each year."""
+    """First and last day (as day numbers) of each year (a lookup over the distinct years)."""
     years = np.asarray(years, dtype=np.int64)
-    first = (years - 1970).astype("datetime64[Y]").astype("datetime64[D]").astype(np.int64)
-    last = (years - 1969).astype("datetime64[Y]").astype("datetime64[D]").astype(np.int64) - 1
-    return first, last
+    if len(years) == 0:
+        return years.copy(), years.copy()
+    low, high = int(years.min()), int(years.max())
+    if low == high:  # the usual case: one reference year
+        first = np.datetime64(f"{low:04d}-01-01", "D").astype(np.int64) if low > 0 else None
+        if first is not None:
+            last = np.datetime64(f"{low + 1:04d}-01-01", "D").astype(np.int64) - 1
+            return np.full(len(years), first), np.full(len(years), last)
+    span = np.arange(low, high + 2, dtype=np.int64)
+    starts = (span - 1970).astype("datetime64[Y]").astype("datetime64[D]").astype(np.int64)
+    offset = years - low
+    return starts[offset], starts[offset + 1] - 1
 
 
 def day_of(date) -> int:

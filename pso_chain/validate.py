@@ -12,11 +12,13 @@ from pathlib import Path
 
 import numpy as np
 import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
 
 from pso_chain.certification import build_certificate_index, purchase_eligibility
 from pso_chain.errors import PROBLEM_COLUMNS, Problem, PsoInputError, problems_frame
 from pso_chain.loaders import RawTable, read_folder
-from pso_chain.parsing import NO_DAY, text, to_bool, to_date, to_days, to_number
+from pso_chain.parsing import NO_DAY, text, to_bool, to_date, to_days, to_number, year_bounds
 from pso_chain.rules import Rules
 
 # Tolerance (in FTE) under which target_fte and the sum of employees_records agree.
@@ -128,6 +130,8 @@ class Dataset:
     certifications: pd.DataFrame | None
     report: ValidationReport
     files: dict[str, str]
+    eligible: np.ndarray | None = None  # per purchase row, computed once by the cross-checks
+    certificates: object | None = None  # the CertificateIndex the cross-checks built
 
 
 def _columns_present(table: RawTable, required: tuple[str, ...], out: _Collector) -> bool:
@@ -146,6 +150,10 @@ def _column(frame: pd.DataFrame, name: str, default="") -> pd.Series:
 def _number(table: RawTable, col: str, out: _Collector, *, required: bool,
             positive: bool = False, nonnegative: bool = False, integer: bool = False,
             default: float = np.nan) -> np.ndarray:
+    if col not in table.frame.columns:
+        if required:
+            return np.full(len(table.frame), np.nan)  # the missing column is reported once
+        return np.full(len(table.frame), default, dtype=float)
     raw = _column(table.frame, col)
     values, bad, missing = to_number(raw, table.decimal_comma)
     kind = "an integer" if integer else "a number"
@@ -165,6 +173,8 @@ def _number(table: RawTable, col: str, out: _Collector, *, required: bool,
 
 
 def _bool(table: RawTable, col: str, out: _Collector, default: bool) -> np.ndarray:
+    if col not in table.frame.columns:
+        return np.full(len(table.frame), default, dtype=bool)
     raw = _column(table.frame, col)
     values, bad = to_bool(raw, default)
     out.add(table, bad, col, raw, "not a boolean (use true/false, ja/nee, 1/0)")
@@ -172,6 +182,8 @@ def _bool(table: RawTable, col: str, out: _Collector, default: bool) -> np.ndarr
 
 
 def _date(table: RawTable, col: str, out: _Collector) -> pd.Series:
+    if col not in table.frame.columns:
+        return pd.Series(pd.NaT, index=table.frame.index, dtype="datetime64[s]")
     raw = _column(table.frame, col)
     values, bad, _ = to_date(raw)
     out.add(table, bad, col, raw, "not a date (use YYYY-MM-DD or DD-MM-YYYY)")
@@ -190,14 +202,78 @@ def _ids(table: RawTable, col: str) -> pd.Series:
     return text(raw)
 
 
+def _arrow_strings(series: pd.Series) -> pa.ChunkedArray | None:
+    """The Arrow strings behind a pandas string column, when it has them (no copy)."""
+    arr = getattr(series.array, "_pa_array", None)
+    if isinstance(arr, pa.ChunkedArray) and (
+        pa.types.is_string(arr.type) or pa.types.is_large_string(arr.type)
+    ):
+        return arr
+    return None
+
+
+def _byte_lengths(arr: pa.ChunkedArray) -> np.ndarray:
+    """Byte length of every string, read off the Arrow offsets buffers (no per-value work)."""
+    offset_type = np.int64 if pa.types.is_large_string(arr.type) else np.int32
+    parts = []
+    for chunk in arr.chunks:
+        offsets = np.frombuffer(chunk.buffers()[1], dtype=offset_type)
+        parts.append(np.diff(offsets[chunk.offset: chunk.offset + len(chunk) + 1]))
+    return np.concatenate(parts) if parts else np.zeros(0, dtype=offset_type)
+
+
+class IdMapper:
+    """Maps organisation ids to node indices, fast at national scale.
+
+    KvK numbers (all ids digits of one width) are mapped as integers through a hash index;
+    other ids through Arrow's ``index_in`` or pandas' ``get_indexer``.
+    """
+
+    def __init__(self, org_ids: pd.Index):
+        self.org_ids = org_ids
+        self.width = None
+        arrow = None
+        if len(org_ids):
+            arrow = pa.array(org_ids.astype(str).to_numpy(dtype=object), type=pa.string())
+        self.arrow_ids = arrow
+        if arrow is not None:
+            lengths = pc.utf8_length(arrow)
+            mm = pc.min_max(lengths).as_py()
+            if (mm["min"] == mm["max"] and mm["max"] <= 18 and pc.all(pc.utf8_is_digit(arrow)).as_py()):
+                try:
+                    self.int_index = pd.Index(pc.cast(arrow, pa.int64()).to_numpy())
+                    self.width = mm["max"]
+                except pa.ArrowInvalid:
+                    self.width = None
+
+    def __call__(self, series: pd.Series) -> np.ndarray:
+        """Node index of each id in ``series`` (-1 where unknown)."""
+        if isinstance(series.dtype, pd.CategoricalDtype):
+            cats = series.cat.categories.astype(str).str.strip()
+            lookup = self.org_ids.get_indexer(cats)
+            codes = series.cat.codes.to_numpy()
+            return np.where(codes >= 0, lookup[np.maximum(codes, 0)], -1).astype(np.int64)
+        arrow = _arrow_strings(series)
+        if arrow is None or self.arrow_ids is None:
+            return self.org_ids.get_indexer(text(series)).astype(np.int64)
+        if self.width is not None:
+            fits = (_byte_lengths(arrow) == self.width) & pc.fill_null(
+                pc.utf8_is_digit(arrow), False).to_numpy(zero_copy_only=False)
+            try:
+                source = arrow if fits.all() else pc.if_else(pa.array(fits), arrow, "-1")
+                keys = pc.cast(source, pa.int64()).to_numpy()
+                out = self.int_index.get_indexer(keys).astype(np.int64)
+                out[~fits] = -1
+                return out
+            except pa.ArrowInvalid:  # unicode digits that are not 0-9
+                pass
+        found = pc.index_in(arrow, value_set=self.arrow_ids)
+        return pc.fill_null(found, -1).to_numpy().astype(np.int64)
+
+
 def index_of(org_ids: pd.Index, series: pd.Series) -> np.ndarray:
-    """Node index of each id in ``series`` (-1 where unknown), fast for categoricals."""
-    if isinstance(series.dtype, pd.CategoricalDtype):
-        cats = series.cat.categories.astype(str).str.strip()
-        lookup = org_ids.get_indexer(cats)
-        codes = series.cat.codes.to_numpy()
-        return np.where(codes >= 0, lookup[np.maximum(codes, 0)], -1).astype(np.int64)
-    return org_ids.get_indexer(text(series)).astype(np.int64)
+    """Node index of each id in ``series`` (-1 where unknown)."""
+    return IdMapper(org_ids)(series)
 
 
 def _organisations(table: RawTable, rules: Rules, out: _Collector) -> pd.DataFrame:
@@ -215,21 +291,21 @@ def _organisations(table: RawTable, rules: Rules, out: _Collector) -> pd.DataFra
     valid_until = _date(table, "pso_valid_until", out)
     _interval(table, valid_from, valid_until, ("pso_valid_from", "pso_valid_until"), out)
     typed = pd.DataFrame({
-        "org_id": org_id.to_numpy(dtype=object),
-        "name": text(_column(frame, "name")).to_numpy(dtype=object),
+        "org_id": org_id,
+        "name": text(_column(frame, "name")),
         "employees": _number(table, "employees", out, required=True, integer=True,
                              nonnegative=True),
         "fte": _number(table, "fte", out, required=True, positive=True),
         "target_fte": _number(table, "target_fte", out, required=False, nonnegative=True),
         "revenue_eur": _number(table, "revenue_eur", out, required=False, positive=True),
         "sw": _bool(table, "sw", out, default=False),
-        "pso_level": level.where(~bad_level, "").to_numpy(dtype=object),
-        "pso_valid_from": valid_from.to_numpy(),
-        "pso_valid_until": valid_until.to_numpy(),
+        "pso_level": level.where(~bad_level, ""),
+        "pso_valid_from": valid_from,
+        "pso_valid_until": valid_until,
         "qualitative_ok": _bool(table, "qualitative_ok", out, default=True),
-        "sbi": text(_column(frame, "sbi")).to_numpy(dtype=object),
-        "municipality": text(_column(frame, "municipality")).to_numpy(dtype=object),
-        "postcode": text(_column(frame, "postcode")).to_numpy(dtype=object),
+        "sbi": text(_column(frame, "sbi")),
+        "municipality": text(_column(frame, "municipality")),
+        "postcode": text(_column(frame, "postcode")),
         "applies_code": _bool(table, "applies_code", out, default=True),
         "threshold": _number(table, "threshold", out, required=False, nonnegative=True),
         "_row": np.arange(len(frame), dtype=np.int64) + table.first_data_row,
@@ -240,12 +316,12 @@ def _organisations(table: RawTable, rules: Rules, out: _Collector) -> pd.DataFra
     return typed.reset_index(drop=True)
 
 
-def _purchases(table: RawTable, org_ids: pd.Index, out: _Collector) -> pd.DataFrame:
+def _purchases(table: RawTable, index_of: IdMapper, out: _Collector) -> pd.DataFrame:
     frame = table.frame
     if not _columns_present(table, PURCHASE_REQUIRED, out):
         return pd.DataFrame(columns=["buyer", "supplier", "amount_eur", "year", "date", "_row"])
-    buyer = index_of(org_ids, frame["buyer_id"])
-    supplier = index_of(org_ids, frame["supplier_id"])
+    buyer = index_of(frame["buyer_id"])
+    supplier = index_of(frame["supplier_id"])
     out.add(table, buyer < 0, "buyer_id", frame["buyer_id"], "unknown organisation (not in organisations)")
     out.add(table, supplier < 0, "supplier_id", frame["supplier_id"],
             "unknown organisation (not in organisations)")
@@ -255,24 +331,28 @@ def _purchases(table: RawTable, org_ids: pd.Index, out: _Collector) -> pd.DataFr
     year, bad_year, missing_year = to_number(year_raw, table.decimal_comma)
     out.add(table, bad_year | (~missing_year & (year != np.round(year))), "year", year_raw,
             "not a whole year")
-    date_year = date.dt.year.to_numpy(dtype=float, na_value=np.nan)
-    year = np.where(missing_year, date_year, year)
-    out.add(table, missing_year & date.isna().to_numpy(), "year", year_raw,
-            "year is empty and there is no date")
-    out.add(table, ~np.isnan(date_year) & ~np.isnan(year) & (date_year != year), "date",
+    dated = date.notna().to_numpy()
+    if missing_year.any():
+        year = year.copy()
+        year[missing_year & dated] = date[missing_year & dated].dt.year.to_numpy(dtype=float)
+    out.add(table, missing_year & ~dated, "year", year_raw, "year is empty and there is no date")
+    known = ~np.isnan(year) & (year == np.round(year)) & (np.abs(year) < 10000)
+    first, last = year_bounds(np.where(known, year, 2000).astype(np.int64))
+    day = to_days(date)
+    out.add(table, known & dated & ((day < first) | (day > last)), "date",
             _column(frame, "date"), "date is not in the purchase's year")
     return pd.DataFrame({
-        "buyer": buyer, "supplier": supplier, "amount_eur": amount,
-        "year": np.nan_to_num(year, nan=-1).astype(np.int64), "date": date.to_numpy(),
+        "buyer": buyer.astype(np.int32), "supplier": supplier.astype(np.int32), "amount_eur": amount,
+        "year": np.nan_to_num(year, nan=-1).astype(np.int32), "date": date.to_numpy(),
         "_row": np.arange(len(frame), dtype=np.int64) + table.first_data_row,
-    })
+    }, copy=False)
 
 
-def _records(table: RawTable, org_ids: pd.Index, rules: Rules, out: _Collector) -> pd.DataFrame:
+def _records(table: RawTable, index_of: IdMapper, rules: Rules, out: _Collector) -> pd.DataFrame:
     frame = table.frame
     if not _columns_present(table, RECORD_REQUIRED, out):
         return pd.DataFrame(columns=["org", "person_id", "weighted_fte", "_row"])
-    org = index_of(org_ids, frame["org_id"])
+    org = index_of(frame["org_id"])
     out.add(table, org < 0, "org_id", frame["org_id"], "unknown organisation (not in organisations)")
     weights = {}
     for col, table_weights in (("start_position", rules.start_position_weights),
@@ -303,11 +383,11 @@ def _records(table: RawTable, org_ids: pd.Index, rules: Rules, out: _Collector) 
     })
 
 
-def _certifications(table: RawTable, org_ids: pd.Index, rules: Rules, out: _Collector):
+def _certifications(table: RawTable, index_of: IdMapper, rules: Rules, out: _Collector):
     frame = table.frame
     if not _columns_present(table, CERT_REQUIRED, out):
         return pd.DataFrame(columns=["org", "level", "valid_from", "valid_until", "_row"])
-    org = index_of(org_ids, frame["org_id"])
+    org = index_of(frame["org_id"])
     out.add(table, org < 0, "org_id", frame["org_id"], "unknown organisation (not in organisations)")
     level = text(frame["level"]).str.lower()
     bad = ~level.isin(rules.all_levels).to_numpy()
@@ -380,10 +460,13 @@ def _cross_checks(data: Dataset, rules: Rules, tables: dict[str, RawTable], out:
         return
     pu = p[usable]
     certs = certificates_of(data, rules)
+    data.certificates = certs
     eligible = purchase_eligibility(
         pu["buyer"].to_numpy(), pu["supplier"].to_numpy(), pu["year"].to_numpy(),
         to_days(pu["date"]), orgs["sw"].to_numpy(), certs,
     )
+    if usable.all():
+        data.eligible = eligible
     revenue_missing = np.isnan(orgs["revenue_eur"].to_numpy(dtype=float))
     sellers = np.zeros(len(orgs), dtype=bool)
     sellers[pu["supplier"].to_numpy()] = True
@@ -401,11 +484,11 @@ def validate_tables(tables: dict[str, RawTable], rules: Rules) -> Dataset:
     """Type and check raw tables; the report lists every problem found."""
     out = _Collector()
     orgs = _organisations(tables["organisations"], rules, out)
-    org_ids = pd.Index(orgs["org_id"])
-    purchases = _purchases(tables["purchases"], org_ids, out)
-    records = (_records(tables["employees_records"], org_ids, rules, out)
+    mapper = IdMapper(pd.Index(orgs["org_id"]))
+    purchases = _purchases(tables["purchases"], mapper, out)
+    records = (_records(tables["employees_records"], mapper, rules, out)
                if "employees_records" in tables else None)
-    certs = (_certifications(tables["certifications"], org_ids, rules, out)
+    certs = (_certifications(tables["certifications"], mapper, rules, out)
              if "certifications" in tables else None)
     data = Dataset(orgs, purchases, records, certs, ValidationReport(raw=tables),
                    {name: t.file for name, t in tables.items()})
