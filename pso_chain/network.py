@@ -9,8 +9,8 @@ from __future__ import annotations
 
 from functools import cached_property
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-import networkx as nx
 import numpy as np
 import pandas as pd
 import scipy.sparse as sp
@@ -20,6 +20,9 @@ from pso_chain.errors import Problem, PsoInputError
 from pso_chain.parsing import day_of, to_days
 from pso_chain.rules import Rules, load_rules
 from pso_chain.validate import Dataset, certificates_of, direct_target_fte, validate_folder
+
+if TYPE_CHECKING:
+    import networkx as nx
 
 
 class PurchaseNetwork:
@@ -213,6 +216,8 @@ class PurchaseNetwork:
         selection of org_ids — for exploration, drawing and GraphML/GEXF export, not for
         national-scale computation.
         """
+        import networkx as nx  # the exploration bridge, not needed by the engine
+
         adj = self.adjacency(year).tocoo()
         if nodes is None:
             keep = np.arange(self.n)
