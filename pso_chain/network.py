@@ -238,7 +238,7 @@ class PurchaseNetwork:
                            municipality=muni, sbi=sbi, target_fte=float(tfte))
         ids = self.organisations["org_id"].to_numpy()
         graph.add_weighted_edges_from(
-            zip(ids[adj.row[sel]], ids[adj.col[sel]], adj.data[sel].astype(float), strict=True),
+            zip(ids[adj.row[sel]], ids[adj.col[sel]], adj.data[sel].astype(float).tolist(), strict=True),
             weight="amount_eur",
         )
         return graph
