@@ -60,8 +60,12 @@ class ValidationReport:
         if errors.empty:
             return pd.DataFrame(columns=[*PROBLEM_COLUMNS, "record"])
         parts = []
+        row = errors["row"].fillna(0).to_numpy(dtype=np.int64)
+        in_data = np.zeros(len(errors), dtype=bool)
         for table in self.raw.values():
-            mine = errors[(errors["file"] == table.file) & errors["row"].notna()]
+            of_row = (errors["file"] == table.file).to_numpy() & (row >= table.first_data_row)
+            in_data |= of_row
+            mine = errors[of_row]
             if mine.empty:
                 continue
             positions = mine["row"].to_numpy(dtype=np.int64) - table.first_data_row
@@ -71,7 +75,8 @@ class ValidationReport:
                 for values in frame.astype(str).itertuples(index=False, name=None)
             ]
             parts.append(mine.assign(record=records))
-        whole_file = errors[errors["row"].isna()].assign(record="")
+        # problems of a whole file or of its header (a missing column) have no data record
+        whole_file = errors[~in_data].assign(record="")
         return pd.concat([*parts, whole_file], ignore_index=True)
 
     def write_quarantine(self, path: str | Path) -> int:
@@ -446,7 +451,8 @@ def _cross_checks(data: Dataset, rules: Rules, tables: dict[str, RawTable], out:
     target, has_records = direct_target_fte(data)
     column = orgs["target_fte"].to_numpy(dtype=float)
     raw_target = _column(org_table.frame, "target_fte")
-    out.add(org_table, at_rows(np.isnan(target)), "target_fte", raw_target,
+    # only where nothing gives it: records with a bad code are reported on their own rows
+    out.add(org_table, at_rows(np.isnan(column) & ~has_records), "target_fte", raw_target,
             "target_fte is empty and the organisation has no employees_records")
     disagree = has_records & ~np.isnan(column) & (np.abs(column - target) > FTE_AGREEMENT_TOLERANCE)
     if disagree.any():
