@@ -76,9 +76,7 @@ def to_date(series: pd.Series):
             series.dt, "tz", None) else pd.to_datetime(series)
         missing = values.isna().to_numpy()
         return values.astype("datetime64[s]"), np.zeros(len(series), bool), missing
-    if series.dtype == object and len(series) and not isinstance(
-        series.dropna().iloc[0] if series.notna().any() else "", str
-    ):
+    if series.dtype == object:  # Excel date cells and Parquet dates, possibly mixed with text
         series = series.map(lambda v: v.isoformat()[:10] if hasattr(v, "isoformat") else v)
     raw = text(series)
     missing = (raw == "").to_numpy()
