@@ -38,7 +38,7 @@ def read_csv_table(path: Path, id_columns: tuple[str, ...] = ()) -> RawTable:
         try:
             frame = pd.read_csv(
                 path, sep=sep, dtype=str, encoding=encoding, keep_default_na=False,
-                na_filter=False, skipinitialspace=False,
+                na_filter=False, skipinitialspace=False, skip_blank_lines=False,
             )
             break
         except UnicodeDecodeError as exc:
@@ -52,7 +52,20 @@ def read_csv_table(path: Path, id_columns: tuple[str, ...] = ()) -> RawTable:
             Problem(str(path), None, None, None, f"neither UTF-8 nor cp1252 text: {last_error}")
         )
     frame.columns = [str(c).strip().lower() for c in frame.columns]
+    frame = drop_trailing_empty_rows(frame)
     for col in id_columns:
         if col in frame.columns:
             frame[col] = frame[col].str.strip().astype("category")
     return RawTable(name=path.stem, file=str(path), frame=frame, decimal_comma=sep == ";")
+
+
+def drop_trailing_empty_rows(frame: pd.DataFrame) -> pd.DataFrame:
+    """Without the empty rows at the end of a file (blank lines, ``;;;`` from spreadsheets).
+
+    Blank lines inside the file are kept as empty rows, so that every later row keeps the row
+    number the user sees (and the empty row itself is reported, not dropped in silence).
+    """
+    end = len(frame)
+    while end > 0 and all(str(v) == "" for v in frame.iloc[end - 1]):  # only the trailing rows
+        end -= 1
+    return frame.iloc[:end] if end < len(frame) else frame
