@@ -7,6 +7,7 @@
 from __future__ import annotations
 
 import json
+import sys
 from pathlib import Path
 
 import numpy as np
@@ -17,6 +18,12 @@ from rich.table import Table
 from pso_chain.errors import Problem, PsoInputError
 
 FORMATS = (".csv", ".parquet", ".xlsx", ".json")
+
+
+def terminal_console() -> Console:
+    """The console for results: the terminal's width, or a wide page when piped to a file
+    (rich's 80-column default would crop tables)."""
+    return Console(width=None if sys.stdout.isatty() else 160)
 
 
 def _check_suffix(path: Path) -> str:
@@ -122,7 +129,7 @@ def _cell(value, col: str) -> str:
     if value is None or value is pd.NA or (isinstance(value, float) and np.isnan(value)):
         return ""
     if isinstance(value, bool | np.bool_):
-        return "yes" if value else ""
+        return "yes" if value else "no"
     if isinstance(value, float | np.floating):
         if col.endswith("_eur") or col in ("price", "fictitious_price"):
             return f"{value:,.0f}"
@@ -135,13 +142,23 @@ def _cell(value, col: str) -> str:
 def render_table(frame: pd.DataFrame, title: str | None = None, console: Console | None = None,
                  max_rows: int = 40) -> None:
     """Print a readable table (the first ``max_rows`` rows, with a count of the rest)."""
-    console = console or Console()
+    console = console or terminal_console()
     table = Table(title=title, show_lines=False, header_style="bold cyan")
+    shown = frame.head(max_rows)
     for col in frame.columns:
-        numeric = pd.api.types.is_numeric_dtype(frame[col].dtype) and not pd.api.types.is_bool_dtype(
-            frame[col].dtype)
-        table.add_column(str(col), justify="right" if numeric else "left", overflow="fold")
-    for row in frame.head(max_rows).itertuples(index=False, name=None):
+        dtype = frame[col].dtype
+        widest = max([0] + [len(_cell(v, str(col))) for v in shown[col]])
+        numeric = pd.api.types.is_numeric_dtype(dtype) and not pd.api.types.is_bool_dtype(dtype)
+        name = str(col)
+        if numeric or name.endswith("_id") or pd.api.types.is_bool_dtype(dtype):
+            # ids and numbers stay on one line: a wrapped number is misread
+            table.add_column(name, justify="right" if numeric else "left", no_wrap=True,
+                             min_width=widest, overflow="fold")
+        elif name in ("name", "supplier_name", "buyer_name") or name.endswith("_name"):
+            table.add_column(name, max_width=28, no_wrap=True, overflow="ellipsis")
+        else:
+            table.add_column(name, overflow="fold")
+    for row in shown.itertuples(index=False, name=None):
         table.add_row(*(_cell(v, c) for v, c in zip(row, frame.columns, strict=True)))
     console.print(table)
     if len(frame) > max_rows:
@@ -151,7 +168,7 @@ def render_table(frame: pd.DataFrame, title: str | None = None, console: Console
 def emit(frame: pd.DataFrame, out: str | Path | None, title: str | None = None,
          console: Console | None = None, max_rows: int = 40) -> None:
     """Write to ``out`` when given, else render on the terminal."""
-    console = console or Console()
+    console = console or terminal_console()
     if out:
         path = write_table(frame, out)
         console.print(f"wrote {len(frame):,} rows to {path}", style="green")

@@ -12,8 +12,9 @@ from rich.console import Console
 
 from pso_chain.errors import PsoInputError
 from pso_chain.network import PurchaseNetwork, load_network
+from pso_chain.output import terminal_console
 
-console = Console()
+console = terminal_console()
 err_console = Console(stderr=True)
 
 DatasetArg = Annotated[str, typer.Argument(

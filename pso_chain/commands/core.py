@@ -114,7 +114,8 @@ def render_explanation(ex: dict) -> None:
     lines.append(f"direct_pct = 100 x {d['target_fte']:.4f} / {d['fte']:.4f} = {d['direct_pct']:.4f}%")
     console.print(Panel("\n".join(lines), title="direct contribution"))
     if ex["purchases"]:
-        render_table(purchases_frame(ex), title=f"purchases in {ex['year']}", max_rows=50)
+        render_table(purchases_frame(ex).drop(columns=["row"]), title=f"purchases in {ex['year']}",
+                     max_rows=50)
     cap_note = "cap applied: indirect cut to the cap" if ind["cap_applied"] else "cap not reached"
     console.print(Panel(
         f"indirect_fte = {ind['indirect_fte']:.4f} from {ind['counted_purchases']} counted purchase(s)\n"
@@ -166,7 +167,7 @@ def demo_cmd(rules: RulesOpt = None) -> None:
     console.print(f"2. scored year {year} with rules {network.rules.version}")
     top = scores.sort_values(["total_pct", "org_id"], ascending=[False, True]).head(12)
     render_table(top[["org_id", "name", "employees", "direct_pct", "indirect_counted_pct",
-                      "total_pct", "trede", "cap_applied", "pso30plus"]],
+                      "total_pct", "trede"]],
                  title="highest total social contribution")
     render_table(trede_distribution(scores), title="3. trede distribution")
     close = closest_to_next_trede(scores)
