@@ -1,0 +1,148 @@
+"""One way to reach Neo4j: credentials from the environment, errors as one line without secrets.
+
+Credentials come from ``NEO4J_USER`` / ``NEO4J_PASSWORD`` (none when unset: a server without
+authentication, such as ``pso-chain neo4j local``), or from the URI's ``user:password@`` part;
+``NEO4J_DATABASE`` picks a database (the server's default otherwise). Every failure —
+connection refused, wrong credentials, unknown database — becomes a
+:class:`~pso_chain.errors.PsoInputError` naming the URI without its password.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from urllib.parse import unquote, urlsplit, urlunsplit
+
+from pso_chain.errors import Problem, PsoInputError
+
+# How long the driver keeps retrying a managed transaction on transient errors (seconds).
+MAX_RETRY_SECONDS = 30.0
+
+
+@dataclass(frozen=True)
+class Target:
+    """Where to connect: the URI without credentials, the auth pair and the database."""
+
+    uri: str
+    auth: tuple[str, str] | None
+    database: str | None
+    secret: str | None
+
+    def fail(self, reason: str) -> PsoInputError:
+        """A one-line error naming the URI (and database), never the password."""
+        where = self.uri if self.database is None else f"{self.uri} (database {self.database})"
+        return PsoInputError(Problem(where, None, None, None, redact(reason, self.secret)))
+
+
+def redact(text: str, secret: str | None) -> str:
+    """``text`` with the secret replaced by ``***`` and folded onto one line."""
+    text = " ".join(str(text).split())
+    if secret:
+        text = text.replace(secret, "***")
+    return text
+
+
+def target_of(uri: str) -> Target:
+    """Split a URI into where to connect and how to authenticate (env wins over the URI)."""
+    parts = urlsplit(str(uri))
+    user = unquote(parts.username) if parts.username else None
+    password = unquote(parts.password) if parts.password else None
+    host = parts.hostname or ""
+    if parts.port:
+        host = f"{host}:{parts.port}"
+    clean = urlunsplit((parts.scheme, host, parts.path, parts.query, ""))
+    user = os.environ.get("NEO4J_USER") or user
+    password = os.environ.get("NEO4J_PASSWORD", password)
+    auth = (user, password or "") if user else None
+    database = os.environ.get("NEO4J_DATABASE") or None
+    return Target(clean, auth, database, password or None)
+
+
+def _reason(exc: Exception, target: Target) -> str:
+    """What went wrong, in words a user can act on."""
+    from neo4j import exceptions as ex
+
+    code = getattr(exc, "code", None) or ""
+    if isinstance(exc, ex.AuthError) or "Security.Unauthorized" in code:
+        return "authentication failed: check NEO4J_USER and NEO4J_PASSWORD"
+    if "DatabaseNotFound" in code or "database does not exist" in str(exc).lower():
+        return f"database {target.database!r} does not exist on this server (check NEO4J_DATABASE)"
+    if isinstance(exc, ex.ServiceUnavailable | ex.SessionExpired | OSError):
+        return ("cannot connect to Neo4j (connection refused or server not running; "
+                "start one with `pso-chain neo4j local`)")
+    if isinstance(exc, ex.ConfigurationError | ValueError):
+        return f"not a usable Neo4j URI: {exc}"
+    if isinstance(exc, ex.ConstraintError):
+        return ("the database holds a different dataset under the same keys "
+                f"(use --replace to load this one instead): {getattr(exc, 'message', exc)}")
+    return f"Neo4j error {code}: {getattr(exc, 'message', None) or exc}".strip()
+
+
+@contextmanager
+def translated(target: Target) -> Iterator[None]:
+    """Turn any driver error raised inside the block into a one-line PsoInputError."""
+    from neo4j import exceptions as ex
+
+    try:
+        yield
+    except PsoInputError:
+        raise
+    except (ex.Neo4jError, ex.DriverError, OSError, ValueError) as exc:
+        raise target.fail(_reason(exc, target)) from None
+
+
+class Connection:
+    """An open driver plus the database to use; sessions and helpers for managed transactions."""
+
+    def __init__(self, target: Target, driver):
+        self.target = target
+        self.driver = driver
+
+    def session(self, **kwargs):
+        return self.driver.session(database=self.target.database, **kwargs)
+
+    def write(self, query: str, **params):
+        """Run one write query in a managed transaction (retried on transient errors);
+        returns its records as a list of dicts."""
+        with self.session() as session:
+            return session.execute_write(_records, query, params)
+
+    def read(self, query: str, **params) -> list[dict]:
+        """Run one read query in a managed transaction; its records as a list of dicts."""
+        with self.session() as session:
+            return session.execute_read(_records, query, params)
+
+    def run_auto(self, query: str, **params) -> list[dict]:
+        """An auto-commit query (needed for schema commands and ``CALL {} IN TRANSACTIONS``)."""
+        with self.session() as session:
+            return [r.data() for r in session.run(query, params)]
+
+
+def _records(tx, query: str, params: dict) -> list[dict]:
+    return [r.data() for r in tx.run(query, params)]
+
+
+@contextmanager
+def connect(uri: str) -> Iterator[Connection]:
+    """An open, verified connection to ``uri``; every error inside is one line without secrets."""
+    try:
+        from neo4j import GraphDatabase
+    except ImportError:  # pragma: no cover - depends on the install
+        raise PsoInputError(Problem(str(uri).split("@")[-1], None, None, None,
+                                    "the neo4j driver is not installed: pip install 'pso-chain[neo4j]'")
+                            ) from None
+    target = target_of(uri)
+    with translated(target):
+        driver = GraphDatabase.driver(target.uri, auth=target.auth,
+                                      max_transaction_retry_time=MAX_RETRY_SECONDS,
+                                      connection_acquisition_timeout=30.0,
+                                      notifications_min_severity="OFF")
+    try:
+        with translated(target):
+            with driver.session(database=target.database) as session:
+                session.run("RETURN 1").consume()
+            yield Connection(target, driver)
+    finally:
+        driver.close()
