@@ -44,8 +44,8 @@ def write_table(frame: pd.DataFrame, path: str | Path, sheet: str = "pso-chain")
     elif suffix == ".parquet":
         frame.to_parquet(path, index=False)
     elif suffix == ".json":
-        path.write_text(frame.to_json(orient="records", date_format="iso", indent=1),
-                        encoding="utf-8")
+        lines = (json.dumps(r, default=_jsonable, ensure_ascii=False) for r in records_of(frame))
+        path.write_text("[\n" + ",\n".join(lines) + "\n]\n", encoding="utf-8")
     else:
         write_xlsx({sheet: frame}, path)
     return path
@@ -58,6 +58,12 @@ def write_json(obj, path: str | Path) -> Path:
     path.write_text(json.dumps(obj, indent=2, default=_jsonable, ensure_ascii=False),
                     encoding="utf-8")
     return path
+
+
+def records_of(frame: pd.DataFrame) -> list[dict]:
+    """Rows as dicts with missing values as None; floats keep every digit in JSON (pandas'
+    ``to_json`` rounds to 10 decimals, and the contract says files are unrounded)."""
+    return frame.astype(object).where(frame.notna(), None).to_dict(orient="records")
 
 
 def _jsonable(value):
