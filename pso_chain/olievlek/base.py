@@ -1,0 +1,89 @@
+"""Who applies the social purchasing code at the start of a year, and the year's supplier view.
+
+Shared by exposure, simulate, seeds and stats so that they agree on one definition
+(design.md, "Olievlek contracts"):
+
+- *certified at the start of year Y*: holds a certificate of an eligible level (rules file)
+  valid on 1 January of Y. SW-bedrijven without such a certificate are not certified: purchases
+  from them count for the PSO score, but the contract asks for a certificate here.
+- *code-applying*: certified at the start of Y and ``applies_code`` true (default true).
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+import scipy.sparse as sp
+
+from pso_chain.errors import Problem, PsoInputError
+from pso_chain.network import PurchaseNetwork
+
+
+def year_start(year: int) -> pd.Timestamp:
+    """1 January of ``year``: the day certificates are looked at."""
+    return pd.Timestamp(year=int(year), month=1, day=1)
+
+
+def certified_at_start(network: PurchaseNetwork, year: int) -> np.ndarray:
+    """Per organisation: holds an eligible certificate valid on 1 January of ``year``."""
+    return network.certified_on(year_start(year))
+
+
+def applies_code(network: PurchaseNetwork) -> np.ndarray:
+    """The ``applies_code`` column (true where not given)."""
+    if "applies_code" not in network.organisations.columns:
+        return np.ones(network.n, dtype=bool)
+    return network.organisations["applies_code"].to_numpy(dtype=bool)
+
+
+def code_applying(network: PurchaseNetwork, year: int) -> np.ndarray:
+    """Per organisation: a code-applying buyer in round 0 of ``year``."""
+    return certified_at_start(network, year) & applies_code(network)
+
+
+def supplier_matrix(network: PurchaseNetwork, year: int) -> sp.csr_matrix:
+    """CSR buyer x supplier of the year's summed amounts, self-purchases left out."""
+    return network.adjacency(year, drop_self=True)
+
+
+def has_revenue(network: PurchaseNetwork) -> np.ndarray:
+    """Organisations with a usable revenue (only they can be under pressure)."""
+    revenue = network.revenue
+    return np.isfinite(revenue) & (revenue > 0)
+
+
+def node_ids(network: PurchaseNetwork, nodes: np.ndarray) -> np.ndarray:
+    """org_id of each node index; ``None`` where the index is negative."""
+    ids = network.organisations["org_id"].to_numpy(dtype=object)
+    nodes = np.asarray(nodes, dtype=np.int64)
+    out = np.full(len(nodes), None, dtype=object)
+    ok = nodes >= 0
+    out[ok] = ids[nodes[ok]]
+    return out
+
+
+def municipality_mask(network: PurchaseNetwork, municipality: str | None) -> np.ndarray:
+    """Organisations in ``municipality`` (case and surrounding spaces ignored); all when None.
+
+    An unknown municipality is bad input, named with the ones that do occur.
+    """
+    if municipality is None:
+        return np.ones(network.n, dtype=bool)
+    names = network.organisations["municipality"].astype(str).str.strip().str.casefold()
+    mask = (names == municipality.strip().casefold()).to_numpy()
+    if not mask.any():
+        known = sorted(set(network.organisations["municipality"].astype(str)) - {""})
+        shown = ", ".join(known[:12]) + (" ..." if len(known) > 12 else "")
+        raise PsoInputError(Problem(network.data.files.get("organisations", "organisations"), None,
+                                    "municipality", municipality,
+                                    f"no organisation in this municipality (known: {shown})"))
+    return mask
+
+
+def check_year(network: PurchaseNetwork, year: int | None) -> int:
+    """The given year (or the latest); bad input when no purchases fall in it."""
+    year = network.resolve_year(year)
+    if not network.in_year(year).any():
+        raise PsoInputError(Problem(network.data.files.get("purchases", "purchases"), None, "year",
+                                    year, "no purchases in this year"))
+    return year
