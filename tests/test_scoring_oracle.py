@@ -12,7 +12,9 @@ from __future__ import annotations
 
 import csv
 import datetime as dt
+import json
 import math
+import re
 import tempfile
 from collections import defaultdict
 from pathlib import Path
@@ -23,6 +25,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from pso_chain.network import load_network
+from pso_chain.rules import default_rules_path
 from pso_chain.scoring import CREDIT_COLUMNS, credits
 from tests.datasets import buy, org, random_tables, write_tables
 
@@ -84,16 +87,17 @@ def person_fte(record: dict[str, str]) -> float:
 
 
 def certificate_valid(cert: tuple[str, dt.date | None, dt.date | None], day: dt.date | None,
-                      year: int) -> bool:
+                      year: int, eligible_levels=ELIGIBLE_LEVELS) -> bool:
     """An eligible certificate valid on ``day``, or on any day of ``year`` when undated."""
     level, start, end = cert
-    if level not in ELIGIBLE_LEVELS:
+    if level not in eligible_levels:
         return False
     lo, hi = (day, day) if day is not None else (dt.date(year, 1, 1), dt.date(year, 12, 31))
     return (start is None or start <= hi) and (end is None or end >= lo)
 
 
-def oracle_credits(folder: Path, year: int | None = None) -> list[dict]:
+def oracle_credits(folder: Path, year: int | None = None, *, eligible_levels=ELIGIBLE_LEVELS,
+                   max_indirect_share: float = MAX_INDIRECT_SHARE) -> list[dict]:
     """The scoring contract, computed row by row from the CSV files of ``folder``."""
     organisations = read_rows(folder / "organisations.csv")
     purchases = read_rows(folder / "purchases.csv")
@@ -118,7 +122,7 @@ def oracle_credits(folder: Path, year: int | None = None) -> list[dict]:
                                         parse_date(o["pso_valid_until"])))
 
     if year is None:
-        year = max(int(p["year"]) for p in purchases)
+        year = max(int(p["year"]) for p in purchases)  # the latest year in purchases
     indirect: dict[str, float] = defaultdict(float)
     for p in purchases:
         if int(p["year"]) != year:
@@ -129,7 +133,7 @@ def oracle_credits(folder: Path, year: int | None = None) -> list[dict]:
         supplier = by_id[s]
         day = parse_date(p.get("date", ""))
         counts = supplier["sw"].strip().lower() in TRUE_WORDS or any(
-            certificate_valid(c, day, year) for c in certificates[s])
+            certificate_valid(c, day, year, eligible_levels) for c in certificates[s])
         if counts:
             indirect[b] += float(p["amount_eur"]) / float(supplier["revenue_eur"]) * target[s]
 
@@ -140,7 +144,7 @@ def oracle_credits(folder: Path, year: int | None = None) -> list[dict]:
         direct_pct = 100 * target[org_id] / fte
         ind = indirect[org_id]
         indirect_pct = 100 * ind / (fte + ind)
-        cap = direct_pct * MAX_INDIRECT_SHARE / (1 - MAX_INDIRECT_SHARE)
+        cap = direct_pct * max_indirect_share / (1 - max_indirect_share)
         counted = min(indirect_pct, cap)
         total = direct_pct + counted
         norms = oracle_norms(int(o["employees"]))
@@ -179,8 +183,8 @@ def assert_matches_oracle(engine: pd.DataFrame, expected: list[dict]) -> None:
             assert got == want[col], f"{want['org_id']} {col}: engine {got!r} != oracle {want[col]!r}"
 
 
-def engine_credits(folder: Path, year: int | None = None) -> pd.DataFrame:
-    return credits(load_network(folder), year)
+def engine_credits(folder: Path, year: int | None = None, rules=None) -> pd.DataFrame:
+    return credits(load_network(folder, rules), year)
 
 
 def write_dutch_csv(folder: Path, tables: dict[str, pd.DataFrame], encoding: str = "cp1252") -> None:
@@ -273,6 +277,75 @@ def test_random_datasets_exercise_every_rule() -> None:
     for key in ("cap", "pso30plus", "indirect", "trede1", "trede2", "trede3", "tredeNone",
                 "between_rows"):
         assert seen[key] > 0, key
+
+
+def strict_rules(path: Path, eligible_levels: list[str], share: float) -> Path:
+    """The default rules file with other eligible levels and maximum indirect share."""
+    text = default_rules_path().read_text(encoding="utf-8")
+    text = re.sub(r"^eligible_levels = .*$", f"eligible_levels = {json.dumps(eligible_levels)}", text,
+                  flags=re.MULTILINE)
+    text = re.sub(r"^max_indirect_share = .*$", f"max_indirect_share = {share!r}", text, flags=re.MULTILINE)
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
+@settings(max_examples=20, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(seed=st.integers(0, 2**31), n_orgs=st.integers(2, 50), n_purchases=st.integers(1, 300),
+       eligible=st.lists(st.sampled_from(["aspirant", "1", "2", "3"]), min_size=1, max_size=4, unique=True),
+       share=st.sampled_from([0.5, 0.6, 0.75, 0.9]), certifications=st.booleans())
+def test_credits_match_oracle_under_other_rules(seed: int, n_orgs: int, n_purchases: int,
+                                                eligible: list[str], share: float,
+                                                certifications: bool) -> None:
+    """A rules file with fewer eligible levels and another cap: the levels a supplier held on
+    the purchase date decide, including when it held an eligible and a non-eligible one."""
+    tables = random_tables(seed, n_orgs=n_orgs, n_purchases=n_purchases,
+                           with_certifications=certifications)
+    with tempfile.TemporaryDirectory() as tmp:
+        folder = write_tables(Path(tmp) / "csv", **tables)
+        rules = strict_rules(Path(tmp) / "rules.toml", eligible, share)
+        expected = oracle_credits(folder, eligible_levels=set(eligible), max_indirect_share=share)
+        assert_matches_oracle(engine_credits(folder, rules=rules), expected)
+
+
+# --- eligibility at the edges of a certificate ---------------------------------------------------
+BOUNDARY_CASES = [
+    # certificate from, until, purchase date ("" = undated), counts?
+    ("2025-03-01", "2025-06-30", "2025-03-01", True),    # first day
+    ("2025-03-01", "2025-06-30", "2025-06-30", True),    # last day
+    ("2025-03-01", "2025-06-30", "2025-02-28", False),   # the day before
+    ("2025-03-01", "2025-06-30", "2025-07-01", False),   # the day after
+    ("2023-01-01", "2025-01-01", "", True),              # undated: ends on 1 January of the year
+    ("2025-12-31", "2027-12-31", "", True),              # undated: starts on 31 December
+    ("2023-01-01", "2024-12-31", "", False),             # undated: ended the day before the year
+    ("2026-01-01", "2027-12-31", "", False),             # undated: starts the day after
+    ("", "2025-05-01", "2025-05-01", True),              # open start
+    ("2025-05-01", "", "2025-12-31", True),              # open end
+]
+
+
+@pytest.mark.parametrize("with_table", [True, False], ids=["certifications", "organisations"])
+@pytest.mark.parametrize(("valid_from", "valid_until", "date", "counts"), BOUNDARY_CASES)
+def test_certificate_validity_edges(tmp_path: Path, valid_from: str, valid_until: str, date: str,
+                                    counts: bool, with_table: bool) -> None:
+    supplier = org("S", target_fte=5.0, revenue_eur=1_000_000.0)
+    certs = None
+    if with_table:
+        certs = [{"org_id": "S", "level": "2", "valid_from": valid_from, "valid_until": valid_until}]
+    else:
+        supplier.update(pso_level="2", pso_valid_from=valid_from, pso_valid_until=valid_until)
+    write_tables(tmp_path, [org("B", fte=10.0, target_fte=1.0), supplier],
+                 [buy("B", "S", 200_000.0, 2025, date)], certifications=certs)
+    scores = engine_credits(tmp_path)
+    assert scores["indirect_fte"].iat[0] == pytest.approx(1.0 if counts else 0.0)
+    assert_matches_oracle(scores, oracle_credits(tmp_path))
+
+
+def test_no_purchases_in_the_year_gives_direct_only_scores(tmp_path: Path) -> None:
+    tables = random_tables(4, n_orgs=20, n_purchases=100)
+    folder = write_tables(tmp_path, **tables)
+    scores = engine_credits(folder, year=2030)
+    assert (scores["indirect_fte"] == 0).all() and (scores["year"] == 2030).all()
+    assert_matches_oracle(scores, oracle_credits(folder, 2030))
 
 
 # --- direct contribution from employees_records -------------------------------------------------
