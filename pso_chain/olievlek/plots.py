@@ -50,7 +50,7 @@ def plot_simulation(rounds: pd.DataFrame, path: str | Path, title: str = "olievl
     ax2.set_ylim(bottom=0)
     lines = ax.get_legend_handles_labels()
     lines2 = ax2.get_legend_handles_labels()
-    ax.legend(lines[0] + lines2[0], lines[1] + lines2[1], loc="upper right")
+    ax.legend(lines[0] + lines2[0], lines[1] + lines2[1], loc="upper left")
     ax.set_title(title)
     ax.set_xticks(rounds["round"])
     fig.tight_layout()
@@ -86,7 +86,8 @@ def _tree_positions(frame: pd.DataFrame) -> dict[str, tuple[float, float]]:
 
 def plot_history(frame: pd.DataFrame, path: str | Path, top: int = 3,
                  title: str = "olievlek history") -> Path:
-    """Certifications per generation (left) and the ``top`` largest cascade trees (right)."""
+    """Certifications per generation (left) and the ``top`` largest cascade trees (right;
+    cascades with at least one follower)."""
     plt = _pyplot()
     path = _check_png(path)
     cols = 1 + max(top, 0)
@@ -97,8 +98,10 @@ def plot_history(frame: pd.DataFrame, path: str | Path, top: int = 3,
     axes[0].set_xlabel("generation")
     axes[0].set_ylabel("certified organisations")
     axes[0].set_title("certifications per generation")
+    axes[0].xaxis.get_major_locator().set_params(integer=True)
     sizes = frame.groupby("root_id").size().reset_index(name="size") if len(frame) else pd.DataFrame(
         columns=["root_id", "size"])
+    sizes = sizes[sizes["size"] > 1]  # a tree needs a follower
     sizes = sizes.sort_values(["size", "root_id"], ascending=[False, True]).head(top)
     for ax, (root, size) in zip(axes[1:], zip(sizes["root_id"], sizes["size"], strict=True), strict=False):
         tree = frame[frame["root_id"] == root]
