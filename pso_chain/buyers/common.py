@@ -1,0 +1,215 @@
+"""Shared pieces of the buyer verbs: what a new purchase would earn, one buyer's score for
+candidate indirect FTE, certificate status on a date, and a network with purchases edited.
+
+Everything here reuses the core (``purchase_eligibility``, ``indirect_fte``, ``score_arrays``)
+so that a what-if computed here is exactly what ``credits`` says once the purchase is made.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+
+import numpy as np
+import pandas as pd
+
+from pso_chain.certification import FAR_FUTURE, FAR_PAST, purchase_eligibility
+from pso_chain.errors import Problem, PsoInputError
+from pso_chain.network import PurchaseNetwork
+from pso_chain.parsing import NO_DAY, day_of, to_days, year_bounds
+from pso_chain.scoring import indirect_fte, score_arrays
+
+STATUS_SW = "sw"
+STATUS_VALID = "valid"
+STATUS_EXPIRING = "expiring"
+STATUS_EXPIRED = "expired"
+STATUS_NONE = "none"
+COUNTING_STATUSES = (STATUS_SW, STATUS_VALID, STATUS_EXPIRING)
+
+
+def purchase_day(on, year: int) -> int:
+    """Day number of a planned purchase dated ``on`` (:data:`NO_DAY` when undated); a dated
+    purchase must fall in its reference year, as in ``purchases``."""
+    if on is None:
+        return NO_DAY
+    day = day_of(on)
+    if pd.Timestamp(on).year != int(year):
+        raise PsoInputError(Problem("--on", None, None, str(pd.Timestamp(on).date()),
+                                    f"the purchase date must fall in the reference year {year}"))
+    return day
+
+
+def new_purchase_counts(network: PurchaseNetwork, buyer: int, year: int, on=None) -> np.ndarray:
+    """For every organisation: would a purchase by ``buyer`` there count (social purchasing)?
+
+    Undated (``on`` None) it counts when the supplier is an SW-bedrijf or holds an eligible
+    certificate valid on some day of ``year``; dated, on that day — the core's own rule
+    (:func:`pso_chain.certification.purchase_eligibility`), never the buyer itself.
+    """
+    n = network.n
+    day = purchase_day(on, year)
+    return purchase_eligibility(np.full(n, buyer, dtype=np.int64), np.arange(n, dtype=np.int64),
+                                np.full(n, year, dtype=np.int64), np.full(n, day, dtype=np.int64),
+                                network.sw, network.certificates)
+
+
+def yield_fte_per_meur(network: PurchaseNetwork) -> np.ndarray:
+    """Target-group FTE per million euro of revenue (NaN where revenue is missing)."""
+    with np.errstate(divide="ignore", invalid="ignore"):
+        out = 1e6 * network.target_fte / network.revenue
+    return np.where(np.isfinite(out), out, np.nan)
+
+
+def buyer_indirect_fte(network: PurchaseNetwork, buyer: int, year: int) -> float:
+    """The buyer's indirect FTE exactly as ``credits`` sums it (same order of additions)."""
+    return float(indirect_fte(network, year)[buyer])
+
+
+def buyer_scores(network: PurchaseNetwork, buyer: int, indirect, qualitative_ok: bool | None = None
+                 ) -> dict:
+    """``score_arrays`` for one buyer under each candidate indirect FTE value (``qualitative_ok``
+    overrides the buyer's own check, e.g. to ask what the numbers alone would give)."""
+    if qualitative_ok is None:
+        qualitative_ok = bool(network.qualitative_ok[buyer])
+    indirect = np.atleast_1d(np.asarray(indirect, dtype=float))
+    m = len(indirect)
+    return score_arrays(network.rules, np.full(m, network.fte[buyer]),
+                        np.full(m, network.target_fte[buyer]), indirect,
+                        np.full(m, network.employees[buyer]),
+                        np.full(m, qualitative_ok))
+
+
+def buyer_spend(network: PurchaseNetwork, buyer: int, year: int) -> tuple[np.ndarray, np.ndarray]:
+    """Per supplier: the buyer's spend in ``year`` and the part of it that counts (self-purchases
+    excluded from both)."""
+    mask = (network._buyer == buyer) & network.in_year(year) & (network._supplier != buyer)
+    supplier = network._supplier[mask]
+    amount = network._amount[mask]
+    spend = np.bincount(supplier, weights=amount, minlength=network.n)
+    counted = np.bincount(supplier, weights=amount * network.eligible[mask], minlength=network.n)
+    return spend, counted
+
+
+def edited_network(network: PurchaseNetwork, amounts: np.ndarray | None = None,
+                   added: pd.DataFrame | None = None) -> PurchaseNetwork:
+    """A copy of ``network`` with purchase amounts replaced and/or purchase rows appended.
+
+    ``added`` has ``buyer_id, supplier_id, amount_eur, year`` and optionally ``date`` (empty or
+    NaT = undated). New rows are judged by the core's eligibility rule; existing rows keep
+    theirs. Scoring the copy (``credits``) is the recomputation path the what-ifs are checked by.
+    """
+    purchases = network.purchases
+    eligible = network.eligible
+    if amounts is not None:
+        amounts = np.asarray(amounts, dtype=float)
+        if amounts.shape != (len(purchases),) or (amounts < 0).any() or not np.isfinite(amounts).all():
+            raise ValueError("amounts must be one finite value >= 0 per purchase row")
+        purchases = purchases.assign(amount_eur=amounts)
+    if added is not None and len(added):
+        buyer = network.nodes(list(added["buyer_id"]))
+        supplier = network.nodes(list(added["supplier_id"]))
+        year = added["year"].to_numpy(dtype=np.int64)
+        dates = added["date"] if "date" in added.columns else pd.Series([None] * len(added))
+        date = pd.to_datetime(dates.replace("", None)).to_numpy().astype(purchases["date"].dtype)
+        new = pd.DataFrame({
+            "buyer": buyer.astype(purchases["buyer"].dtype),
+            "supplier": supplier.astype(purchases["supplier"].dtype),
+            "amount_eur": added["amount_eur"].to_numpy(dtype=float),
+            "year": year.astype(purchases["year"].dtype), "date": date,
+            "_row": np.full(len(added), -1, dtype=np.int64),
+        })
+        purchases = pd.concat([purchases, new], ignore_index=True)
+        new_eligible = purchase_eligibility(buyer, supplier, year, to_days(new["date"]),
+                                            network.sw, network.certificates)
+        eligible = np.concatenate([eligible, new_eligible])
+    data = dataclasses.replace(network.data, purchases=purchases, eligible=eligible,
+                               certificates=network.certificates)
+    return PurchaseNetwork(data, network.rules)
+
+
+def level_in_year(network: PurchaseNetwork, year: int) -> np.ndarray:
+    """For every organisation: the highest eligible certificate level valid on some day of
+    ``year`` (``""`` where none) — the level an undated purchase in that year is judged by."""
+    certs = network.certificates
+    first, last = (int(v[0]) for v in year_bounds(np.array([year])))
+    best = np.full(network.n, -1, dtype=np.int64)
+    for j in range(certs.valid_from.shape[0]):
+        ok = certs.eligible[j] & (certs.valid_from[j] <= last) & (certs.valid_until[j] >= first)
+        best = np.where(ok & (certs.level[j] > best), certs.level[j], best)
+    return np.asarray(["", *certs.levels], dtype=object)[best + 1]
+
+
+def days_to_dates(days: np.ndarray) -> np.ndarray:
+    """Day numbers as ``datetime64[D]`` (NaT for open ends and missing days)."""
+    days = np.asarray(days, dtype=np.int64)
+    missing = (days <= FAR_PAST) | (days >= FAR_FUTURE) | (days == NO_DAY)
+    out = np.where(missing, 0, days).astype("datetime64[D]")
+    out[missing] = np.datetime64("NaT")
+    return out
+
+
+def continuous_valid_until(network: PurchaseNetwork, day: int) -> np.ndarray:
+    """For every organisation: the last day of unbroken eligible certification from ``day``
+    (renewals that start by the day after the previous end extend it); FAR_PAST where no
+    eligible certificate is valid on ``day``, FAR_FUTURE where it has no end."""
+    certs = network.certificates
+    until = np.full(network.n, FAR_PAST, dtype=np.int64)
+    layers = range(certs.valid_from.shape[0])
+    for j in layers:
+        ok = certs.eligible[j] & (certs.valid_from[j] <= day) & (certs.valid_until[j] >= day)
+        until = np.where(ok, np.maximum(until, certs.valid_until[j]), until)
+    for _ in layers:  # each pass may chain one more renewal
+        before = until
+        for j in layers:
+            chain = (certs.eligible[j] & (until > FAR_PAST) & (until < FAR_FUTURE)
+                     & (certs.valid_from[j] <= until + 1) & (certs.valid_until[j] > until))
+            until = np.where(chain, certs.valid_until[j], until)
+        if np.array_equal(before, until):
+            break
+    return until
+
+
+def last_expired(network: PurchaseNetwork, day: int) -> tuple[np.ndarray, np.ndarray]:
+    """For every organisation: the latest end day before ``day`` of its eligible certificates
+    (FAR_PAST where none ended before ``day``) and that certificate's level (``""`` if none)."""
+    certs = network.certificates
+    last = np.full(network.n, FAR_PAST, dtype=np.int64)
+    level = np.full(network.n, -1, dtype=np.int64)
+    for j in range(certs.valid_from.shape[0]):
+        ended = certs.eligible[j] & (certs.valid_until[j] < day)
+        later = ended & ((certs.valid_until[j] > last)
+                         | ((certs.valid_until[j] == last) & (certs.level[j] > level)))
+        last = np.where(later, certs.valid_until[j], last)
+        level = np.where(later, certs.level[j], level)
+    return last, np.asarray(["", *certs.levels], dtype=object)[level + 1]
+
+
+def certificate_status(network: PurchaseNetwork, on, expiring_days: int) -> pd.DataFrame:
+    """Certificate status of every organisation on date ``on`` (one row per node).
+
+    ``status``: ``sw`` (an SW-bedrijf: counts without a certificate), ``expiring`` (an eligible
+    certificate valid on the date whose unbroken validity ends within ``expiring_days`` days:
+    ``valid_until - on <= expiring_days``), ``valid``, ``expired`` (an eligible certificate ended
+    before the date, none valid on it) or ``none``. ``valid_until`` is the end of the unbroken
+    validity (renewals included), or for ``expired`` the day it ended; ``days_left`` counts the
+    days from the date to ``valid_until`` (0 on its last day). ``level`` is the highest level
+    valid on the date, or for ``expired`` the level of the certificate that ended.
+    """
+    day = day_of(on)
+    until = continuous_valid_until(network, day)
+    valid = until > FAR_PAST
+    ended, ended_level = last_expired(network, day)
+    open_end = until >= FAR_FUTURE
+    days_left = np.where(valid & ~open_end, until - day, -1)
+    status = np.select(
+        [network.sw, valid & ~open_end & (days_left <= expiring_days), valid, ended > FAR_PAST],
+        [STATUS_SW, STATUS_EXPIRING, STATUS_VALID, STATUS_EXPIRED], default=STATUS_NONE)
+    left = pd.array(days_left, dtype="Int64")
+    left[~(valid & ~open_end)] = pd.NA
+    shown_until = np.where(valid, until, np.where(ended > FAR_PAST, ended, FAR_PAST))
+    return pd.DataFrame({
+        "status": status,
+        "level": np.where(valid | (ended == FAR_PAST), network.level_on(on), ended_level),
+        "valid_until": days_to_dates(shown_until),
+        "days_left": left,
+        "counts": network.counts_on(on),
+    })

@@ -1,0 +1,100 @@
+"""Supplier compliance with the social purchasing code: the periodic supplier assessment.
+
+The purchasing code asks every supplier for a valid PSO certificate and checks it in periodic
+supplier assessments. For one buyer this lists its suppliers by spend with their certificate
+status on the assessment date (valid, expiring within the warning period, expired, none, or
+SW-bedrijf), the action the assessment calls for, and the share of spend that counts.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+
+from pso_chain.buyers.common import (
+    COUNTING_STATUSES,
+    STATUS_EXPIRED,
+    STATUS_EXPIRING,
+    STATUS_NONE,
+    STATUS_SW,
+    STATUS_VALID,
+    buyer_spend,
+    certificate_status,
+)
+from pso_chain.network import PurchaseNetwork
+
+COMPLIANCE_COLUMNS = [
+    "supplier_id", "name", "spend_eur", "spend_share_pct", "status", "level", "valid_until",
+    "days_left", "counts_on_date", "counted_in_year_eur", "sbi", "municipality", "assessment",
+]
+SUMMARY_COLUMNS = ["status", "suppliers", "spend_eur", "spend_share_pct"]
+STATUS_ORDER = (STATUS_SW, STATUS_VALID, STATUS_EXPIRING, STATUS_EXPIRED, STATUS_NONE)
+
+
+def _assessment(status: str, valid_until) -> str:
+    until = "" if pd.isna(valid_until) else str(pd.Timestamp(valid_until).date())
+    return {
+        STATUS_SW: "ok: SW-bedrijf, counts without a certificate",
+        STATUS_VALID: "ok: valid certificate",
+        STATUS_EXPIRING: f"ask for the renewed certificate before {until}",
+        STATUS_EXPIRED: f"expired {until}: ask for a valid certificate, or switch (substitutes)",
+        STATUS_NONE: "no certificate: send the code, ask for one, or switch (substitutes)",
+    }[status]
+
+
+def supplier_compliance(network: PurchaseNetwork, org_id: str, on, year: int,
+                        expiring_days: int = 90) -> pd.DataFrame:
+    """The buyer's suppliers in ``year`` (spend descending, ties by org_id) with their
+    certificate status on date ``on``.
+
+    ``status`` is ``sw``, ``valid``, ``expiring`` (valid on the date, unbroken validity ending at
+    most ``expiring_days`` days later), ``expired`` or ``none`` (see
+    :func:`pso_chain.buyers.common.certificate_status`); ``counts_on_date`` says a purchase on
+    the date would count. ``counted_in_year_eur`` is the part of the year's spend that counted
+    for the buyer's score (by each purchase's own date). Self-purchases are not supplier
+    relations and are left out.
+    """
+    buyer = network.node(org_id)
+    spend, counted = buyer_spend(network, buyer, year)
+    nodes = np.flatnonzero(spend > 0)
+    nodes = nodes[np.lexsort((nodes, -spend[nodes]))]
+    status = certificate_status(network, on, expiring_days).iloc[nodes].reset_index(drop=True)
+    orgs = network.organisations
+    total = spend.sum()
+    frame = pd.DataFrame({
+        "supplier_id": orgs["org_id"].to_numpy()[nodes], "name": orgs["name"].to_numpy()[nodes],
+        "spend_eur": spend[nodes], "spend_share_pct": 100 * spend[nodes] / total if total else 0.0,
+        "status": status["status"], "level": status["level"],
+        "valid_until": pd.to_datetime(status["valid_until"]), "days_left": status["days_left"],
+        "counts_on_date": status["counts"].to_numpy(dtype=bool), "counted_in_year_eur": counted[nodes],
+        "sbi": orgs["sbi"].to_numpy()[nodes], "municipality": orgs["municipality"].to_numpy()[nodes],
+    })
+    frame["assessment"] = [_assessment(s, u) for s, u in zip(frame["status"], frame["valid_until"],
+                                                              strict=True)]
+    return frame[COMPLIANCE_COLUMNS]
+
+
+def compliance_summary(suppliers: pd.DataFrame) -> pd.DataFrame:
+    """Spend by certificate status, then the share with counting suppliers (``counting``: SW,
+    valid or expiring on the date) and the total."""
+    total = float(suppliers["spend_eur"].sum())
+    share = (lambda eur: 100 * eur / total if total else 0.0)  # noqa: E731
+    rows = []
+    for status in STATUS_ORDER:
+        part = suppliers[suppliers["status"] == status]
+        rows.append({"status": status, "suppliers": len(part), "spend_eur": float(part["spend_eur"].sum())})
+    counting = suppliers[suppliers["status"].isin(COUNTING_STATUSES)]
+    rows.append({"status": "counting", "suppliers": len(counting),
+                 "spend_eur": float(counting["spend_eur"].sum())})
+    rows.append({"status": "total", "suppliers": len(suppliers), "spend_eur": total})
+    frame = pd.DataFrame(rows, columns=SUMMARY_COLUMNS[:3])
+    frame["spend_share_pct"] = [share(v) for v in frame["spend_eur"]]
+    return frame
+
+
+def compliance_report(network: PurchaseNetwork, org_id: str, on, year: int, expiring_days: int = 90
+                      ) -> dict[str, pd.DataFrame]:
+    """The periodic supplier assessment: ``suppliers`` (:func:`supplier_compliance`) and
+    ``summary`` (:func:`compliance_summary`)."""
+    suppliers = supplier_compliance(network, org_id, on, year, expiring_days)
+    return {"suppliers": suppliers, "summary": compliance_summary(suppliers)}

@@ -1,0 +1,97 @@
+"""Certified-supplier search: every supplier whose sales count on a date, ranked by yield.
+
+A purchase counts when the supplier is an SW-bedrijf or holds an eligible certificate valid on
+the purchase date. The yield of a supplier, target-group FTE per million euro of its revenue, is
+the indirect FTE a buyer earns per million spent there, so ranking by yield ranks by credit per
+euro. All of it is array work over every organisation at once.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+
+from pso_chain.buyers.common import (
+    buyer_indirect_fte,
+    buyer_scores,
+    continuous_valid_until,
+    days_to_dates,
+    yield_fte_per_meur,
+)
+from pso_chain.certification import FAR_PAST
+from pso_chain.errors import Problem, PsoInputError
+from pso_chain.network import PurchaseNetwork
+from pso_chain.parsing import day_of
+
+SUPPLIER_COLUMNS = ["org_id", "name", "level", "sw", "valid_until", "sbi", "municipality", "postcode",
+                    "revenue_eur", "target_fte", "yield_fte_per_meur"]
+GAIN_COLUMNS = ["extra_eur", "total_pct_now", "total_pct_after", "gain_pct", "trede_after"]
+
+
+def level_rank(network: PurchaseNetwork, levels: np.ndarray) -> np.ndarray:
+    """Position of each level in the rules' level order (-1 for no level)."""
+    return pd.Index(network.rules.all_levels).get_indexer(pd.Series(levels, dtype=object))
+
+
+def ranked_by_yield(nodes: np.ndarray, yield_meur: np.ndarray) -> np.ndarray:
+    """``nodes`` ordered by yield, highest first (unknown yield last), ties by org_id."""
+    key = np.where(np.isnan(yield_meur[nodes]), np.inf, -yield_meur[nodes])
+    return nodes[np.lexsort((nodes, key))]
+
+
+def eligible_suppliers(network: PurchaseNetwork, on, *, sbi: str | None = None,
+                       municipality: str | None = None, min_level: str | None = None,
+                       for_org: str | None = None, year: int | None = None,
+                       gain_per_eur: float = 100_000.0) -> pd.DataFrame:
+    """Every organisation whose sales count on date ``on`` (an SW-bedrijf, or an eligible
+    certificate valid on the date), ordered by ``yield_fte_per_meur`` (highest first, unknown
+    revenue last, ties by org_id).
+
+    Filters: ``sbi`` code prefix, ``municipality`` (case-insensitive), ``min_level`` (the
+    certificate level valid on the date is at least this one in the rules' order; an SW-bedrijf
+    without such a certificate is left out). ``valid_until`` is the end of the unbroken
+    certification (renewals included; empty when open-ended or for an SW-bedrijf without one).
+
+    With ``for_org`` (a buyer; dropped from the list, since self-purchases never count) each row
+    adds what ``gain_per_eur`` more euros there would do to that buyer's total percentage in
+    ``year`` (default: the latest year in purchases), cap included: ``total_pct_after``,
+    ``gain_pct`` and ``trede_after``.
+    """
+    day = day_of(on)
+    orgs = network.organisations
+    keep = network.counts_on(on)
+    levels = network.level_on(on)
+    if sbi:
+        keep &= orgs["sbi"].str.startswith(str(sbi)).to_numpy()
+    if municipality:
+        keep &= (orgs["municipality"].str.casefold() == str(municipality).casefold()).to_numpy()
+    if min_level:
+        if min_level not in network.rules.all_levels:
+            raise PsoInputError(Problem("--min-level", None, None, min_level,
+                                        f"use one of {', '.join(network.rules.all_levels)}"))
+        keep &= level_rank(network, levels) >= network.rules.all_levels.index(min_level)
+    buyer = network.node(for_org) if for_org else None
+    if buyer is not None:
+        keep[buyer] = False
+    meur = yield_fte_per_meur(network)
+    nodes = ranked_by_yield(np.flatnonzero(keep), meur)
+    until = continuous_valid_until(network, day)[nodes]
+    frame = pd.DataFrame({
+        "org_id": orgs["org_id"].to_numpy()[nodes], "name": orgs["name"].to_numpy()[nodes],
+        "level": levels[nodes], "sw": network.sw[nodes],
+        "valid_until": pd.to_datetime(days_to_dates(np.where(until > FAR_PAST, until, FAR_PAST))),
+        "sbi": orgs["sbi"].to_numpy()[nodes], "municipality": orgs["municipality"].to_numpy()[nodes],
+        "postcode": orgs["postcode"].to_numpy()[nodes], "revenue_eur": network.revenue[nodes],
+        "target_fte": network.target_fte[nodes], "yield_fte_per_meur": meur[nodes],
+    }, columns=SUPPLIER_COLUMNS)
+    if buyer is None:
+        return frame
+    year = network.resolve_year(year)
+    now_fte = buyer_indirect_fte(network, buyer, year)
+    now = buyer_scores(network, buyer, now_fte)
+    after = buyer_scores(network, buyer, now_fte + gain_per_eur * network.yield_per_eur[nodes])
+    trede = pd.array(after["trede"], dtype="Int64")
+    trede[after["trede"] == 0] = pd.NA
+    return frame.assign(extra_eur=float(gain_per_eur), total_pct_now=float(now["total_pct"][0]),
+                        total_pct_after=after["total_pct"],
+                        gain_pct=after["total_pct"] - now["total_pct"][0], trede_after=trede)

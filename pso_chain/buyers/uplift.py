@@ -1,0 +1,369 @@
+"""What purchasing lifts one organisation to each higher trede: exact, minimal, cap-aware.
+
+For target trede ``t`` with norm ``N`` the direct contribution ``d`` is fixed, so purchasing must
+supply ``x = N - d`` percentage points of counted indirect contribution. Counted indirect is
+``min(100 I / (F + I), d s / (1 - s))``: the trede is out of reach through purchasing when the
+cap is below ``x`` or the qualitative check failed; otherwise the indirect FTE needed is
+``I* = F x / (100 - x)``. Euros at a supplier follow from its yield (target-group FTE per euro of
+revenue). Every amount is found in whole cents and confirmed with the scoring kernel itself, so
+adding the proposed purchase to the data makes ``credits`` report the trede, and one cent less
+does not.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+
+from pso_chain.buyers.common import (
+    buyer_indirect_fte,
+    buyer_scores,
+    buyer_spend,
+    edited_network,
+    new_purchase_counts,
+    purchase_day,
+    yield_fte_per_meur,
+)
+from pso_chain.errors import Problem, PsoInputError
+from pso_chain.explain import why_not_counted
+from pso_chain.network import PurchaseNetwork
+from pso_chain.scoring import indirect_fte
+
+TARGET_COLUMNS = [
+    "org_id", "year", "current_trede", "total_pct_now", "direct_pct", "cap_pct", "target_trede",
+    "norm_pct", "reachable", "reason", "needed_indirect_fte", "indirect_fte_now",
+    "extra_indirect_fte",
+]
+UPLIFT_COLUMNS = [
+    "org_id", "year", "current_trede", "total_pct_now", "target_trede", "norm_pct", "reachable",
+    "reason", "needed_indirect_fte", "indirect_fte_now", "extra_indirect_fte", "supplier_id",
+    "supplier_name", "yield_fte_per_meur", "extra_eur", "share_of_revenue_pct",
+]
+MIX_COLUMNS = [
+    "org_id", "year", "target_trede", "reachable", "reason", "supplier_id", "supplier_name",
+    "yield_fte_per_meur", "room_eur", "extra_eur", "indirect_fte_after", "total_pct_after",
+]
+SHIFT_COLUMNS = [
+    "scenario", "org_id", "year", "from_id", "to_id", "moved_eur", "spend_at_from_eur",
+    "spend_at_to_eur", "indirect_fte", "indirect_pct", "indirect_counted_pct", "total_pct",
+    "trede", "cap_applied",
+]
+_MAX_STEPS = 200  # cent steps when confirming an amount; the estimate is off by at most a few
+
+
+def _trede(value: int):
+    return pd.NA if value == 0 else int(value)
+
+
+def _targets(network: PurchaseNetwork, buyer: int, year: int) -> tuple[dict, list[dict]]:
+    """Current score and one dict per trede above it (see :func:`trede_targets`)."""
+    rules = network.rules
+    now_fte = buyer_indirect_fte(network, buyer, year)
+    now = buyer_scores(network, buyer, now_fte)
+    fte = float(network.fte[buyer])
+    direct = float(now["direct_pct"][0])
+    cap = direct * rules.max_indirect_ratio
+    current = int(now["trede"][0])
+    # the most any purchasing can give: indirect_pct close to 100, counted up to the cap
+    best = buyer_scores(network, buyer, fte * 1e9, qualitative_ok=True)
+    state = {"buyer": buyer, "indirect_fte": now_fte, "total_pct": float(now["total_pct"][0]),
+             "trede": current, "direct_pct": direct, "cap_pct": cap}
+    rows = []
+    for t in range(current + 1, 4):
+        norm = float(now["norms"][0, t - 1])
+        x = max(norm - direct, 0.0)
+        needed = fte * x / (100 - x) if x < 100 else np.nan
+        reasons = []
+        if not network.qualitative_ok[buyer]:
+            reasons.append("qualitative check not passed (no trede without it, whatever is bought)")
+        if int(best["trede"][0]) < t:
+            ratio = rules.max_indirect_ratio
+            if direct <= 0:
+                reasons.append(f"cap: no direct contribution, and counted indirect is at most "
+                               f"{ratio:g}x direct: purchasing adds nothing")
+            else:
+                reasons.append(
+                    f"cap: counted indirect is at most {ratio:g}x direct = {cap:.2f}%, trede {t} "
+                    f"needs {x:.2f}% on top of direct {direct:.2f}%; reachable once direct is "
+                    f">= {norm * (1 - rules.max_indirect_share):.2f}%")
+            needed = np.nan  # no amount of purchasing is enough
+        reason = "; ".join(reasons)
+        extra = max(needed - now_fte, 0.0) if needed == needed else np.nan
+        rows.append({"target_trede": t, "norm_pct": norm, "reachable": reason == "",
+                     "reason": reason, "needed_indirect_fte": needed, "extra_indirect_fte": extra})
+    return state, rows
+
+
+def trede_targets(network: PurchaseNetwork, org_id: str, year: int) -> pd.DataFrame:
+    """One row per trede above the organisation's current one: the total percentage needed
+    (``norm_pct``), whether purchasing can reach it and why not, and the indirect FTE needed in
+    total and on top of today's."""
+    buyer = network.node(org_id)
+    state, rows = _targets(network, buyer, year)
+    frame = pd.DataFrame(rows, columns=[c for c in TARGET_COLUMNS if c not in (
+        "org_id", "year", "current_trede", "total_pct_now", "direct_pct", "cap_pct",
+        "indirect_fte_now")])
+    frame = frame.assign(org_id=str(org_id), year=int(year),
+                         current_trede=_trede(state["trede"]), total_pct_now=state["total_pct"],
+                         direct_pct=state["direct_pct"], cap_pct=state["cap_pct"],
+                         indirect_fte_now=state["indirect_fte"])
+    frame["current_trede"] = frame["current_trede"].astype("Int64")
+    return frame[TARGET_COLUMNS].reset_index(drop=True)
+
+
+def minimal_amounts(network: PurchaseNetwork, buyer: int, base_fte: float, per_eur, trede: int
+                    ) -> np.ndarray:
+    """For each yield in ``per_eur`` (FTE per euro): the smallest amount in whole cents whose
+    credit, added to ``base_fte``, gives the buyer trede ``trede`` by the scoring kernel.
+
+    Amounts come from the closed form and are then confirmed cent by cent, so rounding can
+    never leave the proposal a hair short. ``NaN`` where the yield is 0.
+    """
+    per_eur = np.asarray(per_eur, dtype=float)
+    out = np.full(len(per_eur), np.nan)
+    usable = per_eur > 0
+    if not usable.any():
+        return out
+    y = per_eur[usable]
+    fte = float(network.fte[buyer])
+    direct = float(buyer_scores(network, buyer, base_fte)["direct_pct"][0])
+    norm = float(network.rules.norms([network.employees[buyer]])[0, trede - 1])
+    x = max(norm - direct, 0.0)
+    need = max(fte * x / (100 - x) - base_fte, 0.0)
+
+    def meets(cents: np.ndarray) -> np.ndarray:
+        return buyer_scores(network, buyer, base_fte + (cents / 100) * y)["trede"] >= trede
+
+    cents = np.maximum(np.floor(need / y * 100) - 1, 0)
+    for _ in range(_MAX_STEPS):  # step down while one cent less still reaches (rare)
+        lower = (cents > 0) & meets(np.maximum(cents - 1, 0))
+        if not lower.any():
+            break
+        cents = np.where(lower, cents - 1, cents)
+    for _ in range(_MAX_STEPS):  # step up until it reaches
+        ok = meets(cents)
+        if ok.all():
+            break
+        cents = np.where(ok, cents, cents + 1)
+    else:
+        raise RuntimeError("uplift: could not confirm an amount within 200 cent steps")
+    out[usable] = cents / 100
+    return out
+
+
+def _supplier_reason(network: PurchaseNetwork, buyer: int, supplier: int, year: int, day: int,
+                     counts: np.ndarray) -> str:
+    if supplier == buyer:
+        return "the buyer itself: self-purchases never count"
+    if not counts[supplier]:
+        return why_not_counted(network, buyer, supplier, year, day)
+    if np.isnan(network.revenue[supplier]):
+        return "supplier's revenue_eur is unknown, so its yield is unknown"
+    if network.target_fte[supplier] <= 0:
+        return "supplier employs no target-group FTE: buying there adds nothing"
+    return ""
+
+
+def ranked_candidates(network: PurchaseNetwork, counts: np.ndarray, buyer: int) -> np.ndarray:
+    """Node indices of suppliers where a new purchase counts and earns credit, highest yield
+    first (ties by org_id)."""
+    y = network.yield_per_eur
+    candidates = np.flatnonzero(counts & (y > 0))
+    candidates = candidates[candidates != buyer]
+    return candidates[np.lexsort((candidates, -y[candidates]))]
+
+
+def uplift_by_supplier(network: PurchaseNetwork, org_id: str, year: int, top: int = 5,
+                       suppliers: list[str] | None = None, on=None) -> pd.DataFrame:
+    """For each trede above the current one and each of the ``top`` eligible suppliers by yield
+    (or the ``suppliers`` named): the exact minimal extra spend at that supplier alone that
+    reaches it (``extra_eur``, whole cents).
+
+    The new purchase is undated in ``year`` (it counts when the supplier is eligible on some day
+    of the year, as an undated purchase row does) or dated ``on``. Unreachable tredes get one row
+    with the reason; a named supplier where buying cannot help gets its reason and no amount.
+    """
+    buyer = network.node(org_id)
+    day = purchase_day(on, year)
+    state, targets = _targets(network, buyer, year)
+    counts = new_purchase_counts(network, buyer, year, on)
+    if suppliers is None:
+        chosen = ranked_candidates(network, counts, buyer)[:top]
+    else:
+        chosen = pd.unique(network.nodes(list(suppliers)))
+        y = network.yield_per_eur[chosen]
+        chosen = chosen[np.lexsort((chosen, -y))]
+    why = [_supplier_reason(network, buyer, int(s), year, day, counts) for s in chosen]
+    per_eur = np.where([w == "" for w in why], network.yield_per_eur[chosen], 0.0)
+    ids = network.organisations["org_id"].to_numpy()
+    names = network.organisations["name"].to_numpy()
+    meur = yield_fte_per_meur(network)
+    rows = []
+    for target in targets:
+        head = {"org_id": str(org_id), "year": int(year), "current_trede": _trede(state["trede"]),
+                "total_pct_now": state["total_pct"], "indirect_fte_now": state["indirect_fte"],
+                **target}
+        if not target["reachable"]:
+            rows.append(head)
+            continue
+        if len(chosen) == 0:
+            rows.append({**head, "reason": "no supplier where a purchase would count and earn credit"})
+            continue
+        amounts = minimal_amounts(network, buyer, state["indirect_fte"], per_eur, target["target_trede"])
+        for s, amount, reason in zip(chosen, amounts, why, strict=True):
+            rows.append({**head, "reason": reason, "supplier_id": ids[s], "supplier_name": names[s],
+                         "yield_fte_per_meur": meur[s], "extra_eur": amount,
+                         "share_of_revenue_pct": 100 * amount / network.revenue[s]})
+    return _frame(rows, UPLIFT_COLUMNS)
+
+
+def _frame(rows: list[dict], columns: list[str]) -> pd.DataFrame:
+    frame = pd.DataFrame(rows, columns=columns)
+    for col in ("current_trede", "target_trede", "trede"):
+        if col in frame.columns:
+            frame[col] = frame[col].astype("Int64")
+    for col in ("supplier_id", "supplier_name", "reason"):
+        if col in frame.columns:
+            frame[col] = frame[col].astype(object)
+    for col in columns:
+        if col.endswith(("_eur", "_fte", "_pct", "_meur")) and frame[col].dtype == object:
+            frame[col] = frame[col].astype(float)
+    return frame.reset_index(drop=True)
+
+
+def uplift_mix(network: PurchaseNetwork, org_id: str, year: int, max_share: float, on=None
+               ) -> pd.DataFrame:
+    """The cheapest mix of purchases reaching each trede above the current one when one buyer
+    may take at most ``max_share`` of a supplier's revenue.
+
+    A supplier's room is ``max_share * revenue`` minus what the buyer already spends there in
+    ``year`` (counting or not), in whole cents. Credit is linear in euros with a cap per
+    supplier, so filling the highest-yield suppliers first is optimal (fractional knapsack); the
+    last supplier takes the minimal amount in cents, confirmed with the scoring kernel in the
+    order the rows are listed (the order ``credits`` adds them in).
+    """
+    if not 0 < max_share <= 1:
+        raise PsoInputError(Problem("--max-share", None, None, max_share,
+                                    "must be a share in (0, 1], e.g. 0.25"))
+    buyer = network.node(org_id)
+    state, targets = _targets(network, buyer, year)
+    counts = new_purchase_counts(network, buyer, year, on)
+    spend, _ = buyer_spend(network, buyer, year)
+    candidates = ranked_candidates(network, counts, buyer)
+    room = np.floor(np.maximum(max_share * network.revenue[candidates] - spend[candidates], 0) * 100) / 100
+    candidates, room = candidates[room > 0], room[room > 0]
+    y = network.yield_per_eur[candidates]
+    running = np.add.accumulate(np.r_[state["indirect_fte"], room * y])  # sequential, as credits adds
+    full = buyer_scores(network, buyer, running[1:]) if len(candidates) else None
+    ids = network.organisations["org_id"].to_numpy()
+    names = network.organisations["name"].to_numpy()
+    meur = yield_fte_per_meur(network)
+    rows = []
+    for target in targets:
+        t = target["target_trede"]
+        head = {"org_id": str(org_id), "year": int(year), "target_trede": t,
+                "reachable": target["reachable"], "reason": target["reason"]}
+        if not target["reachable"]:
+            rows.append(head)
+            continue
+        hit = np.flatnonzero(full["trede"] >= t) if full is not None else np.array([], int)
+        if len(hit) == 0:
+            most = running[-1] - running[0]
+            rows.append({**head, "reachable": False, "reason": (
+                f"max-share: with at most {100 * max_share:g}% of each eligible supplier's revenue, "
+                f"purchasing adds at most {most:.4f} FTE; {target['extra_indirect_fte']:.4f} needed")})
+            continue
+        k = int(hit[0])
+        last = minimal_amounts(network, buyer, running[k], y[k:k + 1], t)[0]
+        amounts = np.r_[room[:k], last]
+        after = np.add.accumulate(np.r_[state["indirect_fte"], amounts * y[:k + 1]])[1:]
+        total = buyer_scores(network, buyer, after)["total_pct"]
+        for i, s in enumerate(candidates[:k + 1]):
+            rows.append({**head, "supplier_id": ids[s], "supplier_name": names[s],
+                         "yield_fte_per_meur": meur[s], "room_eur": room[i], "extra_eur": amounts[i],
+                         "indirect_fte_after": after[i], "total_pct_after": total[i]})
+    return _frame(rows, MIX_COLUMNS)
+
+
+def shift_effect(network: PurchaseNetwork, org_id: str, year: int, from_id: str, to_id: str,
+                 amount: float | None = None, on=None) -> pd.DataFrame:
+    """What-if: move ``amount`` euros (default: all of ``year``'s spend) from supplier
+    ``from_id`` to supplier ``to_id``; the score before and after (two rows).
+
+    The buyer's rows at ``from_id`` in ``year`` shrink in proportion; the moved euros become one
+    new purchase at ``to_id``, undated in the year (or dated ``on``). The after-row is computed
+    by rescoring the edited network, the same path as ``credits``.
+    """
+    buyer = network.node(org_id)
+    source, target = network.node(from_id), network.node(to_id)
+    purchase_day(on, year)
+    if source == target:
+        raise PsoInputError(Problem("--shift", None, None, f"{from_id}:{to_id}",
+                                    "FROM and TO are the same supplier"))
+    if target == buyer:
+        raise PsoInputError(Problem("--shift", None, None, to_id,
+                                    "TO is the buyer itself: self-purchases never count"))
+    rows = (network._buyer == buyer) & (network._supplier == source) & network.in_year(year)
+    available = float(network._amount[rows].sum())
+    if available <= 0:
+        raise PsoInputError(Problem("--shift", None, None, from_id,
+                                    f"{org_id} bought nothing from {from_id} in {year}"))
+    moved = available if amount is None else float(amount)
+    if not 0 < moved <= available * (1 + 1e-12):
+        raise PsoInputError(Problem("--shift", None, None, amount,
+                                    f"amount must be > 0 and at most the {available:,.2f} euros "
+                                    f"{org_id} spent at {from_id} in {year}"))
+    keep = 0.0 if moved >= available else 1 - moved / available
+    amounts = np.where(rows, network._amount * keep, network._amount)
+    added = pd.DataFrame({"buyer_id": [str(org_id)], "supplier_id": [str(to_id)],
+                          "amount_eur": [moved], "year": [int(year)],
+                          "date": [pd.Timestamp(on) if on is not None else pd.NaT]})
+    after = edited_network(network, amounts=amounts, added=added)
+    out = []
+    for scenario, net in (("before", network), ("after", after)):
+        ind = float(indirect_fte(net, year)[buyer])
+        score = buyer_scores(net, buyer, ind)
+        spend = np.bincount(net._supplier[(net._buyer == buyer) & net.in_year(year)],
+                            weights=net._amount[(net._buyer == buyer) & net.in_year(year)],
+                            minlength=net.n)
+        out.append({"scenario": scenario, "org_id": str(org_id), "year": int(year),
+                    "from_id": str(from_id), "to_id": str(to_id),
+                    "moved_eur": 0.0 if scenario == "before" else moved,
+                    "spend_at_from_eur": spend[source], "spend_at_to_eur": spend[target],
+                    "indirect_fte": ind, "indirect_pct": float(score["indirect_pct"][0]),
+                    "indirect_counted_pct": float(score["indirect_counted_pct"][0]),
+                    "total_pct": float(score["total_pct"][0]), "trede": _trede(int(score["trede"][0])),
+                    "cap_applied": bool(score["cap_applied"][0])})
+    return _frame(out, SHIFT_COLUMNS)
+
+
+def parse_shift(spec: str) -> tuple[str, str, float | None]:
+    """``FROM:TO[:EUR]`` as ``(from_id, to_id, euros or None)``."""
+    parts = [p.strip() for p in str(spec).split(":")]
+    ok = len(parts) in (2, 3) and all(parts[:2])
+    amount = None
+    if ok and len(parts) == 3:
+        try:
+            amount = float(parts[2].replace("_", ""))
+        except ValueError:
+            ok = False
+    if not ok:
+        raise PsoInputError(Problem("--shift", None, None, spec, "expected FROM:TO or FROM:TO:EUR"))
+    return parts[0], parts[1], amount
+
+
+def uplift_plan(network: PurchaseNetwork, org_id: str, year: int, *, top: int = 5,
+                suppliers: list[str] | None = None, max_share: float | None = None,
+                shift: str | None = None, on=None) -> dict[str, pd.DataFrame]:
+    """Everything ``pso-chain uplift`` shows: ``uplift`` (:func:`uplift_by_supplier`),
+    ``targets`` (:func:`trede_targets`), and
+    ``mix`` (:func:`uplift_mix`) with ``max_share``, ``shift`` (:func:`shift_effect`) with a
+    ``FROM:TO[:EUR]`` spec."""
+    plan = {"uplift": uplift_by_supplier(network, org_id, year, top=top, suppliers=suppliers, on=on),
+            "targets": trede_targets(network, org_id, year)}
+    if max_share is not None:
+        plan["mix"] = uplift_mix(network, org_id, year, max_share, on=on)
+    if shift:
+        source, target, amount = parse_shift(shift)
+        plan["shift"] = shift_effect(network, org_id, year, source, target, amount, on=on)
+    return plan
