@@ -13,6 +13,8 @@ TRUE_WORDS = {"true", "waar", "ja", "j", "yes", "y", "1", "1.0", "t", "x"}
 FALSE_WORDS = {"false", "onwaar", "nee", "n", "no", "0", "0.0", "f", ""}
 DATE_FORMATS = ("%Y-%m-%d", "%d-%m-%Y", "%d/%m/%Y", "%Y/%m/%d", "%d.%m.%Y")
 NO_DAY = np.iinfo(np.int64).min
+# A number with dots as thousands separators and an optional decimal comma: 1.234.567,89
+THOUSANDS_DOTS = r"[-+]?\d{1,3}(?:\.\d{3})+(?:,\d*)?"
 
 
 def text(series: pd.Series) -> pd.Series:
@@ -27,7 +29,8 @@ def to_number(series: pd.Series, decimal_comma: bool = False):
     """Floats from a column; returns ``(values, bad, missing)``.
 
     In a semicolon file a column holding commas is read with decimal commas (dots then are
-    thousands separators, as Dutch spreadsheets write ``1.234,5``).
+    thousands separators, as Dutch spreadsheets write ``1.234,5``). There a dot that is not a
+    thousands separator (``1.5`` beside ``1,5``) makes the value bad rather than silently 15.
     """
     if pd.api.types.is_bool_dtype(series.dtype):
         values = series.to_numpy(dtype=float)
@@ -40,12 +43,17 @@ def to_number(series: pd.Series, decimal_comma: bool = False):
     raw = text(series)
     missing = (raw == "").to_numpy()
     cleaned = raw.str.replace("€", "", regex=False).str.replace(" ", "", regex=False)
+    misplaced_dot = np.zeros(len(cleaned), dtype=bool)
     if decimal_comma and cleaned.str.contains(",", regex=False).any():
+        dotted = cleaned.str.contains(".", regex=False).to_numpy()
+        if dotted.any():  # few rows: Dutch exports rarely write thousands separators
+            grouped = cleaned[dotted].str.fullmatch(THOUSANDS_DOTS).to_numpy(dtype=bool)
+            misplaced_dot[np.flatnonzero(dotted)[~grouped]] = True
         cleaned = cleaned.str.replace(".", "", regex=False).str.replace(",", ".", regex=False)
     values = np.array(
         pd.to_numeric(cleaned.where(~missing, None), errors="coerce"), dtype=float
     )
-    bad = ~missing & ~np.isfinite(values)
+    bad = ~missing & (~np.isfinite(values) | misplaced_dot)
     values[bad] = np.nan
     return values, bad, missing
 
