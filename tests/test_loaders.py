@@ -163,6 +163,16 @@ def test_decimal_comma_in_semicolon_files(tmp_path: Path, text: str, value: floa
     assert net.fte.tolist() == [4.5, 4.5]
 
 
+@pytest.mark.parametrize("text", ["4.5", "1,234.5", "12.34,5"])
+def test_stray_decimal_point_in_a_decimal_comma_column_is_an_error(tmp_path: Path, text: str) -> None:
+    """Beside ``4,5`` a ``4.5`` is not read as 45 in silence: it is reported."""
+    (tmp_path / "organisations.csv").write_text(
+        f"org_id;name;employees;fte;target_fte\nA;a;5;4,5;1\nB;b;5;{text};1\n", encoding="utf-8")
+    (tmp_path / "purchases.csv").write_text("buyer_id;supplier_id;amount_eur;year\nA;B;1;2025\n")
+    errors = validate_folder(tmp_path, load_rules()).report.errors
+    assert errors[["row", "column", "value", "reason"]].values.tolist() == [[3, "fte", text, "not a number"]]
+
+
 def test_comma_decimal_in_a_comma_file_is_an_error_not_a_guess(tmp_path: Path) -> None:
     (tmp_path / "organisations.csv").write_text(
         'org_id,name,employees,fte,target_fte\nA,a,5,"4,5",1\n', encoding="utf-8")
