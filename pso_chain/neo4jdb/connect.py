@@ -9,6 +9,7 @@ connection refused, wrong credentials, unknown database — becomes a
 
 from __future__ import annotations
 
+import logging
 import os
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -16,6 +17,10 @@ from dataclasses import dataclass
 from urllib.parse import unquote, urlsplit, urlunsplit
 
 from pso_chain.errors import Problem, PsoInputError
+
+# Server notifications (e.g. "property key does not exist" for an optional column no row has)
+# are not errors; without a handler Python would print each one on stderr.
+logging.getLogger("neo4j.notifications").addHandler(logging.NullHandler())
 
 # How long the driver keeps retrying a managed transaction on transient errors (seconds).
 MAX_RETRY_SECONDS = 30.0
@@ -137,8 +142,7 @@ def connect(uri: str) -> Iterator[Connection]:
     with translated(target):
         driver = GraphDatabase.driver(target.uri, auth=target.auth,
                                       max_transaction_retry_time=MAX_RETRY_SECONDS,
-                                      connection_acquisition_timeout=30.0,
-                                      notifications_min_severity="OFF")
+                                      connection_acquisition_timeout=30.0)
     try:
         with translated(target):
             with driver.session(database=target.database) as session:

@@ -1,0 +1,102 @@
+"""``pso-chain neo4j``: a local server, loading a dataset, running the packaged Cypher queries."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated
+
+import pandas as pd
+import typer
+
+from pso_chain.commands.common import (
+    OutOpt,
+    RulesOpt,
+    console,
+    err_console,
+    fails_on_bad_input,
+)
+from pso_chain.output import emit, render_table
+
+neo4j_app = typer.Typer(
+    name="neo4j", no_args_is_help=True,
+    help="Neo4j: start a local server, load a dataset, run the packaged Cypher queries. "
+         "Credentials from NEO4J_USER / NEO4J_PASSWORD, database from NEO4J_DATABASE.")
+
+UriOpt = Annotated[str, typer.Option("--uri", help="bolt:// or neo4j:// URI of the server")]
+
+
+@neo4j_app.command("local")
+def local_cmd(
+    port: Annotated[int | None, typer.Option("--port", help="Bolt port (default: a free one)")] = None,
+    data: Annotated[Path | None, typer.Option(
+        "--data", help="Keep the database in this folder (default: a throwaway temporary one)")] = None,
+) -> None:
+    """Start a throwaway Neo4j Community server on loopback; prints its bolt:// URI when ready.
+    Stops cleanly on Ctrl-C or SIGTERM. Needs a JDK 17+ and Maven (first start builds it)."""
+    from pso_chain.neo4jdb.server import run_forever
+
+    run_forever(port, data)
+
+
+@neo4j_app.command("load")
+@fails_on_bad_input
+def load_cmd(
+    dataset: Annotated[str, typer.Argument(help="Dataset folder to load")],
+    uri: UriOpt,
+    replace: Annotated[bool, typer.Option(
+        "--replace", help="Delete the dataset already in the database first")] = False,
+    batch: Annotated[int, typer.Option("--batch", min=1, help="Rows per transaction")] = 10_000,
+    rules: RulesOpt = None,
+) -> None:
+    """Validate a dataset folder and load it into Neo4j (idempotent: loading twice changes nothing)."""
+    from pso_chain.neo4jdb.load import load_dataset
+
+    summary = load_dataset(dataset, uri, replace=replace, batch=batch, progress=True, rules=rules)
+    counts = pd.DataFrame({
+        "what": ["organisations", "of which SW-bedrijf", "certificates", "employees_records",
+                 "purchases (BUYS_FROM)"],
+        "in database": [summary["organisations"], summary["sw_organisations"],
+                        summary["certificates"], summary["employee_records"], summary["purchases"]],
+    })
+    render_table(counts, title=f"loaded {dataset} into {uri.split('@')[-1]} (counts checked)")
+    console.print(f"{summary['seconds']:.1f} s; purchases at "
+                  f"{summary['purchases_per_second']:,.0f} relationships/s", highlight=False)
+
+
+@neo4j_app.command("query")
+@fails_on_bad_input
+def query_cmd(
+    uri: Annotated[str, typer.Argument(help="bolt:// or neo4j:// URI of the server")],
+    name: Annotated[str, typer.Argument(help="Query name (a file in queries/, see `neo4j queries`)")],
+    param: Annotated[list[str] | None, typer.Option(
+        "--param", "-p", help="NAME=VALUE for a parameter the query declares (repeatable)")] = None,
+    rules: RulesOpt = None,
+    out: OutOpt = None,
+) -> None:
+    """Run one packaged Cypher query; rules parameters are filled from the rules file."""
+    from pso_chain.neo4jdb.queries import load_query, parse_param, run_query
+    from pso_chain.rules import load_rules
+
+    query = load_query(name)
+    given = dict(parse_param(query, p) for p in (param or []))
+    frame = run_query(uri, name, load_rules(rules), **given)
+    emit(frame, out, title=f"{name}: {query.summary}")
+
+
+@neo4j_app.command("queries")
+def queries_cmd() -> None:
+    """List the packaged Cypher queries and the parameters each declares."""
+    from pso_chain.neo4jdb.queries import load_query, query_names
+
+    rows = []
+    for name in query_names():
+        q = load_query(name)
+        given = [f"${p.name} ({p.type})" for p in q.params if not p.from_rules]
+        rows.append({"query": name, "parameters": ", ".join(given) or "-",
+                     "rules parameters": sum(p.from_rules for p in q.params)})
+    render_table(pd.DataFrame(rows), title="queries (pso-chain neo4j query URI NAME --param k=v)")
+    err_console.print("rules parameters are filled from the rules file (--rules FILE)")
+
+
+def register(app: typer.Typer) -> None:
+    app.add_typer(neo4j_app, name="neo4j")

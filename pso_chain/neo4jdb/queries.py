@@ -1,0 +1,307 @@
+"""The PSO verbs computed in Cypher: ``queries/*.cypher`` run against Neo4j, same frames out.
+
+Each query file holds one query and a header naming its parameters::
+
+    // credits: what it computes
+    // params:
+    //   $year :: integer              reference year
+    //   $eligible_levels :: list<string>   (rules) certificate levels that count
+
+Parameters marked ``(rules)`` are filled from the rules file (:func:`rule_params`), so a query
+computes with the same rules as the in-memory engine; the others come from the caller. The
+``*_cypher`` functions return exactly what their in-memory counterparts return.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from dataclasses import dataclass
+from functools import cache
+from importlib import resources
+
+import numpy as np
+import pandas as pd
+
+from pso_chain.errors import Problem, PsoInputError
+from pso_chain.neo4jdb.connect import Connection, connect
+from pso_chain.rules import Rules, load_rules
+
+QUERY_PACKAGE = "pso_chain.queries"
+_PARAM_LINE = re.compile(r"^//\s+\$(\w+)\s*::\s*(\S+)\s*(.*)$")
+
+
+@dataclass(frozen=True)
+class Param:
+    """One declared query parameter: its name, type (``integer``, ``list<string>|null``, ...)
+    and whether the rules file supplies it."""
+
+    name: str
+    type: str
+    doc: str
+
+    @property
+    def from_rules(self) -> bool:
+        return self.doc.startswith("(rules)")
+
+    @property
+    def nullable(self) -> bool:
+        return self.type.endswith("|null")
+
+
+@dataclass(frozen=True)
+class CypherQuery:
+    """A query file: its name, first header line, declared parameters and text."""
+
+    name: str
+    summary: str
+    params: tuple[Param, ...]
+    text: str
+
+    def param(self, name: str) -> Param | None:
+        return next((p for p in self.params if p.name == name), None)
+
+
+def query_names() -> list[str]:
+    """Names of the packaged queries (file names without ``.cypher``), sorted."""
+    files = resources.files(QUERY_PACKAGE).iterdir()
+    return sorted(f.name[: -len(".cypher")] for f in files if f.name.endswith(".cypher"))
+
+
+@cache
+def load_query(name: str) -> CypherQuery:
+    """Read ``queries/NAME.cypher`` from the installed package and parse its header."""
+    if name not in query_names():
+        raise PsoInputError(Problem("queries", None, None, name,
+                                    f"no such query (known: {', '.join(query_names())})"))
+    text = resources.files(QUERY_PACKAGE).joinpath(f"{name}.cypher").read_text(encoding="utf-8")
+    header = [line.strip() for line in text.splitlines() if line.strip().startswith("//")]
+    params = tuple(Param(m[1], m[2], m[3].strip()) for m in map(_PARAM_LINE.match, header) if m)
+    summary = header[0].lstrip("/ ").strip() if header else name
+    return CypherQuery(name, summary, params, text)
+
+
+def rule_params(rules: Rules) -> dict:
+    """Every rules-derived query parameter, by name (lists and maps of plain Python values)."""
+    return {
+        "eligible_levels": list(rules.eligible_levels),
+        "all_levels": list(rules.all_levels),
+        "max_indirect_share": float(rules.max_indirect_share),
+        "norm_sizes": [float(v) for v in rules.norm_sizes],
+        "norm_trede1": [float(v) for v in rules.norm_trede[0]],
+        "norm_trede2": [float(v) for v in rules.norm_trede[1]],
+        "norm_trede3": [float(v) for v in rules.norm_trede[2]],
+        "pso30plus_direct_pct": float(rules.pso30plus_direct_pct),
+        "start_position_weights": dict(rules.start_position_weights),
+        "contract_type_weights": dict(rules.contract_type_weights),
+        "months_per_year": float(rules.months_per_year),
+    }
+
+
+def parameters(query: CypherQuery, rules: Rules, given: dict) -> dict:
+    """The full parameter map of ``query``: rules parameters plus ``given``; an error naming
+    any unknown or missing parameter."""
+    unknown = sorted(set(given) - {p.name for p in query.params})
+    if unknown:
+        raise PsoInputError(Problem(f"queries/{query.name}.cypher", None, None, ", ".join(unknown),
+                                    "unknown parameter (declared: "
+                                    + ", ".join(p.name for p in query.params) + ")"))
+    from_rules = rule_params(rules)
+    out = {}
+    for p in query.params:
+        if p.name in given:
+            out[p.name] = given[p.name]
+        elif p.from_rules:
+            out[p.name] = from_rules[p.name]
+        elif p.nullable:
+            out[p.name] = None
+        else:
+            raise PsoInputError(Problem(f"queries/{query.name}.cypher", None, None, p.name,
+                                        f"parameter ${p.name} ({p.type}) is required: {p.doc}"))
+    return out
+
+
+def parse_param(query: CypherQuery, text: str) -> tuple[str, object]:
+    """``key=value`` from the command line, converted to the type the header declares."""
+    key, sep, raw = text.partition("=")
+    key = key.strip().lstrip("$")
+    param = query.param(key)
+    if not sep or param is None:
+        raise PsoInputError(Problem("--param", None, None, text,
+                                    "use NAME=VALUE with a declared parameter ("
+                                    + ", ".join(p.name for p in query.params) + ")"))
+    kind = param.type.removesuffix("|null")
+    try:
+        if param.nullable and raw.strip().lower() in ("", "null"):
+            return key, None
+        if kind == "integer":
+            return key, int(raw)
+        if kind == "float":
+            return key, float(raw)
+        if kind == "boolean":
+            return key, raw.strip().lower() in ("true", "1", "yes", "ja")
+        if kind == "string":
+            return key, raw
+        if kind.startswith(("list", "map")):
+            value = json.loads(raw)
+            if kind.startswith("list") and not isinstance(value, list):
+                value = [value]
+            return key, value
+    except ValueError:
+        pass
+    raise PsoInputError(Problem("--param", None, key, raw, f"not a valid {param.type}"))
+
+
+def fetch(conn: Connection, name: str, rules: Rules, **given) -> pd.DataFrame:
+    """Run packaged query ``name`` (a read transaction) and return its rows as a DataFrame."""
+    query = load_query(name)
+    params = parameters(query, rules, given)
+
+    def work(tx):
+        result = tx.run(query.text, params)
+        keys = list(result.keys())
+        return pd.DataFrame(result.values(), columns=keys)
+
+    with conn.session() as session:
+        return session.execute_read(work)
+
+
+def run_query(uri: str, name: str, rules: Rules | None = None, **given) -> pd.DataFrame:
+    """Run one packaged query against the database at ``uri`` (rules parameters filled in)."""
+    rules = rules if isinstance(rules, Rules) else load_rules(rules)
+    with connect(uri) as conn:
+        return fetch(conn, name, rules, **given)
+
+
+def resolve_year(conn: Connection, rules: Rules, year: int | None) -> int:
+    """``year``, or the latest purchase year in the database (as ``network.resolve_year``)."""
+    if year is not None:
+        return int(year)
+    latest = fetch(conn, "latest_year", rules)["year"].iat[0]
+    if latest is None or pd.isna(latest):
+        raise conn.target.fail("there are no purchases")
+    return int(latest)
+
+
+# --- credits ---------------------------------------------------------------------------------
+def _credits_frame(rows: pd.DataFrame) -> pd.DataFrame:
+    """Typed like :func:`pso_chain.scoring.credits`: floats, Int64 trede, bools, sorted."""
+    from pso_chain.scoring import CREDIT_COLUMNS
+
+    out = rows.sort_values("org_id", kind="stable").reset_index(drop=True)
+    for col in ("fte", "target_fte", "direct_pct", "indirect_fte", "indirect_pct",
+                "indirect_counted_pct", "total_pct", "norm_trede1", "norm_trede2", "norm_trede3"):
+        out[col] = out[col].astype(float)
+    out["year"] = out["year"].astype(np.int64)
+    out["employees"] = out["employees"].astype(np.int64)
+    out["trede"] = pd.array(out["trede"].tolist(), dtype="Int64")
+    out["cap_applied"] = out["cap_applied"].astype(bool)
+    out["pso30plus"] = out["pso30plus"].astype(bool)
+    out["org_id"] = out["org_id"].astype("str")
+    out["name"] = out["name"].astype("str")
+    return out[CREDIT_COLUMNS]
+
+
+def _credits(conn: Connection, year: int, rules: Rules, org_ids=None) -> pd.DataFrame:
+    rows = fetch(conn, "credits", rules, year=int(year), org_ids=org_ids)
+    return _credits_frame(rows)
+
+
+def credits_cypher(uri: str, year: int | None, rules: Rules | None = None) -> pd.DataFrame:
+    """:func:`pso_chain.scoring.credits` computed in Cypher (``queries/credits.cypher``)."""
+    rules = rules if isinstance(rules, Rules) else load_rules(rules)
+    with connect(uri) as conn:
+        return _credits(conn, resolve_year(conn, rules, year), rules)
+
+
+# --- explain ---------------------------------------------------------------------------------
+def _plain(value):
+    """Driver values as the in-memory explanation holds them (dates as ISO text)."""
+    if hasattr(value, "iso_format"):
+        return value.iso_format()
+    return value
+
+
+def explain_cypher(uri: str, org_id: str, year: int | None = None,
+                   rules: Rules | None = None) -> dict:
+    """:func:`pso_chain.explain.explain` with every number computed in Cypher: the
+    organisation and its persons, each purchase (counted or not, and why) and the score."""
+    from pso_chain.explain import _norm_rows
+
+    rules = rules if isinstance(rules, Rules) else load_rules(rules)
+    with connect(uri) as conn:
+        year = resolve_year(conn, rules, year)
+        org = fetch(conn, "explain_organisation", rules, org_id=str(org_id))
+        if org.empty:
+            raise PsoInputError(Problem("organisations", None, "org_id", org_id,
+                                        "no organisation with this org_id"))
+        purchases = fetch(conn, "explain_purchases", rules, org_id=str(org_id), year=year)
+        score = _credits(conn, year, rules, org_ids=[str(org_id)]).iloc[0]
+    o = org.iloc[0]
+    persons = [{k: _plain(v) for k, v in p.items()} for p in o["persons"]]
+    for p in persons:
+        p["months"] = float(p["months"])
+    direct: dict = {"target_fte": float(score["target_fte"]), "fte": float(o["fte"])}
+    if persons:
+        direct["source"] = ("employees_records (weight = start position x contract"
+                            " x hours/fulltime x months/12)")
+    else:
+        direct["source"] = "target_fte column of organisations"
+    direct["persons"] = persons
+    entries = []
+    for p in purchases.to_dict(orient="records"):
+        entry = {"row": int(p["row"]), "supplier_id": p["supplier_id"],
+                 "supplier_name": p["supplier_name"],
+                 "date": None if pd.isna(p["date"]) else str(p["date"]),
+                 "amount_eur": float(p["amount_eur"]), "counted": bool(p["counted"]),
+                 "reason": p["reason"]}
+        if entry["counted"]:
+            entry["supplier_revenue_eur"] = float(p["supplier_revenue_eur"])
+            entry["supplier_target_fte"] = float(p["supplier_target_fte"])
+        entry["indirect_fte"] = float(p["indirect_fte"])
+        entries.append(entry)
+    employees = int(o["employees"])
+    trede = None if pd.isna(score["trede"]) else int(score["trede"])
+    total = float(score["total_pct"])
+    norms = [float(score[f"norm_trede{t}"]) for t in (1, 2, 3)]
+    if not o["qualitative_ok"]:
+        trede_reason = "qualitative checklist not passed: no trede whatever the numbers"
+    elif trede is None:
+        trede_reason = f"total {total:.4f}% is below the trede 1 norm {norms[0]:.4f}%"
+    else:
+        trede_reason = f"total {total:.4f}% meets the trede {trede} norm {norms[trede - 1]:.4f}%"
+    direct_pct = float(score["direct_pct"])
+    return {
+        "org_id": o["org_id"], "name": o["name"], "year": year,
+        "rules": {"version": rules.version, "file": rules.source_file},
+        "organisation": {
+            "employees": employees, "fte": float(o["fte"]), "sw": bool(o["sw"]),
+            "pso_level": o["pso_level"], "qualitative_ok": bool(o["qualitative_ok"]),
+            "municipality": o["municipality"], "sbi": o["sbi"],
+        },
+        "direct": {**direct, "direct_pct": direct_pct, "formula": "100 * target_fte / fte"},
+        "purchases": entries,
+        "indirect": {
+            "indirect_fte": float(score["indirect_fte"]),
+            "counted_purchases": int(sum(e["counted"] for e in entries)),
+            "formula": "indirect_pct = 100 * indirect_fte / (fte + indirect_fte)",
+            "indirect_pct": float(score["indirect_pct"]),
+            "max_indirect_share": rules.max_indirect_share,
+            "cap_pct": direct_pct * rules.max_indirect_ratio,
+            "indirect_counted_pct": float(score["indirect_counted_pct"]),
+            "cap_applied": bool(score["cap_applied"]),
+        },
+        "total_pct": total,
+        "norms": {**_norm_rows(_RulesOnly(rules), employees), "employees": employees,
+                  "norm_trede1": norms[0], "norm_trede2": norms[1], "norm_trede3": norms[2]},
+        "trede": trede, "trede_reason": trede_reason,
+        "pso30plus": bool(score["pso30plus"]),
+        "fee": {"band": rules.fee_band(employees), "eur_per_year": float(rules.fee([employees])[0])},
+    }
+
+
+@dataclass(frozen=True)
+class _RulesOnly:
+    """What :func:`pso_chain.explain._norm_rows` reads of a network: its rules."""
+
+    rules: Rules
