@@ -151,6 +151,31 @@ def test_bad_input_class_exits_1_naming_file_row_column(tmp_path: Path, mutate, 
         assert reason in message, (command[0], message)
 
 
+FORMAT_CASES = [c for c in CASES if c.id in {
+    "duplicate-org_id", "unknown-buyer", "unknown-supplier", "fte-zero", "amount-negative",
+    "revenue-missing-sw", "unknown-contract-type", "bad-purchase-date", "bad-number-amount",
+    "pso-level-outside", "cert-valid-until-before-from", "records-unknown-org"}]
+
+
+@pytest.mark.parametrize("fmt", ["parquet", "xlsx"])
+@pytest.mark.parametrize(("mutate", "file", "row", "column", "reason"), FORMAT_CASES)
+def test_bad_input_in_parquet_and_xlsx(tmp_path: Path, fmt: str, mutate, file: str, row: int,
+                                       column: str, reason: str) -> None:
+    """The same problems in Parquet and Excel files: the same rows (header is row 1)."""
+    tables = base_tables()
+    mutate(tables)
+    folder = write_tables(
+        tmp_path, pd.DataFrame(tables["organisations"]).astype({"org_id": str}),
+        pd.DataFrame(tables["purchases"]),
+        employees_records=pd.DataFrame(tables["employees_records"], columns=RECORD_COLUMNS),
+        certifications=pd.DataFrame(tables["certifications"], columns=CERT_COLUMNS), fmt=fmt)
+    result = run("credits", folder)
+    assert result.exit_code == 1, result.output
+    name = file.replace(".csv", f".{fmt}")
+    assert where(f"{folder}/{name}", row, column) in result.stderr, result.stderr
+    assert reason in result.stderr
+
+
 def test_valid_base_dataset_passes(tmp_path: Path) -> None:
     """The base of every case above is itself valid (so each case tests exactly one problem)."""
     folder = write(tmp_path, base_tables())
