@@ -12,6 +12,8 @@ from pathlib import Path
 
 import pandas as pd
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from typer.testing import CliRunner
 
 from pso_chain.cli import app
@@ -21,6 +23,7 @@ from pso_chain.network import load_network
 from pso_chain.rules import default_rules_path, load_rules
 from pso_chain.scoring import credits, score_arrays
 from tests.datasets import buy, org, write_tables
+from tests.test_scoring_oracle import oracle_norms
 
 
 @pytest.fixture(scope="module")
@@ -297,3 +300,34 @@ def test_cli_rules_override_of_eligible_levels(tmp_path: Path) -> None:
     strict = pd.read_json(out_strict).set_index("org_id").at["A", "indirect_fte"]
     assert both == pytest.approx(0.5 + 1.0)  # 100k/1M*5 + 200k/1M*5
     assert strict == pytest.approx(1.0)
+
+
+# --- properties of the kernel over many sizes and contributions ---------------------------------------
+@settings(max_examples=60, deadline=None)
+@given(size=st.integers(0, 6000))
+def test_norms_equal_explicit_interpolation(size: int) -> None:
+    rules = load_rules()
+    assert rules.norms([size])[0].tolist() == pytest.approx(list(oracle_norms(size)), rel=1e-12)
+
+
+finite = st.floats(0, 1e4, allow_nan=False, allow_infinity=False)
+
+
+@settings(max_examples=60, deadline=None)
+@given(fte=st.floats(0.01, 1e5), direct_share=st.floats(0, 1), indirect=finite,
+       employees=st.integers(0, 6000), qualitative_ok=st.booleans())
+def test_score_kernel_properties(fte: float, direct_share: float, indirect: float, employees: int,
+                                 qualitative_ok: bool) -> None:
+    rules = load_rules()
+    out = score_arrays(rules, [fte], [fte * direct_share], [indirect], [employees], [qualitative_ok])
+    direct, ind, counted, total = (float(out[k][0]) for k in
+                                   ("direct_pct", "indirect_pct", "indirect_counted_pct", "total_pct"))
+    assert 0 <= counted <= ind < 100
+    assert counted <= direct * 0.8 / (1 - 0.8)
+    assert total == direct + counted
+    assert bool(out["cap_applied"][0]) == (counted < ind)
+    # the indirect part is at most 80% of the total
+    assert counted <= 0.8 * total * (1 + 1e-12)
+    norms = out["norms"][0]
+    met = [t for t in (1, 2, 3) if total >= norms[t - 1]]
+    assert int(out["trede"][0]) == (max(met) if met and qualitative_ok else 0)
