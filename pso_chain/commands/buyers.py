@@ -23,7 +23,7 @@ from pso_chain.buyers import (
     tender_ranking,
     uplift_plan,
 )
-from pso_chain.buyers.defaults import SW_KEY, parse_discounts
+from pso_chain.buyers.defaults import SW_KEY
 from pso_chain.commands.common import (
     DatasetArg,
     OrgOpt,
@@ -259,7 +259,9 @@ def _discounts(base: dict[str, float], overrides: list[str] | None, levels: tupl
             value = float(pct.replace(",", "."))
         except ValueError:
             raise typer.BadParameter(f"{spec!r}: PCT must be a number", param_hint="--discount") from None
-        out.update(parse_discounts({level: value}, "--discount", "--discount"))
+        if not 0 <= value < 100:
+            raise typer.BadParameter(f"{spec!r}: PCT must be in [0, 100)", param_hint="--discount")
+        out[level] = value
     return out
 
 
