@@ -1,0 +1,84 @@
+"""``pso-chain report``: the municipal report as one self-contained HTML file.
+
+Thin wrapper: parse, call :func:`pso_chain.report.build_report`, write the file.
+"""
+
+from __future__ import annotations
+
+from enum import StrEnum
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from pso_chain.commands.common import (
+    DatasetArg,
+    RulesOpt,
+    YearOpt,
+    console,
+    err_console,
+    fails_on_bad_input,
+    open_network,
+)
+from pso_chain.errors import Problem, PsoInputError
+
+
+class Lang(StrEnum):
+    nl = "nl"
+    en = "en"
+
+
+ReportOutOpt = Annotated[Path, typer.Option("--out", "-o", help="Write the report to FILE.html",
+                                            dir_okay=False)]
+MunicipalityOpt = Annotated[str | None, typer.Option(
+    "--municipality", "-m", help="Report on one municipality (default: every organisation in the data)")]
+LangOpt = Annotated[Lang, typer.Option("--lang", help="Language of the labels: nl (default) or en")]
+TopOpt = Annotated[int, typer.Option("--top", min=1, help="Rows in the prospect and follower lists")]
+SeedsOpt = Annotated[int, typer.Option("--seeds", "-k", min=1,
+                                       help="How many organisations to pick for a stimulation subsidy")]
+ThresholdOpt = Annotated[float | None, typer.Option(
+    "--threshold", "-t", min=0.0,
+    help="Share of revenue from code-applying buyers that makes an organisation certify "
+         "(default from olievlek.toml)")]
+
+
+def check_html_path(path: Path) -> Path:
+    """A report is written as ``.html``/``.htm``; bad input otherwise."""
+    if path.suffix.lower() not in (".html", ".htm"):
+        raise PsoInputError(Problem(str(path), None, None, None, "a report is written as .html"))
+    return path
+
+
+def check_matplotlib() -> None:
+    """The report's charts need matplotlib (an optional dependency): a clear message without it."""
+    try:
+        import matplotlib  # noqa: F401
+    except ModuleNotFoundError:
+        raise PsoInputError(Problem("report", None, None, None,
+                                    "matplotlib is not installed: pip install 'pso-chain[plot]'")) from None
+
+
+@fails_on_bad_input
+def report_cmd(dataset: DatasetArg, out: ReportOutOpt, municipality: MunicipalityOpt = None,
+               year: YearOpt = None, lang: LangOpt = Lang.nl, top: TopOpt = 15, seeds: SeedsOpt = 5,
+               threshold: ThresholdOpt = None, rules: RulesOpt = None) -> None:
+    """One self-contained HTML report for a municipality or the whole dataset.
+
+    Trede distribution, spend with counting suppliers, chain-stimulation indicators, the
+    olievlek's history and a simulation, who to approach first and which organisations to
+    subsidise, and the method with its sources. Charts are embedded: the file opens offline.
+    """
+    from pso_chain.report import build_report
+
+    check_html_path(out)
+    check_matplotlib()
+    network = open_network(dataset, rules)
+    with err_console.status("building the report ...", spinner="dots"):
+        page = build_report(network, year, municipality, lang.value, top=top, k=seeds, threshold=threshold)
+    out.parent.mkdir(parents=True, exist_ok=True)
+    out.write_text(page, encoding="utf-8")
+    console.print(f"wrote report to {out} ({len(page.encode('utf-8')) / 1024:,.0f} KB)", style="green")
+
+
+def register(app: typer.Typer) -> None:
+    app.command("report")(report_cmd)

@@ -1,0 +1,195 @@
+"""The report's charts, drawn on a matplotlib ``Axes`` handed in.
+
+The report draws on a bare :func:`new_figure` (Agg canvas, no pyplot state); a notebook passes
+``plt.subplots()[1]`` and gets the same picture inline. Every function takes the tables the
+library returns and a :class:`~pso_chain.report_labels.Labels` for the texts (Dutch or English).
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+
+from pso_chain.report_labels import Labels
+
+GREEN, BLUE, ORANGE, GREY, GOLD = "#0b6e4f", "#3b6ea5", "#d9822b", "#a7b1bc", "#e0b000"
+
+
+def new_figure(width: float = 8.0, height: float = 3.6):
+    """A figure with one Axes on its own Agg canvas (no global pyplot state to leak between
+    reports)."""
+    from matplotlib.backends.backend_agg import FigureCanvasAgg
+    from matplotlib.figure import Figure
+
+    fig = Figure(figsize=(width, height))
+    FigureCanvasAgg(fig)
+    return fig, fig.add_subplot(1, 1, 1)
+
+
+def _whole_numbers(ax) -> None:
+    """Counts on the y axis: ticks at whole numbers only."""
+    from matplotlib.ticker import MaxNLocator
+
+    ax.yaxis.set_major_locator(MaxNLocator(integer=True))
+
+
+def _no_data(ax, lab: Labels) -> None:
+    ax.text(0.5, 0.5, lab("no_data"), ha="center", va="center", transform=ax.transAxes, color=GREY)
+    ax.set_xticks([])
+    ax.set_yticks([])
+
+
+def draw_tredes(ax, scope: pd.DataFrame, lab: Labels, overall: pd.DataFrame | None = None,
+                scope_name: str | None = None) -> None:
+    """Organisations per trede (a :func:`~pso_chain.scoring.trede_distribution` frame); with
+    ``overall`` the shares of the scope and of the whole dataset side by side."""
+    names = [lab.trede(t) for t in scope["trede"]]
+    x = np.arange(len(names))
+    if overall is None:
+        bars = ax.bar(x, scope["organisations"], color=[GREEN, GREEN, GREEN, GREY][:len(x)])
+        ax.bar_label(bars, padding=2)
+        _whole_numbers(ax)
+        ax.set_ylabel(lab("organisations"))
+    else:
+        width = 0.38
+        ax.bar(x - width / 2, scope["share_pct"], width, color=GREEN, label=scope_name or lab("scope"))
+        ax.bar(x + width / 2, overall["share_pct"], width, color=GREY, label=lab("all_organisations"))
+        ax.set_ylabel(lab("share_of_organisations_pct"))
+        ax.legend(frameon=False)
+    ax.set_xticks(x, names)
+    ax.set_title(lab("chart_tredes"))
+    ax.spines[["top", "right"]].set_visible(False)
+    ax.figure.tight_layout()
+
+
+def draw_counting_share(ax, frame: pd.DataFrame, lab: Labels, label_of=None, highlight: str | None = None
+                        ) -> None:
+    """Share of each group's spend going to SW-bedrijven and to certified suppliers (stacked
+    horizontal bars, from a :func:`~pso_chain.spend.counting_spend` frame)."""
+    frame = frame[frame["spend_eur"] > 0]
+    if frame.empty:
+        _no_data(ax, lab)
+        return
+    frame = frame.sort_values(["counting_share", "group"], ascending=[True, False])
+    groups = [label_of(g) if label_of else str(g) for g in frame["group"]]
+    y = np.arange(len(groups))
+    sw = 100 * frame["sw_spend_eur"].to_numpy(float) / frame["spend_eur"].to_numpy(float)
+    cert = 100 * frame["certified_spend_eur"].to_numpy(float) / frame["spend_eur"].to_numpy(float)
+    ax.barh(y, sw, color=BLUE, label=lab("spend_at_sw"))
+    ax.barh(y, cert, left=sw, color=GREEN, label=lab("spend_at_certified"))
+    ax.set_yticks(y, groups)
+    if highlight is not None:
+        for tick, group in zip(ax.get_yticklabels(), frame["group"], strict=True):
+            if str(group).casefold() == highlight.casefold():
+                tick.set_fontweight("bold")
+    ax.set_xlabel(lab("counting_share_pct"))
+    ax.legend(frameon=False, loc="lower right")
+    ax.spines[["top", "right"]].set_visible(False)
+    ax.figure.tight_layout()
+
+
+def draw_buyer_groups(ax, frame: pd.DataFrame, lab: Labels) -> None:
+    """Counting share of certified buyers, other buyers and all buyers (an
+    :func:`~pso_chain.olievlek.spend_by_buyer_group` frame)."""
+    names = [lab.buyer_group(g) for g in frame["group"]]
+    share = 100 * frame["counting_share"].to_numpy(float)
+    bars = ax.bar(np.arange(len(names)), np.nan_to_num(share), color=[GREEN, GREY, BLUE][:len(names)])
+    ax.bar_label(bars, labels=[lab.fmt.pct(v) for v in share], padding=2)
+    ax.set_xticks(np.arange(len(names)), names)
+    ax.set_ylabel(lab("counting_share_axis"))
+    ax.set_title(lab("chart_buyer_groups"))
+    ax.spines[["top", "right"]].set_visible(False)
+    ax.figure.tight_layout()
+
+
+def draw_history(ax, history: pd.DataFrame, lab: Labels) -> None:
+    """First certifications per year, split into roots (generation 0) and organisations that
+    followed a certified buyer (generation 1, 2 and deeper), from an
+    :func:`~pso_chain.olievlek.history` frame."""
+    dated = history.dropna(subset=["certified_on"])
+    if dated.empty:
+        _no_data(ax, lab)
+        return
+    years = pd.DatetimeIndex(dated["certified_on"]).year.to_numpy()
+    generation = np.minimum(dated["generation"].to_numpy(int), 2)
+    span = np.arange(years.min(), years.max() + 1)
+    bottom = np.zeros(len(span))
+    for g, color, key in ((0, GREY, "generation_0"), (1, GREEN, "generation_1"), (2, GOLD, "generation_2")):
+        counts = np.array([((years == y) & (generation == g)).sum() for y in span])
+        ax.bar(span, counts, bottom=bottom, color=color, label=lab(key))
+        bottom += counts
+    ax.set_xticks(span, [str(y) for y in span], rotation=45 if len(span) > 8 else 0)
+    _whole_numbers(ax)
+    ax.set_ylabel(lab("first_certifications"))
+    ax.set_title(lab("chart_history"))
+    ax.legend(frameon=False)
+    ax.spines[["top", "right"]].set_visible(False)
+    ax.figure.tight_layout()
+
+
+def draw_rounds(ax, rounds: pd.DataFrame, lab: Labels, compare: pd.DataFrame | None = None,
+                compare_label: str | None = None) -> None:
+    """Newly certified per round (bars) and the cumulative count (line) of a
+    ``Simulation.rounds_frame()``; ``compare`` adds a second run's cumulative line."""
+    r = rounds["round"].to_numpy()
+    bars = ax.bar(r, rounds["newly_certified"], color=GREEN, label=lab("newly_certified"))
+    ax.bar_label(bars, padding=2)
+    ax.plot(r, rounds["cumulative_certified"], color=ORANGE, marker="o", label=lab("cumulative_certified"))
+    if compare is not None:
+        ax.plot(compare["round"], compare["cumulative_certified"], color=BLUE, marker="s", linestyle="--",
+                label=compare_label or lab("cumulative_certified"))
+        r = np.union1d(r, compare["round"].to_numpy())
+    ax.set_xticks(r)
+    ax.set_xlabel(lab("round"))
+    _whole_numbers(ax)
+    ax.set_ylabel(lab("organisations"))
+    ax.set_title(lab("chart_rounds"))
+    ax.legend(frameon=False, loc="upper left")
+    ax.spines[["top", "right"]].set_visible(False)
+    ax.figure.tight_layout()
+
+
+def draw_exposure(ax, exposure: pd.DataFrame, lab: Labels) -> None:
+    """Prospects by tier distance, split by whether their code share already meets the
+    threshold (an :func:`~pso_chain.olievlek.exposure` frame)."""
+    if exposure.empty:
+        _no_data(ax, lab)
+        return
+    distance = exposure["distance"].astype("Int64")
+    tiers = sorted(int(d) for d in distance.dropna().unique())
+    keys = [*tiers, None]
+    names = [str(t) for t in tiers] + [lab("unreachable")]
+    meets = exposure["meets_threshold"].to_numpy(bool)
+    at = [(distance.isna() if k is None else distance == k).fillna(False).to_numpy(bool) for k in keys]
+    yes = np.array([(m & meets).sum() for m in at])
+    no = np.array([(m & ~meets).sum() for m in at])
+    x = np.arange(len(keys))
+    ax.bar(x, yes, color=GREEN, label=lab("meets_threshold"))
+    ax.bar(x, no, bottom=yes, color=GREY, label=lab("below_threshold"))
+    ax.set_xticks(x, names)
+    ax.set_xlabel(lab("distance"))
+    _whole_numbers(ax)
+    ax.set_ylabel(lab("organisations"))
+    ax.set_title(lab("chart_exposure"))
+    ax.legend(frameon=False)
+    ax.spines[["top", "right"]].set_visible(False)
+    ax.figure.tight_layout()
+
+
+def draw_seed_gains(ax, seeds: pd.DataFrame, lab: Labels) -> None:
+    """Organisations the cascade certifies beyond the seeds, after each pick (a
+    :func:`~pso_chain.olievlek.select_seeds` frame)."""
+    if seeds.empty:
+        _no_data(ax, lab)
+        return
+    k = seeds["rank"].to_numpy()
+    ax.bar(k, seeds["certified_gain"], color=GREEN, label=lab("marginal_gain"))
+    ax.plot(k, seeds["certified_gain"].cumsum(), color=ORANGE, marker="o", label=lab("cumulative_gain"))
+    ax.set_xticks(k)
+    ax.set_xlabel(lab("seeds_picked"))
+    _whole_numbers(ax)
+    ax.set_ylabel(lab("extra_certified"))
+    ax.set_title(lab("chart_seeds"))
+    ax.legend(frameon=False, loc="upper left")
+    ax.spines[["top", "right"]].set_visible(False)
+    ax.figure.tight_layout()
