@@ -17,6 +17,6 @@ def read_parquet_table(path: Path, id_columns: tuple[str, ...] = ()) -> RawTable
         table = pq.read_table(path)
     except (pa.ArrowInvalid, OSError) as exc:
         raise PsoInputError(Problem(str(path), None, None, None, f"not readable Parquet: {exc}")) from None
-    frame = table.to_pandas()
+    frame = table.to_pandas(date_as_object=False)  # date32 -> datetime64, not Python objects
     frame.columns = [str(c).strip().lower() for c in frame.columns]
     return RawTable(name=path.stem, file=str(path), frame=frame)

@@ -9,6 +9,7 @@ vectorised comparisons over all purchase rows at once.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import cached_property
 
 import numpy as np
 import pandas as pd
@@ -19,7 +20,7 @@ FAR_PAST = -(10**9)
 FAR_FUTURE = 10**9
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False)
 class CertificateIndex:
     """Certificates stacked per organisation: layer ``j`` holds each one's ``j``-th certificate.
 
@@ -37,14 +38,35 @@ class CertificateIndex:
     def n(self) -> int:
         return self.valid_from.shape[1]
 
+    @cached_property
+    def count(self) -> np.ndarray:
+        """Number of certificates of each organisation (layers are filled from the first)."""
+        return (self.level >= 0).sum(axis=0) if len(self.level) else np.zeros(self.n, np.int64)
+
     def valid_between(self, orgs: np.ndarray, lo, hi, eligible_only: bool = True) -> np.ndarray:
-        """True where organisation ``orgs[i]`` holds a certificate valid on some day in [lo, hi]."""
+        """True where organisation ``orgs[i]`` holds a certificate valid on some day in [lo, hi].
+
+        Only rows whose organisation has a j-th certificate are checked against layer j, so
+        the work follows the certificates, not the rows times the longest history.
+        """
+        orgs = np.asarray(orgs)
         out = np.zeros(len(orgs), dtype=bool)
+        if self.valid_from.shape[0] == 0:
+            return out
+        lo = np.broadcast_to(lo, orgs.shape)
+        hi = np.broadcast_to(hi, orgs.shape)
+        count = self.count
+        rows = np.flatnonzero(count[orgs] > 0)
         for j in range(self.valid_from.shape[0]):
-            ok = (self.valid_from[j, orgs] <= hi) & (self.valid_until[j, orgs] >= lo)
+            if j > 0:
+                rows = rows[count[orgs[rows]] > j]
+            if len(rows) == 0:
+                break
+            o = orgs[rows]
+            ok = (self.valid_from[j, o] <= hi[rows]) & (self.valid_until[j, o] >= lo[rows])
             if eligible_only:
-                ok &= self.eligible[j, orgs]
-            out |= ok
+                ok &= self.eligible[j, o]
+            out[rows[ok]] = True
         return out
 
     def valid_on(self, day: int, eligible_only: bool = True) -> np.ndarray:

@@ -66,7 +66,7 @@ def credits(network: PurchaseNetwork, year: int | None = None) -> pd.DataFrame:
     trede = pd.array(out["trede"], dtype="Int64")
     trede[out["trede"] == 0] = pd.NA
     return pd.DataFrame({
-        "org_id": orgs["org_id"].to_numpy(), "name": orgs["name"].to_numpy(),
+        "org_id": orgs["org_id"], "name": orgs["name"],
         "year": np.full(network.n, year, dtype=np.int64), "employees": network.employees,
         "fte": network.fte, "target_fte": network.target_fte,
         "direct_pct": out["direct_pct"], "indirect_fte": indirect,
