@@ -124,7 +124,8 @@ def year_bounds(years: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         first = np.datetime64(f"{low:04d}-01-01", "D").astype(np.int64) if low > 0 else None
         if first is not None:
             last = np.datetime64(f"{low + 1:04d}-01-01", "D").astype(np.int64) - 1
-            return np.full(len(years), first), np.full(len(years), last)
+            shape = years.shape  # read-only views: no 10M-element arrays for one number
+            return np.broadcast_to(first, shape), np.broadcast_to(last, shape)
     span = np.arange(low, high + 2, dtype=np.int64)
     starts = (span - 1970).astype("datetime64[Y]").astype("datetime64[D]").astype(np.int64)
     offset = years - low
