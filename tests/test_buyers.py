@@ -444,6 +444,50 @@ def test_substitutes_same_sector_nearby_first_with_the_gain(tmp_path):
         assert row.total_pct_after == pytest.approx(expected["total_pct"], rel=1e-12)
 
 
+def oracle_row_counts(tables: dict, buyer: str, supplier: str, year: int, date: str) -> bool:
+    if buyer == supplier:
+        return False
+    if bool(tables["organisations"].set_index("org_id").loc[supplier, "sw"]):
+        return True
+    when = day(date)
+    lo, hi = (when, when) if when else (dt.date(year, 1, 1), dt.date(year, 12, 31))
+    return any(c[0] == supplier and (c[2] is None or c[2] <= hi) and (c[3] is None or c[3] >= lo)
+               for c in certificate_rows(tables))
+
+
+@SETTINGS
+@given(seed=st.integers(0, 100_000), pick=st.integers(0, 10**6), digits=st.sampled_from([1, 2, 4]))
+def test_substitutes_match_a_plain_oracle(seed, pick, digits):
+    tables = random_tables(seed, n_orgs=40, n_purchases=300)
+    with tempfile.TemporaryDirectory() as tmp:
+        network = load(tables, Path(tmp))
+    buyer = pick_buyer(network, pick, below=4, qualitative=None)
+    frame = substitutes(network, buyer, YEAR, top=3, sbi_digits=digits)
+    orgs = tables["organisations"].set_index("org_id")
+    lost: dict[str, float] = {}
+    for r in tables["purchases"].itertuples(index=False):
+        if r.buyer_id == buyer and r.supplier_id != buyer and r.year == YEAR and not oracle_row_counts(
+                tables, r.buyer_id, r.supplier_id, r.year, r.date):
+            lost[r.supplier_id] = lost.get(r.supplier_id, 0.0) + r.amount_eur
+    order = sorted(lost, key=lambda s: (-lost[s], s))
+    assert list(frame["supplier_id"].drop_duplicates()) == order
+    eligible = oracle_counts_in_year(tables, YEAR) - {buyer}
+    home = orgs.loc[buyer]
+
+    def proximity(o: str) -> int:
+        if orgs.loc[o, "municipality"].lower() == home["municipality"].lower():
+            return 0
+        return 1 if orgs.loc[o, "postcode"][:2] == home["postcode"][:2] else 2
+
+    for s in order:
+        mine = frame[frame["supplier_id"] == s]
+        assert mine["not_counted_eur"].iat[0] == pytest.approx(lost[s], rel=1e-12)
+        pool = [o for o in eligible if o != s and network.yield_per_eur[network.node(o)] > 0
+                and orgs.loc[o, "sbi"][:digits] == orgs.loc[s, "sbi"][:digits]]
+        pool.sort(key=lambda o: (proximity(o), -network.yield_per_eur[network.node(o)], o))
+        assert list(mine["alternative_id"].dropna()) == pool[:3]
+
+
 # --- tender -------------------------------------------------------------------------------------
 def _tender_tables() -> dict:
     orgs = [org("E", target_fte=1.0), org("V2", target_fte=1.0), org("V3", target_fte=1.0),

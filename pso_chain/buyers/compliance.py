@@ -31,15 +31,15 @@ SUMMARY_COLUMNS = ["status", "suppliers", "spend_eur", "spend_share_pct"]
 STATUS_ORDER = (STATUS_SW, STATUS_VALID, STATUS_EXPIRING, STATUS_EXPIRED, STATUS_NONE)
 
 
-def _assessment(status: str, valid_until) -> str:
-    until = "" if pd.isna(valid_until) else str(pd.Timestamp(valid_until).date())
-    return {
-        STATUS_SW: "ok: SW-bedrijf, counts without a certificate",
-        STATUS_VALID: "ok: valid certificate",
-        STATUS_EXPIRING: f"ask for the renewed certificate before {until}",
-        STATUS_EXPIRED: f"expired {until}: ask for a valid certificate, or switch (substitutes)",
-        STATUS_NONE: "no certificate: send the code, ask for one, or switch (substitutes)",
-    }[status]
+def assessments(status: np.ndarray, valid_until: pd.Series) -> np.ndarray:
+    """The action the periodic assessment calls for, per supplier status."""
+    until = valid_until.dt.strftime("%Y-%m-%d").fillna("").to_numpy(dtype=object)
+    return np.select(
+        [status == STATUS_SW, status == STATUS_VALID, status == STATUS_EXPIRING, status == STATUS_EXPIRED],
+        ["ok: SW-bedrijf, counts without a certificate", "ok: valid certificate",
+         "ask for the renewed certificate before " + until,
+         "expired " + until + ": ask for a valid certificate, or switch (substitutes)"],
+        default="no certificate: send the code, ask for one, or switch (substitutes)").astype(object)
 
 
 def supplier_compliance(network: PurchaseNetwork, org_id: str, on, year: int,
@@ -59,18 +59,17 @@ def supplier_compliance(network: PurchaseNetwork, org_id: str, on, year: int,
     nodes = np.flatnonzero(spend > 0)
     nodes = nodes[np.lexsort((nodes, -spend[nodes]))]
     status = certificate_status(network, on, expiring_days).iloc[nodes].reset_index(drop=True)
-    orgs = network.organisations
+    picked = network.organisations.iloc[nodes]
     total = spend.sum()
     frame = pd.DataFrame({
-        "supplier_id": orgs["org_id"].to_numpy()[nodes], "name": orgs["name"].to_numpy()[nodes],
+        "supplier_id": picked["org_id"].to_numpy(), "name": picked["name"].to_numpy(),
         "spend_eur": spend[nodes], "spend_share_pct": 100 * spend[nodes] / total if total else 0.0,
         "status": status["status"], "level": status["level"],
         "valid_until": pd.to_datetime(status["valid_until"]), "days_left": status["days_left"],
         "counts_on_date": status["counts"].to_numpy(dtype=bool), "counted_in_year_eur": counted[nodes],
-        "sbi": orgs["sbi"].to_numpy()[nodes], "municipality": orgs["municipality"].to_numpy()[nodes],
+        "sbi": picked["sbi"].to_numpy(), "municipality": picked["municipality"].to_numpy(),
     })
-    frame["assessment"] = [_assessment(s, u) for s, u in zip(frame["status"], frame["valid_until"],
-                                                              strict=True)]
+    frame["assessment"] = assessments(frame["status"].to_numpy(), frame["valid_until"])
     return frame[COMPLIANCE_COLUMNS]
 
 

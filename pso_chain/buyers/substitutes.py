@@ -42,6 +42,20 @@ def proximity_rank(network: PurchaseNetwork, buyer: int) -> np.ndarray:
     return np.where(same_muni, 0, np.where(same_area, 1, 2))
 
 
+def _largest_not_counted_row(network: PurchaseNetwork, buyer: int, year: int) -> np.ndarray:
+    """Per supplier: the buyer's largest non-counting purchase row in ``year`` (-1 if none)."""
+    rows = np.flatnonzero((network._buyer == buyer) & network.in_year(year) & ~network.eligible
+                          & (network._supplier != buyer))
+    out = np.full(network.n, -1, dtype=np.int64)
+    if len(rows):
+        supplier = network._supplier[rows]
+        order = np.lexsort((rows, -network._amount[rows], supplier))
+        rows, supplier = rows[order], supplier[order]
+        first = np.r_[True, supplier[1:] != supplier[:-1]]
+        out[supplier[first]] = rows[first]
+    return out
+
+
 def substitutes(network: PurchaseNetwork, org_id: str, year: int, top: int = 3,
                 sbi_digits: int = 2, on=None) -> pd.DataFrame:
     """Alternatives for the buyer's suppliers that do not count in ``year``.
@@ -52,55 +66,74 @@ def substitutes(network: PurchaseNetwork, org_id: str, year: int, top: int = 3,
     (yield > 0) and are neither the buyer nor the supplier; they are ranked by proximity, then
     yield, then org_id, ``top`` per supplier. The gain assumes the supplier's whole non-counting
     spend moves to that one alternative (the spend that counted already stays as it is). A
-    supplier without alternatives (or without an SBI code) gets one row saying so.
+    supplier without alternatives (or without an SBI code) gets one row saying so in ``note``.
     """
     buyer = network.node(org_id)
     spend, counted = buyer_spend(network, buyer, year)
     lost = spend - counted
     movers = np.flatnonzero(lost > 1e-9)
     movers = movers[np.lexsort((movers, -lost[movers]))]
+    largest = _largest_not_counted_row(network, buyer, year)
     orgs = network.organisations
-    ids, names = orgs["org_id"].to_numpy(), orgs["name"].to_numpy()
     sbi = orgs["sbi"].to_numpy()
-    muni = orgs["municipality"].to_numpy()
-    meur = yield_fte_per_meur(network)
-    levels = network.level_on(on) if on is not None else level_in_year(network, year)
-    counts = new_purchase_counts(network, buyer, year, on) & (network.yield_per_eur > 0)
+    # candidates grouped by sector prefix, each group in ranking order: proximity, yield, org_id
+    y = network.yield_per_eur
+    counts = new_purchase_counts(network, buyer, year, on) & (y > 0)
     counts[buyer] = False
     near = proximity_rank(network, buyer)
     prefix = orgs["sbi"].str[:sbi_digits].to_numpy()
+    sector = pd.Categorical(prefix)
+    code = sector.codes.astype(np.int64)
+    pool = np.flatnonzero(counts)
+    pool = pool[np.lexsort((pool, -y[pool], near[pool], code[pool]))]
+    starts = np.searchsorted(code[pool], np.arange(len(sector.categories) + 1))
+    pair_mover, pair_alt, lone, note = [], [], [], []
+    for s in movers:  # one buyer's suppliers; each step takes a slice of the ranked pool
+        group = pool[starts[code[s]]:starts[code[s] + 1]] if sbi[s] else pool[:0]
+        group = group[:top + 1]
+        group = group[group != s][:top]
+        if len(group):
+            pair_mover.append(np.full(len(group), s))
+            pair_alt.append(group)
+        else:
+            lone.append(s)
+            note.append("supplier has no SBI code: sector unknown, no alternatives" if not sbi[s]
+                        else f"no eligible supplier with SBI prefix {prefix[s]}")
+    mover = np.concatenate(pair_mover) if pair_mover else np.zeros(0, np.int64)
+    alt = np.concatenate(pair_alt) if pair_alt else np.zeros(0, np.int64)
     now_fte = buyer_indirect_fte(network, buyer, year)
     now_total = float(buyer_scores(network, buyer, now_fte)["total_pct"][0])
-    in_rows = (network._buyer == buyer) & network.in_year(year) & ~network.eligible
-    rows = []
-    for s in movers:
-        mine = np.flatnonzero(in_rows & (network._supplier == s))
-        largest = mine[np.argmax(network._amount[mine])]
-        head = {"supplier_id": ids[s], "supplier_name": names[s], "not_counted_eur": lost[s],
-                "reason": why_not_counted(network, buyer, int(s), year,
-                                          int(network.purchase_days[largest])),
-                "sbi": sbi[s], "total_pct_now": now_total}
-        if sbi[s] == "":
-            rows.append({**head, "note": "supplier has no SBI code: sector unknown, no alternatives"})
-            continue
-        pool = np.flatnonzero(counts & (prefix == prefix[s]))
-        pool = pool[pool != s]
-        pool = pool[np.lexsort((pool, -network.yield_per_eur[pool], near[pool]))][:top]
-        if len(pool) == 0:
-            rows.append({**head, "note": f"no eligible supplier with SBI prefix {prefix[s]}"})
-            continue
-        gain = lost[s] * network.yield_per_eur[pool]
-        after = buyer_scores(network, buyer, now_fte + gain)
-        for i, alt in enumerate(pool):
-            rows.append({**head, "alternative_id": ids[alt], "alternative_name": names[alt],
-                         "alternative_level": levels[alt], "alternative_sw": bool(network.sw[alt]),
-                         "alternative_sbi": sbi[alt], "alternative_municipality": muni[alt],
-                         "proximity": PROXIMITY[near[alt]], "yield_fte_per_meur": meur[alt],
-                         "gain_indirect_fte": gain[i], "total_pct_after": after["total_pct"][i],
-                         "gain_pct": after["total_pct"][i] - now_total,
-                         "trede_after": int(after["trede"][i]) or pd.NA})
-    frame = pd.DataFrame(rows, columns=SUBSTITUTE_COLUMNS)
+    gain = lost[mover] * y[alt]
+    after = buyer_scores(network, buyer, now_fte + gain)
+    levels = network.level_on(on) if on is not None else level_in_year(network, year)
+    trede = pd.array(after["trede"], dtype="Int64")
+    trede[after["trede"] == 0] = pd.NA
+    alts = orgs.iloc[alt]
+    paired = pd.DataFrame({
+        "_mover": mover, "alternative_id": alts["org_id"].to_numpy(),
+        "alternative_name": alts["name"].to_numpy(), "alternative_level": levels[alt],
+        "alternative_sw": network.sw[alt], "alternative_sbi": alts["sbi"].to_numpy(),
+        "alternative_municipality": alts["municipality"].to_numpy(),
+        "proximity": np.asarray(PROXIMITY, dtype=object)[near[alt]],
+        "yield_fte_per_meur": yield_fte_per_meur(network)[alt], "gain_indirect_fte": gain,
+        "total_pct_after": after["total_pct"], "gain_pct": after["total_pct"] - now_total,
+        "trede_after": trede, "note": "",
+    })
+    alone = pd.DataFrame({"_mover": np.asarray(lone, dtype=np.int64), "note": note})
+    frame = pd.concat([paired, alone], ignore_index=True) if len(alone) else paired
+    rank = pd.Series(np.arange(len(movers)), index=movers)
+    frame = frame.iloc[np.lexsort((np.arange(len(frame)), rank.loc[frame["_mover"]].to_numpy()))]
+    s = frame.pop("_mover").to_numpy()
+    reasons = {int(m): why_not_counted(network, buyer, int(m), year,
+                                       int(network.purchase_days[largest[m]])) for m in movers}
+    movers_rows = orgs.iloc[s]
+    frame.insert(0, "supplier_id", movers_rows["org_id"].to_numpy())
+    frame.insert(1, "supplier_name", movers_rows["name"].to_numpy())
+    frame.insert(2, "not_counted_eur", lost[s])
+    frame.insert(3, "reason", [reasons[int(m)] for m in s])
+    frame.insert(4, "sbi", sbi[s])
+    frame["total_pct_now"] = now_total
+    frame = frame[SUBSTITUTE_COLUMNS].reset_index(drop=True)
     frame["trede_after"] = frame["trede_after"].astype("Int64")
-    for col in ("yield_fte_per_meur", "gain_indirect_fte", "total_pct_after", "gain_pct"):
-        frame[col] = frame[col].astype(float)
+    frame["alternative_sw"] = frame["alternative_sw"].astype("boolean")
     return frame

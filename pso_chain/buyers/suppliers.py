@@ -76,12 +76,13 @@ def eligible_suppliers(network: PurchaseNetwork, on, *, sbi: str | None = None,
     meur = yield_fte_per_meur(network)
     nodes = ranked_by_yield(np.flatnonzero(keep), meur)
     until = continuous_valid_until(network, day)[nodes]
+    picked = orgs.iloc[nodes]  # only the rows shown: cheap on Arrow string columns
     frame = pd.DataFrame({
-        "org_id": orgs["org_id"].to_numpy()[nodes], "name": orgs["name"].to_numpy()[nodes],
+        "org_id": picked["org_id"].to_numpy(), "name": picked["name"].to_numpy(),
         "level": levels[nodes], "sw": network.sw[nodes],
         "valid_until": pd.to_datetime(days_to_dates(np.where(until > FAR_PAST, until, FAR_PAST))),
-        "sbi": orgs["sbi"].to_numpy()[nodes], "municipality": orgs["municipality"].to_numpy()[nodes],
-        "postcode": orgs["postcode"].to_numpy()[nodes], "revenue_eur": network.revenue[nodes],
+        "sbi": picked["sbi"].to_numpy(), "municipality": picked["municipality"].to_numpy(),
+        "postcode": picked["postcode"].to_numpy(), "revenue_eur": network.revenue[nodes],
         "target_fte": network.target_fte[nodes], "yield_fte_per_meur": meur[nodes],
     }, columns=SUPPLIER_COLUMNS)
     if buyer is None:
