@@ -85,15 +85,22 @@ def trede_distribution(scores: pd.DataFrame) -> pd.DataFrame:
                          "share_pct": 100 * counts.to_numpy() / max(len(scores), 1)})
 
 
-def closest_to_next_trede(scores: pd.DataFrame, top: int = 10) -> pd.DataFrame:
-    """Organisations with a qualitative pass that are nearest (in percentage points) to the
-    norm of their next trede."""
+def closest_to_next_trede(scores: pd.DataFrame, top: int = 10,
+                          qualitative_ok: np.ndarray | None = None) -> pd.DataFrame:
+    """Organisations nearest (in percentage points) to the norm of their next trede.
+
+    With ``qualitative_ok`` (one flag per row of ``scores``) only those that passed the
+    qualitative checklist: for the others no percentage gives a trede.
+    """
     current = scores["trede"].fillna(0).astype(int).to_numpy()
     norms = scores[["norm_trede1", "norm_trede2", "norm_trede3"]].to_numpy()
     has_next = current < 3
     nxt = np.minimum(current, 2)
     gap = norms[np.arange(len(scores)), nxt] - scores["total_pct"].to_numpy()
-    out = scores.assign(next_trede=current + 1, gap_pct=gap)[has_next & (gap > 0)]
+    keep = has_next & (gap > 0)
+    if qualitative_ok is not None:
+        keep &= np.asarray(qualitative_ok, dtype=bool)
+    out = scores.assign(next_trede=current + 1, gap_pct=gap)[keep]
     out = out[out["target_fte"] > 0]
     return out.sort_values(["gap_pct", "org_id"]).head(top)[
         ["org_id", "name", "employees", "total_pct", "trede", "next_trede", "gap_pct"]

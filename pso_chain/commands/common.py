@@ -24,7 +24,16 @@ YearOpt = Annotated[int | None, typer.Option("--year", "-y",
                                              help="Reference year (default: latest in purchases)")]
 RulesOpt = Annotated[Path | None, typer.Option("--rules", help="Rules TOML file (default: packaged)",
                                                exists=True, dir_okay=False)]
-OutOpt = Annotated[Path | None, typer.Option("--out", "-o",
+def _check_out(path: Path | None) -> Path | None:
+    """A usage error (exit 2) before any work when --out names a format we cannot write."""
+    from pso_chain.output import FORMATS
+
+    if path is not None and path.suffix.lower() not in FORMATS:
+        raise typer.BadParameter(f"{path}: use one of {', '.join(FORMATS)}", param_hint="--out")
+    return path
+
+
+OutOpt = Annotated[Path | None, typer.Option("--out", "-o", callback=_check_out,
                                              help="Write to FILE (.csv, .parquet, .xlsx or .json)")]
 OrgOpt = Annotated[str, typer.Option("--org", help="org_id of the organisation")]
 

@@ -170,7 +170,7 @@ def demo_cmd(rules: RulesOpt = None) -> None:
                       "total_pct", "trede"]],
                  title="highest total social contribution")
     render_table(trede_distribution(scores), title="3. trede distribution")
-    close = closest_to_next_trede(scores)
+    close = closest_to_next_trede(scores, qualitative_ok=network.qualitative_ok)
     render_table(close, title="4. closest to their next trede")
     if len(close):
         pick = close["org_id"].iat[0]
