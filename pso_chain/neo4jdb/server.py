@@ -1,0 +1,588 @@
+"""A throwaway local Neo4j Community server (5.26 LTS) built from Maven Central artifacts.
+
+The Java launcher in ``launcher/`` (a ``pom.xml`` and one class) embeds Neo4j with only the
+Bolt connector, bound to 127.0.0.1. :func:`ensure_launcher_built` copies it to a cache
+directory keyed by a hash of its sources and builds it once with Maven (reusing ``~/.m2``);
+:class:`LocalNeo4j` runs it in a JVM, waits for its ``READY bolt://127.0.0.1:PORT`` line and
+checks the port with the neo4j driver when that is installed. Needs ``java`` (17+) and, for
+the first build only, ``mvn`` with access to Maven Central.
+
+    with LocalNeo4j() as server:          # a free port, a temp data dir, auth disabled
+        print(server.uri)                 # bolt://127.0.0.1:PORT
+
+``python -m pso_chain.neo4jdb.server --build-only`` builds ahead of time (CI);
+``python -m pso_chain.neo4jdb.server [--port P] [--data DIR]`` serves until Ctrl-C.
+"""
+
+from __future__ import annotations
+
+import argparse
+import atexit
+import collections
+import contextlib
+import hashlib
+import json
+import os
+import re
+import shutil
+import signal
+import socket
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from collections.abc import Callable, Iterator
+from importlib import resources
+from importlib.resources.abc import Traversable
+from pathlib import Path
+from types import TracebackType
+
+__all__ = [
+    "LocalNeo4j",
+    "Neo4jServerError",
+    "NEO4J_VERSION",
+    "ensure_launcher_built",
+    "launcher_cache_root",
+    "run_forever",
+]
+
+MAIN_CLASS = "nl.psochain.neo4jlauncher.Launcher"
+LOOPBACK = "127.0.0.1"
+# Bumped when the layout of a build directory changes (part of the cache key).
+_BUILD_FORMAT = "1"
+_MANIFEST = "launcher.json"
+_ARGFILE = "java.args"
+_PASSWORD_ENV = "PSO_CHAIN_NEO4J_PASSWORD"
+_READY = re.compile(r"^READY (bolt://\S+:(\d+))\s*$")
+_STARTED = re.compile(r"^Neo4j (\S+) started in ")
+# Flags the Neo4j start script passes to the JVM that matter for an embedded server.
+_JVM_FLAGS = (
+    "-XX:+ExitOnOutOfMemoryError",
+    "-XX:-OmitStackTraceInFastThrow",
+    "-Djdk.nio.maxCachedBufferSize=1024",
+    "-Dio.netty.tryReflectionSetAccessible=true",
+    "-Dlog4j2.disable.jmx=true",
+    "--add-opens=java.base/java.nio=ALL-UNNAMED",
+    "--add-opens=java.base/java.io=ALL-UNNAMED",
+    "--add-opens=java.base/sun.nio.ch=ALL-UNNAMED",
+)
+
+Progress = Callable[[str], None]
+
+
+class Neo4jServerError(RuntimeError):
+    """The launcher could not be built, or the server did not start or died."""
+
+
+def _launcher_files() -> dict[str, bytes]:
+    """The launcher sources shipped in the package: relative POSIX path -> content."""
+    root = resources.files("pso_chain.neo4jdb").joinpath("launcher")
+    found: dict[str, bytes] = {}
+
+    def walk(node: Traversable, prefix: str) -> None:
+        for child in node.iterdir():
+            rel = f"{prefix}{child.name}"
+            if child.is_dir():
+                if child.name != "target":
+                    walk(child, rel + "/")
+            elif rel == "pom.xml" or (rel.startswith("src/") and rel.endswith(".java")):
+                found[rel] = child.read_bytes()
+
+    walk(root, "")
+    if "pom.xml" not in found or not any(p.endswith(".java") for p in found):
+        raise Neo4jServerError(f"the Neo4j launcher sources are missing from the package ({root})")
+    return found
+
+
+def _neo4j_version(pom: bytes) -> str:
+    match = re.search(rb"<neo4j\.version>([^<]+)</neo4j\.version>", pom)
+    return match.group(1).decode() if match else "unknown"
+
+
+def _pinned_version() -> str:
+    try:
+        return _neo4j_version(_launcher_files()["pom.xml"])
+    except (Neo4jServerError, OSError):  # reported properly by ensure_launcher_built
+        return "unknown"
+
+
+NEO4J_VERSION: str = _pinned_version()
+"""The Neo4j version the launcher's ``pom.xml`` pins."""
+
+
+def launcher_cache_root() -> Path:
+    """Where launcher builds live: ``$PSO_CHAIN_CACHE_DIR`` or ``$XDG_CACHE_HOME/pso-chain``
+    (default ``~/.cache/pso-chain``), plus ``neo4j-launcher``."""
+    base = os.environ.get("PSO_CHAIN_CACHE_DIR")
+    if not base:
+        xdg = os.environ.get("XDG_CACHE_HOME") or str(Path.home() / ".cache")
+        base = str(Path(xdg) / "pso-chain")
+    return Path(base).expanduser() / "neo4j-launcher"
+
+
+def _sources_hash(files: dict[str, bytes]) -> str:
+    digest = hashlib.sha256(f"format {_BUILD_FORMAT}\n".encode())
+    for rel in sorted(files):
+        digest.update(rel.encode() + b"\0" + hashlib.sha256(files[rel]).digest())
+    return digest.hexdigest()[:16]
+
+
+@contextlib.contextmanager
+def _file_lock(path: Path, progress: Progress | None) -> Iterator[None]:
+    """An exclusive inter-process lock on ``path`` (created if needed)."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    with open(path, "a+b") as handle:
+        if os.name == "nt":  # pragma: no cover - Windows
+            import msvcrt
+
+            while True:
+                try:
+                    msvcrt.locking(handle.fileno(), msvcrt.LK_LOCK, 1)
+                    break
+                except OSError:
+                    continue
+            try:
+                yield
+            finally:
+                handle.seek(0)
+                msvcrt.locking(handle.fileno(), msvcrt.LK_UNLCK, 1)
+        else:
+            import fcntl
+
+            try:
+                fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+            except BlockingIOError:
+                if progress:
+                    progress("Waiting for another process that is building the Neo4j launcher...")
+                fcntl.flock(handle, fcntl.LOCK_EX)
+            try:
+                yield
+            finally:
+                fcntl.flock(handle, fcntl.LOCK_UN)
+
+
+def _read_manifest(build_dir: Path) -> dict | None:
+    """The manifest of a complete build whose classpath still exists, else None."""
+    try:
+        manifest = json.loads((build_dir / _MANIFEST).read_text(encoding="utf-8"))
+        classpath = [Path(p) for p in manifest["classpath"]]
+    except (OSError, ValueError, KeyError, TypeError):
+        return None
+    if not (build_dir / _ARGFILE).is_file() or not all(p.exists() for p in classpath):
+        return None  # e.g. ~/.m2 was cleaned: build again (Maven downloads what is missing)
+    return manifest
+
+
+def _tail(lines: list[str] | str, count: int = 40) -> str:
+    """The last ``count`` non-blank lines, for error messages."""
+    if isinstance(lines, str):
+        lines = lines.splitlines()
+    kept = [line.rstrip() for line in lines if line.strip()][-count:]
+    return "\n".join(kept) if kept else "(no output)"
+
+
+def _find_executable(name: str, env_var: str, hint: str) -> str:
+    explicit = os.environ.get(env_var)
+    if explicit:
+        return explicit
+    if name == "java" and os.environ.get("JAVA_HOME"):
+        exe = "java.exe" if os.name == "nt" else "java"
+        candidate = Path(os.environ["JAVA_HOME"]) / "bin" / exe
+        if candidate.exists():
+            return str(candidate)
+    found = shutil.which(name)
+    if not found:
+        raise Neo4jServerError(f"`{name}` was not found on PATH ({hint}; or set {env_var})")
+    return found
+
+
+def _check_port_free(port: int) -> None:
+    """Fail fast (instead of after Neo4j created its databases) when ``port`` is taken."""
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as probe:
+        if os.name != "nt":
+            probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        try:
+            probe.bind((LOOPBACK, port))
+        except OSError as exc:
+            raise Neo4jServerError(f"cannot use port {port} on {LOOPBACK}: {exc.strerror or exc} "
+                                   "(leave the port out to pick a free one)") from None
+
+
+def _argfile_quote(text: str) -> str:
+    return '"' + text.replace("\\", "\\\\").replace('"', '\\"') + '"'
+
+
+def ensure_launcher_built(progress: Progress | None = None, timeout: float = 1800.0) -> Path:
+    """Build the Java launcher once (Maven, guarded by a file lock) and return its build dir.
+
+    The build dir holds ``launcher.json`` (Neo4j version, main class, classpath) and
+    ``java.args`` (a Java ``@argfile`` with the classpath). A second call is a few file checks.
+    """
+    files = _launcher_files()
+    root = launcher_cache_root()
+    build_dir = root / _sources_hash(files)
+    if _read_manifest(build_dir) is not None:
+        return build_dir
+    with _file_lock(root / ".build.lock", progress):
+        if _read_manifest(build_dir) is not None:  # built by another process meanwhile
+            return build_dir
+        mvn = _find_executable("mvn", "PSO_CHAIN_MVN", "install Maven 3.8+ to build the launcher")
+        work = Path(tempfile.mkdtemp(prefix=f".build-{build_dir.name}-", dir=root))
+        try:
+            for rel, content in files.items():
+                target = work / rel
+                target.parent.mkdir(parents=True, exist_ok=True)
+                target.write_bytes(content)
+            if progress:
+                progress(f"Building the Neo4j {NEO4J_VERSION} launcher in {build_dir} "
+                         "(the first build downloads Neo4j from Maven Central, about 130 MB)...")
+            started = time.monotonic()
+            try:
+                done = subprocess.run(
+                    [mvn, "-q", "-B", "-f", str(work / "pom.xml"), "package"],
+                    cwd=work, stdin=subprocess.DEVNULL, capture_output=True, text=True,
+                    encoding="utf-8", errors="replace", timeout=timeout, check=False,
+                )
+            except subprocess.TimeoutExpired as exc:
+                raise Neo4jServerError(
+                    f"building the Neo4j launcher took longer than {timeout:.0f} s") from exc
+            jar = work / "target" / "neo4j-launcher.jar"
+            cp_file = work / "target" / "classpath.txt"
+            if done.returncode != 0 or not jar.is_file() or not cp_file.is_file():
+                raise Neo4jServerError(
+                    f"building the Neo4j launcher failed (mvn exit {done.returncode}):\n"
+                    + _tail(done.stdout + "\n" + done.stderr))
+            final_jar = build_dir / "neo4j-launcher.jar"
+            deps = [p for p in cp_file.read_text(encoding="utf-8").strip().split(os.pathsep) if p]
+            classpath = [str(final_jar), *deps]
+            (work / "neo4j-launcher.jar").write_bytes(jar.read_bytes())
+            shutil.rmtree(work / "target", ignore_errors=True)
+            (work / _ARGFILE).write_text(
+                "-cp\n" + _argfile_quote(os.pathsep.join(classpath)) + "\n", encoding="utf-8")
+            manifest = {
+                "neo4j_version": NEO4J_VERSION,
+                "main_class": MAIN_CLASS,
+                "classpath": classpath,
+                "build_seconds": round(time.monotonic() - started, 1),
+            }
+            (work / _MANIFEST).write_text(json.dumps(manifest, indent=2), encoding="utf-8")
+            if build_dir.exists():  # an incomplete or stale build
+                shutil.rmtree(build_dir)
+            os.replace(work, build_dir)
+            if progress:
+                progress(f"Built the Neo4j launcher in {manifest['build_seconds']} s.")
+        finally:
+            if work.exists():
+                shutil.rmtree(work, ignore_errors=True)
+    return build_dir
+
+
+class LocalNeo4j:
+    """A throwaway Neo4j Community server on 127.0.0.1, as a context manager.
+
+    ``port=None`` lets the server pick a free port (reported back, so no race);
+    ``data_dir=None`` uses a temporary directory deleted on :meth:`stop`. Authentication is
+    disabled unless ``password`` is given (user ``neo4j``). ``extra_config`` adds neo4j.conf
+    settings; loopback binding and the Bolt-only setup cannot be overridden.
+    """
+
+    def __init__(
+        self,
+        port: int | None = None,
+        data_dir: Path | None = None,
+        heap: str = "1g",
+        startup_timeout: float = 300.0,
+        *,
+        pagecache: str = "256m",
+        password: str | None = None,
+        extra_config: dict[str, str] | None = None,
+        progress: Progress | None = None,
+    ) -> None:
+        if port is not None and not 0 <= port <= 65535:
+            raise ValueError(f"port must be between 0 and 65535, not {port}")
+        self._requested_port = port
+        self.port: int | None = port  # the bound port once started
+        self.data_dir: Path | None = Path(data_dir) if data_dir is not None else None
+        self.heap = heap
+        self.startup_timeout = startup_timeout
+        self.pagecache = pagecache
+        self.password = password
+        self.extra_config = dict(extra_config or {})
+        self.progress = progress
+        self.version: str | None = None
+        self._uri: str | None = None
+        self._process: subprocess.Popen[str] | None = None
+        self._reader: threading.Thread | None = None
+        self._output: collections.deque[str] = collections.deque(maxlen=400)
+        self._ready = threading.Event()
+        self._temp_home: Path | None = None
+        self._config_file: Path | None = None
+        self._home: Path | None = None
+
+    # -- state -------------------------------------------------------------------------------
+    @property
+    def uri(self) -> str:
+        """``bolt://127.0.0.1:PORT`` once started."""
+        if self._uri is None:
+            raise RuntimeError("the Neo4j server is not started")
+        return self._uri
+
+    @property
+    def auth(self) -> tuple[str, str] | None:
+        """The driver ``auth`` argument: ``None`` when authentication is disabled."""
+        return ("neo4j", self.password) if self.password is not None else None
+
+    @property
+    def home(self) -> Path | None:
+        """The server's home directory (data and logs) while started."""
+        return self._home
+
+    @property
+    def pid(self) -> int | None:
+        """The JVM's process id while started."""
+        return self._process.pid if self._process is not None else None
+
+    @property
+    def running(self) -> bool:
+        """Whether the server process is alive."""
+        return self._process is not None and self._process.poll() is None
+
+    def output_tail(self, count: int = 40) -> str:
+        """The last lines the launcher printed (Neo4j's log and the launcher's own lines)."""
+        return _tail(list(self._output), count)
+
+    # -- lifecycle ---------------------------------------------------------------------------
+    def start(self) -> LocalNeo4j:
+        """Build the launcher if needed, start the JVM and wait until Bolt accepts connections."""
+        if self._process is not None:
+            raise RuntimeError("this LocalNeo4j is already started")
+        if self._requested_port:
+            _check_port_free(self._requested_port)
+        build_dir = ensure_launcher_built(self.progress)
+        java = _find_executable("java", "PSO_CHAIN_JAVA", "install a Java 17+ runtime")
+        if self.data_dir is not None:
+            self.data_dir.mkdir(parents=True, exist_ok=True)
+            self._home = self.data_dir.resolve()
+        else:
+            self._temp_home = Path(tempfile.mkdtemp(prefix="pso-chain-neo4j-"))
+            self._home = self._temp_home
+        cmd = [java, f"-Xmx{self.heap}", *_JVM_FLAGS, f"@{build_dir / _ARGFILE}", MAIN_CLASS,
+               "--home", str(self._home), "--port", str(self._requested_port or 0),
+               "--pagecache", self.pagecache, "--watch-stdin"]
+        if self._temp_home is not None:
+            cmd.append("--delete-home")  # also when this Python process is killed
+        env = dict(os.environ)
+        if self.password is not None:
+            env[_PASSWORD_ENV] = self.password
+            cmd += ["--password-env", _PASSWORD_ENV]
+        if self.extra_config:
+            fd, name = tempfile.mkstemp(prefix="pso-chain-neo4j-", suffix=".conf")
+            with os.fdopen(fd, "w", encoding="utf-8") as handle:
+                handle.writelines(f"{k}={v}\n" for k, v in self.extra_config.items())
+            self._config_file = Path(name)
+            cmd += ["--config", name]
+        if self.progress:
+            where = "a temporary directory" if self._temp_home else str(self._home)
+            self.progress(f"Starting Neo4j {NEO4J_VERSION} (data in {where})...")
+        platform_kwargs: dict = (
+            {"creationflags": subprocess.CREATE_NEW_PROCESS_GROUP} if os.name == "nt"
+            else {"start_new_session": True}  # Ctrl-C reaches Python, which stops the JVM
+        )
+        self._output.clear()
+        self._ready.clear()
+        started = time.monotonic()
+        try:
+            self._process = subprocess.Popen(
+                cmd, stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
+                cwd=build_dir, env=env, text=True, encoding="utf-8", errors="replace",
+                bufsize=1, **platform_kwargs,
+            )
+        except OSError as exc:
+            self._cleanup()
+            raise Neo4jServerError(f"cannot run {java}: {exc}") from exc
+        self._reader = threading.Thread(target=self._read_output, name="neo4j-output",
+                                         daemon=True)
+        self._reader.start()
+        atexit.register(self.stop)
+        try:
+            self._await_ready(started)
+            self._verify_with_driver()
+        except BaseException:
+            self.stop()
+            raise
+        if self.progress:
+            self.progress(f"Neo4j {self.version} ready at {self._uri} "
+                          f"after {time.monotonic() - started:.1f} s.")
+        return self
+
+    def stop(self, timeout: float = 60.0) -> None:
+        """Shut the server down cleanly (SIGTERM; killed after ``timeout`` s) and delete a
+        temporary data directory. Safe to call more than once."""
+        process = self._process
+        if process is None:
+            return
+        try:
+            if process.poll() is None:
+                with contextlib.suppress(OSError, ValueError):
+                    process.stdin.close()  # the launcher stops on end-of-file too (Windows)
+                if os.name != "nt":
+                    with contextlib.suppress(OSError):
+                        process.send_signal(signal.SIGTERM)
+                try:
+                    process.wait(timeout=timeout)
+                except subprocess.TimeoutExpired:
+                    process.kill()
+                    process.wait()
+        finally:
+            if self._reader is not None:
+                self._reader.join(timeout=10)
+            with contextlib.suppress(OSError, ValueError):
+                if process.stdout is not None:
+                    process.stdout.close()
+            self._process = None
+            self._reader = None
+            self._uri = None
+            atexit.unregister(self.stop)
+            self._cleanup()
+
+    def __enter__(self) -> LocalNeo4j:
+        return self.start()
+
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        self.stop()
+
+    def __repr__(self) -> str:
+        state = self._uri or ("starting" if self._process else "stopped")
+        return f"LocalNeo4j({state})"
+
+    # -- internals ---------------------------------------------------------------------------
+    def _read_output(self) -> None:
+        process = self._process
+        assert process is not None and process.stdout is not None
+        for line in process.stdout:
+            line = line.rstrip("\r\n")
+            self._output.append(line)
+            if (started := _STARTED.match(line)) is not None:
+                self.version = started.group(1)
+            if not self._ready.is_set() and (ready := _READY.match(line)) is not None:
+                self._uri = ready.group(1)
+                self.port = int(ready.group(2))
+                self._ready.set()
+
+    def _await_ready(self, started: float) -> None:
+        process = self._process
+        assert process is not None
+        deadline = started + self.startup_timeout
+        while not self._ready.wait(0.2):
+            if process.poll() is not None:
+                if self._reader is not None:
+                    self._reader.join(timeout=5)
+                raise self._failure(f"Neo4j exited with code {process.returncode} before it "
+                                    "was ready")
+            if time.monotonic() > deadline:
+                raise self._failure(f"Neo4j was not ready within {self.startup_timeout:.0f} s")
+
+    def _failure(self, what: str) -> Neo4jServerError:
+        where = "" if self._temp_home else f" (Neo4j's own log: {self._home}/logs/debug.log)"
+        return Neo4jServerError(f"{what}{where}. Last lines of its output:\n{self.output_tail()}")
+
+    def _verify_with_driver(self) -> None:
+        try:
+            from neo4j import GraphDatabase
+        except ImportError:  # the driver is optional; the launcher did a Bolt handshake
+            return
+        try:
+            with GraphDatabase.driver(self.uri, auth=self.auth) as driver:
+                driver.verify_connectivity()
+        except Exception as exc:
+            raise self._failure(f"Neo4j printed READY but the driver cannot connect to "
+                                f"{self.uri}: {exc}") from exc
+
+    def _cleanup(self) -> None:
+        if self._config_file is not None:
+            self._config_file.unlink(missing_ok=True)
+            self._config_file = None
+        if self._temp_home is not None:
+            shutil.rmtree(self._temp_home, ignore_errors=True)
+            self._temp_home = None
+        self._home = None
+
+
+def run_forever(
+    port: int | None = None,
+    data_dir: Path | None = None,
+    *,
+    heap: str = "1g",
+    password: str | None = None,
+) -> None:
+    """Start a local server, print its bolt URI, serve until Ctrl-C/SIGTERM, stop cleanly.
+
+    The URI goes to stdout (one line, for scripts); progress and hints go to stderr.
+    Raises :class:`Neo4jServerError` when the server cannot start or dies.
+    """
+
+    def say(message: str) -> None:
+        print(message, file=sys.stderr, flush=True)
+
+    stop = threading.Event()
+    previous: dict[int, object] = {}
+    if threading.current_thread() is threading.main_thread():
+        for signum in (signal.SIGINT, signal.SIGTERM):
+            previous[signum] = signal.signal(signum, lambda *_: stop.set())
+    server = LocalNeo4j(port=port, data_dir=data_dir, heap=heap, password=password,
+                        progress=say)
+    try:
+        server.start()
+        print(server.uri, flush=True)
+        auth = "auth disabled" if password is None else "user neo4j"
+        data = (f"data in {server.home}" if data_dir is not None
+                else "temporary data, deleted on stop (--data DIR keeps it)")
+        say(f"Neo4j {server.version} at {server.uri} ({auth}; {data}). Press Ctrl-C to stop.")
+        while not stop.wait(0.5):
+            if not server.running:
+                raise Neo4jServerError("Neo4j stopped unexpectedly. Last lines of its output:\n"
+                                       + server.output_tail())
+        say("Stopping Neo4j...")
+    finally:
+        server.stop()
+        for signum, handler in previous.items():
+            signal.signal(signum, handler)  # type: ignore[arg-type]
+    say("Neo4j stopped.")
+
+
+def main(argv: list[str] | None = None) -> int:
+    """``python -m pso_chain.neo4jdb.server [--build-only] [--port P] [--data DIR]``."""
+    parser = argparse.ArgumentParser(
+        prog="python -m pso_chain.neo4jdb.server",
+        description=f"Run a throwaway local Neo4j {NEO4J_VERSION} server on 127.0.0.1.")
+    parser.add_argument("--build-only", action="store_true",
+                        help="build the Java launcher (downloads Neo4j via Maven) and exit")
+    parser.add_argument("--port", type=int, default=None,
+                        help="Bolt port (default: a free port)")
+    parser.add_argument("--data", type=Path, default=None,
+                        help="data directory to keep (default: a temporary one)")
+    parser.add_argument("--heap", default="1g", help="JVM maximum heap (default: 1g)")
+    args = parser.parse_args(argv)
+
+    def say(message: str) -> None:
+        print(message, file=sys.stderr, flush=True)
+
+    try:
+        if args.build_only:
+            print(ensure_launcher_built(progress=say), flush=True)
+            return 0
+        run_forever(args.port, args.data, heap=args.heap)
+    except Neo4jServerError as exc:
+        say(f"error: {exc}")
+        return 1
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
