@@ -34,6 +34,7 @@ from pso_chain.olievlek.base import certified_at_start, check_year, municipality
 from pso_chain.olievlek.settings import load_settings
 from pso_chain.report_charts import (
     draw_buyer_groups,
+    draw_cascade,
     draw_counting_share,
     draw_exposure,
     draw_history,
@@ -293,6 +294,13 @@ def _history(data: ReportData, lab: Labels) -> str:
         (lab("card_largest_cascade"), f.integer(fig["largest_cascade"])),
     ])
     body = cards + _figure(lambda ax: draw_history(ax, data.history, lab), lab("chart_history"))
+    names = data.network.organisations.set_index("org_id")["name"]
+    biggest = data.cascades[data.cascades["size"] > 1]
+    if len(biggest):
+        root = biggest["root_id"].iloc[0]
+        depth = int(data.history.loc[data.history["root_id"] == root, "generation"].max())
+        body += _figure(lambda ax: draw_cascade(ax, data.history, root, lab, names),
+                        lab("chart_cascade", name=names.get(root, root)), height=1.2 + 1.1 * (depth + 1))
     body += f"<h3>{esc(lab('largest_cascades'))}</h3>"
     body += table_html(data.cascades, [
         Column("root_id", lab("root_id")), Column("name", lab("name")),
@@ -302,7 +310,6 @@ def _history(data: ReportData, lab: Labels) -> str:
         Column("last_certified", lab("last_certified"), "date"),
     ], f, empty=lab("none_found"))
     followers = data.history[data.history["generation"] > 0].sort_values(["generation", "org_id"])
-    names = data.network.organisations.set_index("org_id")["name"]
     followers = followers.assign(name=names.reindex(followers["org_id"]).to_numpy(),
                                  parent_name=names.reindex(followers["parent_id"]).to_numpy())
     body += f"<h3>{esc(lab('followers_title'))}</h3>"

@@ -127,6 +127,69 @@ def draw_history(ax, history: pd.DataFrame, lab: Labels) -> None:
     ax.figure.tight_layout()
 
 
+def cascade_layout(tree: pd.DataFrame) -> dict[str, tuple[float, float]]:
+    """Positions of one cascade's organisations (a :func:`~pso_chain.olievlek.history` frame
+    holding one root): generation downwards, each parent centred above its followers."""
+    children: dict[str, list[str]] = {}
+    for org, parent in zip(tree["org_id"], tree["parent_id"], strict=True):
+        if parent is not None and not pd.isna(parent):
+            children.setdefault(str(parent), []).append(str(org))
+    root = str(tree.loc[tree["generation"] == 0, "org_id"].iloc[0])
+    pos: dict[str, tuple[float, float]] = {}
+    next_x = 0.0
+    stack: list[tuple[str, int, bool]] = [(root, 0, False)]
+    while stack:  # depth-first, children before their parent is placed (no recursion limit)
+        node, depth, done = stack.pop()
+        kids = sorted(children.get(node, []))
+        if not kids:
+            pos[node] = (next_x, -depth)
+            next_x += 1.0
+        elif done:
+            xs = [pos[k][0] for k in kids]
+            pos[node] = ((min(xs) + max(xs)) / 2, -depth)
+        else:
+            stack.append((node, depth, True))
+            stack.extend((k, depth + 1, False) for k in reversed(kids))
+    return pos
+
+
+def draw_cascade(ax, history: pd.DataFrame, root_id: str, lab: Labels, names: pd.Series | None = None
+                 ) -> None:
+    """The tree of one cascade of an :func:`~pso_chain.olievlek.history` frame: who followed whom,
+    one row per generation, labelled with names (``org_id`` -> name) when given."""
+    tree = history[history["root_id"] == root_id]
+    if tree.empty:
+        _no_data(ax, lab)
+        return
+    pos = cascade_layout(tree)
+    for org, parent in zip(tree["org_id"], tree["parent_id"], strict=True):
+        if parent is not None and not pd.isna(parent):
+            (x0, y0), (x1, y1) = pos[str(parent)], pos[str(org)]
+            ax.annotate("", (x1, y1), (x0, y0), arrowprops={"arrowstyle": "->", "color": GREY, "lw": 1.2})
+    generation = tree["generation"].to_numpy(int)
+    colors = np.array([GREY, GREEN, GOLD])[np.minimum(generation, 2)]
+    xy = np.array([pos[str(o)] for o in tree["org_id"]])
+    ax.scatter(xy[:, 0], xy[:, 1], s=160, c=colors, zorder=3, edgecolors="white")
+    if len(tree) <= 20:
+        for org, on in zip(tree["org_id"], tree["certified_on"], strict=True):
+            text = str(names.get(org, org)) if names is not None else str(org)
+            text = text if len(text) <= 28 else text[:27] + "…"
+            when = lab.fmt.date(on)
+            ax.annotate(f"{text}\n{when}", pos[str(org)], xytext=(10, -4), textcoords="offset points",
+                        fontsize=8, va="center")
+    depth = int(generation.max())
+    ax.set_yticks([-g for g in range(depth + 1)], [lab("generation_n", n=g) for g in range(depth + 1)])
+    ax.set_xticks([])
+    width = max(xy[:, 0].max(), 1.0)
+    ax.set_xlim(-0.5, width + 2.5)
+    ax.set_ylim(-depth - 0.5, 0.5)
+    ax.spines[["top", "right", "bottom", "left"]].set_visible(False)
+    ax.tick_params(axis="y", length=0)
+    root_name = str(names.get(root_id, root_id)) if names is not None else str(root_id)
+    ax.set_title(lab("chart_cascade", name=root_name))
+    ax.figure.tight_layout()
+
+
 def draw_rounds(ax, rounds: pd.DataFrame, lab: Labels, compare: pd.DataFrame | None = None,
                 compare_label: str | None = None) -> None:
     """Newly certified per round (bars) and the cumulative count (line) of a

@@ -179,6 +179,8 @@ LABELS: dict[str, tuple[str, str]] = {
     "generation_0": ("wortel (generatie 0)", "root (generation 0)"),
     "generation_1": ("generatie 1", "generation 1"),
     "generation_2": ("generatie 2 en verder", "generation 2 and deeper"),
+    "generation_n": ("generatie {n}", "generation {n}"),
+    "chart_cascade": ("De olievlek van {name}", "The cascade of {name}"),
     "largest_cascades": ("De grootste olievlekken", "The largest cascades"),
     "root_id": ("wortel", "root"),
     "cascade_size": ("organisaties", "organisations"),

@@ -275,3 +275,30 @@ def test_cli_bad_input(tmp_path, args, message):
 def test_cli_usage_error():
     result = CliRunner().invoke(app, ["report", str(example_path()), "--out", "x.html", "--lang", "fr"])
     assert result.exit_code == 2
+
+
+def test_cascade_layout_on_random_forests():
+    """Each leaf its own column, each parent centred over its followers, one row per generation."""
+    from pso_chain.report_charts import cascade_layout
+
+    rng = np.random.default_rng(7)
+    for _ in range(30):
+        n = int(rng.integers(1, 40))
+        parent = [None] + [f"o{int(rng.integers(0, i))}" for i in range(1, n)]
+        generation = [0] * n
+        for i in range(1, n):
+            generation[i] = generation[int(parent[i][1:])] + 1
+        tree = pd.DataFrame({"org_id": [f"o{i}" for i in range(n)], "parent_id": parent,
+                             "generation": generation})
+        pos = cascade_layout(tree)
+        children = {}
+        for i in range(1, n):
+            children.setdefault(parent[i], []).append(f"o{i}")
+        leaves = [f"o{i}" for i in range(n) if f"o{i}" not in children]
+        assert sorted(pos[leaf][0] for leaf in leaves) == list(range(len(leaves)))
+        for i in range(n):
+            node = f"o{i}"
+            assert pos[node][1] == -generation[i]
+            if node in children:
+                xs = [pos[c][0] for c in children[node]]
+                assert pos[node][0] == (min(xs) + max(xs)) / 2
