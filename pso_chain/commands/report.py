@@ -28,8 +28,15 @@ class Lang(StrEnum):
     en = "en"
 
 
+def check_html_path(path: Path) -> Path:
+    """A usage error (exit 2) before any work when --out is not an ``.html``/``.htm`` file."""
+    if path.suffix.lower() not in (".html", ".htm"):
+        raise typer.BadParameter(f"{path}: a report is written as .html", param_hint="--out")
+    return path
+
+
 ReportOutOpt = Annotated[Path, typer.Option("--out", "-o", help="Write the report to FILE.html",
-                                            dir_okay=False)]
+                                            dir_okay=False, callback=check_html_path)]
 MunicipalityOpt = Annotated[str | None, typer.Option(
     "--municipality", "-m", help="Report on one municipality (default: every organisation in the data)")]
 LangOpt = Annotated[Lang, typer.Option("--lang", help="Language of the labels: nl (default) or en")]
@@ -40,13 +47,6 @@ ThresholdOpt = Annotated[float | None, typer.Option(
     "--threshold", "-t", min=0.0,
     help="Share of revenue from code-applying buyers that makes an organisation certify "
          "(default from olievlek.toml)")]
-
-
-def check_html_path(path: Path) -> Path:
-    """A report is written as ``.html``/``.htm``; bad input otherwise."""
-    if path.suffix.lower() not in (".html", ".htm"):
-        raise PsoInputError(Problem(str(path), None, None, None, "a report is written as .html"))
-    return path
 
 
 def check_matplotlib() -> None:
@@ -70,7 +70,6 @@ def report_cmd(dataset: DatasetArg, out: ReportOutOpt, municipality: Municipalit
     """
     from pso_chain.report import build_report
 
-    check_html_path(out)
     check_matplotlib()
     network = open_network(dataset, rules)
     with err_console.status("building the report ...", spinner="dots"):
