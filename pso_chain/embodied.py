@@ -115,7 +115,8 @@ def _buys_beyond_revenue(network: PurchaseNetwork, matrix: sp.csr_matrix, year: 
 
 
 def _sellers_without_revenue(network: PurchaseNetwork, matrix: sp.csr_matrix, year: int) -> None:
-    sells = np.diff(matrix.tocsc().indptr) > 0
+    sells = np.zeros(network.n, dtype=bool)
+    sells[matrix.indices] = True
     missing = np.flatnonzero(sells & ~(np.isfinite(network.revenue) & (network.revenue > 0)))
     if len(missing):
         orgs = network.organisations
@@ -138,9 +139,10 @@ def intensities(network: PurchaseNetwork, matrix: sp.csr_matrix, year: int,
     revenue = network.revenue
     usable = np.isfinite(revenue) & (revenue > 0)
     inverse = np.where(usable, 1.0 / np.where(usable, revenue, 1.0), 0.0)
-    scaled = sp.diags(inverse) @ matrix
+    rows = np.repeat(inverse, np.diff(matrix.indptr))  # each entry divided by its buyer's revenue
+    scaled = sp.csr_matrix((matrix.data * rows, matrix.indices, matrix.indptr), shape=matrix.shape)
     b = network.target_fte * inverse
-    result = solve_leontief(scaled.tocsr(), b, tolerance, max_iterations)
+    result = solve_leontief(scaled, b, tolerance, max_iterations)
     if not result.converged:
         raise _buys_beyond_revenue(network, matrix, year)
     return result.x

@@ -22,7 +22,7 @@ from pso_chain.olievlek.base import (
     municipality_mask,
     supplier_matrix,
 )
-from pso_chain.olievlek.simulate import certify_rule, out_edges
+from pso_chain.olievlek.simulate import certify_rule, distinct, out_edges
 
 EXPOSURE_COLUMNS = ["org_id", "name", "municipality", "sbi", "employees", "revenue_eur", "code_buyers",
                     "sales_to_code_eur", "code_share", "distance", "threshold", "meets_threshold"]
@@ -39,8 +39,7 @@ def tier_distances(matrix: sp.csr_matrix, sources: np.ndarray) -> np.ndarray:
     while len(frontier):
         hop += 1
         _, reached, _ = out_edges(matrix, frontier)
-        reached = np.unique(reached)
-        frontier = reached[distance[reached] < 0]
+        frontier = distinct(reached[distance[reached] < 0], n)
         distance[frontier] = hop
     return distance
 

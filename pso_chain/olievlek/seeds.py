@@ -13,9 +13,10 @@ purchases). A candidate whose purchases tip no supplier over its threshold gains
 is checked for all candidates at once, so only the live ones are ever evaluated further.
 
 Threshold cascades do not always have diminishing returns (two seeds together can tip a
-supplier neither tips alone), so CELF's lazy bounds are a heuristic there; after each pick the
-candidates buying from a supplier whose pressure grew are re-evaluated. Every reported gain is
-exact: the number of organisations (or their target-group FTE) the pick adds to the cascade.
+supplier neither tips alone), so CELF's lazy bounds are a heuristic there (exact where the
+gains do diminish); after each pick, candidates that tip a supplier only now that the pick
+raised its pressure join the search. Every reported gain is exact: the number of
+organisations (or their target-group FTE) the pick adds to the cascade.
 """
 
 from __future__ import annotations
@@ -35,7 +36,7 @@ from pso_chain.olievlek.base import (
     municipality_mask,
     supplier_matrix,
 )
-from pso_chain.olievlek.simulate import Cascade, certify_rule, out_edges
+from pso_chain.olievlek.simulate import Cascade, certify_rule, distinct, out_edges
 
 OBJECTIVES = ("count", "fte")
 SEEDS_COLUMNS = ["rank", "org_id", "name", "municipality", "employees", "fee_eur", "marginal_gain",
@@ -94,6 +95,17 @@ def cascade_gains(cascade: Cascade, candidates: np.ndarray, target_fte: np.ndarr
     return count, fte
 
 
+def tips_someone(cascade: Cascade, candidates: np.ndarray) -> np.ndarray:
+    """For each candidate: would its own purchases tip some supplier over (the first round of
+    its cascade)? Exactly the candidates with a positive gain; all checked at once."""
+    owner, cols, vals = out_edges(cascade.matrix, candidates)
+    open_ = ~cascade.certified[cols]
+    owner, cols, vals = owner[open_], cols[open_], vals[open_]
+    tips = np.zeros(len(candidates), dtype=bool)
+    tips[owner[cascade.rule.meets(cascade.spend[cols] + vals, cols)]] = True
+    return tips
+
+
 @dataclass
 class SeedSelection:
     """The picks (``frame``) and what the user should know about the search."""
@@ -137,9 +149,9 @@ def run_seed_selection(network: PurchaseNetwork, k: int, year: int | None = None
         return np.concatenate(gains) if gains else np.zeros((0, 2))
 
     column = 0 if objective == "count" else 1
-    gains = evaluate(candidates)
-    evaluations = len(candidates)
-    live = int((gains[:, 0] > 0).sum())
+    live_nodes = candidates[tips_someone(cascade, candidates)]
+    gains = evaluate(live_nodes)
+    evaluations = len(live_nodes)
     stamp = np.full(network.n, -1, dtype=np.int64)
     heap: list[tuple[float, int, int]] = []
 
@@ -149,7 +161,7 @@ def run_seed_selection(network: PurchaseNetwork, k: int, year: int | None = None
                 stamp[node] = pick_no
                 heapq.heappush(heap, (-value[column], node, pick_no))
 
-    push(candidates, gains, 0)
+    push(live_nodes, gains, 0)
     buyers_of = matrix.tocsc()
     rows = []
     total = 0.0
@@ -185,19 +197,19 @@ def run_seed_selection(network: PurchaseNetwork, k: int, year: int | None = None
         rows.append((pick_no + 1, node, gain, total, certified_gain, fte_gain))
         if progress:
             progress(f"pick {pick_no + 1}: {network.org_ids[node]} (+{gain:g})")
-        if pick_no + 1 < k:  # re-evaluate candidates whose suppliers' pressure grew
+        if pick_no + 1 < k:  # candidates that tip a supplier only now the pick raised its pressure
             newly = np.r_[node, np.flatnonzero(added)]
             _, grown, _ = out_edges(matrix, newly)
-            grown = np.unique(grown)
+            grown = distinct(grown, network.n)
             grown = grown[~cascade.certified[grown]]
             _, near, _ = out_edges(buyers_of, grown)
-            near = np.unique(near)
-            near = near[allowed[near] & ~cascade.certified[near]]
+            near = distinct(near, network.n)
+            near = near[allowed[near] & ~cascade.certified[near] & (stamp[near] < 0)]
+            near = near[tips_someone(cascade, near)]
             if len(near):
-                stamp[near] = -1
                 push(near, evaluate(near), pick_no + 1)
                 evaluations += len(near)
-    return SeedSelection(_frame(network, rows), len(candidates), live, evaluations, notes)
+    return SeedSelection(_frame(network, rows), len(candidates), len(live_nodes), evaluations, notes)
 
 
 def select_seeds(network: PurchaseNetwork, k: int, year: int | None = None,

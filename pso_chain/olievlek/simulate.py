@@ -97,6 +97,23 @@ def out_edges(matrix: sp.csr_matrix, nodes: np.ndarray) -> tuple[np.ndarray, np.
     return owner, matrix.indices[idx].astype(np.int64), matrix.data[idx]
 
 
+def add_to(target: np.ndarray, index: np.ndarray, values: np.ndarray) -> None:
+    """``target[index] += values`` with repeated indices summed (bincount when that is cheaper)."""
+    if len(index) > len(target) // 16:
+        target += np.bincount(index, weights=values, minlength=len(target))
+    elif len(index):
+        np.add.at(target, index, values)
+
+
+def distinct(index: np.ndarray, n: int) -> np.ndarray:
+    """Sorted distinct values of ``index`` (all in ``range(n)``), by a flag array when large."""
+    if len(index) > n // 16:
+        flag = np.zeros(n, dtype=bool)
+        flag[index] = True
+        return np.flatnonzero(flag)
+    return np.unique(index)
+
+
 class Cascade:
     """Mutable state of one cascade: who is certified, who applies the code, spend received.
 
@@ -128,13 +145,12 @@ class Cascade:
         r = first_round - 1
         while max_rounds is None or r - first_round + 1 < max_rounds:
             _, cols, vals = out_edges(self.matrix, new)
-            if len(cols):
-                np.add.at(self.spend, cols, vals)
+            add_to(self.spend, cols, vals)
             if check_everyone:
                 touched = np.flatnonzero(~self.certified)
                 check_everyone = False
             else:
-                touched = np.unique(cols)
+                touched = distinct(cols, self.n)
                 touched = touched[~self.certified[touched]]
             hit = touched[self.rule.meets(self.spend[touched], touched)]
             if len(hit) == 0:
@@ -216,13 +232,13 @@ def triggers(matrix: sp.csr_matrix, round_of: np.ndarray, applies_from: np.ndarr
     """For every organisation certified in a run (sorted by node): its trigger (the code-applying
     buyer contributing most to its pressure when it certified; ties: smallest node, i.e. smallest
     org_id; -1 when none) and the spend it then received from code-applying buyers."""
-    coo = matrix.tocoo()
-    buyer = coo.row.astype(np.int64)
-    supplier = coo.col.astype(np.int64)
-    amount = coo.data
-    when = round_of[supplier]
+    when = round_of[matrix.indices]
+    position = np.flatnonzero(when >= 1)  # entries into organisations certified in the run
+    buyer = np.searchsorted(matrix.indptr, position, side="right") - 1
+    supplier = matrix.indices[position].astype(np.int64)
+    amount = matrix.data[position]
     since = applies_from[buyer]
-    keep = (when >= 1) & (since >= 0) & (since < when)
+    keep = (since >= 0) & (since < when[position])
     buyer, supplier, amount = buyer[keep], supplier[keep], amount[keep]
     nodes = np.flatnonzero(round_of >= 1)
     spend = np.bincount(supplier, weights=amount, minlength=len(round_of))[nodes]

@@ -59,7 +59,8 @@ def spend_by_buyer_group(network: PurchaseNetwork, year: int | None = None) -> p
     for name, mask in groups.items():
         spend = float(amount[mask].sum())
         count_spend = float(amount[mask & counting].sum())
-        out.append((name, int(len(np.unique(buyer[mask]))), spend, count_spend,
+        buyers = int(np.count_nonzero(np.bincount(buyer[mask], minlength=network.n)))
+        out.append((name, buyers, spend, count_spend,
                     count_spend / spend if spend > 0 else float("nan")))
     frame = pd.DataFrame(out, columns=["group", "buyers", "spend_eur", "counting_spend_eur",
                                        "counting_share"])
