@@ -147,44 +147,71 @@ def days_to_dates(days: np.ndarray) -> np.ndarray:
     return out
 
 
-def continuous_valid_until(network: PurchaseNetwork, day: int) -> np.ndarray:
-    """For every organisation: the last day of unbroken eligible certification from ``day``
-    (renewals that start by the day after the previous end extend it); FAR_PAST where no
-    eligible certificate is valid on ``day``, FAR_FUTURE where it has no end."""
-    certs = network.certificates
-    until = np.full(network.n, FAR_PAST, dtype=np.int64)
-    layers = range(certs.valid_from.shape[0])
+def _layers(network: PurchaseNetwork, nodes: np.ndarray | None):
+    """The certificate layers (valid_from, valid_until, level, eligible), for ``nodes`` only."""
+    c = network.certificates
+    if nodes is None:
+        return c.valid_from, c.valid_until, c.level, c.eligible
+    return c.valid_from[:, nodes], c.valid_until[:, nodes], c.level[:, nodes], c.eligible[:, nodes]
+
+
+def _size(network: PurchaseNetwork, nodes: np.ndarray | None) -> int:
+    return network.n if nodes is None else len(nodes)
+
+
+def levels_on(network: PurchaseNetwork, day: int, nodes: np.ndarray | None = None) -> np.ndarray:
+    """The highest certificate level valid on ``day`` (``""`` where none), for ``nodes`` (all
+    organisations when None) — the same answer as :meth:`PurchaseNetwork.level_on`."""
+    start, end, level, _ = _layers(network, nodes)
+    best = np.full(_size(network, nodes), -1, dtype=np.int64)
+    for j in range(start.shape[0]):
+        ok = (start[j] <= day) & (end[j] >= day)
+        best = np.where(ok & (level[j] > best), level[j], best)
+    return np.asarray(["", *network.certificates.levels], dtype=object)[best + 1]
+
+
+def continuous_valid_until(network: PurchaseNetwork, day: int, nodes: np.ndarray | None = None
+                           ) -> np.ndarray:
+    """For ``nodes`` (all organisations when None): the last day of unbroken eligible
+    certification from ``day`` (renewals that start by the day after the previous end extend
+    it); FAR_PAST where no eligible certificate is valid on ``day``, FAR_FUTURE where it has no
+    end."""
+    start, end, _, eligible = _layers(network, nodes)
+    until = np.full(_size(network, nodes), FAR_PAST, dtype=np.int64)
+    layers = range(start.shape[0])
     for j in layers:
-        ok = certs.eligible[j] & (certs.valid_from[j] <= day) & (certs.valid_until[j] >= day)
-        until = np.where(ok, np.maximum(until, certs.valid_until[j]), until)
+        ok = eligible[j] & (start[j] <= day) & (end[j] >= day)
+        until = np.where(ok, np.maximum(until, end[j]), until)
     for _ in layers:  # each pass may chain one more renewal
         before = until
         for j in layers:
-            chain = (certs.eligible[j] & (until > FAR_PAST) & (until < FAR_FUTURE)
-                     & (certs.valid_from[j] <= until + 1) & (certs.valid_until[j] > until))
-            until = np.where(chain, certs.valid_until[j], until)
+            chain = (eligible[j] & (until > FAR_PAST) & (until < FAR_FUTURE)
+                     & (start[j] <= until + 1) & (end[j] > until))
+            until = np.where(chain, end[j], until)
         if np.array_equal(before, until):
             break
     return until
 
 
-def last_expired(network: PurchaseNetwork, day: int) -> tuple[np.ndarray, np.ndarray]:
-    """For every organisation: the latest end day before ``day`` of its eligible certificates
-    (FAR_PAST where none ended before ``day``) and that certificate's level (``""`` if none)."""
-    certs = network.certificates
-    last = np.full(network.n, FAR_PAST, dtype=np.int64)
-    level = np.full(network.n, -1, dtype=np.int64)
-    for j in range(certs.valid_from.shape[0]):
-        ended = certs.eligible[j] & (certs.valid_until[j] < day)
-        later = ended & ((certs.valid_until[j] > last)
-                         | ((certs.valid_until[j] == last) & (certs.level[j] > level)))
-        last = np.where(later, certs.valid_until[j], last)
-        level = np.where(later, certs.level[j], level)
-    return last, np.asarray(["", *certs.levels], dtype=object)[level + 1]
+def last_expired(network: PurchaseNetwork, day: int, nodes: np.ndarray | None = None
+                 ) -> tuple[np.ndarray, np.ndarray]:
+    """For ``nodes`` (all when None): the latest end day before ``day`` of their eligible
+    certificates (FAR_PAST where none ended before ``day``) and that certificate's level."""
+    _, end, level_idx, eligible = _layers(network, nodes)
+    last = np.full(_size(network, nodes), FAR_PAST, dtype=np.int64)
+    level = np.full(_size(network, nodes), -1, dtype=np.int64)
+    for j in range(end.shape[0]):
+        ended = eligible[j] & (end[j] < day)
+        later = ended & ((end[j] > last) | ((end[j] == last) & (level_idx[j] > level)))
+        last = np.where(later, end[j], last)
+        level = np.where(later, level_idx[j], level)
+    return last, np.asarray(["", *network.certificates.levels], dtype=object)[level + 1]
 
 
-def certificate_status(network: PurchaseNetwork, on, expiring_days: int) -> pd.DataFrame:
-    """Certificate status of every organisation on date ``on`` (one row per node).
+def certificate_status(network: PurchaseNetwork, on, expiring_days: int,
+                       nodes: np.ndarray | None = None) -> pd.DataFrame:
+    """Certificate status on date ``on`` of ``nodes`` (one row each, in that order; every
+    organisation when None).
 
     ``status``: ``sw`` (an SW-bedrijf: counts without a certificate), ``expiring`` (an eligible
     certificate valid on the date whose unbroken validity ends within ``expiring_days`` days:
@@ -192,24 +219,26 @@ def certificate_status(network: PurchaseNetwork, on, expiring_days: int) -> pd.D
     before the date, none valid on it) or ``none``. ``valid_until`` is the end of the unbroken
     validity (renewals included), or for ``expired`` the day it ended; ``days_left`` counts the
     days from the date to ``valid_until`` (0 on its last day). ``level`` is the highest level
-    valid on the date, or for ``expired`` the level of the certificate that ended.
+    valid on the date, or for ``expired`` the level of the certificate that ended. ``counts``:
+    a purchase on the date would count (SW-bedrijf or valid eligible certificate).
     """
     day = day_of(on)
-    until = continuous_valid_until(network, day)
+    sw = network.sw if nodes is None else network.sw[nodes]
+    until = continuous_valid_until(network, day, nodes)
     valid = until > FAR_PAST
-    ended, ended_level = last_expired(network, day)
+    ended, ended_level = last_expired(network, day, nodes)
     open_end = until >= FAR_FUTURE
     days_left = np.where(valid & ~open_end, until - day, -1)
     status = np.select(
-        [network.sw, valid & ~open_end & (days_left <= expiring_days), valid, ended > FAR_PAST],
+        [sw, valid & ~open_end & (days_left <= expiring_days), valid, ended > FAR_PAST],
         [STATUS_SW, STATUS_EXPIRING, STATUS_VALID, STATUS_EXPIRED], default=STATUS_NONE)
     left = pd.array(days_left, dtype="Int64")
     left[~(valid & ~open_end)] = pd.NA
     shown_until = np.where(valid, until, np.where(ended > FAR_PAST, ended, FAR_PAST))
     return pd.DataFrame({
         "status": status,
-        "level": np.where(valid | (ended == FAR_PAST), network.level_on(on), ended_level),
+        "level": np.where(valid | (ended == FAR_PAST), levels_on(network, day, nodes), ended_level),
         "valid_until": days_to_dates(shown_until),
         "days_left": left,
-        "counts": network.counts_on(on),
+        "counts": sw | valid,
     })

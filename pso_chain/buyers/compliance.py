@@ -58,7 +58,7 @@ def supplier_compliance(network: PurchaseNetwork, org_id: str, on, year: int,
     spend, counted = buyer_spend(network, buyer, year)
     nodes = np.flatnonzero(spend > 0)
     nodes = nodes[np.lexsort((nodes, -spend[nodes]))]
-    status = certificate_status(network, on, expiring_days).iloc[nodes].reset_index(drop=True)
+    status = certificate_status(network, on, expiring_days, nodes)
     picked = network.organisations.iloc[nodes]
     total = spend.sum()
     frame = pd.DataFrame({

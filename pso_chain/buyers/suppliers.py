@@ -16,6 +16,7 @@ from pso_chain.buyers.common import (
     buyer_scores,
     continuous_valid_until,
     days_to_dates,
+    levels_on,
     yield_fte_per_meur,
 )
 from pso_chain.certification import FAR_PAST
@@ -34,9 +35,10 @@ def level_rank(network: PurchaseNetwork, levels: np.ndarray) -> np.ndarray:
 
 
 def ranked_by_yield(nodes: np.ndarray, yield_meur: np.ndarray) -> np.ndarray:
-    """``nodes`` ordered by yield, highest first (unknown yield last), ties by org_id."""
-    key = np.where(np.isnan(yield_meur[nodes]), np.inf, -yield_meur[nodes])
-    return nodes[np.lexsort((nodes, key))]
+    """Positions ordering ``nodes`` by their ``yield_meur``, highest first (unknown yield
+    last), ties by node index (= org_id order)."""
+    key = np.where(np.isnan(yield_meur), np.inf, -yield_meur)
+    return np.lexsort((nodes, key))
 
 
 def eligible_suppliers(network: PurchaseNetwork, on, *, sbi: str | None = None,
@@ -60,26 +62,29 @@ def eligible_suppliers(network: PurchaseNetwork, on, *, sbi: str | None = None,
     day = day_of(on)
     orgs = network.organisations
     keep = network.counts_on(on)
-    levels = network.level_on(on)
     if sbi:
         keep &= orgs["sbi"].str.startswith(str(sbi)).to_numpy()
     if municipality:
         keep &= (orgs["municipality"].str.casefold() == str(municipality).casefold()).to_numpy()
+    buyer = network.node(for_org) if for_org else None
+    if buyer is not None:
+        keep[buyer] = False
+    nodes = np.flatnonzero(keep)
+    levels = levels_on(network, day, nodes)
     if min_level:
         if min_level not in network.rules.all_levels:
             raise PsoInputError(Problem("--min-level", None, None, min_level,
                                         f"use one of {', '.join(network.rules.all_levels)}"))
-        keep &= level_rank(network, levels) >= network.rules.all_levels.index(min_level)
-    buyer = network.node(for_org) if for_org else None
-    if buyer is not None:
-        keep[buyer] = False
+        ok = level_rank(network, levels) >= network.rules.all_levels.index(min_level)
+        nodes, levels = nodes[ok], levels[ok]
     meur = yield_fte_per_meur(network)
-    nodes = ranked_by_yield(np.flatnonzero(keep), meur)
-    until = continuous_valid_until(network, day)[nodes]
+    order = ranked_by_yield(nodes, meur[nodes])
+    nodes, levels = nodes[order], levels[order]
+    until = continuous_valid_until(network, day, nodes)
     picked = orgs.iloc[nodes]  # only the rows shown: cheap on Arrow string columns
     frame = pd.DataFrame({
         "org_id": picked["org_id"].to_numpy(), "name": picked["name"].to_numpy(),
-        "level": levels[nodes], "sw": network.sw[nodes],
+        "level": levels, "sw": network.sw[nodes],
         "valid_until": pd.to_datetime(days_to_dates(np.where(until > FAR_PAST, until, FAR_PAST))),
         "sbi": picked["sbi"].to_numpy(), "municipality": picked["municipality"].to_numpy(),
         "postcode": picked["postcode"].to_numpy(), "revenue_eur": network.revenue[nodes],

@@ -19,12 +19,13 @@ from pso_chain.buyers.common import (
     STATUS_NONE,
     STATUS_VALID,
     certificate_status,
+    levels_on,
 )
 from pso_chain.buyers.defaults import SW_KEY
 from pso_chain.errors import Problem, PsoInputError
 from pso_chain.loaders import read_table
 from pso_chain.network import PurchaseNetwork
-from pso_chain.parsing import text, to_number
+from pso_chain.parsing import day_of, text, to_number
 
 TENDER_COLUMNS = [
     "rank", "supplier_id", "name", "price", "level", "sw", "certificate_status", "valid_until",
@@ -78,8 +79,8 @@ def tender_ranking(network: PurchaseNetwork, bids: pd.DataFrame, on, discount_pc
     nodes = network.org_ids.get_indexer(bids["supplier_id"].astype(str))
     known = nodes >= 0
     at = np.where(known, nodes, 0)
-    status = certificate_status(network, on, expiring_days=0).iloc[at].reset_index(drop=True)
-    valid_level = network.level_on(on)[at]  # the level valid on the tender date, "" if none
+    status = certificate_status(network, on, expiring_days=0, nodes=at)
+    valid_level = levels_on(network, day_of(on), at)  # the level valid on the tender date
     level_pct = np.array([discount_pct.get(lv, 0.0) if lv else 0.0 for lv in valid_level])
     sw = network.sw[at] & known
     pct = np.where(sw, np.maximum(level_pct, discount_pct.get(SW_KEY, 0.0)), level_pct)

@@ -195,9 +195,9 @@ def uplift_by_supplier(network: PurchaseNetwork, org_id: str, year: int, top: in
         chosen = chosen[np.lexsort((chosen, -y))]
     why = [_supplier_reason(network, buyer, int(s), year, day, counts) for s in chosen]
     per_eur = np.where([w == "" for w in why], network.yield_per_eur[chosen], 0.0)
-    ids = network.organisations["org_id"].to_numpy()
-    names = network.organisations["name"].to_numpy()
-    meur = yield_fte_per_meur(network)
+    picked = network.organisations.iloc[chosen]
+    ids, names = picked["org_id"].to_numpy(), picked["name"].to_numpy()
+    meur = yield_fte_per_meur(network)[chosen]
     rows = []
     for target in targets:
         head = {"org_id": str(org_id), "year": int(year), "current_trede": _trede(state["trede"]),
@@ -210,9 +210,9 @@ def uplift_by_supplier(network: PurchaseNetwork, org_id: str, year: int, top: in
             rows.append({**head, "reason": "no supplier where a purchase would count and earn credit"})
             continue
         amounts = minimal_amounts(network, buyer, state["indirect_fte"], per_eur, target["target_trede"])
-        for s, amount, reason in zip(chosen, amounts, why, strict=True):
-            rows.append({**head, "reason": reason, "supplier_id": ids[s], "supplier_name": names[s],
-                         "yield_fte_per_meur": meur[s], "extra_eur": amount,
+        for i, (s, amount, reason) in enumerate(zip(chosen, amounts, why, strict=True)):
+            rows.append({**head, "reason": reason, "supplier_id": ids[i], "supplier_name": names[i],
+                         "yield_fte_per_meur": meur[i], "extra_eur": amount,
                          "share_of_revenue_pct": 100 * amount / network.revenue[s]})
     return _frame(rows, UPLIFT_COLUMNS)
 
@@ -255,8 +255,6 @@ def uplift_mix(network: PurchaseNetwork, org_id: str, year: int, max_share: floa
     y = network.yield_per_eur[candidates]
     running = np.add.accumulate(np.r_[state["indirect_fte"], room * y])  # sequential, as credits adds
     full = buyer_scores(network, buyer, running[1:]) if len(candidates) else None
-    ids = network.organisations["org_id"].to_numpy()
-    names = network.organisations["name"].to_numpy()
     meur = yield_fte_per_meur(network)
     rows = []
     for target in targets:
@@ -278,8 +276,10 @@ def uplift_mix(network: PurchaseNetwork, org_id: str, year: int, max_share: floa
         amounts = np.r_[room[:k], last]
         after = np.add.accumulate(np.r_[state["indirect_fte"], amounts * y[:k + 1]])[1:]
         total = buyer_scores(network, buyer, after)["total_pct"]
+        picked = network.organisations.iloc[candidates[:k + 1]]
+        ids, names = picked["org_id"].to_numpy(), picked["name"].to_numpy()
         for i, s in enumerate(candidates[:k + 1]):
-            rows.append({**head, "supplier_id": ids[s], "supplier_name": names[s],
+            rows.append({**head, "supplier_id": ids[i], "supplier_name": names[i],
                          "yield_fte_per_meur": meur[s], "room_eur": room[i], "extra_eur": amounts[i],
                          "indirect_fte_after": after[i], "total_pct_after": total[i]})
     return _frame(rows, MIX_COLUMNS)
