@@ -183,6 +183,12 @@ def test_uplift_hand_computed_cap_bound_and_reachable(tmp_path):
     assert plan.loc[1, "extra_eur"] == pytest.approx(90 / 99.1 / 1e-5, abs=0.011)
     assert plan.loc[2, "extra_eur"] == pytest.approx(100 * 1.4 / 98.6 / 1e-5, abs=0.011)
     assert pd.isna(plan.loc[3, "extra_eur"]) and plan.loc[3, "reason"].startswith("cap")
+    named = uplift_by_supplier(network, "B", YEAR, suppliers=["X", "B", "S"])
+    named = named[named["target_trede"] == 1].set_index("supplier_id")
+    assert list(named.index) == ["S", "B", "X"]  # by yield (B and X earn nothing), ties by org_id
+    assert named.loc["S", "extra_eur"] == plan.loc[1, "extra_eur"]
+    assert named.loc["X", "reason"] == "supplier is not certified and not an SW-bedrijf"
+    assert named.loc["B", "reason"].startswith("the buyer itself") and named[["extra_eur"]].iloc[1:].isna().all().all()
     # the cap is real: even a purchase of 1000x the supplier's revenue stays below trede 3
     huge = score_of(with_purchases(network, [added_row("B", "S", 5e9)]), "B")
     assert int(huge["trede"]) == 2 and bool(huge["cap_applied"])
