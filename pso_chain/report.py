@@ -60,6 +60,7 @@ from pso_chain.spend import counting_spend
 SECTION_IDS = ("summary", "tredes", "spend", "chain", "history", "simulation", "prospects", "method")
 DEFAULT_TOP = 15
 DEFAULT_SEEDS = 5
+MAX_GROUPS = 20  # municipalities shown in the spend breakdown (by spend; the report's own always)
 # How each chain_stats indicator is formatted (counts, "int", where not listed).
 INDICATOR_KINDS = {
     "year": "year", "counting_share_certified_buyers": "share", "counting_share_other_buyers": "share",
@@ -249,18 +250,30 @@ def _spend_columns(lab: Labels, group_header: str) -> list[Column]:
             Column("counting_share", lab("counting_share"), "share")]
 
 
+def largest_groups(frame: pd.DataFrame, n: int, keep: str | None = None) -> pd.DataFrame:
+    """The ``n`` groups of a :func:`counting_spend` frame with the most spend (and ``keep``
+    besides), in the frame's order."""
+    if len(frame) <= n:
+        return frame
+    chosen = frame.sort_values(["spend_eur", "group"], ascending=[False, True]).head(n).index
+    chosen = chosen.union(frame.index[frame["group"] == keep]) if keep else chosen
+    return frame.loc[frame.index.isin(chosen)]
+
+
 def _spend(data: ReportData, lab: Labels) -> str:
     overall = [data.spend_scope.assign(group_label=data.municipality or lab("all_organisations"))]
     if data.municipality:
         overall.append(data.spend_all.assign(group_label=lab("all_organisations")))
     body = table_html(pd.concat(overall, ignore_index=True), _spend_columns(lab, lab("buyers_in")), lab.fmt)
-    by_muni = data.spend_by_municipality.assign(
-        group_label=[g or lab("unknown") for g in data.spend_by_municipality["group"]])
+    by_muni = largest_groups(data.spend_by_municipality, MAX_GROUPS, keep=data.municipality)
+    by_muni = by_muni.assign(group_label=[g or lab("unknown") for g in by_muni["group"]])
     marks = [bool(data.municipality) and g == data.municipality for g in by_muni["group"]]
     body += f"<h3>{esc(lab('spend_by_municipality'))}</h3>"
+    if len(by_muni) < len(data.spend_by_municipality):
+        shown = lab("largest_groups", n=len(by_muni), total=lab.fmt.integer(len(data.spend_by_municipality)))
+        body += f'<p class="note">{esc(shown)}</p>'
     body += table_html(by_muni, _spend_columns(lab, lab("municipality")), lab.fmt, highlight=marks)
-    body += _figure(lambda ax: draw_counting_share(ax, data.spend_by_municipality, lab,
-                                                   label_of=lambda g: g or lab("unknown"),
+    body += _figure(lambda ax: draw_counting_share(ax, by_muni, lab, label_of=lambda g: g or lab("unknown"),
                                                    highlight=data.municipality),
                     lab("spend_by_municipality"), height=max(2.6, 0.42 * len(by_muni) + 1.2))
     by_sector = data.spend_by_sector.assign(

@@ -115,6 +115,10 @@ LABELS: dict[str, tuple[str, str]] = {
     "counting_share_axis": ("aandeel tellend (%)", "counting share (%)"),
     "spend_at_sw": ("SW-bedrijven", "SW-bedrijven"),
     "spend_at_certified": ("PSO-gecertificeerden", "PSO-certified suppliers"),
+    "largest_groups": (
+        "{n} van de {total} gemeenten: die met de meeste inkoop (en die van dit rapport).",
+        "{n} of the {total} municipalities: those with the most spend (and this report's own).",
+    ),
     "spend_by_municipality": ("Per gemeente van de inkoper", "By the buyer's municipality"),
     "spend_by_sector": ("Per sector van de inkoper ({scope})", "By the buyer's sector ({scope})"),
     # chain

@@ -302,3 +302,13 @@ def test_cascade_layout_on_random_forests():
             if node in children:
                 xs = [pos[c][0] for c in children[node]]
                 assert pos[node][0] == (min(xs) + max(xs)) / 2
+
+
+def test_largest_groups_keeps_the_reports_own_municipality():
+    from pso_chain.report import largest_groups
+
+    frame = pd.DataFrame({"group": [f"m{i:02d}" for i in range(30)], "spend_eur": np.arange(30.0)})
+    top = largest_groups(frame, 5)
+    assert top["group"].tolist() == ["m25", "m26", "m27", "m28", "m29"]  # the frame's order
+    assert largest_groups(frame, 5, keep="m03")["group"].tolist() == ["m03", "m25", "m26", "m27", "m28", "m29"]
+    assert largest_groups(frame, 50) is frame
