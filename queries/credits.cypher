@@ -3,7 +3,8 @@
 // Indirect: sum over eligible BUYS_FROM of the year of amount * supplier target_fte / supplier
 // revenue; eligible = another organisation that is an SW-bedrijf or holds a certificate of an
 // eligible level valid on the purchase date (undated: on any day of the year). Then the cap,
-// norms interpolated between the rules' rows, trede and PSO 30+. Sums run in file-row order.
+// norms interpolated between the rules' rows, trede and PSO 30+. Sums run in file-row order,
+// as the in-memory engine adds them, so both give the same bits.
 // params:
 //   $year :: integer                         reference year
 //   $org_ids :: list<string>|null            only these organisations (null: every one)
@@ -17,17 +18,24 @@
 //   $start_position_weights :: map<float>    (rules) start position code -> weight
 //   $contract_type_weights :: map<float>     (rules) contract type code -> weight
 //   $months_per_year :: float                (rules) months in a year
-MATCH (o:Organisation)
-WHERE $org_ids IS NULL OR o.org_id IN $org_ids
-CALL (o) {
-  OPTIONAL MATCH (o)-[:EMPLOYS]->(e:EmployeeRecord)
+// Pass 1: every organisation's target FTE and yield per euro, in a list by row (rows are
+// consecutive, see docs/neo4j.md), so pass 2 looks suppliers up instead of recomputing them.
+MATCH (x:Organisation)
+CALL (x) {
+  OPTIONAL MATCH (x)-[:EMPLOYS]->(e:EmployeeRecord)
   WITH e ORDER BY e.row
   RETURN count(e) AS records,
          sum($start_position_weights[e.start_position] * $contract_type_weights[e.contract_type]
              * (e.hours_per_week / e.fulltime_hours) * (e.months / $months_per_year)) AS record_fte
 }
-WITH o, CASE WHEN records > 0 THEN toFloat(record_fte) ELSE o.target_fte END AS target_fte
-CALL (o) {
+WITH x, CASE WHEN records > 0 THEN toFloat(record_fte) ELSE x.target_fte END AS target
+ORDER BY x.row
+WITH min(x.row) AS first_row, collect(target) AS targets,
+     collect(CASE WHEN x.revenue_eur IS NULL THEN 0.0 ELSE target / x.revenue_eur END) AS yields
+// Pass 2: each organisation's eligible purchases of the year, summed in file-row order.
+MATCH (o:Organisation)
+WHERE $org_ids IS NULL OR o.org_id IN $org_ids
+CALL (o, first_row, yields) {
   OPTIONAL MATCH (o)-[p:BUYS_FROM]->(s:Organisation)
   WHERE p.year = $year AND s <> o
     AND (s:SWBedrijf OR EXISTS {
@@ -38,21 +46,11 @@ CALL (o) {
         AND (c.valid_until IS NULL
              OR c.valid_until >= coalesce(p.date, date({year: p.year, month: 1, day: 1})))
     })
-  CALL (s) {
-    OPTIONAL MATCH (s)-[:EMPLOYS]->(x:EmployeeRecord)
-    WITH x ORDER BY x.row
-    RETURN count(x) AS supplier_records,
-           sum($start_position_weights[x.start_position] * $contract_type_weights[x.contract_type]
-               * (x.hours_per_week / x.fulltime_hours) * (x.months / $months_per_year))
-             AS supplier_record_fte
-  }
-  WITH p, s, CASE WHEN supplier_records > 0 THEN toFloat(supplier_record_fte)
-                  ELSE s.target_fte END AS supplier_target
-  WITH p, CASE WHEN s.revenue_eur IS NULL THEN 0.0
-               ELSE supplier_target / s.revenue_eur END AS yield_per_eur
+  WITH p, yields[s.row - first_row] AS yield_per_eur
   ORDER BY p.row
   RETURN toFloat(sum(p.amount_eur * yield_per_eur)) AS indirect_fte
 }
+WITH o, targets[o.row - first_row] AS target_fte, indirect_fte
 WITH o, target_fte, indirect_fte, toFloat(o.employees) AS size_,
      100 * target_fte / o.fte AS direct_pct,
      100 * indirect_fte / (o.fte + indirect_fte) AS indirect_pct

@@ -53,7 +53,6 @@ SCHEMA = (
     "FOR (d:PsoDataset) REQUIRE d.key IS UNIQUE",
     "CREATE CONSTRAINT pso_buys_from_row IF NOT EXISTS "
     "FOR ()-[p:BUYS_FROM]-() REQUIRE p.row IS UNIQUE",
-    "CREATE INDEX pso_buys_from_year IF NOT EXISTS FOR ()-[p:BUYS_FROM]-() ON (p.year)",
     "CREATE INDEX pso_organisation_municipality IF NOT EXISTS "
     "FOR (o:Organisation) ON (o.municipality)",
     "CREATE INDEX pso_organisation_sbi IF NOT EXISTS FOR (o:Organisation) ON (o.sbi)",
@@ -85,7 +84,7 @@ def _numbers(values) -> list:
 
 
 def organisation_rows(data: Dataset) -> dict[str, list]:
-    """One parameter map per organisation: ``org_id`` and its properties."""
+    """Columns of the organisations: ``org_id`` and its properties, in node order."""
     o = data.organisations
     return {
         "org_id": o["org_id"].astype(str).tolist(),
@@ -109,8 +108,7 @@ def organisation_rows(data: Dataset) -> dict[str, list]:
 
 
 def certificate_rows(data: Dataset) -> dict[str, list]:
-    """One map per certificate, with the org_id it belongs to and a stable key."""
-    ids = data.organisations["org_id"].astype(str).to_numpy(dtype=object)
+    """Columns of the certificates: the node index (``org``) it belongs to and a stable key."""
     if data.certifications is not None:
         c = data.certifications
         org = c["org"].to_numpy(dtype=np.int64)
@@ -126,7 +124,7 @@ def certificate_rows(data: Dataset) -> dict[str, list]:
     rows = pd.Series(rows, dtype=np.int64)
     return {
         "key": (source + ":" + rows.astype(str)).tolist(),
-        "org_id": ids[org].tolist(),
+        "org": np.asarray(org, dtype=np.int64),
         "level": pd.Series(level).astype(str).tolist(),
         "valid_from": _dates(valid_from),
         "valid_until": _dates(valid_until),
@@ -136,14 +134,15 @@ def certificate_rows(data: Dataset) -> dict[str, list]:
 
 
 def record_rows(data: Dataset) -> dict[str, list]:
-    """One map per employees_records row (target-group person), keyed by its file row."""
+    """Columns of the employees_records (target-group persons), keyed by file row, with the
+    node index (``org``) of their organisation."""
     r = data.employees_records
     if r is None or r.empty:
-        return {name: [] for name in ("row", "org_id", *RECORD_PROPERTIES)}
-    ids = data.organisations["org_id"].astype(str).to_numpy(dtype=object)
+        return {"row": [], "org": np.zeros(0, dtype=np.int64),
+                **{name: [] for name in RECORD_PROPERTIES}}
     return {
         "row": r["_row"].astype(np.int64).tolist(),
-        "org_id": ids[r["org"].to_numpy(dtype=np.int64)].tolist(),
+        "org": r["org"].to_numpy(dtype=np.int64),
         "person_id": r["person_id"].astype(str).tolist(),
         "start_position": r["start_position"].astype(str).tolist(),
         "contract_type": r["contract_type"].astype(str).tolist(),
@@ -154,13 +153,13 @@ def record_rows(data: Dataset) -> dict[str, list]:
 
 
 def purchase_rows(data: Dataset, start: int, stop: int) -> dict[str, list]:
-    """Maps for purchase rows ``start:stop`` (file order): row key, ends, year, amount, date."""
+    """Columns of purchase rows ``start:stop`` (file order): row key, buyer and supplier node
+    indices, year, amount, date."""
     p = data.purchases.iloc[start:stop]
-    ids = data.organisations["org_id"].astype(str).to_numpy(dtype=object)
     return {
         "row": p["_row"].astype(np.int64).tolist(),
-        "buyer_id": ids[p["buyer"].to_numpy(dtype=np.int64)].tolist(),
-        "supplier_id": ids[p["supplier"].to_numpy(dtype=np.int64)].tolist(),
+        "buyer": p["buyer"].to_numpy(dtype=np.int64),
+        "supplier": p["supplier"].to_numpy(dtype=np.int64),
         "year": p["year"].astype(np.int64).tolist(),
         "amount_eur": p["amount_eur"].astype(float).tolist(),
         "date": _dates(p["date"]),

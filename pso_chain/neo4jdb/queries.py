@@ -202,7 +202,23 @@ def _credits_frame(rows: pd.DataFrame) -> pd.DataFrame:
     return out[CREDIT_COLUMNS]
 
 
+ROW_SPAN = "MATCH (o:Organisation) RETURN min(o.row) AS low, max(o.row) AS high, count(o) AS n"
+
+
+def check_rows(conn: Connection) -> None:
+    """The organisations' ``row`` keys must be consecutive (the queries keep per-organisation
+    figures in lists indexed by row, as the loader writes them)."""
+    span = conn.read(ROW_SPAN)[0]
+    if span["n"] == 0:
+        raise conn.target.fail("no pso-chain dataset in this database "
+                               "(load one with `pso-chain neo4j load DATASET --uri URI`)")
+    if span["low"] is None or span["high"] - span["low"] + 1 != span["n"]:
+        raise conn.target.fail("Organisation.row values are not consecutive: load the dataset "
+                               "again with `pso-chain neo4j load --replace`")
+
+
 def _credits(conn: Connection, year: int, rules: Rules, org_ids=None) -> pd.DataFrame:
+    check_rows(conn)
     rows = fetch(conn, "credits", rules, year=int(year), org_ids=org_ids)
     return _credits_frame(rows)
 
