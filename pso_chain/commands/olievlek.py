@@ -116,7 +116,7 @@ def history_cmd(dataset: DatasetArg, year: Annotated[int | None, typer.Option(
         err_console.print("[yellow]note:[/yellow] no certifications table: only the organisations' "
                           "current certificates are known", highlight=False)
     fig = history_figures(frame)
-    console.print(Panel(
+    console.print(Panel.fit(
         f"certified organisations {fig['certified_organisations']:,}; roots {fig['roots']:,}; "
         f"followed a certified buyer {fig['followed_certified_buyer']:,} "
         f"({100 * fig['followed_share']:.1f}%)\n"
