@@ -112,9 +112,10 @@ def plot_history(frame: pd.DataFrame, path: str | Path, top: int = 3,
                 ax.plot([x0, x1], [y0, y1], color="#999999", linewidth=0.8, zorder=1)
         xy = np.array([pos[o] for o in tree["org_id"]])
         ax.scatter(xy[:, 0], xy[:, 1], c=-xy[:, 1], cmap="viridis", s=30, zorder=2)
-        if size <= 25:
+        if size <= 12:  # labels stay readable on small trees only
             for org in tree["org_id"]:
-                ax.annotate(org, pos[org], fontsize=6, xytext=(3, 3), textcoords="offset points")
+                ax.annotate(org, pos[org], fontsize=6, xytext=(3, 3), textcoords="offset points",
+                            rotation=30)
         ax.set_title(f"cascade of {root} ({size} organisations)", fontsize=9)
         ax.set_yticks(sorted({-g for g in tree["generation"]}))
         ax.set_yticklabels([str(g) for g in sorted(set(tree["generation"]), reverse=True)])
