@@ -22,7 +22,8 @@ from pso_chain.errors import Problem, PsoInputError
 # are not errors; without a handler Python would print each one on stderr.
 logging.getLogger("neo4j.notifications").addHandler(logging.NullHandler())
 
-# How long the driver keeps retrying a managed transaction on transient errors (seconds).
+# How long the driver keeps retrying a managed transaction on transient errors (seconds);
+# PSO_CHAIN_NEO4J_RETRY_SECONDS overrides it.
 MAX_RETRY_SECONDS = 30.0
 
 
@@ -63,6 +64,14 @@ def target_of(uri: str) -> Target:
     auth = (user, password or "") if user else None
     database = os.environ.get("NEO4J_DATABASE") or None
     return Target(clean, auth, database, password or None)
+
+
+def retry_seconds() -> float:
+    """How long managed transactions are retried on transient errors."""
+    try:
+        return float(os.environ.get("PSO_CHAIN_NEO4J_RETRY_SECONDS", MAX_RETRY_SECONDS))
+    except ValueError:
+        return MAX_RETRY_SECONDS
 
 
 def _reason(exc: Exception, target: Target) -> str:
@@ -141,7 +150,7 @@ def connect(uri: str) -> Iterator[Connection]:
     target = target_of(uri)
     with translated(target):
         driver = GraphDatabase.driver(target.uri, auth=target.auth,
-                                      max_transaction_retry_time=MAX_RETRY_SECONDS,
+                                      max_transaction_retry_time=retry_seconds(),
                                       connection_acquisition_timeout=30.0)
     try:
         with translated(target):
