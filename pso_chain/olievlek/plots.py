@@ -15,16 +15,34 @@ import pandas as pd
 from pso_chain.errors import Problem, PsoInputError
 
 
-def _pyplot():
+class _AggFigures:
+    """The two pyplot calls the plots use, on figures with their own Agg canvas.
+
+    No backend switch and no global pyplot state: plotting to a file from a notebook leaves
+    the notebook's inline plots working.
+    """
+
+    @staticmethod
+    def subplots(nrows: int = 1, ncols: int = 1, *, figsize=None, squeeze: bool = True):
+        from matplotlib.backends.backend_agg import FigureCanvasAgg
+        from matplotlib.figure import Figure
+
+        fig = Figure(figsize=figsize)
+        FigureCanvasAgg(fig)
+        return fig, fig.subplots(nrows, ncols, squeeze=squeeze)
+
+    @staticmethod
+    def close(fig) -> None:  # nothing global to release
+        del fig
+
+
+def _pyplot() -> type[_AggFigures]:
     try:
-        import matplotlib
+        import matplotlib  # noqa: F401
     except ModuleNotFoundError:  # an optional dependency (pip install pso-chain[plot])
         raise PsoInputError(Problem("--plot", None, None, None,
                                     "matplotlib is not installed: pip install 'pso-chain[plot]'")) from None
-    matplotlib.use("Agg")
-    import matplotlib.pyplot as plt
-
-    return plt
+    return _AggFigures
 
 
 def _check_png(path: str | Path) -> Path:
