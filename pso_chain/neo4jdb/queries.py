@@ -321,3 +321,81 @@ class _RulesOnly:
     """What :func:`pso_chain.explain._norm_rows` reads of a network: its rules."""
 
     rules: Rules
+
+
+# --- suppliers -------------------------------------------------------------------------------
+def _level_index(rules: Rules, level: str | None, option: str) -> None:
+    if level is not None and level not in rules.all_levels:
+        raise PsoInputError(Problem(option, None, None, level,
+                                    f"use one of {', '.join(rules.all_levels)}"))
+
+
+def _organisation(conn: Connection, rules: Rules, org_id: str) -> pd.Series:
+    """One organisation's own figures (an error naming it when it is unknown)."""
+    found = fetch(conn, "explain_organisation", rules, org_id=str(org_id))
+    if found.empty:
+        raise PsoInputError(Problem("organisations", None, "org_id", org_id,
+                                    "no organisation with this org_id"))
+    return found.iloc[0]
+
+
+def _scores_for(rules: Rules, buyer: pd.Series, score: pd.Series, indirect) -> dict:
+    """The scoring kernel for one buyer under each candidate indirect FTE value."""
+    from pso_chain.scoring import score_arrays
+
+    indirect = np.atleast_1d(np.asarray(indirect, dtype=float))
+    m = len(indirect)
+    return score_arrays(rules, np.full(m, float(score["fte"])), np.full(m, float(score["target_fte"])),
+                        indirect, np.full(m, int(score["employees"])),
+                        np.full(m, bool(buyer["qualitative_ok"])))
+
+
+def suppliers_cypher(uri: str, on, *, sbi: str | None = None, municipality: str | None = None,
+                     min_level: str | None = None, for_org: str | None = None,
+                     year: int | None = None, gain_per_eur: float = 100_000.0,
+                     rules: Rules | None = None) -> pd.DataFrame:
+    """:func:`pso_chain.buyers.suppliers.eligible_suppliers` computed in Cypher
+    (``queries/suppliers.cypher``); with ``for_org`` the gain columns follow from that buyer's
+    score (``credits.cypher``) and the scoring kernel."""
+    from pso_chain.buyers.suppliers import SUPPLIER_COLUMNS
+
+    rules = rules if isinstance(rules, Rules) else load_rules(rules)
+    _level_index(rules, min_level, "--min-level")
+    day = pd.Timestamp(on).date()
+    with connect(uri) as conn:
+        buyer = _organisation(conn, rules, for_org) if for_org else None
+        rows = fetch(conn, "suppliers", rules, on=day, sbi=str(sbi) if sbi else None,
+                     municipality=municipality or None, min_level=min_level,
+                     exclude=str(for_org) if for_org else None)
+        if buyer is not None:
+            year = resolve_year(conn, rules, year)
+            score = _credits(conn, year, rules, org_ids=[str(for_org)]).iloc[0]
+    meur = rows["yield_fte_per_meur"].astype(float)
+    order = np.lexsort((rows["org_id"].astype(str).to_numpy(),
+                        np.where(np.isnan(meur), np.inf, -meur)))
+    rows = rows.iloc[order].reset_index(drop=True)
+    frame = pd.DataFrame({
+        "org_id": rows["org_id"].astype(object).to_numpy(),
+        "name": rows["name"].astype(object).to_numpy(),
+        "level": rows["level"].astype(object).to_numpy(),
+        "sw": rows["sw"].astype(bool).to_numpy(),
+        "valid_until": pd.to_datetime(rows["valid_until"], format="%Y-%m-%d")
+                         .astype("datetime64[s]").to_numpy(),
+        "sbi": rows["sbi"].astype(object).to_numpy(),
+        "municipality": rows["municipality"].astype(object).to_numpy(),
+        "postcode": rows["postcode"].astype(object).to_numpy(),
+        "revenue_eur": rows["revenue_eur"].astype(float).to_numpy(),
+        "target_fte": rows["target_fte"].astype(float).to_numpy(),
+        "yield_fte_per_meur": rows["yield_fte_per_meur"].astype(float).to_numpy(),
+    }, columns=SUPPLIER_COLUMNS)
+    if buyer is None:
+        return frame
+    now_fte = float(score["indirect_fte"])
+    now = _scores_for(rules, buyer, score, now_fte)
+    per_eur = rows["yield_per_eur"].astype(float).to_numpy()
+    after = _scores_for(rules, buyer, score, now_fte + gain_per_eur * per_eur)
+    trede = pd.array(after["trede"], dtype="Int64")
+    trede[after["trede"] == 0] = pd.NA
+    return frame.assign(extra_eur=float(gain_per_eur), total_pct_now=float(now["total_pct"][0]),
+                        total_pct_after=after["total_pct"],
+                        gain_pct=after["total_pct"] - now["total_pct"][0], trede_after=trede)
