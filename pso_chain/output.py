@@ -7,6 +7,7 @@
 from __future__ import annotations
 
 import json
+import os
 import sys
 from pathlib import Path
 
@@ -23,7 +24,8 @@ FORMATS = (".csv", ".parquet", ".xlsx", ".json")
 def terminal_console() -> Console:
     """The console for results: the terminal's width, or a wide page when piped to a file
     (rich's 80-column default would crop tables)."""
-    return Console(width=None if sys.stdout.isatty() else 160)
+    chosen = sys.stdout.isatty() or "COLUMNS" in os.environ  # rich reads COLUMNS itself
+    return Console(width=None if chosen else 160)
 
 
 def _check_suffix(path: Path) -> str:
