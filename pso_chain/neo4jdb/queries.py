@@ -399,3 +399,83 @@ def suppliers_cypher(uri: str, on, *, sbi: str | None = None, municipality: str 
     return frame.assign(extra_eur=float(gain_per_eur), total_pct_now=float(now["total_pct"][0]),
                         total_pct_after=after["total_pct"],
                         gain_pct=after["total_pct"] - now["total_pct"][0], trede_after=trede)
+
+
+# --- olievlek exposure -----------------------------------------------------------------------
+def _check_year_has_purchases(conn: Connection, rules: Rules, year: int, where: str) -> None:
+    years = fetch(conn, "purchase_years", rules)
+    if int(year) not in set(years["year"].astype(int)):
+        raise PsoInputError(Problem(where, None, "year", year, "no purchases in this year"))
+
+
+def _check_municipality(conn: Connection, rules: Rules, municipality: str, where: str) -> None:
+    known = fetch(conn, "municipalities", rules)["municipality"].astype(str)
+    if not (known.str.strip().str.casefold() == municipality.strip().casefold()).any():
+        names = sorted(set(known) - {""})
+        shown = ", ".join(names[:12]) + (" ..." if len(names) > 12 else "")
+        raise PsoInputError(Problem(where, None, "municipality", municipality,
+                                    f"no organisation in this municipality (known: {shown})"))
+
+
+def tier_distances_cypher(conn: Connection, rules: Rules, year: int) -> tuple[np.ndarray, int]:
+    """Hops from the nearest code-applying buyer for every organisation, indexed by
+    ``row - first_row`` (0 for the buyers, -1 where unreachable): a breadth-first search whose
+    every hop is one ``exposure_next_tier`` query."""
+    span = conn.read(ROW_SPAN)[0]
+    first = int(span["low"])
+    distance = np.full(int(span["high"]) - first + 1, -1, dtype=np.int64)
+    frontier = fetch(conn, "code_applying", rules, year=year)["row"].to_numpy(dtype=np.int64)
+    distance[frontier - first] = 0
+    hop = 0
+    while len(frontier):
+        hop += 1
+        reached = np.asarray(fetch(conn, "exposure_next_tier", rules, frontier=frontier.tolist(),
+                                   year=year)["reached"].iat[0], dtype=np.int64)
+        frontier = reached[distance[reached - first] < 0]
+        distance[frontier - first] = hop
+    return distance, first
+
+
+def exposure_cypher(uri: str, year: int | None = None, municipality: str | None = None,
+                    threshold: float | None = None, rules: Rules | None = None) -> pd.DataFrame:
+    """:func:`pso_chain.olievlek.exposure.exposure` computed in Cypher: revenue shares from
+    code-applying buyers (``queries/exposure.cypher``) and tier distances by a breadth-first
+    search one Cypher hop at a time (``queries/exposure_next_tier.cypher``)."""
+    from pso_chain.olievlek.exposure import EXPOSURE_COLUMNS
+    from pso_chain.olievlek.settings import load_settings
+
+    rules = rules if isinstance(rules, Rules) else load_rules(rules)
+    default = load_settings().threshold if threshold is None else float(threshold)
+    if not default >= 0:
+        raise ValueError("threshold and at_risk must be numbers >= 0")
+    with connect(uri) as conn:
+        check_rows(conn)
+        where = conn.target.uri
+        year = resolve_year(conn, rules, year)
+        _check_year_has_purchases(conn, rules, year, f"{where} (purchases)")
+        if municipality is not None:
+            _check_municipality(conn, rules, municipality, f"{where} (organisations)")
+        rows = fetch(conn, "exposure", rules, year=year, municipality=municipality,
+                     default_threshold=default)
+        distance, first = tier_distances_cypher(conn, rules, year)
+    dist = distance[rows["row"].to_numpy(dtype=np.int64) - first]
+    share = rows["code_share"].astype(float).to_numpy()
+    frame = pd.DataFrame({
+        "org_id": rows["org_id"].astype(object).to_numpy(),
+        "name": rows["name"].astype(object).to_numpy(),
+        "municipality": rows["municipality"].astype(object).to_numpy(),
+        "sbi": rows["sbi"].astype(object).to_numpy(),
+        "employees": rows["employees"].astype(np.int64).to_numpy(),
+        "revenue_eur": rows["revenue_eur"].astype(float).to_numpy(),
+        "code_buyers": rows["code_buyers"].astype(np.int64).to_numpy(),
+        "sales_to_code_eur": rows["sales_to_code_eur"].astype(float).to_numpy(),
+        "code_share": share,
+        "distance": pd.array(np.where(dist < 0, 0, dist), dtype="Int64"),
+        "threshold": rows["threshold"].astype(float).to_numpy(),
+        "meets_threshold": share >= rows["threshold"].astype(float).to_numpy(),
+    }, columns=EXPOSURE_COLUMNS)
+    frame.loc[dist < 0, "distance"] = pd.NA
+    ids = frame["org_id"].astype(str).to_numpy()
+    order = np.lexsort((ids, -np.nan_to_num(share, nan=-1.0),
+                        np.where(dist < 0, np.iinfo(np.int64).max, dist)))
+    return frame.iloc[order].reset_index(drop=True)
