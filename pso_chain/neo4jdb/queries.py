@@ -479,3 +479,80 @@ def exposure_cypher(uri: str, year: int | None = None, municipality: str | None 
     order = np.lexsort((ids, -np.nan_to_num(share, nan=-1.0),
                         np.where(dist < 0, np.iinfo(np.int64).max, dist)))
     return frame.iloc[order].reset_index(drop=True)
+
+
+# --- uplift ----------------------------------------------------------------------------------
+def _neighbourhood_network(conn: Connection, rules: Rules, org_id: str, year: int, org_ids):
+    """The in-memory network of one buyer's neighbourhood (see ``read_neighbourhood``)."""
+    from pso_chain.neo4jdb.source import read_neighbourhood
+    from pso_chain.network import PurchaseNetwork
+    from pso_chain.validate import validate_tables
+
+    return PurchaseNetwork(validate_tables(read_neighbourhood(conn, org_id, year, org_ids), rules),
+                           rules)
+
+
+def _stream_candidates(conn: Connection, rules: Rules, org_id: str, year: int, on,
+                       enough) -> pd.DataFrame:
+    """Rows of ``uplift_candidates`` in yield order, read until ``enough(rows)`` holds and the
+    next yield differs (ties at the boundary are all kept)."""
+    query = load_query("uplift_candidates")
+    params = parameters(query, rules, {"org_id": str(org_id), "year": int(year),
+                                       "on": None if on is None else pd.Timestamp(on).date()})
+    rows: list[dict] = []
+    with conn.session() as session:
+        result = session.run(query.text, params)
+        for record in result:
+            if rows and enough(rows) and record["yield_per_eur"] != rows[-1]["yield_per_eur"]:
+                break
+            rows.append(record.data())
+        result.consume()
+    return pd.DataFrame(rows, columns=["org_id", "revenue_eur", "yield_per_eur"])
+
+
+def uplift_cypher(uri: str, org_id: str, year: int | None = None, *, top: int = 5,
+                  suppliers: list[str] | None = None, max_share: float | None = None,
+                  shift: str | None = None, on=None, rules: Rules | None = None
+                  ) -> dict[str, pd.DataFrame]:
+    """:func:`pso_chain.buyers.uplift.uplift_plan` on a database: Cypher ranks every supplier
+    where a new purchase would count by yield (``queries/uplift_candidates.cypher``) and reads
+    only as many as the answer needs (``top``, or for ``max_share`` until their room covers the
+    highest trede); the buyer's neighbourhood — its purchases of the year, their suppliers, those
+    candidates, with certificates and persons — is streamed out and the same engine finishes
+    the arithmetic in whole cents, so the amounts are exactly the in-memory ones."""
+    from pso_chain.buyers.common import buyer_spend
+    from pso_chain.buyers.uplift import parse_shift, trede_targets, uplift_plan
+
+    rules = rules if isinstance(rules, Rules) else load_rules(rules)
+    named = [str(s) for s in (suppliers or [])]
+    if shift:
+        source, target, _ = parse_shift(shift)
+        named += [source, target]
+    with connect(uri) as conn:
+        year = resolve_year(conn, rules, year)
+        _organisation(conn, rules, org_id)
+        base = _neighbourhood_network(conn, rules, org_id, year, named)
+        base.node(org_id)
+        need = np.inf
+        room = None
+        if max_share is not None:
+            targets = trede_targets(base, org_id, year)
+            extra = targets.loc[targets["reachable"], "extra_indirect_fte"]
+            need = float(extra.max()) if len(extra) else 0.0
+            spend, _ = buyer_spend(base, base.node(org_id), year)
+            spent = pd.Series(spend, index=base.org_ids)
+            room = lambda r: max(max_share * r["revenue_eur"] - spent.get(r["org_id"], 0.0), 0.0)  # noqa: E731
+
+        def enough(rows: list[dict]) -> bool:
+            if len(rows) < (0 if suppliers else top):
+                return False
+            if room is None:
+                return True
+            capacity = sum(room(r) * r["yield_per_eur"] for r in rows)
+            return capacity > need * (1 + 1e-9) and len(rows) > 1
+
+        candidates = _stream_candidates(conn, rules, org_id, year, on, enough)
+        network = _neighbourhood_network(conn, rules, org_id, year,
+                                         named + candidates["org_id"].astype(str).tolist())
+    return uplift_plan(network, org_id, year, top=top, suppliers=suppliers, max_share=max_share,
+                       shift=shift, on=on)

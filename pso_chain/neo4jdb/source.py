@@ -28,9 +28,7 @@ ROW_RANGE = {
 
 # Missing numbers come back as NaN (0.0 / 0.0), missing dates as "", so columns stay aligned
 # (collect() would skip nulls).
-ORGANISATIONS = """
-MATCH (o:Organisation) WHERE o.row >= $low AND o.row < $high
-WITH o ORDER BY o.row
+_ORG_COLUMNS = """
 RETURN collect(o.org_id) AS org_id, collect(o.name) AS name, collect(o.employees) AS employees,
        collect(o.fte) AS fte, collect(coalesce(o.target_fte, 0.0 / 0.0)) AS target_fte,
        collect(coalesce(o.revenue_eur, 0.0 / 0.0)) AS revenue_eur, collect(o.sw) AS sw,
@@ -42,17 +40,32 @@ RETURN collect(o.org_id) AS org_id, collect(o.name) AS name, collect(o.employees
        collect(o.applies_code) AS applies_code,
        collect(coalesce(o.threshold, 0.0 / 0.0)) AS threshold, collect(o.row) AS row
 """
+ORGANISATIONS = """
+MATCH (o:Organisation) WHERE o.row >= $low AND o.row < $high
+WITH o ORDER BY o.row
+""" + _ORG_COLUMNS
+ORGANISATIONS_NAMED = """
+UNWIND $org_ids AS key MATCH (o:Organisation {org_id: key})
+WITH DISTINCT o ORDER BY o.row
+""" + _ORG_COLUMNS
 
-PURCHASES = """
-MATCH (b:Organisation)-[p:BUYS_FROM]->(s:Organisation) WHERE p.row >= $low AND p.row < $high
-WITH b, p, s ORDER BY p.row
+_PURCHASE_COLUMNS = """
 RETURN collect(b.org_id) AS buyer_id, collect(s.org_id) AS supplier_id,
        collect(p.amount_eur) AS amount_eur, collect(p.year) AS year,
        collect(coalesce(toString(p.date), '')) AS date, collect(p.row) AS row
 """
+PURCHASES = """
+MATCH (b:Organisation)-[p:BUYS_FROM]->(s:Organisation) WHERE p.row >= $low AND p.row < $high
+WITH b, p, s ORDER BY p.row
+""" + _PURCHASE_COLUMNS
+PURCHASES_OF = """
+MATCH (b:Organisation {org_id: $buyer})-[p:BUYS_FROM]->(s:Organisation) WHERE p.year = $year
+WITH b, p, s ORDER BY p.row
+""" + _PURCHASE_COLUMNS
 
 CERTIFICATIONS = """
 MATCH (o:Organisation)-[:HAS_CERTIFICATE]->(c:Certificate {source: $source})
+WHERE $org_ids IS NULL OR o.org_id IN $org_ids
 WITH o, c ORDER BY c.row
 RETURN collect(o.org_id) AS org_id, collect(c.level) AS level,
        collect(coalesce(toString(c.valid_from), '')) AS valid_from,
@@ -61,6 +74,7 @@ RETURN collect(o.org_id) AS org_id, collect(c.level) AS level,
 
 EMPLOYEES_RECORDS = """
 MATCH (o:Organisation)-[:EMPLOYS]->(e:EmployeeRecord)
+WHERE $org_ids IS NULL OR o.org_id IN $org_ids
 WITH o, e ORDER BY e.row
 RETURN collect(o.org_id) AS org_id, collect(e.person_id) AS person_id,
        collect(e.start_position) AS start_position, collect(e.contract_type) AS contract_type,
@@ -141,9 +155,10 @@ def read_tables(uri: str) -> dict[str, RawTable]:
             "purchases": _chunked(conn, "purchases", PURCHASES),
         }
         if "certifications" in first_rows:
-            frames["certifications"] = _whole(conn, CERTIFICATIONS, source=FROM_CERTIFICATIONS)
+            frames["certifications"] = _whole(conn, CERTIFICATIONS, source=FROM_CERTIFICATIONS,
+                                              org_ids=None)
         if "employees_records" in first_rows:
-            frames["employees_records"] = _whole(conn, EMPLOYEES_RECORDS)
+            frames["employees_records"] = _whole(conn, EMPLOYEES_RECORDS, org_ids=None)
         where = conn.target.uri
     tables = {}
     for name, frame in frames.items():
@@ -156,3 +171,27 @@ def read_tables(uri: str) -> dict[str, RawTable]:
         tables[name] = RawTable(name=name, file=f"{where} ({name})", frame=_drop_row(frame),
                                 first_data_row=first)
     return tables
+
+
+def read_neighbourhood(conn: Connection, buyer: str, year: int, org_ids) -> dict[str, RawTable]:
+    """The tables of a part of the network: the organisations ``org_ids`` plus ``buyer`` and
+    every supplier it bought from in ``year``, the buyer's purchases of that year (file order),
+    and the certificates and persons of those organisations.
+
+    Enough for any computation about one buyer (its score, what a new purchase there would
+    earn), so a verb about one organisation streams kilobytes instead of the whole network.
+    Row numbers are not the files' (the rows are a selection).
+    """
+    meta = _meta(conn)
+    purchases = _whole(conn, PURCHASES_OF, buyer=str(buyer), year=int(year))
+    ids = sorted({str(buyer), *map(str, org_ids), *purchases["supplier_id"].astype(str)})
+    frames = {"organisations": _whole(conn, ORGANISATIONS_NAMED, org_ids=ids),
+              "purchases": purchases}
+    if "certifications" in meta["tables"]:
+        frames["certifications"] = _whole(conn, CERTIFICATIONS, source=FROM_CERTIFICATIONS,
+                                          org_ids=ids)
+    if "employees_records" in meta["tables"]:
+        frames["employees_records"] = _whole(conn, EMPLOYEES_RECORDS, org_ids=ids)
+    where = conn.target.uri
+    return {name: RawTable(name=name, file=f"{where} ({name})", frame=_drop_row(frame))
+            for name, frame in frames.items()}
