@@ -34,7 +34,9 @@ from pso_chain.commands.common import (
     fails_on_bad_input,
     open_network,
 )
+from pso_chain.network import is_database_uri
 from pso_chain.output import render_table, write_table, write_xlsx
+from pso_chain.rules import load_rules
 
 DATE_FORMATS = ["%Y-%m-%d", "%d-%m-%Y"]
 OnOpt = Annotated[dt.datetime | None, typer.Option(
@@ -108,11 +110,18 @@ def uplift_cmd(
 
     Exact and cap-aware, with the reason where purchasing cannot reach a trede.
     """
-    network = open_network(dataset, rules)
-    year = network.resolve_year(year)
     top = top or load_buyer_defaults(defaults).uplift_top
-    plan = uplift_plan(network, org, year, top=top, suppliers=supplier, max_share=max_share,
-                       shift=shift, on=on.date() if on else None)
+    if is_database_uri(dataset):  # ranked in Cypher, the buyer's neighbourhood streamed
+        from pso_chain.neo4jdb.queries import resolve_year_cypher, uplift_cypher
+
+        year = resolve_year_cypher(dataset, year, load_rules(rules))
+        plan = uplift_cypher(dataset, org, year, top=top, suppliers=supplier, max_share=max_share,
+                             shift=shift, on=on.date() if on else None, rules=load_rules(rules))
+    else:
+        network = open_network(dataset, rules)
+        year = network.resolve_year(year)
+        plan = uplift_plan(network, org, year, top=top, suppliers=supplier, max_share=max_share,
+                           shift=shift, on=on.date() if on else None)
     if out:
         _write(plan, out)
         return
@@ -162,11 +171,18 @@ def suppliers_cmd(
     Eligible: an SW-bedrijf or a valid certificate on the date. Yield: target-group FTE per
     million euro of revenue, the indirect FTE a buyer earns per million spent there.
     """
-    network = open_network(dataset, rules)
     day = _day(on)
     gain = load_buyer_defaults(defaults).gain_per_eur
-    frame = eligible_suppliers(network, day, sbi=sbi, municipality=municipality, min_level=min_level,
-                               for_org=for_org, year=year, gain_per_eur=gain)
+    if is_database_uri(dataset):  # computed in Cypher
+        from pso_chain.neo4jdb.queries import suppliers_cypher
+
+        frame = suppliers_cypher(dataset, day, sbi=sbi, municipality=municipality,
+                                 min_level=min_level, for_org=for_org, year=year,
+                                 gain_per_eur=gain, rules=load_rules(rules))
+    else:
+        frame = eligible_suppliers(open_network(dataset, rules), day, sbi=sbi,
+                                   municipality=municipality, min_level=min_level,
+                                   for_org=for_org, year=year, gain_per_eur=gain)
     if out:
         _write({"suppliers": frame}, out)
         return

@@ -23,6 +23,7 @@ from pso_chain.commands.common import (
 )
 from pso_chain.errors import format_problem
 from pso_chain.explain import explain, purchases_frame
+from pso_chain.network import is_database_uri
 from pso_chain.output import emit, render_table, write_json
 from pso_chain.rules import load_rules
 from pso_chain.scoring import closest_to_next_trede, credits, trede_distribution
@@ -140,8 +141,12 @@ def render_explanation(ex: dict) -> None:
 def explain_cmd(dataset: DatasetArg, org: OrgOpt, year: YearOpt = None, rules: RulesOpt = None,
                 out: OutOpt = None) -> None:
     """One organisation's score with every number traced to its records and purchases."""
-    network = open_network(dataset, rules)
-    ex = explain(network, org, year)
+    if is_database_uri(dataset):  # every number computed in Cypher
+        from pso_chain.neo4jdb.queries import explain_cypher
+
+        ex = explain_cypher(dataset, org, year, load_rules(rules))
+    else:
+        ex = explain(open_network(dataset, rules), org, year)
     if out:
         if out.suffix.lower() == ".json":
             write_json(ex, out)

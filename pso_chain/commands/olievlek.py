@@ -23,6 +23,7 @@ from pso_chain.commands.common import (
     fails_on_bad_input,
     open_network,
 )
+from pso_chain.network import is_database_uri
 from pso_chain.output import emit, render_table, write_table
 
 app = typer.Typer(name="olievlek", no_args_is_help=True, add_completion=False,
@@ -77,10 +78,18 @@ def exposure_cmd(dataset: DatasetArg, year: YearOpt = None, municipality: Munici
     """
     from pso_chain.olievlek.exposure import exposure, exposure_summary
 
-    network = open_network(dataset, rules)
-    year = network.resolve_year(year)
-    with _status("computing exposure ..."):
-        frame = exposure(network, year, municipality, threshold)
+    if is_database_uri(dataset):  # computed in Cypher
+        from pso_chain.neo4jdb.queries import exposure_cypher, resolve_year_cypher
+        from pso_chain.rules import load_rules
+
+        year = resolve_year_cypher(dataset, year, load_rules(rules))
+        with _status("computing exposure in Neo4j ..."):
+            frame = exposure_cypher(dataset, year, municipality, threshold, load_rules(rules))
+    else:
+        network = open_network(dataset, rules)
+        year = network.resolve_year(year)
+        with _status("computing exposure ..."):
+            frame = exposure(network, year, municipality, threshold)
     where = f" in {municipality}" if municipality else ""
     render_table(exposure_summary(frame), title=f"exposure {year}{where}: prospects per tier")
     if out:

@@ -556,3 +556,12 @@ def uplift_cypher(uri: str, org_id: str, year: int | None = None, *, top: int = 
                                          named + candidates["org_id"].astype(str).tolist())
     return uplift_plan(network, org_id, year, top=top, suppliers=suppliers, max_share=max_share,
                        shift=shift, on=on)
+
+
+def resolve_year_cypher(uri: str, year: int | None, rules: Rules | None = None) -> int:
+    """``year``, or the latest purchase year in the database at ``uri``."""
+    if year is not None:
+        return int(year)
+    rules = rules if isinstance(rules, Rules) else load_rules(rules)
+    with connect(uri) as conn:
+        return resolve_year(conn, rules, None)
