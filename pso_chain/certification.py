@@ -43,6 +43,13 @@ class CertificateIndex:
         """Number of certificates of each organisation (layers are filled from the first)."""
         return (self.level >= 0).sum(axis=0) if len(self.level) else np.zeros(self.n, np.int64)
 
+    @cached_property
+    def holds_eligible(self) -> np.ndarray:
+        """Whether each organisation has any eligible certificate at all (in any period)."""
+        if len(self.eligible) == 0:
+            return np.zeros(self.n, dtype=bool)
+        return self.eligible.any(axis=0)
+
     def valid_between(self, orgs: np.ndarray, lo, hi, eligible_only: bool = True) -> np.ndarray:
         """True where organisation ``orgs[i]`` holds a certificate valid on some day in [lo, hi].
 
@@ -141,9 +148,17 @@ def purchase_eligibility(
     certificate valid on the purchase date, or — without a date — on any day of its year.
     ``day`` holds day numbers with :data:`pso_chain.parsing.NO_DAY` for undated rows.
     """
-    first, last = year_bounds(year)
-    dated = day != np.iinfo(np.int64).min
-    lo = np.where(dated, day, first)
-    hi = np.where(dated, day, last)
-    certified = certificates.valid_between(supplier, lo, hi)
-    return (buyer != supplier) & (sw[supplier] | certified)
+    buyer, supplier = np.asarray(buyer), np.asarray(supplier)
+    sw_supplier = sw[supplier]
+    other = buyer != supplier
+    eligible = other & sw_supplier
+    # only rows whose supplier is not SW but holds some eligible certificate need the dates
+    rows = np.flatnonzero(certificates.holds_eligible[supplier] & ~sw_supplier & other)
+    if len(rows):
+        row_day = np.asarray(day)[rows]
+        first, last = year_bounds(np.asarray(year)[rows])
+        dated = row_day != np.iinfo(np.int64).min
+        lo = np.where(dated, row_day, first)
+        hi = np.where(dated, row_day, last)
+        eligible[rows] = certificates.valid_between(supplier[rows], lo, hi)
+    return eligible

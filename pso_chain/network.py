@@ -153,23 +153,26 @@ class PurchaseNetwork:
 
     @cached_property
     def _buyer(self) -> np.ndarray:
-        return self.purchases["buyer"].to_numpy(dtype=np.int64)
+        return np.asarray(self.purchases["buyer"].to_numpy(), dtype=np.int64)
 
     @cached_property
     def _supplier(self) -> np.ndarray:
-        return self.purchases["supplier"].to_numpy(dtype=np.int64)
+        return np.asarray(self.purchases["supplier"].to_numpy(), dtype=np.int64)
 
     @cached_property
     def _amount(self) -> np.ndarray:
-        return self.purchases["amount_eur"].to_numpy(dtype=float)
+        return np.asarray(self.purchases["amount_eur"].to_numpy(), dtype=float)
 
     @cached_property
     def _year(self) -> np.ndarray:
-        return self.purchases["year"].to_numpy(dtype=np.int64)
+        return np.asarray(self.purchases["year"].to_numpy(), dtype=np.int64)
 
     @cached_property
     def purchase_days(self) -> np.ndarray:
         """Day number of each purchase row (``NO_DAY`` where undated)."""
+        days = self.data.purchase_days
+        if days is not None and len(days) == len(self.purchases):
+            return days
         return to_days(self.purchases["date"])
 
     @cached_property

@@ -7,6 +7,7 @@ cannot be used are reported, and any error makes computing commands refuse to ru
 
 from __future__ import annotations
 
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -98,6 +99,8 @@ class _Collector:
         if not mask.any():
             return
         idx = np.flatnonzero(mask)
+        if callable(values):  # columns converted only when a problem is found in them
+            values = values()
         if values is None:
             shown = [""] * len(idx)
         else:
@@ -137,10 +140,36 @@ class Dataset:
     files: dict[str, str]
     eligible: np.ndarray | None = None  # per purchase row, computed once by the cross-checks
     certificates: object | None = None  # the CertificateIndex the cross-checks built
+    purchase_days: np.ndarray | None = None  # day number per purchase row (NO_DAY undated)
+
+
+class _Columns:
+    """Column access to a raw table without building its whole pandas frame (Arrow tables
+    convert one column at a time)."""
+
+    def __init__(self, table: RawTable):
+        self.table = table
+        self.columns = table.columns
+
+    def __getitem__(self, name: str) -> pd.Series:
+        return self.table.column(name)
+
+    def __len__(self) -> int:
+        return len(self.table)
+
+    @property
+    def index(self) -> pd.Index:
+        if self.table.arrow is None:
+            return self.table.frame.index
+        return pd.RangeIndex(len(self.table))
+
+
+def _view(table: RawTable) -> _Columns:
+    return _Columns(table)
 
 
 def _columns_present(table: RawTable, required: tuple[str, ...], out: _Collector) -> bool:
-    missing = [c for c in required if c not in table.frame.columns]
+    missing = [c for c in required if c not in _view(table).columns]
     for col in missing:
         out.add_one(Problem(table.file, 1, col, None, "required column missing from the header"))
     return not missing
@@ -155,11 +184,11 @@ def _column(frame: pd.DataFrame, name: str, default="") -> pd.Series:
 def _number(table: RawTable, col: str, out: _Collector, *, required: bool,
             positive: bool = False, nonnegative: bool = False, integer: bool = False,
             default: float = np.nan) -> np.ndarray:
-    if col not in table.frame.columns:
+    if col not in _view(table).columns:
         if required:
-            return np.full(len(table.frame), np.nan)  # the missing column is reported once
-        return np.full(len(table.frame), default, dtype=float)
-    raw = _column(table.frame, col)
+            return np.full(len(_view(table)), np.nan)  # the missing column is reported once
+        return np.full(len(_view(table)), default, dtype=float)
+    raw = _column(_view(table), col)
     values, bad, missing = to_number(raw, table.decimal_comma)
     kind = "an integer" if integer else "a number"
     out.add(table, bad, col, raw, f"not {kind}")
@@ -178,37 +207,56 @@ def _number(table: RawTable, col: str, out: _Collector, *, required: bool,
 
 
 def _bool(table: RawTable, col: str, out: _Collector, default: bool) -> np.ndarray:
-    if col not in table.frame.columns:
-        return np.full(len(table.frame), default, dtype=bool)
-    raw = _column(table.frame, col)
+    if col not in _view(table).columns:
+        return np.full(len(_view(table)), default, dtype=bool)
+    raw = _column(_view(table), col)
     values, bad = to_bool(raw, default)
     out.add(table, bad, col, raw, "not a boolean (use true/false, ja/nee, 1/0)")
     return values
 
 
-def _date(table: RawTable, col: str, out: _Collector) -> pd.Series:
-    if col not in table.frame.columns:
-        return pd.Series(pd.NaT, index=table.frame.index, dtype="datetime64[s]")
-    raw = _column(table.frame, col)
+def _date_days(table: RawTable, col: str, out: _Collector) -> tuple[np.ndarray, np.ndarray]:
+    """A date column as ``datetime64[s]`` (NaT when empty) and as day numbers (``NO_DAY``).
+
+    Arrow ``date32`` columns (Parquet) are day numbers already: both results come from them in
+    one pass, without pandas' datetime conversions.
+    """
+    n = len(table)
+    if col not in table.columns:
+        return np.full(n, NO_DAY, dtype=np.int64).view("datetime64[s]"), np.full(n, NO_DAY, np.int64)
+    arrow = table.arrow_column(col)
+    if arrow is not None and pa.types.is_date32(arrow.type):
+        days = pc.fill_null(pc.cast(pc.cast(arrow, pa.int32()), pa.int64()), NO_DAY).to_numpy()
+        undated = days == NO_DAY
+        seconds = days * 86_400
+        seconds[undated] = NO_DAY  # NaT
+        return seconds.view("datetime64[s]"), days
+    raw = _column(_view(table), col)
     values, bad, _ = to_date(raw)
     out.add(table, bad, col, raw, "not a date (use YYYY-MM-DD or DD-MM-YYYY)")
-    return values
+    values = values.to_numpy()
+    return values, to_days(values)
+
+
+def _date(table: RawTable, col: str, out: _Collector) -> pd.Series:
+    values, _ = _date_days(table, col, out)
+    return pd.Series(values, index=_view(table).index)
 
 
 def _interval(table: RawTable, start: pd.Series, end: pd.Series, cols, out: _Collector) -> None:
     wrong = (start.notna() & end.notna() & (end < start)).to_numpy()
-    out.add(table, wrong, cols[1], _column(table.frame, cols[1]), f"{cols[1]} before {cols[0]}")
+    out.add(table, wrong, cols[1], _column(_view(table), cols[1]), f"{cols[1]} before {cols[0]}")
 
 
 def _ids(table: RawTable, col: str) -> pd.Series:
-    raw = table.frame[col]
+    raw = _view(table)[col]
     if isinstance(raw.dtype, pd.CategoricalDtype):
         return raw.astype(str).where(raw.notna(), "").str.strip()
     return text(raw)
 
 
-def _arrow_strings(series: pd.Series) -> pa.ChunkedArray | None:
-    """The Arrow strings behind a pandas string column, when it has them (no copy)."""
+def _arrow_strings(series) -> pa.ChunkedArray | None:
+    """The Arrow strings behind a pandas string column or index, when it has them (no copy)."""
     arr = getattr(series.array, "_pa_array", None)
     if isinstance(arr, pa.ChunkedArray) and (
         pa.types.is_string(arr.type) or pa.types.is_large_string(arr.type)
@@ -227,66 +275,138 @@ def _byte_lengths(arr: pa.ChunkedArray) -> np.ndarray:
     return np.concatenate(parts) if parts else np.zeros(0, dtype=offset_type)
 
 
+def _chunk_digits_of_width(chunk: pa.Array, width: int) -> np.ndarray:
+    """Per string of one Arrow chunk: exactly ``width`` bytes, all ASCII digits 0-9, not null.
+
+    Read off the offsets and data buffers; the usual all-fit case costs a min/max over the bytes.
+    """
+    n = len(chunk)
+    if n == 0:
+        return np.zeros(0, dtype=bool)
+    offset_type = np.int64 if pa.types.is_large_string(chunk.type) else np.int32
+    offsets = np.frombuffer(chunk.buffers()[1], dtype=offset_type)[chunk.offset: chunk.offset + n + 1]
+    fits = np.diff(offsets) == width
+    if chunk.null_count:
+        fits &= chunk.is_valid().to_numpy(zero_copy_only=False)
+    data = np.frombuffer(chunk.buffers()[2], dtype=np.uint8) if chunk.buffers()[2] else np.zeros(0, np.uint8)
+    if fits.all():  # regular layout: the bytes are an (n, width) block
+        block = data[offsets[0]: offsets[0] + n * width]
+        if block.min(initial=48) >= 48 and block.max(initial=48) <= 57:
+            return fits
+        return ((block.reshape(n, width) - np.uint8(48)) <= 9).all(axis=1)
+    rows = np.flatnonzero(fits)  # few rows in bad input: check each fitting string's bytes
+    pos = offsets[rows][:, None] + np.arange(width)
+    fits[rows] = ((data[pos] - np.uint8(48)) <= 9).all(axis=1)
+    return fits
+
+
+def digit_keys(arr: pa.ChunkedArray, width: int) -> tuple[np.ndarray, np.ndarray]:
+    """Integer value of each string that is exactly ``width`` ASCII digits, and which ones are.
+
+    Strings that are not (other length, signs, spaces, hex, null) get key -1 and ``fits`` False:
+    so a match on the integer is a match on the text.
+    """
+    fits = np.concatenate([_chunk_digits_of_width(c, width) for c in arr.chunks]) if arr.num_chunks \
+        else np.zeros(0, dtype=bool)
+    source = arr if fits.all() else pc.if_else(pa.array(fits), arr, "-1")
+    keys = pc.cast(source, pa.int64()).to_numpy()
+    return keys, fits
+
+
+# A direct lookup array (one int32 per integer in the ids' span) replaces hashing when the span
+# is at most this many entries and not much larger than what is looked up with it.
+MAX_LOOKUP_SPAN = 2**27
+LOOKUP_SPAN_PER_KEY = 16
+
+
 class IdMapper:
     """Maps organisation ids to node indices, fast at national scale.
 
-    KvK numbers (all ids digits of one width) are mapped as integers through a hash index;
-    other ids through Arrow's ``index_in`` or pandas' ``get_indexer``.
+    KvK numbers (all ids ASCII digits of one width) are mapped as integers: through a direct
+    lookup array when their span is modest, else a hash index; other ids through Arrow's
+    ``index_in`` or pandas' ``get_indexer``. ``org_ids`` must be unique.
     """
 
     def __init__(self, org_ids: pd.Index):
         self.org_ids = org_ids
         self.width = None
-        arrow = None
-        if len(org_ids):
-            arrow = pa.array(org_ids.astype(str).to_numpy(dtype=object), type=pa.string())
+        self.arrow_ids = None
+        self._int_index: pd.Index | None = None
+        self._lookup: np.ndarray | None = None
+        if not len(org_ids):
+            return
+        arrow = _arrow_strings(org_ids)
+        if arrow is None:
+            arrow = pa.chunked_array([pa.array(org_ids.astype(str).to_numpy(dtype=object), type=pa.string())])
         self.arrow_ids = arrow
-        if arrow is not None:
-            lengths = pc.utf8_length(arrow)
-            mm = pc.min_max(lengths).as_py()
-            if (mm["min"] == mm["max"] and mm["max"] <= 18 and pc.all(pc.utf8_is_digit(arrow)).as_py()):
-                try:
-                    self.int_index = pd.Index(pc.cast(arrow, pa.int64()).to_numpy())
-                    self.width = mm["max"]
-                except pa.ArrowInvalid:
-                    self.width = None
+        lengths = _byte_lengths(arrow)
+        width = int(lengths[0])
+        if 0 < width <= 18 and (lengths == width).all():
+            keys, fits = digit_keys(arrow, width)
+            if fits.all():
+                self.width = width
+                self.keys = keys
+                self.low, self.high = int(keys.min()), int(keys.max())
 
-    def __call__(self, series: pd.Series) -> np.ndarray:
-        """Node index of each id in ``series`` (-1 where unknown)."""
-        if isinstance(series.dtype, pd.CategoricalDtype):
+    def _int_lookup(self, keys: np.ndarray) -> np.ndarray:
+        """Node index of each integer key (-1 where unknown or ``key == -1``)."""
+        span = self.high - self.low + 1
+        if self._lookup is None and span <= MAX_LOOKUP_SPAN and span <= LOOKUP_SPAN_PER_KEY * (
+                len(keys) + len(self.keys)):
+            lookup = np.full(span, -1, dtype=np.int32)
+            lookup[self.keys - self.low] = np.arange(len(self.keys), dtype=np.int32)
+            self._lookup = lookup
+        if self._lookup is not None:
+            inside = (keys >= self.low) & (keys <= self.high)
+            if inside.all():
+                return self._lookup[keys - self.low]
+            out = np.full(len(keys), -1, dtype=np.int32)
+            out[inside] = self._lookup[keys[inside] - self.low]
+            return out
+        if self._int_index is None:
+            self._int_index = pd.Index(self.keys)
+        return self._int_index.get_indexer(keys)
+
+    def __call__(self, series: pd.Series | pa.ChunkedArray) -> np.ndarray:
+        """Node index of each id in ``series`` (-1 where unknown), as int32 (node counts fit)."""
+        if isinstance(series, pa.ChunkedArray):  # Arrow strings (see _id_source)
+            arrow = series
+        elif isinstance(series.dtype, pd.CategoricalDtype):
             cats = series.cat.categories.astype(str).str.strip()
             lookup = self.org_ids.get_indexer(cats)
             codes = series.cat.codes.to_numpy()
-            return np.where(codes >= 0, lookup[np.maximum(codes, 0)], -1).astype(np.int64)
-        arrow = _arrow_strings(series)
+            return np.where(codes >= 0, lookup[np.maximum(codes, 0)], -1).astype(np.int32)
+        else:
+            arrow = _arrow_strings(series)
         if arrow is None or self.arrow_ids is None:
-            return self.org_ids.get_indexer(text(series)).astype(np.int64)
+            if isinstance(series, pa.ChunkedArray):
+                series = series.to_pandas()
+            return self.org_ids.get_indexer(text(series)).astype(np.int32)
         if self.width is not None:
-            fits = (_byte_lengths(arrow) == self.width) & pc.fill_null(
-                pc.utf8_is_digit(arrow), False).to_numpy(zero_copy_only=False)
             try:
-                source = arrow if fits.all() else pc.if_else(pa.array(fits), arrow, "-1")
-                keys = pc.cast(source, pa.int64()).to_numpy()
-                out = self.int_index.get_indexer(keys).astype(np.int64)
-                out[~fits] = -1
-                return out
-            except pa.ArrowInvalid:  # unicode digits that are not 0-9
+                keys, fits = digit_keys(arrow, self.width)
+            except pa.ArrowInvalid:  # not expected after the byte check; the general path is exact
                 pass
+            else:
+                out = self._int_lookup(keys).astype(np.int32, copy=False)
+                if not fits.all():
+                    out[~fits] = -1
+                return out
         found = pc.index_in(arrow, value_set=self.arrow_ids)
-        return pc.fill_null(found, -1).to_numpy().astype(np.int64)
+        return pc.fill_null(found, -1).to_numpy().astype(np.int32)
 
 
 def index_of(org_ids: pd.Index, series: pd.Series) -> np.ndarray:
     """Node index of each id in ``series`` (-1 where unknown)."""
-    return IdMapper(org_ids)(series)
+    return IdMapper(org_ids)(series).astype(np.int64)
 
 
 def _organisations(table: RawTable, rules: Rules, out: _Collector) -> pd.DataFrame:
-    frame = table.frame
+    frame = _view(table)
     _columns_present(table, ORG_REQUIRED, out)
     org_id = _ids(table, "org_id") if "org_id" in frame.columns else pd.Series([""] * len(frame))
     out.add(table, (org_id == "").to_numpy(), "org_id", None, "org_id is empty")
-    dup = org_id.duplicated(keep="first").to_numpy() & (org_id != "").to_numpy()
+    in_order, dup = _id_order(org_id)
     out.add(table, dup, "org_id", org_id, "duplicate org_id (first occurrence is kept as the one)")
     level = text(_column(frame, "pso_level")).str.lower()
     bad_level = ~level.isin(["", *rules.all_levels]).to_numpy()
@@ -315,56 +435,125 @@ def _organisations(table: RawTable, rules: Rules, out: _Collector) -> pd.DataFra
         "threshold": _number(table, "threshold", out, required=False, nonnegative=True),
         "_row": np.arange(len(frame), dtype=np.int64) + table.first_data_row,
     })
-    typed = typed[~dup]
+    if in_order:  # the usual case (unique ids in file order): no copies of the table
+        return typed
+    if dup.any():
+        typed = typed[~dup]
     if not typed["org_id"].is_monotonic_increasing:
         typed = typed.sort_values("org_id", kind="stable")
     return typed.reset_index(drop=True)
 
 
-def _purchases(table: RawTable, index_of: IdMapper, out: _Collector) -> pd.DataFrame:
-    frame = table.frame
+def _id_order(org_id: pd.Series) -> tuple[bool, np.ndarray]:
+    """Whether the ids are unique and sorted already, and which rows repeat an earlier id.
+
+    KvK-like ids (ASCII digits of one width) are compared as integers, whose order is the
+    text order; other ids go through pandas.
+    """
+    n = len(org_id)
+    arrow = _arrow_strings(org_id)
+    if arrow is not None and n:
+        lengths = _byte_lengths(arrow)
+        width = int(lengths[0])
+        if 0 < width <= 18 and (lengths == width).all():
+            keys, fits = digit_keys(arrow, width)
+            if fits.all():
+                if (keys[1:] > keys[:-1]).all():
+                    return True, np.zeros(n, dtype=bool)
+                order = np.argsort(keys, kind="stable")
+                ordered = keys[order]
+                dup = np.zeros(n, dtype=bool)
+                dup[order[1:][ordered[1:] == ordered[:-1]]] = True
+                return False, dup
+    dup = org_id.duplicated(keep="first").to_numpy() & (org_id != "").to_numpy()
+    in_order = not dup.any() and org_id.is_monotonic_increasing
+    return bool(in_order), dup
+
+
+def _id_source(table: RawTable, col: str):
+    """An id column for :class:`IdMapper`: Arrow strings when the table has them, else pandas."""
+    arrow = table.arrow_column(col)
+    if arrow is not None and (pa.types.is_string(arrow.type) or pa.types.is_large_string(arrow.type)):
+        return arrow
+    return _view(table)[col]
+
+
+def _purchases(table: RawTable, index_of: IdMapper, out: _Collector) -> tuple[pd.DataFrame, np.ndarray]:
+    """Typed purchases (node indices, amounts, years, dates) and each row's day number."""
+    frame = _view(table)
     if not _columns_present(table, PURCHASE_REQUIRED, out):
-        return pd.DataFrame(columns=["buyer", "supplier", "amount_eur", "year", "date", "_row"])
-    buyer = index_of(frame["buyer_id"])
-    supplier = index_of(frame["supplier_id"])
-    out.add(table, buyer < 0, "buyer_id", frame["buyer_id"], "unknown organisation (not in organisations)")
-    out.add(table, supplier < 0, "supplier_id", frame["supplier_id"],
+        empty = pd.DataFrame(columns=["buyer", "supplier", "amount_eur", "year", "date", "_row"])
+        return empty, np.zeros(0, dtype=np.int64)
+    buyer_raw, supplier_raw = _id_source(table, "buyer_id"), _id_source(table, "supplier_id")
+    with ThreadPoolExecutor(max_workers=2) as pool:  # Arrow casts and numpy gathers free the GIL
+        supplier_job = pool.submit(index_of, supplier_raw)
+        buyer = index_of(buyer_raw)
+        supplier = supplier_job.result()
+    out.add(table, buyer < 0, "buyer_id", lambda: frame["buyer_id"],
+            "unknown organisation (not in organisations)")
+    out.add(table, supplier < 0, "supplier_id", lambda: frame["supplier_id"],
             "unknown organisation (not in organisations)")
     amount = _number(table, "amount_eur", out, required=True, positive=True)
-    date = _date(table, "date", out)
+    date, day = _date_days(table, "date", out)
+    dated = day != NO_DAY
     year_raw = _column(frame, "year")
-    year, bad_year, missing_year = to_number(year_raw, table.decimal_comma)
-    out.add(table, bad_year | (~missing_year & (year != np.round(year))), "year", year_raw,
-            "not a whole year")
-    dated = date.notna().to_numpy()
-    if missing_year.any():
-        year = year.copy()
-        year[missing_year & dated] = date[missing_year & dated].dt.year.to_numpy(dtype=float)
-    out.add(table, missing_year & ~dated, "year", year_raw, "year is empty and there is no date")
-    known = ~np.isnan(year) & (year == np.round(year)) & (np.abs(year) < 10000)
-    first, last = year_bounds(np.where(known, year, 2000).astype(np.int64))
-    day = to_days(date)
-    out.add(table, known & dated & ((day < first) | (day > last)), "date",
-            _column(frame, "date"), "date is not in the purchase's year")
-    return pd.DataFrame({
-        "buyer": buyer.astype(np.int32), "supplier": supplier.astype(np.int32), "amount_eur": amount,
-        "year": np.nan_to_num(year, nan=-1).astype(np.int32), "date": date.to_numpy(),
+    if isinstance(year_raw.dtype, np.dtype) and year_raw.dtype.kind in "iu":  # whole, never empty
+        year = year_raw.to_numpy().astype(np.int64, copy=False)
+        known = np.abs(year) < 10000 if len(year) and (
+            year.min() <= -10000 or year.max() >= 10000) else None  # None: all known
+    else:
+        year_f, bad_year, missing_year = to_number(year_raw, table.decimal_comma)
+        whole = year_f == np.round(year_f)
+        out.add(table, bad_year | (~missing_year & ~whole), "year", year_raw, "not a whole year")
+        if missing_year.any():
+            year_f = year_f.copy()
+            fill = missing_year & dated
+            year_f[fill] = date[fill].astype("datetime64[Y]").astype(np.int64) + 1970
+        out.add(table, missing_year & ~dated, "year", year_raw, "year is empty and there is no date")
+        known = ~np.isnan(year_f) & whole & (np.abs(year_f) < 10000)
+        year = np.nan_to_num(year_f, nan=-1).astype(np.int64)
+    if known is None:
+        first, last = year_bounds(year)
+        outside = dated & ((day < first) | (day > last))
+    else:
+        first, last = year_bounds(np.where(known, year, 2000))
+        outside = known & dated & ((day < first) | (day > last))
+    out.add(table, outside, "date", _column(frame, "date"), "date is not in the purchase's year")
+    typed = pd.DataFrame({
+        "buyer": buyer.astype(np.int64), "supplier": supplier.astype(np.int64), "amount_eur": amount,
+        "year": year.astype(np.int32), "date": date,
         "_row": np.arange(len(frame), dtype=np.int64) + table.first_data_row,
     }, copy=False)
+    return typed, day
+
+
+def _text_arrow(series: pd.Series) -> pa.ChunkedArray:
+    """A text column as Arrow strings, stripped, missing as ``""`` (what :func:`text` gives)."""
+    arrow = _arrow_strings(series)
+    if arrow is None:
+        return pa.chunked_array([pa.array(text(series).to_numpy(dtype=object), type=pa.string())])
+    return pc.utf8_trim_whitespace(pc.fill_null(arrow, ""))
+
+
+def _code_weights(codes: pa.ChunkedArray, weights: dict[str, float]) -> np.ndarray:
+    """The weight of each (lower-case) code; NaN where the rules file does not know it."""
+    position = pc.index_in(codes, value_set=pa.array(list(weights), type=pa.string()))
+    table = np.append(np.asarray(list(weights.values()), dtype=float), np.nan)
+    return table[pc.fill_null(position, len(weights)).to_numpy()]
 
 
 def _records(table: RawTable, index_of: IdMapper, rules: Rules, out: _Collector) -> pd.DataFrame:
-    frame = table.frame
+    frame = _view(table)
     if not _columns_present(table, RECORD_REQUIRED, out):
         return pd.DataFrame(columns=["org", "person_id", "weighted_fte", "_row"])
-    org = index_of(frame["org_id"])
-    out.add(table, org < 0, "org_id", frame["org_id"], "unknown organisation (not in organisations)")
-    weights = {}
+    org = index_of(frame["org_id"]).astype(np.int64)
+    out.add(table, org < 0, "org_id", lambda: frame["org_id"], "unknown organisation (not in organisations)")
+    weights, codes = {}, {}
     for col, table_weights in (("start_position", rules.start_position_weights),
                                ("contract_type", rules.contract_type_weights)):
-        codes = text(frame[col]).str.lower()
-        w = codes.map(table_weights).to_numpy(dtype=float, na_value=np.nan)
-        out.add(table, np.isnan(w), col, frame[col],
+        codes[col] = pc.utf8_lower(_text_arrow(frame[col]))
+        w = _code_weights(codes[col], table_weights)
+        out.add(table, np.isnan(w), col, lambda col=col: frame[col],
                 f"unknown code (rules file knows: {', '.join(table_weights)})")
         weights[col] = w
     hours = _number(table, "hours_per_week", out, required=True, nonnegative=True)
@@ -372,14 +561,14 @@ def _records(table: RawTable, index_of: IdMapper, rules: Rules, out: _Collector)
                        default=rules.default_fulltime_hours)
     months = _number(table, "months", out, required=False, nonnegative=True,
                      default=rules.default_months)
-    out.add(table, months > rules.months_per_year, "months", _column(frame, "months"),
+    out.add(table, months > rules.months_per_year, "months", lambda: _column(frame, "months"),
             f"more than {rules.months_per_year:g} months in a year")
     weighted = (weights["start_position"] * weights["contract_type"] * (hours / fulltime)
                 * (months / rules.months_per_year))
     return pd.DataFrame({
-        "org": org, "person_id": text(frame["person_id"]).to_numpy(dtype=object),
-        "start_position": text(frame["start_position"]).str.lower().to_numpy(dtype=object),
-        "contract_type": text(frame["contract_type"]).str.lower().to_numpy(dtype=object),
+        "org": org, "person_id": _text_arrow(frame["person_id"]).to_pandas(),
+        "start_position": codes["start_position"].to_pandas(),
+        "contract_type": codes["contract_type"].to_pandas(),
         "start_position_weight": weights["start_position"],
         "contract_weight": weights["contract_type"],
         "hours_per_week": hours, "fulltime_hours": fulltime, "months": months,
@@ -389,10 +578,10 @@ def _records(table: RawTable, index_of: IdMapper, rules: Rules, out: _Collector)
 
 
 def _certifications(table: RawTable, index_of: IdMapper, rules: Rules, out: _Collector):
-    frame = table.frame
+    frame = _view(table)
     if not _columns_present(table, CERT_REQUIRED, out):
         return pd.DataFrame(columns=["org", "level", "valid_from", "valid_until", "_row"])
-    org = index_of(frame["org_id"])
+    org = index_of(frame["org_id"]).astype(np.int64)
     out.add(table, org < 0, "org_id", frame["org_id"], "unknown organisation (not in organisations)")
     level = text(frame["level"]).str.lower()
     bad = ~level.isin(rules.all_levels).to_numpy()
@@ -441,7 +630,7 @@ def _cross_checks(data: Dataset, rules: Rules, tables: dict[str, RawTable], out:
     orgs = data.organisations
     org_table = tables["organisations"]
     org_rows = orgs["_row"].to_numpy() - org_table.first_data_row
-    n_raw = len(org_table.frame)
+    n_raw = len(_view(org_table))
 
     def at_rows(mask_nodes: np.ndarray) -> np.ndarray:
         mask = np.zeros(n_raw, dtype=bool)
@@ -450,7 +639,7 @@ def _cross_checks(data: Dataset, rules: Rules, tables: dict[str, RawTable], out:
 
     target, has_records = direct_target_fte(data)
     column = orgs["target_fte"].to_numpy(dtype=float)
-    raw_target = _column(org_table.frame, "target_fte")
+    raw_target = _column(_view(org_table), "target_fte")
     # only where nothing gives it: records with a bad code are reported on their own rows
     out.add(org_table, at_rows(np.isnan(column) & ~has_records), "target_fte", raw_target,
             "target_fte is empty and the organisation has no employees_records")
@@ -461,24 +650,28 @@ def _cross_checks(data: Dataset, rules: Rules, tables: dict[str, RawTable], out:
                 f"(records give {', '.join(f'{v:.4g}' for v in target[disagree][:1])}...)",
                 severity="warning")
     p = data.purchases
-    usable = ((p["buyer"] >= 0) & (p["supplier"] >= 0) & (p["year"] > 0)).to_numpy()
+    buyer, supplier = p["buyer"].to_numpy(), p["supplier"].to_numpy()
+    year = p["year"].to_numpy()
+    usable = (buyer >= 0) & (supplier >= 0) & (year > 0)
     if not usable.any():
         return
-    pu = p[usable]
     certs = certificates_of(data, rules)
     data.certificates = certs
-    eligible = purchase_eligibility(
-        pu["buyer"].to_numpy(), pu["supplier"].to_numpy(), pu["year"].to_numpy(),
-        to_days(pu["date"]), orgs["sw"].to_numpy(), certs,
-    )
-    if usable.all():
+    days = data.purchase_days if data.purchase_days is not None else to_days(p["date"])
+    if usable.all():  # the usual case: no copies of 10M-row columns
+        eligible = purchase_eligibility(buyer, supplier, year, days, orgs["sw"].to_numpy(), certs)
         data.eligible = eligible
+        suppliers = supplier
+    else:
+        suppliers = supplier[usable]
+        eligible = purchase_eligibility(buyer[usable], suppliers, year[usable], days[usable],
+                                        orgs["sw"].to_numpy(), certs)
     revenue_missing = np.isnan(orgs["revenue_eur"].to_numpy(dtype=float))
     sellers = np.zeros(len(orgs), dtype=bool)
-    sellers[pu["supplier"].to_numpy()] = True
+    sellers[suppliers] = True
     eligible_sellers = np.zeros(len(orgs), dtype=bool)
-    eligible_sellers[pu["supplier"].to_numpy()[eligible]] = True
-    raw_rev = _column(org_table.frame, "revenue_eur")
+    eligible_sellers[suppliers[eligible]] = True
+    raw_rev = _column(_view(org_table), "revenue_eur")
     out.add(org_table, at_rows(revenue_missing & eligible_sellers), "revenue_eur", raw_rev,
             "revenue_eur is empty for an eligible supplier that is bought from")
     out.add(org_table, at_rows(revenue_missing & sellers & ~eligible_sellers), "revenue_eur",
@@ -491,13 +684,13 @@ def validate_tables(tables: dict[str, RawTable], rules: Rules) -> Dataset:
     out = _Collector()
     orgs = _organisations(tables["organisations"], rules, out)
     mapper = IdMapper(pd.Index(orgs["org_id"]))
-    purchases = _purchases(tables["purchases"], mapper, out)
+    purchases, purchase_days = _purchases(tables["purchases"], mapper, out)
     records = (_records(tables["employees_records"], mapper, rules, out)
                if "employees_records" in tables else None)
     certs = (_certifications(tables["certifications"], mapper, rules, out)
              if "certifications" in tables else None)
     data = Dataset(orgs, purchases, records, certs, ValidationReport(raw=tables),
-                   {name: t.file for name, t in tables.items()})
+                   {name: t.file for name, t in tables.items()}, purchase_days=purchase_days)
     _cross_checks(data, rules, tables, out)
     data.report.problems = out.frame()
     return data
