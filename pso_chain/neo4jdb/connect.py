@@ -110,12 +110,14 @@ def translated(target: Target) -> Iterator[None]:
 class Connection:
     """An open driver plus the database to use; sessions and helpers for managed transactions."""
 
-    def __init__(self, target: Target, driver):
+    def __init__(self, target: Target, driver, quiet: bool = False):
         self.target = target
         self.driver = driver
+        # Servers speaking Bolt 5.2+ can be asked not to send notifications at all.
+        self._extra = {"notifications_min_severity": "OFF"} if quiet else {}
 
     def session(self, **kwargs):
-        return self.driver.session(database=self.target.database, **kwargs)
+        return self.driver.session(database=self.target.database, **self._extra, **kwargs)
 
     def write(self, query: str, **params):
         """Run one write query in a managed transaction (retried on transient errors);
@@ -156,6 +158,7 @@ def connect(uri: str) -> Iterator[Connection]:
         with translated(target):
             with driver.session(database=target.database) as session:
                 session.run("RETURN 1").consume()
-            yield Connection(target, driver)
+            quiet = tuple(driver.get_server_info().protocol_version) >= (5, 2)
+            yield Connection(target, driver, quiet)
     finally:
         driver.close()

@@ -238,6 +238,10 @@ def _plain(value):
     return value
 
 
+PERSON_KEYS = ("row", "person_id", "start_position", "start_position_weight", "contract_type",
+               "contract_weight", "hours_per_week", "fulltime_hours", "months", "weighted_fte")
+
+
 def explain_cypher(uri: str, org_id: str, year: int | None = None,
                    rules: Rules | None = None) -> dict:
     """:func:`pso_chain.explain.explain` with every number computed in Cypher: the
@@ -254,7 +258,7 @@ def explain_cypher(uri: str, org_id: str, year: int | None = None,
         purchases = fetch(conn, "explain_purchases", rules, org_id=str(org_id), year=year)
         score = _credits(conn, year, rules, org_ids=[str(org_id)]).iloc[0]
     o = org.iloc[0]
-    persons = [{k: _plain(v) for k, v in p.items()} for p in o["persons"]]
+    persons = [{k: _plain(p[k]) for k in PERSON_KEYS} for p in o["persons"]]
     for p in persons:
         p["months"] = float(p["months"])
     direct: dict = {"target_fte": float(score["target_fte"]), "fte": float(o["fte"])}
