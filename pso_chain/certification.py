@@ -41,7 +41,9 @@ class CertificateIndex:
     @cached_property
     def count(self) -> np.ndarray:
         """Number of certificates of each organisation (layers are filled from the first)."""
-        return (self.level >= 0).sum(axis=0) if len(self.level) else np.zeros(self.n, np.int64)
+        if not len(self.level):
+            return np.zeros(self.n, np.int64)
+        return (self.level >= 0).sum(axis=0, dtype=np.int16)
 
     @cached_property
     def holds_eligible(self) -> np.ndarray:
@@ -53,26 +55,29 @@ class CertificateIndex:
     def valid_between(self, orgs: np.ndarray, lo, hi, eligible_only: bool = True) -> np.ndarray:
         """True where organisation ``orgs[i]`` holds a certificate valid on some day in [lo, hi].
 
-        Only rows whose organisation has a j-th certificate are checked against layer j, so
-        the work follows the certificates, not the rows times the longest history.
+        Only rows whose organisation has a j-th certificate are checked against layer j (the
+        rows, their organisations and days are narrowed as the layers go), so the work follows
+        the certificates, not the rows times the longest history.
         """
         orgs = np.asarray(orgs)
         out = np.zeros(len(orgs), dtype=bool)
         if self.valid_from.shape[0] == 0:
             return out
-        lo = np.broadcast_to(lo, orgs.shape)
-        hi = np.broadcast_to(hi, orgs.shape)
         count = self.count
         rows = np.flatnonzero(count[orgs] > 0)
+        o = orgs[rows]
+        lo = np.broadcast_to(lo, orgs.shape)[rows]
+        hi = np.broadcast_to(hi, orgs.shape)[rows]
+        have = count[o]
         for j in range(self.valid_from.shape[0]):
             if j > 0:
-                rows = rows[count[orgs[rows]] > j]
+                keep = have > j
+                rows, o, lo, hi, have = rows[keep], o[keep], lo[keep], hi[keep], have[keep]
             if len(rows) == 0:
                 break
-            o = orgs[rows]
-            ok = (self.valid_from[j, o] <= hi[rows]) & (self.valid_until[j, o] >= lo[rows])
+            ok = (self.valid_from[j].take(o) <= hi) & (self.valid_until[j].take(o) >= lo)
             if eligible_only:
-                ok &= self.eligible[j, o]
+                ok &= self.eligible[j].take(o)
             out[rows[ok]] = True
         return out
 
@@ -101,7 +106,7 @@ class CertificateIndex:
     def first_certified(self) -> np.ndarray:
         """For every organisation: the day its first certificate started (FAR_FUTURE if none)."""
         starts = np.where(self.level >= 0, self.valid_from, FAR_FUTURE)
-        return starts.min(axis=0) if len(starts) else np.full(self.n, FAR_FUTURE)
+        return starts.min(axis=0).astype(np.int64) if len(starts) else np.full(self.n, FAR_FUTURE)
 
 
 def build_certificate_index(
@@ -127,14 +132,19 @@ def build_certificate_index(
     else:
         layer = np.zeros(0, dtype=np.int64)
         k = 0
-    valid_from_arr = np.full((k, n), FAR_FUTURE, dtype=np.int64)
-    valid_until_arr = np.full((k, n), FAR_PAST, dtype=np.int64)
-    level_arr = np.full((k, n), -1, dtype=np.int64)
+    # day numbers of real dates and FAR_PAST/FAR_FUTURE fit in int32; levels are a handful:
+    # (k, n) layers of a national dataset stay small (fresh memory is what costs at 1M orgs)
+    start = np.clip(start, FAR_PAST, FAR_FUTURE)
+    end = np.clip(end, FAR_PAST, FAR_FUTURE)
+    valid_from_arr = np.full((k, n), FAR_FUTURE, dtype=np.int32)
+    valid_until_arr = np.full((k, n), FAR_PAST, dtype=np.int32)
+    level_arr = np.full((k, n), -1, dtype=np.int16)
     valid_from_arr[layer, org] = start
     valid_until_arr[layer, org] = end
     level_arr[layer, org] = level_idx
     eligible_mask = np.isin(np.asarray(levels), np.asarray(eligible_levels))
-    eligible_arr = np.where(level_arr >= 0, eligible_mask[np.maximum(level_arr, 0)], False)
+    eligible_arr = np.zeros((k, n), dtype=bool)
+    eligible_arr[layer, org] = eligible_mask[level_idx]
     return CertificateIndex(valid_from_arr, valid_until_arr, level_arr, eligible_arr, tuple(levels))
 
 
@@ -146,7 +156,9 @@ def purchase_eligibility(
 
     A row counts when buyer != supplier and the supplier is an SW-bedrijf or holds an eligible
     certificate valid on the purchase date, or — without a date — on any day of its year.
-    ``day`` holds day numbers with :data:`pso_chain.parsing.NO_DAY` for undated rows.
+    ``day`` holds day numbers with :data:`pso_chain.parsing.NO_DAY` for undated rows, or the
+    dates themselves (``datetime64``, NaT undated): then only the rows that need a day number
+    are converted.
     """
     buyer, supplier = np.asarray(buyer), np.asarray(supplier)
     sw_supplier = sw[supplier]
@@ -156,6 +168,8 @@ def purchase_eligibility(
     rows = np.flatnonzero(certificates.holds_eligible[supplier] & ~sw_supplier & other)
     if len(rows):
         row_day = np.asarray(day)[rows]
+        if np.issubdtype(row_day.dtype, np.datetime64):
+            row_day = to_days(row_day)
         first, last = year_bounds(np.asarray(year)[rows])
         dated = row_day != np.iinfo(np.int64).min
         lo = np.where(dated, row_day, first)

@@ -19,7 +19,7 @@ import pyarrow.compute as pc
 from pso_chain.certification import build_certificate_index, purchase_eligibility
 from pso_chain.errors import PROBLEM_COLUMNS, Problem, PsoInputError, problems_frame
 from pso_chain.loaders import RawTable, read_folder
-from pso_chain.parsing import NO_DAY, text, to_bool, to_date, to_days, to_number, year_bounds
+from pso_chain.parsing import NO_DAY, text, to_bool, to_date, to_number, year_bounds
 from pso_chain.rules import Rules
 
 # Tolerance (in FTE) under which target_fte and the sum of employees_records agree.
@@ -140,7 +140,6 @@ class Dataset:
     files: dict[str, str]
     eligible: np.ndarray | None = None  # per purchase row, computed once by the cross-checks
     certificates: object | None = None  # the CertificateIndex the cross-checks built
-    purchase_days: np.ndarray | None = None  # day number per purchase row (NO_DAY undated)
 
 
 class _Columns:
@@ -215,32 +214,40 @@ def _bool(table: RawTable, col: str, out: _Collector, default: bool) -> np.ndarr
     return values
 
 
-def _date_days(table: RawTable, col: str, out: _Collector) -> tuple[np.ndarray, np.ndarray]:
-    """A date column as ``datetime64[s]`` (NaT when empty) and as day numbers (``NO_DAY``).
+def _date_seconds(table: RawTable, col: str, out: _Collector) -> np.ndarray:
+    """A date column as ``datetime64[s]`` (NaT when empty).
 
-    Arrow ``date32`` columns (Parquet) are day numbers already: both results come from them in
-    one pass, without pandas' datetime conversions.
+    Arrow ``date32`` columns (Parquet) hold day numbers: each chunk is scaled straight into the
+    result, without pandas' datetime conversions or 10M-row temporaries.
     """
     n = len(table)
     if col not in table.columns:
-        return np.full(n, NO_DAY, dtype=np.int64).view("datetime64[s]"), np.full(n, NO_DAY, np.int64)
+        return np.full(n, NO_DAY, dtype=np.int64).view("datetime64[s]")
     arrow = table.arrow_column(col)
     if arrow is not None and pa.types.is_date32(arrow.type):
-        days = pc.fill_null(pc.cast(pc.cast(arrow, pa.int32()), pa.int64()), NO_DAY).to_numpy()
-        undated = days == NO_DAY
-        seconds = days * 86_400
-        seconds[undated] = NO_DAY  # NaT
-        return seconds.view("datetime64[s]"), days
+        seconds = np.empty(n, dtype=np.int64)
+        pos = 0
+        for chunk in arrow.chunks:
+            m = len(chunk)
+            part = seconds[pos: pos + m]
+            data = chunk.buffers()[1]
+            if data is None:
+                part[:] = NO_DAY
+            else:
+                days = np.frombuffer(data, dtype=np.int32)[chunk.offset: chunk.offset + m]
+                np.multiply(days, np.int64(86_400), out=part)
+                if chunk.null_count:
+                    part[~chunk.is_valid().to_numpy(zero_copy_only=False)] = NO_DAY  # NaT
+            pos += m
+        return seconds.view("datetime64[s]")
     raw = _column(_view(table), col)
     values, bad, _ = to_date(raw)
     out.add(table, bad, col, raw, "not a date (use YYYY-MM-DD or DD-MM-YYYY)")
-    values = values.to_numpy()
-    return values, to_days(values)
+    return values.to_numpy()
 
 
 def _date(table: RawTable, col: str, out: _Collector) -> pd.Series:
-    values, _ = _date_days(table, col, out)
-    return pd.Series(values, index=_view(table).index)
+    return pd.Series(_date_seconds(table, col, out), index=_view(table).index)
 
 
 def _interval(table: RawTable, start: pd.Series, end: pd.Series, cols, out: _Collector) -> None:
@@ -348,57 +355,75 @@ class IdMapper:
                 self.keys = keys
                 self.low, self.high = int(keys.min()), int(keys.max())
 
-    def _int_lookup(self, keys: np.ndarray) -> np.ndarray:
-        """Node index of each integer key (-1 where unknown or ``key == -1``)."""
+    def _prepare(self, total: int) -> None:
+        """Build the direct lookup array (or the hash index) once, for ``total`` ids to map."""
         span = self.high - self.low + 1
         if self._lookup is None and span <= MAX_LOOKUP_SPAN and span <= LOOKUP_SPAN_PER_KEY * (
-                len(keys) + len(self.keys)):
+                total + len(self.keys)):
             lookup = np.full(span, -1, dtype=np.int32)
             lookup[self.keys - self.low] = np.arange(len(self.keys), dtype=np.int32)
             self._lookup = lookup
-        if self._lookup is not None:
-            inside = (keys >= self.low) & (keys <= self.high)
-            if inside.all():
-                return self._lookup[keys - self.low]
-            out = np.full(len(keys), -1, dtype=np.int32)
-            out[inside] = self._lookup[keys[inside] - self.low]
-            return out
-        if self._int_index is None:
+        if self._lookup is None and self._int_index is None:
             self._int_index = pd.Index(self.keys)
-        return self._int_index.get_indexer(keys)
+
+    def _int_lookup(self, keys: np.ndarray) -> np.ndarray:
+        """Node index of each integer key (-1 where unknown or ``key == -1``)."""
+        if self._lookup is None:
+            return self._int_index.get_indexer(keys)
+        offset = keys - self.low
+        inside = (offset >= 0) & (offset < len(self._lookup))
+        if inside.all():
+            return self._lookup[offset]
+        out = np.full(len(keys), -1, dtype=np.int32)
+        out[inside] = self._lookup[offset[inside]]
+        return out
+
+    def _map_digits(self, arrow: pa.ChunkedArray) -> np.ndarray:
+        """Node indices of Arrow string ids, chunk by chunk into one result array.
+
+        Working per chunk keeps every temporary small (reused by the allocator): at 10M rows
+        fresh memory, not arithmetic, is what costs.
+        """
+        self._prepare(len(arrow))
+        out = np.empty(len(arrow), dtype=np.int64)
+        pos = 0
+        for chunk in arrow.chunks:
+            n = len(chunk)
+            fits = _chunk_digits_of_width(chunk, self.width)
+            source = chunk if fits.all() else pc.if_else(pa.array(fits), chunk, "-1")
+            part = out[pos: pos + n]
+            part[:] = self._int_lookup(pc.cast(source, pa.int64()).to_numpy())
+            part[~fits] = -1
+            pos += n
+        return out
 
     def __call__(self, series: pd.Series | pa.ChunkedArray) -> np.ndarray:
-        """Node index of each id in ``series`` (-1 where unknown), as int32 (node counts fit)."""
+        """Node index of each id in ``series`` (-1 where unknown)."""
         if isinstance(series, pa.ChunkedArray):  # Arrow strings (see _id_source)
             arrow = series
         elif isinstance(series.dtype, pd.CategoricalDtype):
             cats = series.cat.categories.astype(str).str.strip()
             lookup = self.org_ids.get_indexer(cats)
             codes = series.cat.codes.to_numpy()
-            return np.where(codes >= 0, lookup[np.maximum(codes, 0)], -1).astype(np.int32)
+            return np.where(codes >= 0, lookup[np.maximum(codes, 0)], -1).astype(np.int64)
         else:
             arrow = _arrow_strings(series)
         if arrow is None or self.arrow_ids is None:
             if isinstance(series, pa.ChunkedArray):
                 series = series.to_pandas()
-            return self.org_ids.get_indexer(text(series)).astype(np.int32)
+            return self.org_ids.get_indexer(text(series)).astype(np.int64)
         if self.width is not None:
             try:
-                keys, fits = digit_keys(arrow, self.width)
+                return self._map_digits(arrow)
             except pa.ArrowInvalid:  # not expected after the byte check; the general path is exact
                 pass
-            else:
-                out = self._int_lookup(keys).astype(np.int32, copy=False)
-                if not fits.all():
-                    out[~fits] = -1
-                return out
         found = pc.index_in(arrow, value_set=self.arrow_ids)
-        return pc.fill_null(found, -1).to_numpy().astype(np.int32)
+        return pc.fill_null(found, -1).to_numpy().astype(np.int64)
 
 
 def index_of(org_ids: pd.Index, series: pd.Series) -> np.ndarray:
     """Node index of each id in ``series`` (-1 where unknown)."""
-    return IdMapper(org_ids)(series).astype(np.int64)
+    return IdMapper(org_ids)(series)
 
 
 def _organisations(table: RawTable, rules: Rules, out: _Collector) -> pd.DataFrame:
@@ -478,12 +503,11 @@ def _id_source(table: RawTable, col: str):
     return _view(table)[col]
 
 
-def _purchases(table: RawTable, index_of: IdMapper, out: _Collector) -> tuple[pd.DataFrame, np.ndarray]:
-    """Typed purchases (node indices, amounts, years, dates) and each row's day number."""
+def _purchases(table: RawTable, index_of: IdMapper, out: _Collector) -> pd.DataFrame:
+    """Typed purchases: node indices, amounts, whole years, dates (NaT undated), file rows."""
     frame = _view(table)
     if not _columns_present(table, PURCHASE_REQUIRED, out):
-        empty = pd.DataFrame(columns=["buyer", "supplier", "amount_eur", "year", "date", "_row"])
-        return empty, np.zeros(0, dtype=np.int64)
+        return pd.DataFrame(columns=["buyer", "supplier", "amount_eur", "year", "date", "_row"])
     buyer_raw, supplier_raw = _id_source(table, "buyer_id"), _id_source(table, "supplier_id")
     with ThreadPoolExecutor(max_workers=2) as pool:  # Arrow casts and numpy gathers free the GIL
         supplier_job = pool.submit(index_of, supplier_raw)
@@ -494,11 +518,12 @@ def _purchases(table: RawTable, index_of: IdMapper, out: _Collector) -> tuple[pd
     out.add(table, supplier < 0, "supplier_id", lambda: frame["supplier_id"],
             "unknown organisation (not in organisations)")
     amount = _number(table, "amount_eur", out, required=True, positive=True)
-    date, day = _date_days(table, "date", out)
-    dated = day != NO_DAY
+    date = _date_seconds(table, "date", out)
+    seconds = date.view(np.int64)
+    dated = seconds != NO_DAY
     year_raw = _column(frame, "year")
     if isinstance(year_raw.dtype, np.dtype) and year_raw.dtype.kind in "iu":  # whole, never empty
-        year = year_raw.to_numpy().astype(np.int64, copy=False)
+        year = year_raw.to_numpy().astype(np.int64, copy=False)  # Parquet int64: no copy
         known = np.abs(year) < 10000 if len(year) and (
             year.min() <= -10000 or year.max() >= 10000) else None  # None: all known
     else:
@@ -512,19 +537,18 @@ def _purchases(table: RawTable, index_of: IdMapper, out: _Collector) -> tuple[pd
         out.add(table, missing_year & ~dated, "year", year_raw, "year is empty and there is no date")
         known = ~np.isnan(year_f) & whole & (np.abs(year_f) < 10000)
         year = np.nan_to_num(year_f, nan=-1).astype(np.int64)
-    if known is None:
-        first, last = year_bounds(year)
-        outside = dated & ((day < first) | (day > last))
+    if known is None and len(year) and year.min() == year.max():  # one year: two numbers
+        first, last = (int(b[0]) * 86_400 for b in year_bounds(year[:1]))
+        outside = dated & ((seconds < first) | (seconds >= last + 86_400))
     else:
-        first, last = year_bounds(np.where(known, year, 2000))
-        outside = known & dated & ((day < first) | (day > last))
-    out.add(table, outside, "date", _column(frame, "date"), "date is not in the purchase's year")
-    typed = pd.DataFrame({
-        "buyer": buyer.astype(np.int64), "supplier": supplier.astype(np.int64), "amount_eur": amount,
-        "year": year.astype(np.int32), "date": date,
-        "_row": np.arange(len(frame), dtype=np.int64) + table.first_data_row,
+        first, last = year_bounds(year if known is None else np.where(known, year, 2000))
+        in_year = (first * 86_400 <= seconds) & (seconds < (last + 1) * 86_400)
+        outside = dated & ~in_year if known is None else known & dated & ~in_year
+    out.add(table, outside, "date", lambda: _column(frame, "date"), "date is not in the purchase's year")
+    return pd.DataFrame({
+        "buyer": buyer, "supplier": supplier, "amount_eur": amount, "year": year, "date": date,
+        "_row": np.arange(table.first_data_row, len(frame) + table.first_data_row, dtype=np.int64),
     }, copy=False)
-    return typed, day
 
 
 def _text_arrow(series: pd.Series) -> pa.ChunkedArray:
@@ -546,7 +570,7 @@ def _records(table: RawTable, index_of: IdMapper, rules: Rules, out: _Collector)
     frame = _view(table)
     if not _columns_present(table, RECORD_REQUIRED, out):
         return pd.DataFrame(columns=["org", "person_id", "weighted_fte", "_row"])
-    org = index_of(frame["org_id"]).astype(np.int64)
+    org = index_of(frame["org_id"])
     out.add(table, org < 0, "org_id", lambda: frame["org_id"], "unknown organisation (not in organisations)")
     weights, codes = {}, {}
     for col, table_weights in (("start_position", rules.start_position_weights),
@@ -581,7 +605,7 @@ def _certifications(table: RawTable, index_of: IdMapper, rules: Rules, out: _Col
     frame = _view(table)
     if not _columns_present(table, CERT_REQUIRED, out):
         return pd.DataFrame(columns=["org", "level", "valid_from", "valid_until", "_row"])
-    org = index_of(frame["org_id"]).astype(np.int64)
+    org = index_of(frame["org_id"])
     out.add(table, org < 0, "org_id", frame["org_id"], "unknown organisation (not in organisations)")
     level = text(frame["level"]).str.lower()
     bad = ~level.isin(rules.all_levels).to_numpy()
@@ -657,7 +681,7 @@ def _cross_checks(data: Dataset, rules: Rules, tables: dict[str, RawTable], out:
         return
     certs = certificates_of(data, rules)
     data.certificates = certs
-    days = data.purchase_days if data.purchase_days is not None else to_days(p["date"])
+    days = p["date"].to_numpy()  # converted to day numbers only on the rows that need them
     if usable.all():  # the usual case: no copies of 10M-row columns
         eligible = purchase_eligibility(buyer, supplier, year, days, orgs["sw"].to_numpy(), certs)
         data.eligible = eligible
@@ -684,13 +708,13 @@ def validate_tables(tables: dict[str, RawTable], rules: Rules) -> Dataset:
     out = _Collector()
     orgs = _organisations(tables["organisations"], rules, out)
     mapper = IdMapper(pd.Index(orgs["org_id"]))
-    purchases, purchase_days = _purchases(tables["purchases"], mapper, out)
+    purchases = _purchases(tables["purchases"], mapper, out)
     records = (_records(tables["employees_records"], mapper, rules, out)
                if "employees_records" in tables else None)
     certs = (_certifications(tables["certifications"], mapper, rules, out)
              if "certifications" in tables else None)
     data = Dataset(orgs, purchases, records, certs, ValidationReport(raw=tables),
-                   {name: t.file for name, t in tables.items()}, purchase_days=purchase_days)
+                   {name: t.file for name, t in tables.items()})
     _cross_checks(data, rules, tables, out)
     data.report.problems = out.frame()
     return data

@@ -16,6 +16,8 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 import pyarrow as pa
+import pyarrow.compute as pc
+import pyarrow.parquet as pq
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
@@ -81,11 +83,29 @@ def test_id_mapper_with_non_digit_ids() -> None:
         np.testing.assert_array_equal(mapper(given_ids), expected)
 
 
+DATE_COLUMNS = ("date", "valid_from", "valid_until", "pso_valid_from", "pso_valid_until")
+
+
 def _dataset_in(folder: Path, fmt: str, seed: int) -> Path:
+    """A random dataset; as Parquet with real ``date32`` columns (as generators write them)."""
     t = random_tables(seed, 60, 400, 2024)
-    return write_tables(folder / fmt, t["organisations"], t["purchases"],
-                        employees_records=t.get("employees_records"),
-                        certifications=t.get("certifications"), fmt=fmt)
+    out = write_tables(folder / fmt, t["organisations"], t["purchases"],
+                       employees_records=t.get("employees_records"),
+                       certifications=t.get("certifications"), fmt=fmt)
+    return _to_date32(out)
+
+
+def _to_date32(out: Path) -> Path:
+    for path in out.glob("*.parquet"):
+        table = pq.read_table(path)
+        for name in DATE_COLUMNS:
+            if name in table.column_names:
+                text = table.column(name)
+                text = pc.if_else(pc.equal(text, ""), pa.scalar(None, pa.string()), text)
+                dates = pc.cast(pc.strptime(text, "%Y-%m-%d", "s"), pa.date32())
+                table = table.set_column(table.column_names.index(name), name, dates)
+        pq.write_table(table, path, row_group_size=97)  # several chunks per column
+    return out
 
 
 @pytest.mark.parametrize("seed", [3, 11])
@@ -99,7 +119,6 @@ def test_parquet_from_arrow_equals_csv(tmp_path: Path, seed: int) -> None:
     np.testing.assert_allclose(csv.purchases["amount_eur"], parquet.purchases["amount_eur"])
     np.testing.assert_array_equal(csv.purchases["date"].to_numpy().astype("datetime64[D]"),
                                   parquet.purchases["date"].to_numpy().astype("datetime64[D]"))
-    np.testing.assert_array_equal(csv.purchase_days, parquet.purchase_days)
     np.testing.assert_array_equal(csv.eligible, parquet.eligible)
     for col in ("org_id", "name", "pso_level", "municipality"):
         assert list(csv.organisations[col]) == list(parquet.organisations[col])
@@ -114,11 +133,13 @@ def test_parquet_bad_rows_are_reported_without_building_frames_first(tmp_path: P
     p["buyer_id"] = p["buyer_id"].astype(str)
     p.loc[7, "buyer_id"] = "+" + p.loc[7, "buyer_id"][1:]
     p.loc[9, "supplier_id"] = "0x1"
-    folder = write_tables(tmp_path, t["organisations"], p, fmt="parquet")
+    p.loc[12, "date"] = "2023-12-31"  # year 2024
+    folder = _to_date32(write_tables(tmp_path, t["organisations"], p, fmt="parquet"))
     data = v.validate_folder(folder, load_rules())
     errors = data.report.errors
-    got = {(r.row, r.column) for r in errors.itertuples()}
-    assert (9, "buyer_id") in got and (11, "supplier_id") in got  # header is row 1
+    got = {(r.row, r.column, r.value) for r in errors.itertuples()}
+    assert (9, "buyer_id", p.loc[7, "buyer_id"]) in got and (11, "supplier_id", "0x1") in got  # header: row 1
+    assert any(row == 14 and col == "date" and value.startswith("2023-12-31") for row, col, value in got)
     rejected = data.report.rejected_rows()  # the frame is built on demand for the records
     assert rejected["record"].str.contains("supplier_id=0x1").any()
 
@@ -159,9 +180,11 @@ def test_purchase_eligibility_matches_a_loop(data) -> None:
         assert got[i] == (b != s and (sw[s] or certified)), (rows[i], certs)
 
 
-def test_network_uses_the_validated_day_numbers(tmp_path: Path) -> None:
-    net = load_network(_dataset_in(tmp_path, "parquet", 2))
-    assert net.purchase_days is net.data.purchase_days
-    expected = net.purchases["date"].to_numpy().astype("datetime64[D]").astype(np.int64)
-    expected[np.isnat(net.purchases["date"].to_numpy())] = NO_DAY
+def test_day_numbers_of_parquet_dates(tmp_path: Path) -> None:
+    folder = _dataset_in(tmp_path, "parquet", 2)
+    net = load_network(folder)
+    assert pq.read_schema(folder / "purchases.parquet").field("date").type == pa.date32()
+    raw = pd.read_parquet(folder / "purchases.parquet")["date"]
+    assert raw.isna().any() and raw.notna().any()
+    expected = [NO_DAY if pd.isna(d) else (pd.Timestamp(d) - pd.Timestamp("1970-01-01")).days for d in raw]
     np.testing.assert_array_equal(net.purchase_days, expected)
