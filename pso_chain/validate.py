@@ -259,7 +259,79 @@ def _ids(table: RawTable, col: str) -> pd.Series:
     raw = _view(table)[col]
     if isinstance(raw.dtype, pd.CategoricalDtype):
         return raw.astype(str).where(raw.notna(), "").str.strip()
+    return _text(_view(table), col)
+
+
+# Bytes that may begin or end a string that str.strip() would change: ASCII whitespace and
+# control characters, and any non-ASCII byte (unicode spaces); a cheap look before stripping.
+_MAY_STRIP = np.zeros(256, dtype=bool)
+_MAY_STRIP[:33] = True
+_MAY_STRIP[127:] = True
+
+
+def _chunk_layout(chunk: pa.Array) -> tuple[np.ndarray, np.ndarray]:
+    """Offsets (of this chunk's strings) and data bytes of an Arrow string chunk."""
+    offset_type = np.int64 if pa.types.is_large_string(chunk.type) else np.int32
+    offsets = np.frombuffer(chunk.buffers()[1], dtype=offset_type)
+    offsets = offsets[chunk.offset: chunk.offset + len(chunk) + 1]
+    data = chunk.buffers()[2]
+    return offsets, (np.frombuffer(data, dtype=np.uint8) if data is not None else np.zeros(0, np.uint8))
+
+
+def _needs_strip(arr: pa.ChunkedArray) -> bool:
+    """Whether any string may start or end with whitespace (read off the first/last bytes)."""
+    for chunk in arr.chunks:
+        if len(chunk) == 0:
+            continue
+        offsets, data = _chunk_layout(chunk)
+        nonempty = offsets[1:] > offsets[:-1]
+        first, last = data[offsets[:-1][nonempty]], data[offsets[1:][nonempty] - 1]
+        if _MAY_STRIP[first].any() or _MAY_STRIP[last].any():
+            return True
+    return False
+
+
+def _needs_lower(arr: pa.ChunkedArray) -> bool:
+    """Whether any string has an upper-case ASCII letter or a non-ASCII byte."""
+    for chunk in arr.chunks:
+        if len(chunk) == 0:
+            continue
+        offsets, data = _chunk_layout(chunk)
+        used = data[offsets[0]: offsets[-1]]
+        if len(used) and (used.max() >= 128 or ((used - np.uint8(65)) < 26).any()):
+            return True
+    return False
+
+
+def _text(frame, name: str) -> pd.Series:
+    """:func:`text` of a column; Arrow strings with nothing to strip are returned as they are."""
+    raw = _column(frame, name)
+    arrow = _arrow_strings(raw)
+    if arrow is not None and not arrow.null_count and not _needs_strip(arrow):
+        return raw
     return text(raw)
+
+
+def _lower(series: pd.Series) -> pd.Series:
+    """Lower case; Arrow strings without upper-case letters are returned as they are."""
+    arrow = _arrow_strings(series)
+    if arrow is not None and not _needs_lower(arrow):
+        return series
+    return series.str.lower()
+
+
+def _text_arrow(series: pd.Series) -> pa.ChunkedArray:
+    """A text column as Arrow strings, stripped, missing as ``""`` (what :func:`text` gives)."""
+    arrow = _arrow_strings(series)
+    if arrow is None:
+        return pa.chunked_array([pa.array(text(series).to_numpy(dtype=object), type=pa.string())])
+    if arrow.null_count:
+        arrow = pc.fill_null(arrow, "")
+    return pc.utf8_trim_whitespace(arrow) if _needs_strip(arrow) else arrow
+
+
+def _lower_arrow(arr: pa.ChunkedArray) -> pa.ChunkedArray:
+    return pc.utf8_lower(arr) if _needs_lower(arr) else arr
 
 
 def _arrow_strings(series) -> pa.ChunkedArray | None:
@@ -433,7 +505,7 @@ def _organisations(table: RawTable, rules: Rules, out: _Collector) -> pd.DataFra
     out.add(table, (org_id == "").to_numpy(), "org_id", None, "org_id is empty")
     in_order, dup = _id_order(org_id)
     out.add(table, dup, "org_id", org_id, "duplicate org_id (first occurrence is kept as the one)")
-    level = text(_column(frame, "pso_level")).str.lower()
+    level = _lower(_text(frame, "pso_level"))
     bad_level = ~level.isin(["", *rules.all_levels]).to_numpy()
     out.add(table, bad_level, "pso_level", _column(frame, "pso_level"),
             f"pso_level must be empty or one of {', '.join(rules.all_levels)}")
@@ -442,20 +514,20 @@ def _organisations(table: RawTable, rules: Rules, out: _Collector) -> pd.DataFra
     _interval(table, valid_from, valid_until, ("pso_valid_from", "pso_valid_until"), out)
     typed = pd.DataFrame({
         "org_id": org_id,
-        "name": text(_column(frame, "name")),
+        "name": _text(frame, "name"),
         "employees": _number(table, "employees", out, required=True, integer=True,
                              nonnegative=True),
         "fte": _number(table, "fte", out, required=True, positive=True),
         "target_fte": _number(table, "target_fte", out, required=False, nonnegative=True),
         "revenue_eur": _number(table, "revenue_eur", out, required=False, positive=True),
         "sw": _bool(table, "sw", out, default=False),
-        "pso_level": level.where(~bad_level, ""),
+        "pso_level": level.where(~bad_level, "") if bad_level.any() else level,
         "pso_valid_from": valid_from,
         "pso_valid_until": valid_until,
         "qualitative_ok": _bool(table, "qualitative_ok", out, default=True),
-        "sbi": text(_column(frame, "sbi")),
-        "municipality": text(_column(frame, "municipality")),
-        "postcode": text(_column(frame, "postcode")),
+        "sbi": _text(frame, "sbi"),
+        "municipality": _text(frame, "municipality"),
+        "postcode": _text(frame, "postcode"),
         "applies_code": _bool(table, "applies_code", out, default=True),
         "threshold": _number(table, "threshold", out, required=False, nonnegative=True),
         "_row": np.arange(len(frame), dtype=np.int64) + table.first_data_row,
@@ -551,14 +623,6 @@ def _purchases(table: RawTable, index_of: IdMapper, out: _Collector) -> pd.DataF
     }, copy=False)
 
 
-def _text_arrow(series: pd.Series) -> pa.ChunkedArray:
-    """A text column as Arrow strings, stripped, missing as ``""`` (what :func:`text` gives)."""
-    arrow = _arrow_strings(series)
-    if arrow is None:
-        return pa.chunked_array([pa.array(text(series).to_numpy(dtype=object), type=pa.string())])
-    return pc.utf8_trim_whitespace(pc.fill_null(arrow, ""))
-
-
 def _code_weights(codes: pa.ChunkedArray, weights: dict[str, float]) -> np.ndarray:
     """The weight of each (lower-case) code; NaN where the rules file does not know it."""
     position = pc.index_in(codes, value_set=pa.array(list(weights), type=pa.string()))
@@ -575,7 +639,7 @@ def _records(table: RawTable, index_of: IdMapper, rules: Rules, out: _Collector)
     weights, codes = {}, {}
     for col, table_weights in (("start_position", rules.start_position_weights),
                                ("contract_type", rules.contract_type_weights)):
-        codes[col] = pc.utf8_lower(_text_arrow(frame[col]))
+        codes[col] = _lower_arrow(_text_arrow(frame[col]))
         w = _code_weights(codes[col], table_weights)
         out.add(table, np.isnan(w), col, lambda col=col: frame[col],
                 f"unknown code (rules file knows: {', '.join(table_weights)})")

@@ -188,3 +188,16 @@ def test_day_numbers_of_parquet_dates(tmp_path: Path) -> None:
     assert raw.isna().any() and raw.notna().any()
     expected = [NO_DAY if pd.isna(d) else (pd.Timestamp(d) - pd.Timestamp("1970-01-01")).days for d in raw]
     np.testing.assert_array_equal(net.purchase_days, expected)
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.lists(st.one_of(st.none(), st.text(alphabet=" \t\n\x1fAbcÉé\u00a0\u3000xZ1", max_size=5)),
+                max_size=20))
+def test_text_shortcuts_match_pandas(values) -> None:
+    """Skipping strip/lower when nothing would change gives what pandas' strip/lower give."""
+    series = pd.Series(values, dtype="str")
+    np.testing.assert_array_equal(v._text(pd.DataFrame({"c": series}), "c").to_numpy(dtype=object),
+                                  v.text(series).to_numpy(dtype=object))
+    stripped = v.text(series)
+    assert list(v._lower(stripped)) == list(stripped.str.lower())
+    assert list(v._lower_arrow(v._text_arrow(series)).to_pylist()) == list(stripped.str.lower())
