@@ -13,7 +13,7 @@ from pathlib import Path
 
 import numpy as np
 
-from pso_chain.errors import Problem, RulesError
+from pso_chain.errors import Problem, PsoInputError, RulesError
 
 DEFAULT_RULES_NAME = "pso-2024.toml"
 
@@ -77,6 +77,16 @@ class Rules:
         return f"{low}+"
 
 
+def read_toml(path: Path, what: str, error: type[PsoInputError] = PsoInputError) -> dict:
+    """A TOML file as a dict; a missing or malformed file is bad input naming the file."""
+    try:
+        return tomllib.loads(Path(path).read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        raise error(Problem(str(path), None, None, None, f"{what} not found")) from None
+    except tomllib.TOMLDecodeError as exc:
+        raise error(Problem(str(path), None, None, None, f"not valid TOML: {exc}")) from None
+
+
 def default_rules_path() -> Path:
     """Path of the rules file shipped with the package."""
     return Path(str(resources.files("pso_chain.data.rules").joinpath(DEFAULT_RULES_NAME)))
@@ -86,12 +96,7 @@ def load_rules(path: str | Path | None = None) -> Rules:
     """Load and validate a rules file (the packaged default when ``path`` is None)."""
     path = Path(path) if path is not None else default_rules_path()
     name = str(path)
-    try:
-        raw = tomllib.loads(path.read_text(encoding="utf-8"))
-    except FileNotFoundError:
-        raise RulesError(Problem(name, None, None, None, "rules file not found")) from None
-    except tomllib.TOMLDecodeError as exc:
-        raise RulesError(Problem(name, None, None, None, f"not valid TOML: {exc}")) from None
+    raw = read_toml(path, "rules file", RulesError)
     return _parse(raw, name)
 
 

@@ -8,12 +8,12 @@ tender discounts per certificate level.
 
 from __future__ import annotations
 
-import tomllib
 from dataclasses import dataclass, field
 from importlib import resources
 from pathlib import Path
 
 from pso_chain.errors import Problem, PsoInputError
+from pso_chain.rules import read_toml
 
 DEFAULTS_NAME = "buyers-defaults.toml"
 SW_KEY = "sw"
@@ -66,12 +66,7 @@ def load_buyer_defaults(path: str | Path | None = None) -> BuyerDefaults:
     """Read and check the buyer defaults (the packaged file when ``path`` is None)."""
     path = Path(path) if path is not None else default_defaults_path()
     name = str(path)
-    try:
-        raw = tomllib.loads(path.read_text(encoding="utf-8"))
-    except FileNotFoundError:
-        raise PsoInputError(Problem(name, None, None, None, "defaults file not found")) from None
-    except tomllib.TOMLDecodeError as exc:
-        raise PsoInputError(Problem(name, None, None, None, f"not valid TOML: {exc}")) from None
+    raw = read_toml(path, "defaults file")
     discounts = raw.get("tender", {}).get("discount_pct")
     if not isinstance(discounts, dict):
         raise PsoInputError(Problem(name, None, "tender.discount_pct", None,
