@@ -140,7 +140,17 @@ class PurchaseNetwork:
     # --- edges ---------------------------------------------------------------------------
     @cached_property
     def years(self) -> np.ndarray:
-        return np.unique(self.purchases["year"].to_numpy())
+        year = self.purchases["year"].to_numpy()
+        if len(year) == 0:
+            return np.unique(year)
+        low, high = int(year.min()), int(year.max())
+        if low == high:  # the usual case: one year, no sort of 10M rows
+            return np.array([low], dtype=year.dtype)
+        if high - low < 100_000:
+            seen = np.zeros(high - low + 1, dtype=bool)
+            seen[year - low] = True
+            return (np.flatnonzero(seen) + low).astype(year.dtype)
+        return np.unique(year)
 
     @property
     def latest_year(self) -> int:

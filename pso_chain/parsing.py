@@ -35,6 +35,9 @@ def to_number(series: pd.Series, decimal_comma: bool = False):
     if pd.api.types.is_bool_dtype(series.dtype):
         values = series.to_numpy(dtype=float)
         return values, np.zeros(len(values), bool), np.zeros(len(values), bool)
+    if isinstance(series.dtype, np.dtype) and series.dtype.kind == "f":  # no copy of 10M floats
+        values = series.to_numpy().astype(float, copy=False)
+        return values, np.isinf(values), np.isnan(values)
     if pd.api.types.is_numeric_dtype(series.dtype):
         values = series.to_numpy(dtype=float, na_value=np.nan)
         missing = np.isnan(values)
