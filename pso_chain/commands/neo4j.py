@@ -45,7 +45,7 @@ def load_cmd(
     uri: UriOpt,
     replace: Annotated[bool, typer.Option(
         "--replace", help="Delete the dataset already in the database first")] = False,
-    batch: Annotated[int, typer.Option("--batch", min=1, help="Rows per transaction")] = 10_000,
+    batch: Annotated[int, typer.Option("--batch", min=1, help="Rows per transaction")] = 50_000,
     rules: RulesOpt = None,
 ) -> None:
     """Validate a dataset folder and load it into Neo4j (idempotent: loading twice changes nothing)."""

@@ -32,7 +32,7 @@ from pso_chain.neo4jdb.connect import Connection, connect
 from pso_chain.rules import Rules, load_rules
 from pso_chain.validate import Dataset, validate_folder
 
-DEFAULT_BATCH = 10_000
+DEFAULT_BATCH = 50_000
 WIPE_BATCH = 50_000
 ELEMENT_ID_CHUNK = 250_000
 
