@@ -27,8 +27,12 @@ for _name in COMMAND_MODULES:
 
 
 def main() -> None:
-    """Console-script entry point."""
-    app()
+    """Console-script entry point (numpy's huge-page advice off for the whole run: see
+    :func:`pso_chain.network.small_pages`)."""
+    from pso_chain.network import small_pages
+
+    with small_pages():
+        app()
 
 
 if __name__ == "__main__":
