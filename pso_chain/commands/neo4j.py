@@ -80,7 +80,7 @@ def query_cmd(
     query = load_query(name)
     given = dict(parse_param(query, p) for p in (param or []))
     frame = run_query(uri, name, load_rules(rules), **given)
-    emit(frame, out, title=f"{name}: {query.summary}")
+    emit(frame, out, title=query.summary)
 
 
 @neo4j_app.command("queries")

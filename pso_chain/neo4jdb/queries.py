@@ -142,6 +142,8 @@ def parse_param(query: CypherQuery, text: str) -> tuple[str, object]:
             return key, raw.strip().lower() in ("true", "1", "yes", "ja")
         if kind == "string":
             return key, raw
+        if kind == "date":
+            return key, pd.Timestamp(raw.strip()).date()
         if kind.startswith(("list", "map")):
             value = json.loads(raw)
             if kind.startswith("list") and not isinstance(value, list):
