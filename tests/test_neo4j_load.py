@@ -246,3 +246,30 @@ def test_hostile_identifiers_and_names_come_back_intact(neo4j_server, tmp_path):
     for org_id in ids:
         assert explain_cypher(uri, org_id, 2025, network.rules) == explain(network, org_id, 2025)
     run_cypher(uri, "MATCH (s:Sentinel) DETACH DELETE s")
+
+
+@pytest.mark.neo4j
+def test_local_command_prints_its_uri_and_stops_on_sigterm(neo4j_server):
+    """``pso-chain neo4j local``: the bolt URI on stdout when ready, a clean stop on SIGTERM
+    (the session server proves the launcher is built)."""
+    import signal
+    import subprocess
+    import sys
+
+    proc = subprocess.Popen([sys.executable, "-m", "pso_chain.cli", "neo4j", "local"],
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    watchdog = threading.Timer(300, proc.kill)
+    watchdog.start()
+    try:
+        uri = proc.stdout.readline().strip()
+        assert re.fullmatch(r"bolt://127\.0\.0\.1:\d+", uri), proc.stderr.read()
+        with pytest.raises(PsoInputError, match="no pso-chain dataset"):  # it answers
+            read_tables(uri)
+        proc.send_signal(signal.SIGTERM)
+        _, err = proc.communicate(timeout=120)
+        assert proc.returncode == 0, err
+        assert "Neo4j stopped." in err
+    finally:
+        watchdog.cancel()
+        if proc.poll() is None:
+            proc.kill()
