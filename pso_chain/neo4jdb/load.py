@@ -53,13 +53,14 @@ class Step:
     batch none of whose keys exists, and how to merge any other batch."""
 
     name: str
+    key: str
     present: str
     create: str
     merge: str
 
 
 ORGANISATIONS = Step(
-    "organisations",
+    "organisations", "org_id",
     present="""
 UNWIND $org_id AS key MATCH (o:Organisation {org_id: key}) RETURN count(o) AS n
 """,
@@ -76,7 +77,7 @@ FOREACH (_ IN CASE WHEN $sw[i] THEN [] ELSE [1] END | REMOVE o:SWBedrijf)
 )
 
 CERTIFICATES = Step(
-    "certificates",
+    "certificates", "key",
     present="""
 UNWIND $key AS key MATCH (c:Certificate {key: key}) RETURN count(c) AS n
 """,
@@ -98,7 +99,7 @@ MERGE (o)-[:HAS_CERTIFICATE]->(c)
 )
 
 EMPLOYEES_RECORDS = Step(
-    "employees_records",
+    "employees_records", "row",
     present="""
 UNWIND $row AS key MATCH (e:EmployeeRecord {row: key}) RETURN count(e) AS n
 """,
@@ -122,7 +123,7 @@ MERGE (o)-[:EMPLOYS]->(e)
 )
 
 PURCHASES = Step(
-    "purchases",
+    "purchases", "row",
     present="""
 MATCH ()-[p:BUYS_FROM]->() WHERE p.row >= $low AND p.row <= $high RETURN count(p) AS n
 """,
@@ -166,10 +167,11 @@ Progress = Callable[[str, int, int], None]  # (step, done, total)
 
 def _write_batch(tx, step: Step, columns: dict[str, list]) -> str:
     """One batch in one transaction: CREATE when none of its keys exists yet, else MERGE."""
-    if step is PURCHASES:
-        present = tx.run(step.present, low=min(columns["row"]), high=max(columns["row"])).single()
+    keys = columns[step.key]
+    if step is PURCHASES:  # rows in file order: one index range
+        present = tx.run(step.present, low=min(keys), high=max(keys)).single()
     else:
-        present = tx.run(step.present, columns).single()
+        present = tx.run(step.present, {step.key: keys}).single()
     query = step.create if present["n"] == 0 else step.merge
     tx.run(query, columns).consume()
     return "create" if query is step.create else "merge"
