@@ -44,6 +44,24 @@ def test_every_query_declares_exactly_the_parameters_it_uses():
         assert query.summary.startswith(f"{name}:"), name
 
 
+def test_credentials_come_from_the_environment_or_the_uri(monkeypatch):
+    from pso_chain.neo4jdb.connect import target_of
+
+    for name in ("NEO4J_USER", "NEO4J_PASSWORD", "NEO4J_DATABASE"):
+        monkeypatch.delenv(name, raising=False)
+    plain = target_of("bolt://127.0.0.1:7687")
+    assert (plain.uri, plain.auth, plain.database) == ("bolt://127.0.0.1:7687", None, None)
+    in_uri = target_of("neo4j+s://ann:p%40ss@db.example.org:7687")
+    assert in_uri.uri == "neo4j+s://db.example.org:7687" and in_uri.auth == ("ann", "p@ss")
+    monkeypatch.setenv("NEO4J_PASSWORD", SECRET)
+    monkeypatch.setenv("NEO4J_DATABASE", "pso")
+    only_password = target_of("bolt://127.0.0.1:7687")
+    assert only_password.auth == ("neo4j", SECRET) and only_password.database == "pso"
+    monkeypatch.setenv("NEO4J_USER", "bob")
+    assert target_of("bolt://ann:other@h:1").auth == ("bob", SECRET)
+    assert SECRET not in str(target_of("bolt://h:1").fail(f"boom {SECRET}"))
+
+
 def test_connection_refused_is_one_line_with_the_uri(tmp_path):
     with socket.socket() as s:  # a port nobody listens on
         s.bind(("127.0.0.1", 0))

@@ -1,7 +1,8 @@
 """One way to reach Neo4j: credentials from the environment, errors as one line without secrets.
 
 Credentials come from ``NEO4J_USER`` / ``NEO4J_PASSWORD`` (none when unset: a server without
-authentication, such as ``pso-chain neo4j local``), or from the URI's ``user:password@`` part;
+authentication, such as ``pso-chain neo4j local``; user ``neo4j`` when only a password is
+given), or from the URI's ``user:password@`` part;
 ``NEO4J_DATABASE`` picks a database (the server's default otherwise). Every failure —
 connection refused, wrong credentials, unknown database — becomes a
 :class:`~pso_chain.errors.PsoInputError` naming the URI without its password.
@@ -61,6 +62,8 @@ def target_of(uri: str) -> Target:
     clean = urlunsplit((parts.scheme, host, parts.path, parts.query, ""))
     user = os.environ.get("NEO4J_USER") or user
     password = os.environ.get("NEO4J_PASSWORD", password)
+    if password and not user:
+        user = "neo4j"  # Neo4j's default user
     auth = (user, password or "") if user else None
     database = os.environ.get("NEO4J_DATABASE") or None
     return Target(clean, auth, database, password or None)
