@@ -25,7 +25,7 @@ def indirect_fte(network: PurchaseNetwork, year: int) -> np.ndarray:
     mask = network.in_year(year) & network.eligible
     supplier = network._supplier[mask]
     credit = network._amount[mask] * network.yield_per_eur[supplier]
-    return np.bincount(network._buyer[mask], weights=credit, minlength=network.n)
+    return np.bincount(network._buyer[mask], weights=credit, minlength=network.n).astype(float)
 
 
 def score_arrays(rules: Rules, fte, target_fte, indirect, employees, qualitative_ok) -> dict:
