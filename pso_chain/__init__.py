@@ -1,3 +1,40 @@
-"""pso-chain: PSO scoring, social-purchasing credit and olievlek analysis."""
+"""pso-chain: PSO scoring, social-purchasing credit and olievlek analysis.
 
-__version__ = "0.1.0"
+>>> import pso_chain
+>>> net = pso_chain.load_example()
+>>> bool(pso_chain.credits(net)["trede"].notna().any())
+True
+"""
+
+__version__ = "0.1.0"  # before the imports: modules below read it
+
+from pso_chain.api import (
+    compliance,
+    credits,
+    embodied,
+    example_path,
+    explain,
+    exposure,
+    history,
+    load_example,
+    open,
+    report,
+    seeds,
+    simulate,
+    stats,
+    substitutes,
+    suppliers,
+    tender,
+    uplift,
+)
+from pso_chain.errors import PsoInputError
+from pso_chain.network import PurchaseNetwork
+from pso_chain.rules import Rules, load_rules
+from pso_chain.sources import DatabaseNetwork
+
+__all__ = [
+    "DatabaseNetwork", "PsoInputError", "PurchaseNetwork", "Rules", "__version__", "compliance",
+    "credits", "embodied", "example_path", "explain", "exposure", "history", "load_example",
+    "load_rules", "open", "report", "seeds", "simulate", "stats", "substitutes", "suppliers",
+    "tender", "uplift",
+]

@@ -21,6 +21,7 @@ from pso_chain.certification import CertificateIndex, purchase_eligibility
 from pso_chain.errors import Problem, PsoInputError
 from pso_chain.parsing import day_of, to_days
 from pso_chain.rules import Rules, load_rules
+from pso_chain.sources import is_database_uri
 from pso_chain.validate import Dataset, certificates_of, direct_target_fte, validate_folder
 
 if TYPE_CHECKING:
@@ -291,11 +292,6 @@ def small_pages() -> Iterator[None]:
         yield
     finally:
         _set_madvise_hugepage(previous)
-
-
-def is_database_uri(source: str | Path) -> bool:
-    return str(source).startswith(("bolt://", "neo4j://", "bolt+s://", "neo4j+s://",
-                                   "bolt+ssc://", "neo4j+ssc://"))
 
 
 def load_dataset(source: str | Path, rules: Rules, progress=None) -> Dataset:
