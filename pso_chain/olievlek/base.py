@@ -15,7 +15,7 @@ import numpy as np
 import pandas as pd
 import scipy.sparse as sp
 
-from pso_chain.errors import Problem, PsoInputError
+from pso_chain import check
 from pso_chain.network import PurchaseNetwork
 
 
@@ -65,25 +65,13 @@ def node_ids(network: PurchaseNetwork, nodes: np.ndarray) -> np.ndarray:
 def municipality_mask(network: PurchaseNetwork, municipality: str | None) -> np.ndarray:
     """Organisations in ``municipality`` (case and surrounding spaces ignored); all when None.
 
-    An unknown municipality is bad input, named with the ones that do occur.
+    An unknown municipality is bad input, named with the nearest ones that do occur
+    (:func:`pso_chain.check.municipality_mask`).
     """
-    if municipality is None:
-        return np.ones(network.n, dtype=bool)
-    names = network.organisations["municipality"].astype(str).str.strip().str.casefold()
-    mask = (names == municipality.strip().casefold()).to_numpy()
-    if not mask.any():
-        known = sorted(set(network.organisations["municipality"].astype(str)) - {""})
-        shown = ", ".join(known[:12]) + (" ..." if len(known) > 12 else "")
-        raise PsoInputError(Problem(network.data.files.get("organisations", "organisations"), None,
-                                    "municipality", municipality,
-                                    f"no organisation in this municipality (known: {shown})"))
-    return mask
+    return check.municipality_mask(network, municipality)
 
 
 def check_year(network: PurchaseNetwork, year: int | None) -> int:
-    """The given year (or the latest); bad input when no purchases fall in it."""
-    year = network.resolve_year(year)
-    if not network.in_year(year).any():
-        raise PsoInputError(Problem(network.data.files.get("purchases", "purchases"), None, "year",
-                                    year, "no purchases in this year"))
-    return year
+    """The given year (or the latest); bad input naming the years present when no purchases
+    fall in it (:func:`pso_chain.check.year`)."""
+    return check.year(network, year)

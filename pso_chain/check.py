@@ -1,0 +1,208 @@
+"""Argument checks shared by every verb and every source, in one place.
+
+A bad argument raises :class:`~pso_chain.errors.PsoInputError` whose problem names the argument
+the way a user typed it: ``file`` is the command-line option (``--min-level`` for the Python
+argument ``min_level``), ``value`` the value given, ``reason`` what is wrong and what would be
+right. The CLI prints it as ``--min-level (value 'x'): use one of aspirant, 1, 2, 3``.
+
+The plain checks (``positive_int``, ``share``, ``choice``, ...) take values; the checks against
+the data (``year``, ``municipality``, ``org``) take a network, and have a variant taking the
+known values (``year_in``, ``municipality_in``) for sources that are not held in memory.
+
+>>> import pso_chain
+>>> from pso_chain import check
+>>> net = pso_chain.load_example()
+>>> check.year(net, None)
+2025
+>>> check.municipality(net, " apeldoorn ")
+'Apeldoorn'
+>>> check.positive_int(0, "k")
+Traceback (most recent call last):
+...
+pso_chain.errors.PsoInputError: --k (value '0'): must be a whole number >= 1
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import difflib
+import math
+from collections.abc import Iterable, Sequence
+from typing import TYPE_CHECKING, NoReturn
+
+import numpy as np
+import pandas as pd
+
+from pso_chain.errors import Problem, PsoInputError
+
+if TYPE_CHECKING:
+    from pso_chain.network import PurchaseNetwork
+
+SHOWN = 12  # known values listed when none is close
+
+
+def option(name: str) -> str:
+    """The command-line spelling of an argument: ``min_level`` -> ``--min-level``."""
+    return name if name.startswith("-") else "--" + name.replace("_", "-")
+
+
+def fail(name: str, value: object, reason: str) -> NoReturn:
+    """Raise the bad-argument error for ``name``."""
+    shown = value if value is None or isinstance(value, str) else str(value)
+    raise PsoInputError(Problem(option(name), None, None, shown, reason))
+
+
+def listing(values: Sequence[object], limit: int = SHOWN) -> str:
+    """``a, b, c ...``: the first ``limit`` values, with an ellipsis when there are more."""
+    text = ", ".join(str(v) for v in values[:limit])
+    return text + (" ..." if len(values) > limit else "")
+
+
+# --- plain values ---------------------------------------------------------------------------
+def positive_int(value: object, name: str) -> int:
+    """A whole number >= 1 (``k``, ``top``, ``rounds`` ...)."""
+    return whole(value, name, minimum=1)
+
+
+def whole(value: object, name: str, minimum: int = 0) -> int:
+    """A whole number >= ``minimum``."""
+    if isinstance(value, bool):
+        fail(name, value, f"must be a whole number >= {minimum}")
+    try:
+        number = float(value)  # type: ignore[arg-type]
+    except (TypeError, ValueError):
+        fail(name, value, f"must be a whole number >= {minimum}")
+    if not math.isfinite(number) or number != int(number) or number < minimum:
+        fail(name, value, f"must be a whole number >= {minimum}")
+    return int(number)
+
+
+def number(value: object, name: str, minimum: float | None = None,
+           maximum: float | None = None) -> float:
+    """A finite number within ``[minimum, maximum]`` (either bound may be left open)."""
+    bounds = ([f">= {minimum:g}"] if minimum is not None else []) \
+        + ([f"<= {maximum:g}"] if maximum is not None else [])
+    wanted = " ".join(["must be a number", " and ".join(bounds)]).strip()
+    if isinstance(value, bool):
+        fail(name, value, wanted)
+    try:
+        out = float(value)  # type: ignore[arg-type]
+    except (TypeError, ValueError):
+        fail(name, value, wanted)
+    if not math.isfinite(out) or (minimum is not None and out < minimum) \
+            or (maximum is not None and out > maximum):
+        fail(name, value, wanted)
+    return out
+
+
+def share(value: object, name: str) -> float:
+    """A share between 0 and 1 (``max_share``, ``at_risk`` ...)."""
+    return number(value, name, 0.0, 1.0)
+
+
+def threshold(value: object, name: str = "threshold") -> float:
+    """A pressure threshold: a share of revenue, any number >= 0."""
+    return number(value, name, 0.0)
+
+
+def choice(value: str, choices: Iterable[str], name: str) -> str:
+    """One of ``choices`` (``model``, ``objective``, ``lang`` ...)."""
+    allowed = list(choices)
+    if value not in allowed:
+        fail(name, value, f"use one of {', '.join(allowed)}")
+    return value
+
+
+def level(value: str, levels: Sequence[str], name: str = "min_level") -> str:
+    """A certificate level known to the rules (``aspirant``, ``1``, ``2``, ``3``)."""
+    return choice(str(value).strip(), levels, name)
+
+
+def date(value: object, name: str = "on") -> dt.date:
+    """A date: a ``datetime.date``, a pandas Timestamp or ISO text (``2025-06-30``)."""
+    if isinstance(value, dt.datetime):
+        return value.date()
+    if isinstance(value, dt.date):
+        return value
+    try:
+        stamp = pd.Timestamp(str(value))
+    except (TypeError, ValueError):
+        fail(name, value, "not a date (use YYYY-MM-DD)")
+    if pd.isna(stamp):
+        fail(name, value, "not a date (use YYYY-MM-DD)")
+    return stamp.date()
+
+
+# --- values against the data ---------------------------------------------------------------
+def year_in(value: int | None, years: Sequence[int], name: str = "year") -> int:
+    """``value`` (the latest of ``years`` when None), which must be one of ``years``."""
+    present = sorted(int(y) for y in years)
+    if not present:
+        fail(name, value, "there are no purchases")
+    if value is None:
+        return present[-1]
+    chosen = whole(value, name)
+    if chosen not in present:
+        fail(name, value, f"no purchases in this year (years present: {listing(present)})")
+    return chosen
+
+
+def year(network: PurchaseNetwork, value: int | None, name: str = "year") -> int:
+    """The reference year: ``value`` or the latest year in purchases; bad input (naming the
+    years present) when no purchase falls in it."""
+    return year_in(value, [int(y) for y in network.years], name)
+
+
+def nearest(value: str, known: Sequence[str], n: int = 3) -> list[str]:
+    """Up to ``n`` of ``known`` spelled most like ``value`` (case ignored)."""
+    folded = {k.casefold(): k for k in known}
+    close = difflib.get_close_matches(value.strip().casefold(), list(folded), n=n, cutoff=0.6)
+    return [folded[c] for c in close]
+
+
+def municipality_in(value: str, known: Sequence[str], name: str = "municipality") -> str:
+    """The spelling in the data of municipality ``value`` (case and surrounding spaces ignored);
+    bad input naming the nearest known names when no organisation is there."""
+    names = sorted({str(k).strip() for k in known} - {""})
+    wanted = str(value).strip().casefold()
+    for known_name in names:
+        if known_name.casefold() == wanted:
+            return known_name
+    close = nearest(str(value), names)
+    hint = f"did you mean {', '.join(close)}?" if close else f"known: {listing(names)}"
+    fail(name, value, f"no organisation in this municipality ({hint})")
+
+
+def municipalities(network: PurchaseNetwork) -> list[str]:
+    """The municipalities that occur in the data, sorted."""
+    if "municipality" not in network.organisations.columns:
+        return []
+    column = network.organisations["municipality"].astype(str).str.strip()
+    return sorted(set(column.unique()) - {"", "nan", "None", "<NA>"})
+
+
+def municipality(network: PurchaseNetwork, value: str, name: str = "municipality") -> str:
+    """The spelling in ``network`` of municipality ``value``; bad input with the nearest known
+    names when no organisation is there."""
+    return municipality_in(value, municipalities(network), name)
+
+
+def municipality_mask(network: PurchaseNetwork, values: str | Sequence[str] | None,
+                      name: str = "municipality") -> np.ndarray:
+    """Organisations in any of the municipalities ``values`` (one name or several; all
+    organisations when None or empty). Each name is checked with :func:`municipality`."""
+    if values is None or (not isinstance(values, str) and len(values) == 0):
+        return np.ones(network.n, dtype=bool)
+    wanted = [values] if isinstance(values, str) else list(values)
+    known = municipalities(network)
+    spelled = {municipality_in(v, known, name) for v in wanted}
+    column = network.organisations["municipality"].astype(str).str.strip()
+    return column.isin(spelled).to_numpy()
+
+
+def org(network: PurchaseNetwork, org_id: str, name: str = "org") -> int:
+    """Node index of organisation ``org_id``; bad input naming the argument when unknown."""
+    idx = network.org_ids.get_indexer([str(org_id).strip()])[0]
+    if idx < 0:
+        fail(name, org_id, "no organisation with this org_id")
+    return int(idx)
