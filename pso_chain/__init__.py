@@ -21,6 +21,7 @@ from pso_chain.api import (
     report,
     seeds,
     simulate,
+    sroi,
     stats,
     substitutes,
     suppliers,
@@ -35,6 +36,6 @@ from pso_chain.sources import DatabaseNetwork
 __all__ = [
     "DatabaseNetwork", "PsoInputError", "PurchaseNetwork", "Rules", "__version__", "compliance",
     "credits", "embodied", "example_path", "explain", "exposure", "history", "load_example",
-    "load_rules", "open", "report", "seeds", "simulate", "stats", "substitutes", "suppliers",
+    "load_rules", "open", "report", "seeds", "simulate", "sroi", "stats", "substitutes", "suppliers",
     "tender", "uplift",
 ]

@@ -378,3 +378,55 @@ def report(network: Network, year: int | None = None, municipality: str | None =
     return build_report(_engine(network), year, municipality, lang,
                         top=DEFAULT_TOP if top is None else top,
                         k=DEFAULT_SEEDS if k is None else k, threshold=threshold)
+
+
+def sroi(network: Network, contracts: pd.DataFrame | str | Path | None = None,
+         realisations: pd.DataFrame | str | Path | None = None, on: dt.date | None = None, *,
+         settings: str | Path | None = None):
+    """Social return per contract: obligation, what fulfilled it by way, what remains, status.
+
+    Parameters
+    ----------
+    network : PurchaseNetwork or DatabaseNetwork
+        Organisations and certificates (who is an SW-bedrijf, who holds which certificate).
+    contracts, realisations : str, Path or None
+        The ``contracts`` and ``realisations`` tables (CSV, XLSX or Parquet); None reads them
+        from the example folder (``contracts.csv``, ``realisations.csv``).
+    on : datetime.date, optional
+        Assessment date (default today): realisations dated later do not count yet.
+    settings : str or Path, optional
+        An SROI settings TOML (default: the packaged ``sroi-bouwblokken.toml``).
+
+    Returns
+    -------
+    SroiResult
+        ``contracts``, ``realisations`` (what each row counted for and why), ``suppliers`` and
+        ``buyers`` totals.
+
+    Raises
+    ------
+    PsoInputError
+        Unusable cells in either table (file, row, column, reason) or a bad settings file.
+
+    Examples
+    --------
+    >>> import datetime as dt, pso_chain
+    >>> out = pso_chain.sroi(pso_chain.load_example(), on=dt.date(2025, 12, 31))
+    >>> out.contracts[["contract_id", "status"]].head(2).values.tolist()
+    [['APD-2024-001', 'on_track'], ['APD-2025-002', 'at_risk']]
+    """
+    from pso_chain.social_return import (
+        load_sroi_settings,
+        read_contracts,
+        read_realisations,
+        sroi_progress,
+    )
+
+    net = _engine(network)
+    conf = load_sroi_settings(settings, net.rules.all_levels)
+    deals = read_contracts(contracts if contracts is not None else example_path() / "contracts.csv",
+                           net.org_ids)
+    done = read_realisations(realisations if realisations is not None
+                             else example_path() / "realisations.csv",
+                             deals, net.org_ids, tuple(conf.hire_value_per_year))
+    return sroi_progress(net, deals, done, conf, on or dt.date.today())

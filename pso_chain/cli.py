@@ -14,7 +14,7 @@ app = typer.Typer(
     add_completion=False,
 )
 
-COMMAND_MODULES = ("core", "buyers", "olievlek", "neo4j", "report")
+COMMAND_MODULES = ("core", "buyers", "olievlek", "neo4j", "report", "sroi")
 
 for _name in COMMAND_MODULES:
     try:
