@@ -373,11 +373,9 @@ def report(network: Network, year: int | None = None, municipality: str | None =
     >>> pso_chain.report(pso_chain.load_example()).startswith("<!DOCTYPE html>")
     True
     """
-    from pso_chain.report import DEFAULT_SEEDS, DEFAULT_TOP, build_report
+    from pso_chain.report import build_report
 
-    return build_report(_engine(network), year, municipality, lang,
-                        top=DEFAULT_TOP if top is None else top,
-                        k=DEFAULT_SEEDS if k is None else k, threshold=threshold)
+    return build_report(_engine(network), year, municipality, lang, top=top, k=k, threshold=threshold)
 
 
 def sroi(network: Network, contracts: pd.DataFrame | str | Path | None = None,

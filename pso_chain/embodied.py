@@ -153,9 +153,8 @@ def embodied(network: PurchaseNetwork, year: int | None = None, drop_self: bool 
              tolerance: float | None = None, max_iterations: int | None = None) -> pd.DataFrame:
     """``org_id, embodied_fte, embodied_fte_certified`` for every organisation (sorted by org_id).
 
-    >>> from pso_chain.commands.core import example_path
-    >>> from pso_chain.network import load_network
-    >>> out = embodied(load_network(example_path()))
+    >>> import pso_chain
+    >>> out = embodied(pso_chain.load_example())
     >>> bool((out["embodied_fte"] >= out["embodied_fte_certified"] - 1e-9).all())
     True
     """

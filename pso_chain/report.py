@@ -17,7 +17,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from pso_chain import __version__
+from pso_chain import __version__, check
 from pso_chain.network import PurchaseNetwork
 from pso_chain.olievlek import (
     chain_stats,
@@ -58,8 +58,6 @@ from pso_chain.sectors import section_name
 from pso_chain.spend import counting_spend
 
 SECTION_IDS = ("summary", "tredes", "spend", "chain", "history", "simulation", "prospects", "method")
-DEFAULT_TOP = 15
-DEFAULT_SEEDS = 5
 MAX_GROUPS = 20  # municipalities shown in the spend breakdown (by spend; the report's own always)
 # How each chain_stats indicator is formatted (counts, "int", where not listed).
 INDICATOR_KINDS = {
@@ -115,14 +113,18 @@ def canonical_municipality(network: PurchaseNetwork, municipality: str | None) -
 
 
 def collect_report(network: PurchaseNetwork, year: int | None = None, municipality: str | None = None,
-                   *, top: int = DEFAULT_TOP, k: int = DEFAULT_SEEDS, threshold: float | None = None,
+                   *, top: int | None = None, k: int | None = None, threshold: float | None = None,
                    objective: str = "count") -> ReportData:
     """Compute the report's tables for ``year`` (default: the latest in purchases), about one
-    municipality or the whole dataset."""
+    municipality or the whole dataset. ``top``, ``k`` and ``threshold`` default to
+    ``olievlek.toml``."""
+    settings = load_settings()
+    top = settings.report_top if top is None else check.positive_int(top, "top")
+    k = settings.report_seeds if k is None else check.positive_int(k, "seeds")
     year = check_year(network, year)
     name = canonical_municipality(network, municipality)
     scope = municipality_mask(network, name)
-    threshold = load_settings().threshold if threshold is None else float(threshold)
+    threshold = settings.threshold if threshold is None else check.threshold(threshold)
 
     scores = credits(network, year)
     in_scope = scores[scope].reset_index(drop=True)
@@ -146,7 +148,8 @@ def collect_report(network: PurchaseNetwork, year: int | None = None, municipali
         spend_by_municipality=counting_spend(network, year, by="municipality"),
         spend_by_sector=counting_spend(network, year, by="sector", municipality=name),
         chain=chain_stats(network, year), buyer_groups=spend_by_buyer_group(network, year),
-        history=hist, history_figures=history_figures(hist), cascades=largest_cascades(network, hist, top=5),
+        history=hist, history_figures=history_figures(hist),
+        cascades=largest_cascades(network, hist, top=settings.report_cascades),
         rounds=rounds, simulation_notes=list(simulation.notes),
         prospects=prospects, prospect_tiers=exposure_summary(prospects),
         seeds=seeds, seeded_rounds=seeded.rounds_frame(), seed_notes=list(selection.notes),
@@ -156,13 +159,12 @@ def collect_report(network: PurchaseNetwork, year: int | None = None, municipali
 
 
 def build_report(network: PurchaseNetwork, year: int | None = None, municipality: str | None = None,
-                 lang: str = "nl", *, top: int = DEFAULT_TOP, k: int = DEFAULT_SEEDS,
+                 lang: str = "nl", *, top: int | None = None, k: int | None = None,
                  threshold: float | None = None) -> str:
     """The report as one self-contained HTML document (inline CSS, PNG charts as data URIs).
 
-    >>> from pso_chain.commands.core import example_path
-    >>> from pso_chain.network import load_network
-    >>> page = build_report(load_network(example_path()), 2025, lang="en")
+    >>> import pso_chain
+    >>> page = build_report(pso_chain.load_example(), 2025, lang="en")
     >>> page.startswith("<!DOCTYPE html>"), '<section id="prospects">' in page
     (True, True)
     """

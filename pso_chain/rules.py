@@ -6,14 +6,14 @@ No rule number lives in code; the default file ships with the package
 
 from __future__ import annotations
 
-import tomllib
 from dataclasses import dataclass
 from importlib import resources
 from pathlib import Path
 
 import numpy as np
 
-from pso_chain.errors import Problem, PsoInputError, RulesError
+from pso_chain.errors import RulesError
+from pso_chain.settings import TomlTable, read_toml  # noqa: F401  (read_toml: kept importable here)
 
 DEFAULT_RULES_NAME = "pso-2024.toml"
 
@@ -77,16 +77,6 @@ class Rules:
         return f"{low}+"
 
 
-def read_toml(path: Path, what: str, error: type[PsoInputError] = PsoInputError) -> dict:
-    """A TOML file as a dict; a missing or malformed file is bad input naming the file."""
-    try:
-        return tomllib.loads(Path(path).read_text(encoding="utf-8"))
-    except FileNotFoundError:
-        raise error(Problem(str(path), None, None, None, f"{what} not found")) from None
-    except tomllib.TOMLDecodeError as exc:
-        raise error(Problem(str(path), None, None, None, f"not valid TOML: {exc}")) from None
-
-
 def default_rules_path() -> Path:
     """Path of the rules file shipped with the package."""
     return Path(str(resources.files("pso_chain.data.rules").joinpath(DEFAULT_RULES_NAME)))
@@ -95,107 +85,46 @@ def default_rules_path() -> Path:
 def load_rules(path: str | Path | None = None) -> Rules:
     """Load and validate a rules file (the packaged default when ``path`` is None)."""
     path = Path(path) if path is not None else default_rules_path()
-    name = str(path)
-    raw = read_toml(path, "rules file", RulesError)
-    return _parse(raw, name)
+    return parse_rules(TomlTable.read(path, "rules file", RulesError))
 
 
-def _get(raw: dict, dotted: str, name: str):
-    node = raw
-    for key in dotted.split("."):
-        if not isinstance(node, dict) or key not in node:
-            raise RulesError(Problem(name, None, dotted, None, "missing key in rules file"))
-        node = node[key]
-    return node
-
-
-def _numbers(raw: dict, dotted: str, name: str, *, minimum: float | None = None) -> np.ndarray:
-    value = _get(raw, dotted, name)
-    if not isinstance(value, list) or not value or not all(
-        isinstance(v, int | float) and not isinstance(v, bool) for v in value
-    ):
-        raise RulesError(Problem(name, None, dotted, value, "expected a non-empty list of numbers"))
-    arr = np.asarray(value, dtype=float)
-    if minimum is not None and (arr < minimum).any():
-        raise RulesError(Problem(name, None, dotted, value, f"values must be >= {minimum}"))
-    return arr
-
-
-def _number(raw: dict, dotted: str, name: str, low: float, high: float) -> float:
-    value = _get(raw, dotted, name)
-    if not isinstance(value, int | float) or isinstance(value, bool) or not low <= value <= high:
-        raise RulesError(Problem(name, None, dotted, value, f"expected a number in [{low}, {high}]"))
-    return float(value)
-
-
-def _weights(raw: dict, dotted: str, name: str) -> dict[str, float]:
-    table = _get(raw, dotted, name)
-    if not isinstance(table, dict) or not table:
-        raise RulesError(Problem(name, None, dotted, table, "expected a table of code = weight"))
-    out = {}
-    for code, weight in table.items():
-        if not isinstance(weight, int | float) or isinstance(weight, bool) or weight < 0:
-            raise RulesError(
-                Problem(name, None, f"{dotted}.{code}", weight, "weight must be a number >= 0")
-            )
-        out[str(code)] = float(weight)
-    return out
-
-
-def _strings(raw: dict, dotted: str, name: str) -> tuple[str, ...]:
-    value = _get(raw, dotted, name)
-    if not isinstance(value, list) or not all(isinstance(v, str) and v for v in value):
-        raise RulesError(Problem(name, None, dotted, value, "expected a list of strings"))
-    return tuple(value)
-
-
-def _parse(raw: dict, name: str) -> Rules:
-    sizes = _numbers(raw, "norms.sizes", name, minimum=0)
+def parse_rules(toml: TomlTable) -> Rules:
+    """The rules of a read rules file, every value checked (bad values name the key)."""
+    sizes = toml.numbers("norms.sizes", minimum=0)
     if (np.diff(sizes) <= 0).any():
-        raise RulesError(Problem(name, None, "norms.sizes", sizes.tolist(), "must be increasing"))
+        raise toml.fail("norms.sizes", sizes.tolist(), "must be increasing")
     trede = []
     for t in (1, 2, 3):
-        col = _numbers(raw, f"norms.trede{t}", name, minimum=0)
+        col = toml.numbers(f"norms.trede{t}", minimum=0)
         if len(col) != len(sizes):
-            raise RulesError(
-                Problem(name, None, f"norms.trede{t}", len(col), "must have one value per size")
-            )
+            raise toml.fail(f"norms.trede{t}", len(col), "must have one value per size")
         trede.append(col)
     if (trede[0] > trede[1]).any() or (trede[1] > trede[2]).any():
-        raise RulesError(
-            Problem(name, None, "norms", None, "norms must not decrease from trede 1 to trede 3")
-        )
-    all_levels = _strings(raw, "levels.all", name)
-    eligible = _strings(raw, "indirect.eligible_levels", name)
+        raise toml.fail("norms", None, "norms must not decrease from trede 1 to trede 3")
+    all_levels = toml.strings("levels.all")
+    eligible = toml.strings("indirect.eligible_levels")
     unknown = [lv for lv in eligible if lv not in all_levels]
     if unknown:
-        raise RulesError(
-            Problem(name, None, "indirect.eligible_levels", unknown, "not in levels.all")
-        )
-    bounds = _numbers(raw, "fees.lower_bounds", name, minimum=0)
-    fees = _numbers(raw, "fees.eur_per_year", name, minimum=0)
+        raise toml.fail("indirect.eligible_levels", unknown, "not in levels.all")
+    bounds = toml.numbers("fees.lower_bounds", minimum=0)
+    fees = toml.numbers("fees.eur_per_year", minimum=0)
     if len(bounds) != len(fees) or bounds[0] != 0 or (np.diff(bounds) <= 0).any():
-        raise RulesError(
-            Problem(
-                name, None, "fees", None,
-                "lower_bounds must start at 0, increase, and match eur_per_year in length",
-            )
-        )
-    version = _get(raw, "meta.version", name)
+        raise toml.fail("fees", None,
+                        "lower_bounds must start at 0, increase, and match eur_per_year in length")
     return Rules(
-        version=str(version),
-        source_file=name,
+        version=str(toml.get("meta.version")),
+        source_file=toml.name,
         norm_sizes=sizes,
         norm_trede=(trede[0], trede[1], trede[2]),
-        max_indirect_share=_number(raw, "indirect.max_indirect_share", name, 0.0, 0.999999),
+        max_indirect_share=toml.number("indirect.max_indirect_share", 0.0, 0.999999),
         eligible_levels=eligible,
         all_levels=all_levels,
-        pso30plus_direct_pct=_number(raw, "levels.pso30plus_direct_pct", name, 0.0, 100.0),
-        start_position_weights=_weights(raw, "direct.start_position", name),
-        contract_type_weights=_weights(raw, "direct.contract_type", name),
-        default_fulltime_hours=_number(raw, "direct.default_fulltime_hours", name, 1e-9, 168.0),
-        default_months=_number(raw, "direct.default_months", name, 0.0, 12.0),
-        months_per_year=_number(raw, "direct.months_per_year", name, 1.0, 12.0),
+        pso30plus_direct_pct=toml.number("levels.pso30plus_direct_pct", 0.0, 100.0),
+        start_position_weights=toml.table("direct.start_position", "weight"),
+        contract_type_weights=toml.table("direct.contract_type", "weight"),
+        default_fulltime_hours=toml.number("direct.default_fulltime_hours", 1e-9, 168.0),
+        default_months=toml.number("direct.default_months", 0.0, 12.0),
+        months_per_year=toml.number("direct.months_per_year", 1.0, 12.0),
         fee_lower_bounds=bounds,
         fee_eur=fees,
     )

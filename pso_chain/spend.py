@@ -43,9 +43,8 @@ def counting_spend(network: PurchaseNetwork, year: int | None = None, by: str | 
 
     ``municipality`` keeps only buyers in that municipality (unknown: bad input).
 
-    >>> from pso_chain.commands.core import example_path
-    >>> from pso_chain.network import load_network
-    >>> out = counting_spend(load_network(example_path()), 2025)
+    >>> import pso_chain
+    >>> out = counting_spend(pso_chain.load_example(), 2025)
     >>> out["group"].tolist(), bool(0 < out["counting_share"].iloc[0] < 1)
     (['all'], True)
     """

@@ -53,9 +53,8 @@ def exposure(network: PurchaseNetwork, year: int | None = None, municipality: st
     purchases leads from a code-applying buyer. ``threshold``/``meets_threshold`` show the
     simulate threshold the share is compared with.
 
-    >>> from pso_chain.commands.core import example_path
-    >>> from pso_chain.network import load_network
-    >>> out = exposure(load_network(example_path()))
+    >>> import pso_chain
+    >>> out = exposure(pso_chain.load_example())
     >>> bool(out["distance"].dropna().min() >= 1)
     True
     """

@@ -12,9 +12,11 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
+from pso_chain import check
 from pso_chain.certification import FAR_FUTURE, FAR_PAST
 from pso_chain.network import PurchaseNetwork
 from pso_chain.olievlek.base import node_ids
+from pso_chain.settings import load_settings
 
 HISTORY_COLUMNS = ["org_id", "certified_on", "parent_id", "generation", "root_id"]
 CASCADE_COLUMNS = ["root_id", "name", "size", "generations", "first_certified", "last_certified"]
@@ -79,9 +81,8 @@ def history(network: PurchaseNetwork, year: int | None = None) -> pd.DataFrame:
     """One row per certified organisation: ``org_id, certified_on, parent_id, generation,
     root_id`` (roots: generation 0, no parent, their own root), sorted by org_id.
 
-    >>> from pso_chain.commands.core import example_path
-    >>> from pso_chain.network import load_network
-    >>> out = history(load_network(example_path()))
+    >>> import pso_chain
+    >>> out = history(pso_chain.load_example())
     >>> list(out.columns), int(out["generation"].min())
     (['org_id', 'certified_on', 'parent_id', 'generation', 'root_id'], 0)
     """
@@ -98,9 +99,12 @@ def history(network: PurchaseNetwork, year: int | None = None) -> pd.DataFrame:
     }, columns=HISTORY_COLUMNS)
 
 
-def largest_cascades(network: PurchaseNetwork, frame: pd.DataFrame, top: int = 10) -> pd.DataFrame:
+def largest_cascades(network: PurchaseNetwork, frame: pd.DataFrame, top: int | None = None
+                     ) -> pd.DataFrame:
     """The ``top`` largest cascades (trees of one root) of a :func:`history` frame: size,
-    number of generations below the root, first and last certification."""
+    number of generations below the root, first and last certification (``top`` defaults to
+    ``olievlek.toml``)."""
+    top = load_settings().history_top if top is None else check.positive_int(top, "top")
     if frame.empty:
         return pd.DataFrame(columns=CASCADE_COLUMNS)
     grouped = frame.groupby("root_id", sort=True).agg(

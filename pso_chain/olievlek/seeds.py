@@ -219,9 +219,8 @@ def select_seeds(network: PurchaseNetwork, k: int, year: int | None = None,
     """The picks in order: ``rank, org_id, name, municipality, employees, fee_eur,
     marginal_gain, cumulative_gain, certified_gain, target_fte_gain``.
 
-    >>> from pso_chain.commands.core import example_path
-    >>> from pso_chain.network import load_network
-    >>> out = select_seeds(load_network(example_path()), 2)
+    >>> import pso_chain
+    >>> out = select_seeds(pso_chain.load_example(), 2)
     >>> bool((out["marginal_gain"] > 0).all())
     True
     """

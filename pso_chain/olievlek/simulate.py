@@ -279,9 +279,8 @@ def simulate(network: PurchaseNetwork, year: int | None = None, threshold: float
              seed_orgs: Sequence[str] | None = None) -> pd.DataFrame:
     """Organisations the cascade certifies: ``org_id, round, trigger_id, pressure``.
 
-    >>> from pso_chain.commands.core import example_path
-    >>> from pso_chain.network import load_network
-    >>> out = simulate(load_network(example_path()))
+    >>> import pso_chain
+    >>> out = simulate(pso_chain.load_example())
     >>> list(out.columns), bool((out["round"] >= 1).all())
     (['org_id', 'round', 'trigger_id', 'pressure'], True)
     """
