@@ -15,6 +15,7 @@ import numpy as np
 import pandas as pd
 
 from pso_chain.parsing import to_days, year_bounds
+from pso_chain.rules import Rules
 
 FAR_PAST = -(10**9)
 FAR_FUTURE = 10**9
@@ -176,3 +177,17 @@ def purchase_eligibility(
         hi = np.where(dated, row_day, last)
         eligible[rows] = certificates.valid_between(supplier[rows], lo, hi)
     return eligible
+
+
+def certificate_index(organisations: pd.DataFrame, certifications: pd.DataFrame | None,
+                      rules: Rules) -> CertificateIndex:
+    """The certificate index of a dataset: ``certifications`` when given (the source of truth),
+    else the organisations' current ``pso_level`` with its validity."""
+    n = len(organisations)
+    if certifications is not None:
+        c = certifications
+        return build_certificate_index(n, c["org"].to_numpy(), c["level"], c["valid_from"],
+                                       c["valid_until"], rules.all_levels, rules.eligible_levels)
+    o = organisations
+    return build_certificate_index(n, np.arange(n), o["pso_level"], o["pso_valid_from"],
+                                   o["pso_valid_until"], rules.all_levels, rules.eligible_levels)

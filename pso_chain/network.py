@@ -7,6 +7,7 @@ every computation (scoring, uplift, supplier search, olievlek, embodied) works o
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Iterator
 from contextlib import contextmanager
 from functools import cached_property
@@ -17,12 +18,17 @@ import numpy as np
 import pandas as pd
 import scipy.sparse as sp
 
-from pso_chain.certification import CertificateIndex, purchase_eligibility
+from pso_chain.certification import CertificateIndex, certificate_index, purchase_eligibility
 from pso_chain.errors import Problem, PsoInputError
 from pso_chain.parsing import day_of, to_days
 from pso_chain.rules import Rules, load_rules
 from pso_chain.sources import is_database_uri
-from pso_chain.validate import Dataset, certificates_of, direct_target_fte, validate_folder
+from pso_chain.validate import Dataset, validate_folder, validate_tables
+from pso_chain.validate.arrow import column, view
+from pso_chain.validate.report import Collector
+
+# Tolerance (in FTE) under which target_fte and the sum of employees_records agree.
+FTE_AGREEMENT_TOLERANCE = 1e-6
 
 if TYPE_CHECKING:
     import networkx as nx
@@ -37,6 +43,16 @@ class PurchaseNetwork:
 
     def __init__(self, data: Dataset, rules: Rules):
         data.report.raise_for_errors()
+        self._bind(data, rules)
+
+    @classmethod
+    def _unchecked(cls, data: Dataset, rules: Rules) -> PurchaseNetwork:
+        """A network over data that may still have errors (for the rule checks only)."""
+        network = cls.__new__(cls)
+        network._bind(data, rules)
+        return network
+
+    def _bind(self, data: Dataset, rules: Rules) -> None:
         self.data = data
         self.rules = rules
         self.organisations = data.organisations
@@ -100,7 +116,7 @@ class PurchaseNetwork:
 
     @cached_property
     def _direct(self) -> tuple[np.ndarray, np.ndarray]:
-        return direct_target_fte(self.data)
+        return direct_target_fte(self.organisations, self.employees_records)
 
     @property
     def target_fte(self) -> np.ndarray:
@@ -120,9 +136,8 @@ class PurchaseNetwork:
 
     @cached_property
     def certificates(self) -> CertificateIndex:
-        if self.data.certificates is not None:
-            return self.data.certificates
-        return certificates_of(self.data, self.rules)
+        """Every organisation's certificates (``certifications`` when given, else ``pso_level``)."""
+        return certificate_index(self.organisations, self.certifications, self.rules)
 
     def certified_on(self, on, eligible_only: bool = True) -> np.ndarray:
         """Holds an (eligible) certificate valid on date ``on``, for every organisation."""
@@ -188,10 +203,9 @@ class PurchaseNetwork:
     @cached_property
     def eligible(self) -> np.ndarray:
         """Whether each purchase row counts as social purchasing (see design.md)."""
-        if self.data.eligible is not None and len(self.data.eligible) == len(self.purchases):
-            return self.data.eligible
-        return purchase_eligibility(self._buyer, self._supplier, self._year, self.purchase_days,
-                                    self.sw, self.certificates)
+        # the dates as they are: only rows that need a day number are converted
+        return purchase_eligibility(self._buyer, self._supplier, self._year,
+                                    self.purchases["date"].to_numpy(), self.sw, self.certificates)
 
     def in_year(self, year: int) -> np.ndarray:
         return self._year == year
@@ -222,6 +236,46 @@ class PurchaseNetwork:
             matrix.sum_duplicates()
             cache[key] = matrix
         return cache[key]
+
+    def with_purchases(self, amounts: np.ndarray | None = None,
+                       added: pd.DataFrame | None = None) -> PurchaseNetwork:
+        """A copy with purchase amounts replaced and/or purchase rows appended (a what-if).
+
+        ``amounts`` holds one finite value >= 0 per purchase row; ``added`` has ``buyer_id,
+        supplier_id, amount_eur, year`` and optionally ``date`` (empty or NaT = undated). New
+        rows are judged by the core's eligibility rule; existing rows keep theirs, and the
+        certificates and direct FTE are shared with this network. Scoring the copy
+        (``credits``) is the recomputation path the what-ifs are checked by.
+        """
+        purchases = self.purchases
+        eligible = self.eligible
+        if amounts is not None:
+            amounts = np.asarray(amounts, dtype=float)
+            if amounts.shape != (len(purchases),) or (amounts < 0).any() or not np.isfinite(amounts).all():
+                raise PsoInputError(Problem("purchases", None, "amount_eur", None,
+                                            "amounts must be one finite value >= 0 per purchase row"))
+            purchases = purchases.assign(amount_eur=amounts)
+        if added is not None and len(added):
+            buyer = self.nodes(list(added["buyer_id"]))
+            supplier = self.nodes(list(added["supplier_id"]))
+            year = added["year"].to_numpy(dtype=np.int64)
+            dates = added["date"] if "date" in added.columns else pd.Series([None] * len(added))
+            date = pd.to_datetime(dates.replace("", None)).to_numpy().astype(purchases["date"].dtype)
+            new = pd.DataFrame({
+                "buyer": buyer.astype(purchases["buyer"].dtype),
+                "supplier": supplier.astype(purchases["supplier"].dtype),
+                "amount_eur": added["amount_eur"].to_numpy(dtype=float),
+                "year": year.astype(purchases["year"].dtype), "date": date,
+                "_row": np.full(len(added), -1, dtype=np.int64),
+            })
+            purchases = pd.concat([purchases, new], ignore_index=True)
+            new_eligible = purchase_eligibility(buyer, supplier, year, to_days(new["date"]),
+                                                self.sw, self.certificates)
+            eligible = np.concatenate([eligible, new_eligible])
+        copy = PurchaseNetwork(dataclasses.replace(self.data, purchases=purchases), self.rules)
+        # what this network computed and the copy shares (cached_property slots)
+        copy.__dict__.update(certificates=self.certificates, eligible=eligible, _direct=self._direct)
+        return copy
 
     # --- bridges -------------------------------------------------------------------------
     def to_networkx(self, nodes=None, year: int | None = None) -> nx.DiGraph:
@@ -266,8 +320,107 @@ def load_network(source: str | Path, rules: Rules | str | Path | None = None,
     if not isinstance(rules, Rules):
         rules = load_rules(rules)
     with small_pages():
-        data = load_dataset(source, rules, progress=progress)
-    return PurchaseNetwork(data, rules)
+        network = _read_checked(source, rules)
+    network.data.report.raise_for_errors()
+    return network
+
+
+def read_dataset(source: str | Path, rules: Rules, progress=None) -> Dataset:
+    """Read and check a dataset folder (or Neo4j URI): the table checks of
+    :mod:`pso_chain.validate` and the rule checks below. No exception for bad rows: every
+    problem is in ``report``."""
+    return _read_checked(source, rules).data
+
+
+def _read_checked(source: str | Path, rules: Rules) -> PurchaseNetwork:
+    """Validated tables (same checks for a folder and Neo4j) and the network's rule checks, on
+    a network that keeps what the checks computed (eligibility, certificates, direct FTE)."""
+    if is_database_uri(source):
+        from pso_chain.neo4jdb.source import read_tables  # optional dependency
+
+        data = validate_tables(read_tables(str(source)), rules)
+    else:
+        data = validate_folder(source, rules)
+    network = PurchaseNetwork._unchecked(data, rules)
+    out = Collector()
+    out.extend(data.report.problems)
+    _rule_checks(network, out)
+    data.report.problems = out.frame()
+    return network
+
+
+def direct_target_fte(organisations: pd.DataFrame, employees_records: pd.DataFrame | None
+                      ) -> tuple[np.ndarray, np.ndarray]:
+    """Each organisation's weighted target-group FTE and whether it came from its records.
+
+    Employee records win over the ``target_fte`` column where an organisation has any.
+    """
+    n = len(organisations)
+    column_fte = organisations["target_fte"].to_numpy(dtype=float)
+    records = employees_records
+    if records is None or records.empty:
+        return column_fte, np.zeros(n, dtype=bool)
+    known = records[records["org"] >= 0]
+    from_records = np.bincount(known["org"], weights=known["weighted_fte"], minlength=n)
+    has_records = np.bincount(known["org"], minlength=n) > 0
+    return np.where(has_records, from_records, column_fte), has_records
+
+
+def _rule_checks(network: PurchaseNetwork, out: Collector) -> None:
+    """Checks that need the scoring rules: ``target_fte`` against the employee records, and a
+    revenue for every supplier whose sales count (or that sells at all, as a warning).
+
+    Eligibility is computed once: where every purchase row is usable it is the network's own
+    (kept for the computations that follow); otherwise only on the usable rows, for the check.
+    """
+    data = network.data
+    orgs = data.organisations
+    org_table = data.report.raw["organisations"]
+    org_rows = orgs["_row"].to_numpy() - org_table.first_data_row
+    n_raw = len(view(org_table))
+
+    def at_rows(mask_nodes: np.ndarray) -> np.ndarray:
+        mask = np.zeros(n_raw, dtype=bool)
+        mask[org_rows[mask_nodes]] = True
+        return mask
+
+    target, has_records = network.target_fte, network.has_records
+    given = orgs["target_fte"].to_numpy(dtype=float)
+    raw_target = column(view(org_table), "target_fte")
+    # only where nothing gives it: records with a bad code are reported on their own rows
+    out.add(org_table, at_rows(np.isnan(given) & ~has_records), "target_fte", raw_target,
+            "target_fte is empty and the organisation has no employees_records")
+    disagree = has_records & ~np.isnan(given) & (np.abs(given - target) > FTE_AGREEMENT_TOLERANCE)
+    if disagree.any():
+        out.add(org_table, at_rows(disagree), "target_fte", raw_target,
+                "target_fte disagrees with the sum of employees_records, which wins "
+                f"(records give {', '.join(f'{v:.4g}' for v in target[disagree][:1])}...)",
+                severity="warning")
+    p = data.purchases
+    buyer, supplier = p["buyer"].to_numpy(), p["supplier"].to_numpy()
+    year = p["year"].to_numpy()
+    usable = (buyer >= 0) & (supplier >= 0) & (year > 0)
+    if not usable.any():
+        return
+    if usable.all():  # the usual case: no copies of 10M-row columns
+        eligible = network.eligible
+        suppliers = supplier
+    else:
+        suppliers = supplier[usable]
+        eligible = purchase_eligibility(buyer[usable], suppliers, year[usable],
+                                        p["date"].to_numpy()[usable], network.sw,
+                                        network.certificates)
+    revenue_missing = np.isnan(network.revenue)
+    sellers = np.zeros(len(orgs), dtype=bool)
+    sellers[suppliers] = True
+    eligible_sellers = np.zeros(len(orgs), dtype=bool)
+    eligible_sellers[suppliers[eligible]] = True
+    raw_rev = column(view(org_table), "revenue_eur")
+    out.add(org_table, at_rows(revenue_missing & eligible_sellers), "revenue_eur", raw_rev,
+            "revenue_eur is empty for an eligible supplier that is bought from")
+    out.add(org_table, at_rows(revenue_missing & sellers & ~eligible_sellers), "revenue_eur",
+            raw_rev, "revenue_eur is empty for an organisation that sells to others "
+            "(needed by olievlek and embodied)", severity="warning")
 
 
 @contextmanager
@@ -292,13 +445,3 @@ def small_pages() -> Iterator[None]:
         yield
     finally:
         _set_madvise_hugepage(previous)
-
-
-def load_dataset(source: str | Path, rules: Rules, progress=None) -> Dataset:
-    """Validated tables from a folder or from Neo4j (same checks either way)."""
-    if is_database_uri(source):
-        from pso_chain.neo4jdb.source import read_tables  # optional dependency
-        from pso_chain.validate import validate_tables
-
-        return validate_tables(read_tables(str(source)), rules)
-    return validate_folder(source, rules)

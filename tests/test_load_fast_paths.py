@@ -22,11 +22,12 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from pso_chain import validate as v
 from pso_chain.certification import build_certificate_index, purchase_eligibility
-from pso_chain.network import load_network
-from pso_chain.parsing import NO_DAY, year_bounds
+from pso_chain.network import PurchaseNetwork, load_network
+from pso_chain.parsing import NO_DAY, text, year_bounds
 from pso_chain.rules import load_rules
+from pso_chain.validate import arrow as v
+from pso_chain.validate import validate_folder
 from tests.datasets import random_tables, write_tables
 
 TRICKY = ["+1000005", "-1000005", "0x0F4245", " 1000005", "1000005 ", "١٠٠٠٠٠٥", "1000005",
@@ -111,15 +112,15 @@ def _to_date32(out: Path) -> Path:
 @pytest.mark.parametrize("seed", [3, 11])
 def test_parquet_from_arrow_equals_csv(tmp_path: Path, seed: int) -> None:
     rules = load_rules()
-    csv = v.validate_folder(_dataset_in(tmp_path, "csv", seed), rules)
-    parquet = v.validate_folder(_dataset_in(tmp_path, "parquet", seed), rules)
+    csv = validate_folder(_dataset_in(tmp_path, "csv", seed), rules)
+    parquet = validate_folder(_dataset_in(tmp_path, "parquet", seed), rules)
     assert csv.report.ok and parquet.report.ok
     for name in ("buyer", "supplier", "year", "_row"):
         np.testing.assert_array_equal(csv.purchases[name].to_numpy(), parquet.purchases[name].to_numpy())
     np.testing.assert_allclose(csv.purchases["amount_eur"], parquet.purchases["amount_eur"])
     np.testing.assert_array_equal(csv.purchases["date"].to_numpy().astype("datetime64[D]"),
                                   parquet.purchases["date"].to_numpy().astype("datetime64[D]"))
-    np.testing.assert_array_equal(csv.eligible, parquet.eligible)
+    np.testing.assert_array_equal(PurchaseNetwork(csv, rules).eligible, PurchaseNetwork(parquet, rules).eligible)
     for col in ("org_id", "name", "pso_level", "municipality"):
         assert list(csv.organisations[col]) == list(parquet.organisations[col])
     if csv.employees_records is not None:
@@ -135,7 +136,7 @@ def test_parquet_bad_rows_are_reported_without_building_frames_first(tmp_path: P
     p.loc[9, "supplier_id"] = "0x1"
     p.loc[12, "date"] = "2023-12-31"  # year 2024
     folder = _to_date32(write_tables(tmp_path, t["organisations"], p, fmt="parquet"))
-    data = v.validate_folder(folder, load_rules())
+    data = validate_folder(folder, load_rules())
     errors = data.report.errors
     got = {(r.row, r.column, r.value) for r in errors.itertuples()}
     assert (9, "buyer_id", p.loc[7, "buyer_id"]) in got and (11, "supplier_id", "0x1") in got  # header: row 1
@@ -196,8 +197,8 @@ def test_day_numbers_of_parquet_dates(tmp_path: Path) -> None:
 def test_text_shortcuts_match_pandas(values) -> None:
     """Skipping strip/lower when nothing would change gives what pandas' strip/lower give."""
     series = pd.Series(values, dtype="str")
-    np.testing.assert_array_equal(v._text(pd.DataFrame({"c": series}), "c").to_numpy(dtype=object),
-                                  v.text(series).to_numpy(dtype=object))
-    stripped = v.text(series)
-    assert list(v._lower(stripped)) == list(stripped.str.lower())
-    assert list(v._lower_arrow(v._text_arrow(series)).to_pylist()) == list(stripped.str.lower())
+    np.testing.assert_array_equal(v.text_column(pd.DataFrame({"c": series}), "c").to_numpy(dtype=object),
+                                  text(series).to_numpy(dtype=object))
+    stripped = text(series)
+    assert list(v.lower(stripped)) == list(stripped.str.lower())
+    assert list(v.lower_arrow(v.text_arrow(series)).to_pylist()) == list(stripped.str.lower())

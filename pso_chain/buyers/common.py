@@ -7,15 +7,13 @@ so that a what-if computed here is exactly what ``credits`` says once the purcha
 
 from __future__ import annotations
 
-import dataclasses
-
 import numpy as np
 import pandas as pd
 
 from pso_chain.certification import FAR_FUTURE, FAR_PAST, purchase_eligibility
 from pso_chain.errors import Problem, PsoInputError
 from pso_chain.network import PurchaseNetwork
-from pso_chain.parsing import NO_DAY, day_of, to_days, year_bounds
+from pso_chain.parsing import NO_DAY, day_of, year_bounds
 from pso_chain.scoring import indirect_fte, score_arrays
 
 STATUS_SW = "sw"
@@ -91,39 +89,8 @@ def buyer_spend(network: PurchaseNetwork, buyer: int, year: int) -> tuple[np.nda
 
 def edited_network(network: PurchaseNetwork, amounts: np.ndarray | None = None,
                    added: pd.DataFrame | None = None) -> PurchaseNetwork:
-    """A copy of ``network`` with purchase amounts replaced and/or purchase rows appended.
-
-    ``added`` has ``buyer_id, supplier_id, amount_eur, year`` and optionally ``date`` (empty or
-    NaT = undated). New rows are judged by the core's eligibility rule; existing rows keep
-    theirs. Scoring the copy (``credits``) is the recomputation path the what-ifs are checked by.
-    """
-    purchases = network.purchases
-    eligible = network.eligible
-    if amounts is not None:
-        amounts = np.asarray(amounts, dtype=float)
-        if amounts.shape != (len(purchases),) or (amounts < 0).any() or not np.isfinite(amounts).all():
-            raise ValueError("amounts must be one finite value >= 0 per purchase row")
-        purchases = purchases.assign(amount_eur=amounts)
-    if added is not None and len(added):
-        buyer = network.nodes(list(added["buyer_id"]))
-        supplier = network.nodes(list(added["supplier_id"]))
-        year = added["year"].to_numpy(dtype=np.int64)
-        dates = added["date"] if "date" in added.columns else pd.Series([None] * len(added))
-        date = pd.to_datetime(dates.replace("", None)).to_numpy().astype(purchases["date"].dtype)
-        new = pd.DataFrame({
-            "buyer": buyer.astype(purchases["buyer"].dtype),
-            "supplier": supplier.astype(purchases["supplier"].dtype),
-            "amount_eur": added["amount_eur"].to_numpy(dtype=float),
-            "year": year.astype(purchases["year"].dtype), "date": date,
-            "_row": np.full(len(added), -1, dtype=np.int64),
-        })
-        purchases = pd.concat([purchases, new], ignore_index=True)
-        new_eligible = purchase_eligibility(buyer, supplier, year, to_days(new["date"]),
-                                            network.sw, network.certificates)
-        eligible = np.concatenate([eligible, new_eligible])
-    data = dataclasses.replace(network.data, purchases=purchases, eligible=eligible,
-                               certificates=network.certificates)
-    return PurchaseNetwork(data, network.rules)
+    """A copy of ``network`` with purchases edited: :meth:`PurchaseNetwork.with_purchases`."""
+    return network.with_purchases(amounts, added)
 
 
 def level_in_year(network: PurchaseNetwork, year: int) -> np.ndarray:

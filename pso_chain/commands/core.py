@@ -46,11 +46,11 @@ def validate_cmd(
     out: OutOpt = None,
 ) -> None:
     """Check a dataset: every problem with file, row, column, value and reason."""
-    from pso_chain.network import load_dataset
+    from pso_chain.network import read_dataset
 
     rule_set = load_rules(rules)
     with err_console.status(f"validating {dataset} ..."):
-        data = load_dataset(dataset, rule_set)
+        data = read_dataset(dataset, rule_set)
     report = data.report
     summary = pd.DataFrame({
         "table": list(data.files),
