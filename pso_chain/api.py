@@ -237,26 +237,33 @@ def compliance(network: Network, org_id: str, on: dt.date | None = None, year: i
 
 
 def tender(network: Network, bids: pd.DataFrame | str | Path, on: dt.date, *,
-           discounts: dict[str, float] | None = None, defaults: str | Path | None = None
-           ) -> pd.DataFrame:
-    """Bids ranked by fictitious price after a discount for the PSO level on the tender date.
+           discounts: dict[str, float] | None = None, method: str = "discount",
+           defaults: str | Path | None = None) -> pd.DataFrame:
+    """Bids ranked with the PSO level valid on the tender date: by fictitious price after a
+    discount per level (``method="discount"``) or by award points for price, PSO level and
+    quality (``method="points"``, the buyer's points table in the defaults file).
+
+    Bidders in the dataset count with its certificates; others with the certificate copy in
+    their bid (``certificate_level``, ``certificate_valid_from``, ``certificate_valid_until``),
+    when valid on the tender date. ``copy_check`` and ``how`` say what was used and why.
 
     Examples
     --------
-    >>> import datetime as dt, pandas as pd, pso_chain
-    >>> bids = pd.DataFrame({"supplier_id": ["10000001", "10000002"], "name": ["", ""],
-    ...                      "price": [100.0, 95.0], "bid_row": [2, 3]})
-    >>> out = pso_chain.tender(pso_chain.load_example(), bids, dt.date(2025, 6, 1))
-    >>> [int(r) for r in out["rank"]]
-    [1, 2]
+    >>> import datetime as dt, pso_chain
+    >>> bids = pso_chain.example_path().parent / "tender-bids-example.csv"
+    >>> out = pso_chain.tender(pso_chain.load_example(), bids, dt.date(2025, 10, 1))
+    >>> out[["rank", "supplier_id"]].head(2).values.tolist()
+    [[1, '99999999'], [2, '90000003']]
     """
     from pso_chain.buyers.defaults import load_buyer_defaults
     from pso_chain.buyers.tender import read_bids, tender_ranking
 
-    table = dict(load_buyer_defaults(defaults).discount_pct)
+    net = _engine(network)
+    conf = load_buyer_defaults(defaults)
+    table = dict(conf.discount_pct)
     table.update(discounts or {})
-    frame = bids if isinstance(bids, pd.DataFrame) else read_bids(bids)
-    return tender_ranking(_engine(network), frame, on, table)
+    frame = bids if isinstance(bids, pd.DataFrame) else read_bids(bids, net.rules.all_levels)
+    return tender_ranking(net, frame, on, table, method=method, award=conf.award)
 
 
 def exposure(network: Network, year: int | None = None, *, municipality: str | None = None,

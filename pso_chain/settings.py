@@ -135,6 +135,15 @@ class TomlTable:
 
 # --- buyer verbs ----------------------------------------------------------------------------
 @dataclass(frozen=True)
+class AwardTable:
+    """A price-quality award's points (``tender.award``): the maximum for price and the points
+    per certificate level valid on the tender date (``none``, the levels, ``sw``)."""
+
+    price_points: float
+    pso_points: dict[str, float]
+
+
+@dataclass(frozen=True)
 class BuyerDefaults:
     """Defaults of uplift, suppliers, substitutes, compliance and tender (``buyers-defaults.toml``)."""
 
@@ -144,6 +153,7 @@ class BuyerDefaults:
     substitutes_top: int
     expiring_days: int
     discount_pct: dict[str, float]
+    award: AwardTable
     source_file: str
 
 
@@ -157,6 +167,8 @@ def parse_buyer_defaults(toml: TomlTable) -> BuyerDefaults:
         expiring_days=toml.integer("compliance.expiring_days", 0, 10**5),
         discount_pct=toml.table("tender.discount_pct", "discount", 0.0, 100.0, below_high=True,
                                 allow_empty=True),
+        award=AwardTable(toml.number("tender.award.price_points", 0.0, 1e6),
+                         toml.table("tender.award.pso_points", "points", 0.0, 1e6)),
         source_file=toml.name,
     )
 

@@ -13,14 +13,14 @@ from typing import Annotated
 
 import pandas as pd
 import typer
+from rich.markup import escape
 
+import pso_chain
 from pso_chain.buyers import (
     compliance_report,
     eligible_suppliers,
     load_buyer_defaults,
-    read_bids,
     substitutes,
-    tender_ranking,
     uplift_plan,
 )
 from pso_chain.buyers.defaults import SW_KEY
@@ -283,33 +283,60 @@ def _discounts(base: dict[str, float], overrides: list[str] | None, levels: tupl
 
 TENDER_SHOWN = ["rank", "supplier_id", "name", "price", "level", "sw", "certificate_status",
                 "valid_until", "discount_pct", "fictitious_price"]
+POINTS_SHOWN = ["rank", "supplier_id", "name", "price", "level", "sw", "certificate_status",
+                "price_points", "pso_points", "quality_points", "total_points"]
 
 
 @fails_on_bad_input
 def tender_cmd(
     dataset: DatasetArg,
-    bids: Annotated[Path, typer.Argument(help="Bids file (.csv/.xlsx/.parquet): supplier_id, price",
-                                         exists=True, dir_okay=False)],
+    bids: Annotated[Path, typer.Argument(help=(
+        "Bids file (.csv/.xlsx/.parquet): supplier_id, price; optionally name, quality_points and "
+        "the certificate copy (certificate_number, certificate_level, certificate_valid_from, "
+        "certificate_valid_until, sw)"), exists=True, dir_okay=False)],
     on: Annotated[dt.datetime, typer.Option("--on", formats=DATE_FORMATS, help=(
-        "Tender date: the certificate valid on it sets the discount"))],
+        "Tender date: the certificate valid on it counts"))],
+    method: Annotated[str, typer.Option("--method", help=(
+        "discount: fictitious discount per level; points: award points for price, PSO level "
+        "and quality (BPKV)"))] = "discount",
     discount: Annotated[list[str] | None, typer.Option("--discount", metavar="LEVEL=PCT", help=(
         "Fictitious discount in % for a certificate level (or sw); repeat; overrides "
         "buyers-defaults.toml"))] = None,
-    rules: RulesOpt = None, defaults: DefaultsOpt = None, out: OutOpt = None,
+    rules: RulesOpt = None, defaults: DefaultsOpt = None,
+    out: Annotated[Path | None, typer.Option("--out", "-o", help=(
+        "Write to FILE (.csv, .parquet, .xlsx, .json, or .pdf for the tender file)"))] = None,
 ) -> None:
-    """Bids ranked by fictitious price after a discount for the PSO level on the tender date.
+    """Bids ranked with the PSO level valid on the tender date (fictitious discount or award
+    points), each bidder's certificate copy checked; how each ranking came about.
 
-    Only a certificate valid on the tender date earns a discount; expired ones get none.
+    Bidders in the dataset count with its certificates; others with their copy, when valid on
+    the tender date. An expired copy counts nothing.
     """
     network = open_network(dataset, rules)
-    table = _discounts(load_buyer_defaults(defaults).discount_pct, discount, network.rules.all_levels)
-    ranking = tender_ranking(network, read_bids(bids), on.date(), table)
+    conf = load_buyer_defaults(defaults)
+    table = _discounts(conf.discount_pct, discount, network.rules.all_levels)
+    ranking = pso_chain.tender(network, bids, on.date(), discounts=table, method=method,
+                               defaults=defaults)
+    if method == "discount":
+        weights = ", ".join(f"{k} {v:g}%" for k, v in table.items())
+    else:
+        weights = f"price {conf.award.price_points:g}, " + ", ".join(
+            f"{k} {v:g}" for k, v in conf.award.pso_points.items())
+    if out and out.suffix.lower() == ".pdf":
+        from pso_chain.buyers.tender_file import write_tender_pdf
+
+        path = write_tender_pdf(ranking, out, on.date(), method, weights, network.rules.version)
+        console.print(f"wrote the tender file to {path}", style="green")
+        return
     if out:
         _write({"tender": ranking}, out)
         return
-    used = ", ".join(f"{k} {v:g}%" for k, v in table.items())
-    render_table(_terminal(ranking[TENDER_SHOWN], cents=("price", "fictitious_price")),
-                 title=f"tender on {on.date()}: ranked by fictitious price (discounts {used})")
+    shown = TENDER_SHOWN if method == "discount" else POINTS_SHOWN
+    render_table(_terminal(ranking[shown], cents=("price", "fictitious_price")),
+                 title=f"tender on {on.date()}: {method} ({weights})")
+    for row in ranking.itertuples(index=False):
+        console.print(f"  {row.rank}. {escape(str(row.supplier_id))} {escape(str(row.name))}: "
+                      f"{escape(row.how)}; {escape(row.copy_check)}", highlight=False)
 
 
 def register(app: typer.Typer) -> None:
