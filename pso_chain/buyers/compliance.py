@@ -11,6 +11,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
+from pso_chain import check
 from pso_chain.buyers.common import (
     COUNTING_STATUSES,
     STATUS_EXPIRED,
@@ -22,6 +23,7 @@ from pso_chain.buyers.common import (
     certificate_status,
 )
 from pso_chain.network import PurchaseNetwork
+from pso_chain.settings import load_buyer_defaults
 
 COMPLIANCE_COLUMNS = [
     "supplier_id", "name", "spend_eur", "spend_share_pct", "status", "level", "valid_until",
@@ -43,7 +45,7 @@ def assessments(status: np.ndarray, valid_until: pd.Series) -> np.ndarray:
 
 
 def supplier_compliance(network: PurchaseNetwork, org_id: str, on, year: int,
-                        expiring_days: int = 90) -> pd.DataFrame:
+                        expiring_days: int | None = None) -> pd.DataFrame:
     """The buyer's suppliers in ``year`` (spend descending, ties by org_id) with their
     certificate status on date ``on``.
 
@@ -52,8 +54,10 @@ def supplier_compliance(network: PurchaseNetwork, org_id: str, on, year: int,
     :func:`pso_chain.buyers.common.certificate_status`); ``counts_on_date`` says a purchase on
     the date would count. ``counted_in_year_eur`` is the part of the year's spend that counted
     for the buyer's score (by each purchase's own date). Self-purchases are not supplier
-    relations and are left out.
+    relations and are left out. ``expiring_days`` defaults to ``buyers-defaults.toml``.
     """
+    expiring_days = load_buyer_defaults().expiring_days if expiring_days is None \
+        else check.whole(expiring_days, "expiring_days")
     buyer = network.node(org_id)
     spend, counted = buyer_spend(network, buyer, year)
     nodes = np.flatnonzero(spend > 0)
@@ -91,8 +95,8 @@ def compliance_summary(suppliers: pd.DataFrame) -> pd.DataFrame:
     return frame
 
 
-def compliance_report(network: PurchaseNetwork, org_id: str, on, year: int, expiring_days: int = 90
-                      ) -> dict[str, pd.DataFrame]:
+def compliance_report(network: PurchaseNetwork, org_id: str, on, year: int,
+                      expiring_days: int | None = None) -> dict[str, pd.DataFrame]:
     """The periodic supplier assessment: ``suppliers`` (:func:`supplier_compliance`) and
     ``summary`` (:func:`compliance_summary`)."""
     suppliers = supplier_compliance(network, org_id, on, year, expiring_days)

@@ -11,6 +11,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
+from pso_chain import check
 from pso_chain.buyers.common import (
     buyer_indirect_fte,
     buyer_scores,
@@ -21,6 +22,7 @@ from pso_chain.buyers.common import (
 )
 from pso_chain.explain import why_not_counted
 from pso_chain.network import PurchaseNetwork
+from pso_chain.settings import load_buyer_defaults
 
 SUBSTITUTE_COLUMNS = [
     "supplier_id", "supplier_name", "not_counted_eur", "reason", "sbi", "alternative_id",
@@ -56,8 +58,8 @@ def _largest_not_counted_row(network: PurchaseNetwork, buyer: int, year: int) ->
     return out
 
 
-def substitutes(network: PurchaseNetwork, org_id: str, year: int, top: int = 3,
-                sbi_digits: int = 2, on=None) -> pd.DataFrame:
+def substitutes(network: PurchaseNetwork, org_id: str, year: int, top: int | None = None,
+                sbi_digits: int | None = None, on=None) -> pd.DataFrame:
     """Alternatives for the buyer's suppliers that do not count in ``year``.
 
     Suppliers come by non-counting spend (descending, ties by org_id), with the reason of their
@@ -67,7 +69,11 @@ def substitutes(network: PurchaseNetwork, org_id: str, year: int, top: int = 3,
     yield, then org_id, ``top`` per supplier. The gain assumes the supplier's whole non-counting
     spend moves to that one alternative (the spend that counted already stays as it is). A
     supplier without alternatives (or without an SBI code) gets one row saying so in ``note``.
+    ``top`` and ``sbi_digits`` default to ``buyers-defaults.toml``.
     """
+    conf = load_buyer_defaults()
+    top = conf.substitutes_top if top is None else check.positive_int(top, "top")
+    sbi_digits = conf.sbi_digits if sbi_digits is None else check.positive_int(sbi_digits, "sbi_digits")
     buyer = network.node(org_id)
     spend, counted = buyer_spend(network, buyer, year)
     lost = spend - counted

@@ -11,6 +11,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
+from pso_chain import check
 from pso_chain.buyers.common import (
     buyer_indirect_fte,
     buyer_scores,
@@ -20,9 +21,9 @@ from pso_chain.buyers.common import (
     yield_fte_per_meur,
 )
 from pso_chain.certification import FAR_PAST
-from pso_chain.errors import Problem, PsoInputError
 from pso_chain.network import PurchaseNetwork
 from pso_chain.parsing import day_of
+from pso_chain.settings import load_buyer_defaults
 
 SUPPLIER_COLUMNS = ["org_id", "name", "level", "sw", "valid_until", "sbi", "municipality", "postcode",
                     "revenue_eur", "target_fte", "yield_fte_per_meur"]
@@ -44,7 +45,7 @@ def ranked_by_yield(nodes: np.ndarray, yield_meur: np.ndarray) -> np.ndarray:
 def eligible_suppliers(network: PurchaseNetwork, on, *, sbi: str | None = None,
                        municipality: str | None = None, min_level: str | None = None,
                        for_org: str | None = None, year: int | None = None,
-                       gain_per_eur: float = 100_000.0) -> pd.DataFrame:
+                       gain_per_eur: float | None = None) -> pd.DataFrame:
     """Every organisation whose sales count on date ``on`` (an SW-bedrijf, or an eligible
     certificate valid on the date), ordered by ``yield_fte_per_meur`` (highest first, unknown
     revenue last, ties by org_id).
@@ -59,6 +60,8 @@ def eligible_suppliers(network: PurchaseNetwork, on, *, sbi: str | None = None,
     ``year`` (default: the latest year in purchases), cap included: ``total_pct_after``,
     ``gain_pct`` and ``trede_after``.
     """
+    gain_per_eur = load_buyer_defaults().gain_per_eur if gain_per_eur is None \
+        else check.number(gain_per_eur, "gain_per_eur", minimum=0.0)
     day = day_of(on)
     orgs = network.organisations
     keep = network.counts_on(on)
@@ -72,9 +75,7 @@ def eligible_suppliers(network: PurchaseNetwork, on, *, sbi: str | None = None,
     nodes = np.flatnonzero(keep)
     levels = levels_on(network, day, nodes)
     if min_level:
-        if min_level not in network.rules.all_levels:
-            raise PsoInputError(Problem("--min-level", None, None, min_level,
-                                        f"use one of {', '.join(network.rules.all_levels)}"))
+        min_level = check.level(min_level, network.rules.all_levels, "min_level")
         ok = level_rank(network, levels) >= network.rules.all_levels.index(min_level)
         nodes, levels = nodes[ok], levels[ok]
     meur = yield_fte_per_meur(network)

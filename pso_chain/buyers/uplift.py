@@ -15,6 +15,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
+from pso_chain import check
 from pso_chain.buyers.common import (
     buyer_indirect_fte,
     buyer_scores,
@@ -28,6 +29,7 @@ from pso_chain.errors import Problem, PsoInputError
 from pso_chain.explain import why_not_counted
 from pso_chain.network import PurchaseNetwork
 from pso_chain.scoring import indirect_fte
+from pso_chain.settings import load_buyer_defaults
 
 TARGET_COLUMNS = [
     "org_id", "year", "current_trede", "total_pct_now", "direct_pct", "cap_pct", "target_trede",
@@ -173,7 +175,7 @@ def ranked_candidates(network: PurchaseNetwork, counts: np.ndarray, buyer: int) 
     return candidates[np.lexsort((candidates, -y[candidates]))]
 
 
-def uplift_by_supplier(network: PurchaseNetwork, org_id: str, year: int, top: int = 5,
+def uplift_by_supplier(network: PurchaseNetwork, org_id: str, year: int, top: int | None = None,
                        suppliers: list[str] | None = None, on=None) -> pd.DataFrame:
     """For each trede above the current one and each of the ``top`` eligible suppliers by yield
     (or the ``suppliers`` named): the exact minimal extra spend at that supplier alone that
@@ -182,7 +184,9 @@ def uplift_by_supplier(network: PurchaseNetwork, org_id: str, year: int, top: in
     The new purchase is undated in ``year`` (it counts when the supplier is eligible on some day
     of the year, as an undated purchase row does) or dated ``on``. Unreachable tredes get one row
     with the reason; a named supplier where buying cannot help gets its reason and no amount.
+    ``top`` defaults to ``buyers-defaults.toml``.
     """
+    top = load_buyer_defaults().uplift_top if top is None else check.positive_int(top, "top")
     buyer = network.node(org_id)
     day = purchase_day(on, year)
     state, targets = _targets(network, buyer, year)
@@ -352,7 +356,7 @@ def parse_shift(spec: str) -> tuple[str, str, float | None]:
     return parts[0], parts[1], amount
 
 
-def uplift_plan(network: PurchaseNetwork, org_id: str, year: int, *, top: int = 5,
+def uplift_plan(network: PurchaseNetwork, org_id: str, year: int, *, top: int | None = None,
                 suppliers: list[str] | None = None, max_share: float | None = None,
                 shift: str | None = None, on=None) -> dict[str, pd.DataFrame]:
     """Everything ``pso-chain uplift`` shows: ``uplift`` (:func:`uplift_by_supplier`),
