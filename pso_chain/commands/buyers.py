@@ -37,7 +37,9 @@ from pso_chain.commands.common import (
 from pso_chain.network import is_database_uri
 from pso_chain.output import render_table, write_table, write_xlsx
 from pso_chain.rules import load_rules
+from pso_chain.settings import defaults
 
+DEFAULTS = defaults()  # the help states the packaged defaults (data/*.toml), written once there
 DATE_FORMATS = ["%Y-%m-%d", "%d-%m-%Y"]
 OnOpt = Annotated[dt.datetime | None, typer.Option(
     "--on", formats=DATE_FORMATS, help="Date (YYYY-MM-DD or DD-MM-YYYY; default: today)")]
@@ -92,7 +94,8 @@ SHIFT_SHOWN = ["scenario", "moved_eur", "spend_at_from_eur", "spend_at_to_eur", 
 def uplift_cmd(
     dataset: DatasetArg, org: OrgOpt, year: YearOpt = None,
     top: Annotated[int | None, typer.Option("--top", min=1, help=(
-        "Price each trede at the N eligible suppliers with the highest yield (default 5)"))] = None,
+        "Price each trede at the N eligible suppliers with the highest yield "
+        f"(default {DEFAULTS.buyers.uplift_top})"))] = None,
     supplier: Annotated[list[str] | None, typer.Option("--supplier", help=(
         "Price these suppliers instead (repeat the option)"))] = None,
     max_share: Annotated[float | None, typer.Option("--max-share", min=0.0, max=1.0, help=(
@@ -201,9 +204,9 @@ SUBSTITUTES_SHOWN = ["supplier_id", "supplier_name", "not_counted_eur", "alterna
 def substitutes_cmd(
     dataset: DatasetArg, org: OrgOpt, year: YearOpt = None,
     top: Annotated[int | None, typer.Option("--top", min=1, help=(
-        "Alternatives per supplier (default 3)"))] = None,
+        f"Alternatives per supplier (default {DEFAULTS.buyers.substitutes_top})"))] = None,
     sbi_digits: Annotated[int | None, typer.Option("--sbi-digits", min=1, help=(
-        "Same sector = this many leading SBI digits (default 2)"))] = None,
+        f"Same sector = this many leading SBI digits (default {DEFAULTS.buyers.sbi_digits})"))] = None,
     on: Annotated[dt.datetime | None, typer.Option("--on", formats=DATE_FORMATS, help=(
         "Judge alternatives on this date (in the year); default: eligible on some day of the "
         "year, as an undated purchase"))] = None,
@@ -242,7 +245,8 @@ def compliance_cmd(
     year: Annotated[int | None, typer.Option("--year", "-y", help=(
         "Year of the spend (default: latest in purchases)"))] = None,
     expiring_days: Annotated[int | None, typer.Option("--expiring-days", min=0, help=(
-        "Warn for certificates ending within this many days (default 90)"))] = None,
+        "Warn for certificates ending within this many days "
+        f"(default {DEFAULTS.buyers.expiring_days})"))] = None,
     rules: RulesOpt = None, defaults: DefaultsOpt = None, out: OutOpt = None,
 ) -> None:
     """Periodic supplier assessment: certificate status of the buyer's suppliers on a date.

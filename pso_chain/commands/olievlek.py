@@ -25,6 +25,9 @@ from pso_chain.commands.common import (
 )
 from pso_chain.network import is_database_uri
 from pso_chain.output import emit, render_table, write_table
+from pso_chain.settings import defaults
+
+DEFAULTS = defaults()  # the help states the packaged defaults (data/*.toml), written once there
 
 app = typer.Typer(name="olievlek", no_args_is_help=True, add_completion=False,
                   help="How PSO certification spreads through purchasing chains (the oil slick).")
@@ -49,13 +52,14 @@ MunicipalityOpt = Annotated[str | None, typer.Option("--municipality", "-m",
 ThresholdOpt = Annotated[float | None, typer.Option(
     "--threshold", "-t", min=0.0,
     help="Share of revenue from code-applying buyers that makes an organisation certify "
-         "(default 0.25 from olievlek.toml; an organisation's own threshold column wins)")]
+         f"(default {DEFAULTS.olievlek.threshold:g} from olievlek.toml; an organisation's own threshold "
+         "column wins)")]
 ModelOpt = Annotated[Model, typer.Option(
     "--model", help="threshold: pressure >= threshold; fee: pressure x revenue x at-risk >= fee")]
 AtRiskOpt = Annotated[float | None, typer.Option(
     "--at-risk", "-a", min=0.0,
     help="Fee model: share of sales to code-applying buyers lost without a certificate "
-         "(default from olievlek.toml)")]
+         f"(default {DEFAULTS.olievlek.at_risk:g} from olievlek.toml)")]
 
 
 def _status(message: str):
@@ -108,7 +112,8 @@ def exposure_cmd(dataset: DatasetArg, year: YearOpt = None, municipality: Munici
 def history_cmd(dataset: DatasetArg, year: Annotated[int | None, typer.Option(
                     "--year", "-y",
                     help="Only certifications first started up to this year (default: all)")] = None,
-                top: Annotated[int, typer.Option("--top", min=1, help="Largest cascades to list")] = 10,
+                top: Annotated[int, typer.Option("--top", min=1, help="Largest cascades to list")
+                               ] = DEFAULTS.olievlek.history_top,
                 rules: RulesOpt = None, out: OutOpt = None, plot: PlotOpt = None,
                 graph: GraphOpt = None) -> None:
     """The propagation that happened, from the certifications table.

@@ -21,6 +21,7 @@ from pso_chain.commands.common import (
     open_network,
 )
 from pso_chain.errors import Problem, PsoInputError
+from pso_chain.settings import defaults
 
 
 class Lang(StrEnum):
@@ -35,6 +36,7 @@ def check_html_path(path: Path) -> Path:
     return path
 
 
+DEFAULTS = defaults()  # the help states the packaged defaults (data/*.toml), written once there
 ReportOutOpt = Annotated[Path, typer.Option("--out", "-o", help="Write the report to FILE.html",
                                             dir_okay=False, callback=check_html_path)]
 MunicipalityOpt = Annotated[str | None, typer.Option(
@@ -46,7 +48,7 @@ SeedsOpt = Annotated[int, typer.Option("--seeds", "-k", min=1,
 ThresholdOpt = Annotated[float | None, typer.Option(
     "--threshold", "-t", min=0.0,
     help="Share of revenue from code-applying buyers that makes an organisation certify "
-         "(default from olievlek.toml)")]
+         f"(default {DEFAULTS.olievlek.threshold:g} from olievlek.toml)")]
 
 
 def check_matplotlib() -> None:
@@ -60,7 +62,8 @@ def check_matplotlib() -> None:
 
 @fails_on_bad_input
 def report_cmd(dataset: DatasetArg, out: ReportOutOpt, municipality: MunicipalityOpt = None,
-               year: YearOpt = None, lang: LangOpt = Lang.nl, top: TopOpt = 15, seeds: SeedsOpt = 5,
+               year: YearOpt = None, lang: LangOpt = Lang.nl, top: TopOpt = DEFAULTS.olievlek.report_top,
+               seeds: SeedsOpt = DEFAULTS.olievlek.report_seeds,
                threshold: ThresholdOpt = None, rules: RulesOpt = None) -> None:
     """One self-contained HTML report for a municipality or the whole dataset.
 
