@@ -9,6 +9,7 @@ True
 __version__ = "0.1.0"  # before the imports: modules below read it
 
 from pso_chain.api import (
+    audit_file,
     compliance,
     credits,
     embodied,
@@ -34,7 +35,7 @@ from pso_chain.rules import Rules, load_rules
 from pso_chain.sources import DatabaseNetwork
 
 __all__ = [
-    "DatabaseNetwork", "PsoInputError", "PurchaseNetwork", "Rules", "__version__", "compliance",
+    "DatabaseNetwork", "PsoInputError", "audit_file", "PurchaseNetwork", "Rules", "__version__", "compliance",
     "credits", "embodied", "example_path", "explain", "exposure", "history", "load_example",
     "load_rules", "open", "report", "seeds", "simulate", "sroi", "stats", "substitutes", "suppliers",
     "tender", "uplift",

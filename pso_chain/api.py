@@ -435,3 +435,22 @@ def sroi(network: Network, contracts: pd.DataFrame | str | Path | None = None,
                              else example_path() / "realisations.csv",
                              deals, net.org_ids, tuple(conf.hire_value_per_year))
     return sroi_progress(net, deals, done, conf, on or dt.date.today())
+
+
+def audit_file(network: Network, org_id: str, path: str | Path, year: int | None = None, *,
+               made_on: dt.date | None = None) -> Path:
+    """Write one organisation's audit file (PDF): every number of :func:`explain` with the rows
+    it came from, the rules version and sources, the date and the SHA-256 of every input file.
+
+    Examples
+    --------
+    >>> import pso_chain, tempfile, pathlib
+    >>> out = pathlib.Path(tempfile.mkdtemp()) / "audit.pdf"
+    >>> pso_chain.audit_file(pso_chain.load_example(), "90000006", out).read_bytes()[:5]
+    b'%PDF-'
+    """
+    from pso_chain.audit_pdf import write_audit_file
+
+    net = _engine(network)
+    explained = explain(net, org_id, year)
+    return write_audit_file(explained, path, net.data.files, made_on or dt.date.today())

@@ -16,6 +16,7 @@ from pso_chain.commands.common import (
     OutOpt,
     RulesOpt,
     YearOpt,
+    _check_out,
     console,
     err_console,
     fails_on_bad_input,
@@ -137,10 +138,29 @@ def render_explanation(ex: dict) -> None:
         title="norms and trede"))
 
 
+def _check_explain_out(path: Path | None) -> Path | None:
+    """As every --out, and .pdf for the audit file."""
+    if path is not None and path.suffix.lower() == ".pdf":
+        return path
+    return _check_out(path)
+
+
+ExplainOutOpt = Annotated[Path | None, typer.Option(
+    "--out", "-o", callback=_check_explain_out,
+    help="Write to FILE (.csv, .parquet, .xlsx or .json; .pdf: the audit file with the rows behind "
+         "every number, the rules' sources and the input files' hashes)")]
+
+
 @fails_on_bad_input
 def explain_cmd(dataset: DatasetArg, org: OrgOpt, year: YearOpt = None, rules: RulesOpt = None,
-                out: OutOpt = None) -> None:
+                out: ExplainOutOpt = None) -> None:
     """One organisation's score with every number traced to its records and purchases."""
+    if out and out.suffix.lower() == ".pdf":
+        import pso_chain
+
+        written = pso_chain.audit_file(open_network(dataset, rules), org, out, year)
+        console.print(f"wrote the audit file of {org} to {written}", style="green")
+        return
     if is_database_uri(dataset):  # every number computed in Cypher
         from pso_chain.neo4jdb.queries import explain_cypher
 
