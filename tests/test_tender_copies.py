@@ -136,3 +136,20 @@ def test_tender_file_pdf_and_cli_say_what_counted(tmp_path):
     assert result.exit_code == 0, result.output
     said = " ".join(result.output.split())
     assert "copy used" in said and "expired on the tender date" in said
+
+
+def test_supplier_review_letters_and_level_history():
+    """The periodic supplier review: every supplier without a counting certificate gets a
+    letter of the right kind; the level history lists every certificate in date order."""
+    network = pso_chain.load_example()
+    review = pso_chain.compliance(network, "90000008", dt.date(2025, 12, 31), expiring_days=120)
+    suppliers, letters = review["suppliers"], review["letters"]
+    kinds = {"none": "send_code", "expired": "ask_certificate", "expiring": "ask_renewal"}
+    want = suppliers[suppliers["status"].isin(list(kinds))]
+    assert list(letters["supplier_id"]) == list(want["supplier_id"])
+    assert list(letters["letter"]) == [kinds[s] for s in want["status"]]
+    certs = pd.read_csv(pso_chain.example_path() / "certifications.csv", dtype=str)
+    for row in suppliers.itertuples():
+        mine = certs[certs["org_id"] == row.supplier_id].sort_values("valid_from")
+        assert row.level_history == " -> ".join(
+            f"{c.level} ({c.valid_from} to {c.valid_until})" for c in mine.itertuples())

@@ -27,8 +27,16 @@ from pso_chain.settings import load_buyer_defaults
 
 COMPLIANCE_COLUMNS = [
     "supplier_id", "name", "spend_eur", "spend_share_pct", "status", "level", "valid_until",
-    "days_left", "counts_on_date", "counted_in_year_eur", "sbi", "municipality", "assessment",
+    "days_left", "counts_on_date", "counted_in_year_eur", "sbi", "municipality", "level_history",
+    "assessment",
 ]
+LETTER_COLUMNS = ["supplier_id", "name", "municipality", "postcode", "spend_eur", "letter", "reason"]
+LETTERS = {
+    STATUS_NONE: ("send_code",
+                  "no PSO certificate: send the social purchasing code and ask for a certificate"),
+    STATUS_EXPIRED: ("ask_certificate", "certificate expired: ask for a valid certificate"),
+    STATUS_EXPIRING: ("ask_renewal", "certificate ends soon: ask for the renewed certificate"),
+}
 SUMMARY_COLUMNS = ["status", "suppliers", "spend_eur", "spend_share_pct"]
 STATUS_ORDER = (STATUS_SW, STATUS_VALID, STATUS_EXPIRING, STATUS_EXPIRED, STATUS_NONE)
 
@@ -73,8 +81,37 @@ def supplier_compliance(network: PurchaseNetwork, org_id: str, on, year: int,
         "counts_on_date": status["counts"].to_numpy(dtype=bool), "counted_in_year_eur": counted[nodes],
         "sbi": picked["sbi"].to_numpy(), "municipality": picked["municipality"].to_numpy(),
     })
+    frame["level_history"] = [level_history(network, int(node)) for node in nodes]
     frame["assessment"] = assessments(frame["status"].to_numpy(), frame["valid_until"])
     return frame[COMPLIANCE_COLUMNS]
+
+
+def level_history(network: PurchaseNetwork, node: int) -> str:
+    """One organisation's certificates in date order: ``level (from-until) -> ...``."""
+    index = network.certificates
+    held = sorted((int(index.valid_from[j][node]), int(index.valid_until[j][node]), int(index.level[j][node]))
+                  for j in range(index.valid_from.shape[0]) if index.level[j][node] >= 0)
+    return " -> ".join(f"{index.levels[lv]} ({_day(a)} to {_day(b)})" for a, b, lv in held)
+
+
+def _day(day: int) -> str:
+    return "open" if abs(day) >= 10**8 else str(np.datetime64(day, "D"))
+
+
+def letter_list(network: PurchaseNetwork, suppliers: pd.DataFrame) -> pd.DataFrame:
+    """Suppliers to write to, by spend: send the code (no certificate), ask for a valid one
+    (expired) or for the renewal (expiring within the warning period)."""
+    wanted = suppliers[suppliers["status"].isin(list(LETTERS))]
+    at = network.nodes(wanted["supplier_id"].tolist())
+    postcode = network.organisations["postcode"].to_numpy()[at] if "postcode" in network.organisations \
+        else np.full(len(at), "")
+    letter = [LETTERS[s] for s in wanted["status"]]
+    return pd.DataFrame({
+        "supplier_id": wanted["supplier_id"].to_numpy(), "name": wanted["name"].to_numpy(),
+        "municipality": wanted["municipality"].to_numpy(), "postcode": postcode,
+        "spend_eur": wanted["spend_eur"].to_numpy(), "letter": [k for k, _ in letter],
+        "reason": [r for _, r in letter],
+    }, columns=LETTER_COLUMNS)
 
 
 def compliance_summary(suppliers: pd.DataFrame) -> pd.DataFrame:
@@ -97,7 +134,8 @@ def compliance_summary(suppliers: pd.DataFrame) -> pd.DataFrame:
 
 def compliance_report(network: PurchaseNetwork, org_id: str, on, year: int,
                       expiring_days: int | None = None) -> dict[str, pd.DataFrame]:
-    """The periodic supplier assessment: ``suppliers`` (:func:`supplier_compliance`) and
-    ``summary`` (:func:`compliance_summary`)."""
+    """The periodic supplier assessment: ``suppliers`` (:func:`supplier_compliance`),
+    ``summary`` (:func:`compliance_summary`) and ``letters`` (:func:`letter_list`)."""
     suppliers = supplier_compliance(network, org_id, on, year, expiring_days)
-    return {"suppliers": suppliers, "summary": compliance_summary(suppliers)}
+    return {"suppliers": suppliers, "summary": compliance_summary(suppliers),
+            "letters": letter_list(network, suppliers)}

@@ -264,6 +264,9 @@ def compliance_cmd(
     render_table(_terminal(report["suppliers"][COMPLIANCE_SHOWN]),
                  title=f"suppliers of {org} ({year} spend), status on {day}", max_rows=60)
     render_table(report["summary"], title=f"spend by status (expiring: within {days} days)")
+    if len(report["letters"]):
+        render_table(_terminal(report["letters"], cents=("spend_eur",)),
+                     title="letter list: suppliers to write to (the code, a valid or renewed certificate)")
 
 
 def _discounts(base: dict[str, float], overrides: list[str] | None, levels: tuple[str, ...]
