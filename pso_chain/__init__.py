@@ -19,6 +19,7 @@ from pso_chain.api import (
     history,
     load_example,
     open,
+    quickscan,
     report,
     seeds,
     simulate,
@@ -37,6 +38,7 @@ from pso_chain.sources import DatabaseNetwork
 __all__ = [
     "DatabaseNetwork", "PsoInputError", "audit_file", "PurchaseNetwork", "Rules", "__version__", "compliance",
     "credits", "embodied", "example_path", "explain", "exposure", "history", "load_example",
-    "load_rules", "open", "report", "seeds", "simulate", "sroi", "stats", "substitutes", "suppliers",
+    "load_rules", "open", "quickscan", "report", "seeds", "simulate", "sroi", "stats", "substitutes",
+    "suppliers",
     "tender", "uplift",
 ]

@@ -454,3 +454,32 @@ def audit_file(network: Network, org_id: str, path: str | Path, year: int | None
     net = _engine(network)
     explained = explain(net, org_id, year)
     return write_audit_file(explained, path, net.data.files, made_on or dt.date.today())
+
+
+def quickscan(*, ledger=None, ubl=None, register: str | Path, buyer: str | Path,
+              sw: str | Path | None = None, figures: str | Path | None = None,
+              buyer_records: str | Path | None = None, overrides: str | Path | None = None,
+              accept_review: bool = False, allow_missing_figures: bool = False,
+              year: int | None = None, profile: str | None = None,
+              mapping: dict[str, str] | None = None, vat: float | None = None,
+              rules: Rules | str | Path | None = None, dataset: str | Path | None = None):
+    """A buyer's PSO score straight from its books (ledger exports or UBL e-invoices) and the
+    PSO register: MijnPSO's rekentool (a :class:`~pso_chain.books.QuickscanResult` with
+    ``credits`` (the contract's columns), ``explain``, ``uplift``, ``match_report``,
+    ``request_list``, ``purchases`` and ``notes``).
+
+    Only accepted matches count; review matches count after confirmation in ``overrides`` (the
+    edited match report) or, for a first look, with ``accept_review`` (said in ``notes``).
+
+    Examples
+    --------
+    >>> import pso_chain
+    >>> callable(pso_chain.quickscan)
+    True
+    """
+    from pso_chain.books import quickscan as scan
+
+    return scan(ledger=ledger, ubl=ubl, register=register, buyer=buyer, sw=sw, figures=figures,
+                buyer_records=buyer_records, overrides=overrides, accept_review=accept_review,
+                allow_missing_figures=allow_missing_figures, year=year, profile=profile,
+                mapping=mapping, vat=vat, rules=rules, dataset=dataset)

@@ -72,6 +72,20 @@ def _norm_rows(network: PurchaseNetwork, employees: int) -> dict:
                       f"(fraction {frac:.4f})", "rows": [row(hi - 1), row(hi)], "fraction": frac}
 
 
+PROVENANCE_COLUMNS = ("source", "invoice_id")
+
+
+def _provenance(network: PurchaseNetwork, rows: np.ndarray) -> dict[str, list[str]]:
+    """The optional provenance columns of purchases (``source``, ``invoice_id``: the file and
+    invoices an imported row came from) for the given purchase rows."""
+    raw = network.data.report.raw.get("purchases") if hasattr(network, "data") else None
+    if raw is None or not any(c in raw.columns for c in PROVENANCE_COLUMNS):
+        return {}
+    at = network.purchases["_row"].to_numpy()[rows] - raw.first_data_row
+    return {c: [str(v) for v in raw.column(c).to_numpy()[at]] for c in PROVENANCE_COLUMNS
+            if c in raw.columns}
+
+
 def explain(network: PurchaseNetwork, org_id: str, year: int | None = None) -> dict:
     """Every number behind one organisation's score, as a nested dict (JSON-ready)."""
     year = network.resolve_year(year)
@@ -97,8 +111,9 @@ def explain(network: PurchaseNetwork, org_id: str, year: int | None = None) -> d
 
     mask = network.in_year(year) & (network._buyer == node)
     rows = np.flatnonzero(mask)
+    provenance = _provenance(network, rows)
     purchases = []
-    for i in rows:
+    for k, i in enumerate(rows):
         s = int(network._supplier[i])
         amount = float(network._amount[i])
         counted = bool(network.eligible[i])
@@ -117,6 +132,8 @@ def explain(network: PurchaseNetwork, org_id: str, year: int | None = None) -> d
         else:
             entry["reason"] = why_not_counted(network, node, s, year, day)
             entry["indirect_fte"] = 0.0
+        for col, values in provenance.items():
+            entry[col] = values[k]
         purchases.append(entry)
 
     ind = float(indirect_fte(network, year)[node])
@@ -166,4 +183,5 @@ def purchases_frame(explained: dict) -> pd.DataFrame:
     """The purchases part of an explanation as a table."""
     cols = ["row", "supplier_id", "supplier_name", "date", "amount_eur", "counted",
             "indirect_fte", "reason"]
+    cols += [c for c in PROVENANCE_COLUMNS if any(c in p for p in explained["purchases"])]
     return pd.DataFrame(explained["purchases"], columns=cols)

@@ -1,0 +1,215 @@
+"""Match ledger suppliers to the PSO register and the SW-bedrijven list.
+
+KvK first (8 digits; a 12-digit vestigingsnummer is not a KvK). Otherwise the normalised name
+(:mod:`pso_chain.names`) plus postcode or place, scored with rapidfuzz over a block of
+candidates (same 4 postcode digits, same place, or a shared uncommon word), never the whole
+register. Three outcomes:
+
+- ``accepted``: the distinctive words are equal (generic trade words may carry a typo only when
+  long), the place agrees, and no other candidate in that place comes close;
+- ``review``: plausible (a high score, a shared distinctive word, two candidates close together,
+  a place that disagrees, a KvK in the ledger that points elsewhere): never counts until a
+  person confirms it (``--overrides``) or ``--accept-review`` is given;
+- ``unmatched``.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+from rapidfuzz import fuzz, process
+from rapidfuzz.distance import Levenshtein
+
+from pso_chain.import_settings import ImportSettings
+from pso_chain.names import name_variants, name_variants_many, normalise_place, postcode4
+
+REPORT_COLUMNS = ["ledger_name", "ledger_kvk", "ledger_place", "amount_eur", "status", "method",
+                  "score", "matched_kvk", "matched_name", "matched_level"]
+EXTRA_COLUMNS = ["ledger_postcode", "matched_place", "matched_source", "note", "alternatives"]
+CANDIDATE_COLUMNS = ["kvk", "name", "place", "postcode", "level", "source"]
+
+
+@dataclass
+class CandidateIndex:
+    """The register and SW list prepared once: normalised names, words and blocks."""
+
+    frame: pd.DataFrame
+    variants: list[tuple[tuple[str, ...], ...]]
+    joined: np.ndarray          # the main variant per candidate, words joined by spaces
+    place: np.ndarray
+    pc4: np.ndarray
+    generic: frozenset[str]
+    by_word: dict[str, np.ndarray]
+    by_place: dict[str, np.ndarray]
+    by_pc4: dict[str, np.ndarray]
+    by_kvk: dict[str, int]
+    kvk: np.ndarray
+    n_variants: np.ndarray
+
+
+def _groups(keys: list[str], skip_empty: bool = True) -> dict[str, np.ndarray]:
+    """Positions of each key (one pass, arrays per key)."""
+    order: dict[str, list[int]] = {}
+    for i, key in enumerate(keys):
+        if key or not skip_empty:
+            order.setdefault(key, []).append(i)
+    return {k: np.asarray(v, dtype=np.int64) for k, v in order.items()}
+
+
+def build_index(candidates: pd.DataFrame, settings: ImportSettings) -> CandidateIndex:
+    """Prepare the candidates (columns :data:`CANDIDATE_COLUMNS`, one row per KvK)."""
+    frame = candidates.reset_index(drop=True)
+    variants = name_variants_many(frame["name"].tolist(), settings)
+    joined = np.array([" ".join(v[0]) for v in variants], dtype=object)
+    places = [normalise_place(p, settings) for p in frame["place"].tolist()]
+    pcs = [postcode4(p) for p in frame["postcode"].tolist()]
+    counts: Counter[str] = Counter()
+    word_pos: dict[str, list[int]] = {}
+    for i, vs in enumerate(variants):
+        seen = {w for v in vs for w in v}
+        counts.update(seen)
+        for w in seen:
+            word_pos.setdefault(w, []).append(i)
+    limit = max(settings.generic_share * len(frame), 2.0)
+    generic = frozenset(w for w, c in counts.items() if c > limit) | settings.generic_words
+    by_word = {w: np.asarray(p, dtype=np.int64) for w, p in word_pos.items()
+               if len(p) <= settings.block_word_max}
+    return CandidateIndex(frame, variants, joined, np.array(places, dtype=object),
+                          np.array(pcs, dtype=object), generic, by_word, _groups(places),
+                          _groups(pcs), {k: i for i, k in enumerate(frame["kvk"].tolist()) if k},
+                          frame["kvk"].to_numpy(dtype=object),
+                          np.array([len(v) for v in variants], dtype=np.int64))
+
+
+def _words_agree(a: tuple[str, ...], b: tuple[str, ...], index: CandidateIndex,
+                 settings: ImportSettings) -> bool:
+    """The same words on both sides, where only long generic words may differ by a typo."""
+    if len(a) != len(b):
+        return False
+    rest_b = list(b)
+    for w in a:
+        if w in rest_b:
+            rest_b.remove(w)
+            continue
+        if w not in index.generic or len(w) < settings.min_fuzzy_word:
+            return False
+        close = [x for x in rest_b if x in index.generic and len(x) >= settings.min_fuzzy_word
+                 and fuzz.ratio(w, x) >= settings.accept_score and Levenshtein.distance(w, x) <= 2]
+        if not close:
+            return False
+        rest_b.remove(close[0])
+    return not rest_b
+
+
+def _name_score(query: tuple[tuple[str, ...], ...], cand: tuple[tuple[str, ...], ...]) -> float:
+    return max(fuzz.token_sort_ratio(" ".join(q), " ".join(c)) for q in query for c in cand)
+
+
+def _block(words: set[str], place: str, pc4: str, index: CandidateIndex) -> np.ndarray:
+    """Candidates sharing an uncommon word, the place or the 4 postcode digits."""
+    parts = [index.by_word[w] for w in words if w in index.by_word]
+    if place in index.by_place:
+        parts.append(index.by_place[place])
+    if pc4 in index.by_pc4:
+        parts.append(index.by_pc4[pc4])
+    if not parts:
+        return np.empty(0, dtype=np.int64)
+    return np.unique(np.concatenate(parts))
+
+
+def match_one(name: str, kvk: str, place_raw: str, postcode_raw: str, index: CandidateIndex,
+              settings: ImportSettings) -> dict:
+    """The match of one ledger supplier: status, method, score, candidate and why."""
+    out = {"status": "unmatched", "method": "", "score": np.nan, "candidate": -1, "note": "",
+           "alternatives": ""}
+    if kvk and kvk in index.by_kvk:
+        out.update(status="accepted", method="kvk", score=100.0, candidate=index.by_kvk[kvk],
+                   note="KvK number found")
+        return out
+    query = name_variants(name, settings)
+    place = normalise_place(place_raw, settings)
+    pc4 = postcode4(postcode_raw)
+    words = {w for v in query for w in v}
+    block = _block(words, place, pc4, index)
+    if len(block) == 0:
+        out["note"] = "no candidate shares a word, the place or the postcode"
+        return out
+    main = " ".join(query[0])
+    scores = process.cdist([main], index.joined[block].tolist(), scorer=fuzz.token_sort_ratio,
+                           dtype=np.float64)[0]
+    alt = np.flatnonzero(index.n_variants[block] > 1) if len(query) == 1 else range(len(block))
+    for k in alt:
+        scores[k] = max(scores[k], _name_score(query, index.variants[block[k]]))
+    agrees = np.zeros(len(block), dtype=bool)
+    if pc4:
+        agrees |= index.pc4[block] == pc4
+    if place:
+        agrees |= index.place[block] == place
+    ranked = np.lexsort((-scores, ~agrees)) if agrees.any() else np.argsort(-scores, kind="stable")
+    best_k = int(ranked[0])
+    if agrees.any() and scores[best_k] < settings.review_score:  # a better name elsewhere
+        best_k = int(np.argmax(scores))
+    best, score = int(block[best_k]), float(scores[best_k])
+    top = np.argsort(-scores, kind="stable")[: settings.alternatives + 1]
+    out["alternatives"] = "; ".join(
+        f"{index.frame['kvk'].iat[block[k]]} {index.frame['name'].iat[block[k]]} "
+        f"({index.frame['place'].iat[block[k]]}, {scores[k]:.0f})" for k in top if block[k] != best)
+    shared = words & {w for v in index.variants[best] for w in v} - index.generic
+    partial = fuzz.token_set_ratio(main, index.joined[best]) if shared else 0.0
+    if not ((shared and max(score, partial) >= settings.review_score)
+            or score >= settings.review_alone_score):
+        out.update(score=score, note="best candidate too far off")
+        return out
+    out.update(status="review", method="name", score=score, candidate=best)
+    same_words = any(_words_agree(q, c, index, settings) for q in query for c in index.variants[best])
+    close = agrees & (scores >= score - settings.margin) & (index.kvk[block] != index.kvk[best])
+    close[best_k] = False
+    if same_words and score >= 100.0:  # an exact name: only another exact name is a rival
+        close &= scores >= 100.0
+    rivals = np.flatnonzero(close)
+    if not agrees[best_k]:
+        out["note"] = "place or postcode differs (another branch?)" if (place or pc4) else \
+            "no place or postcode in the ledger"
+    elif kvk:
+        out["note"] = f"ledger KvK {kvk} is not in the register or SW list"
+    elif not same_words:
+        out["note"] = "names differ in a distinctive word (one letter may be another company)"
+    elif score < settings.accept_score:
+        out["note"] = "score below the accept threshold"
+    elif len(rivals):
+        out["note"] = f"{len(rivals)} other candidate(s) close in the same place"
+    else:
+        out.update(status="accepted", note="name and place agree")
+    return out
+
+
+def match_suppliers(suppliers: pd.DataFrame, candidates: pd.DataFrame, settings: ImportSettings,
+                    index: CandidateIndex | None = None) -> pd.DataFrame:
+    """The match report: one row per ledger supplier (:data:`REPORT_COLUMNS` + extras).
+
+    ``suppliers`` has ``ledger_name, ledger_kvk, ledger_place, ledger_postcode, amount_eur``;
+    ``candidates`` :data:`CANDIDATE_COLUMNS` (one row per KvK, register and SW list together).
+    """
+    index = index or build_index(candidates, settings)
+    rows = []
+    for s in suppliers.itertuples(index=False):
+        found = match_one(s.ledger_name, s.ledger_kvk, s.ledger_place, s.ledger_postcode, index,
+                          settings)
+        j = found["candidate"]
+        cand = index.frame.iloc[j] if j >= 0 else None
+        rows.append({
+            "ledger_name": s.ledger_name, "ledger_kvk": s.ledger_kvk, "ledger_place": s.ledger_place,
+            "amount_eur": s.amount_eur, "status": found["status"], "method": found["method"],
+            "score": found["score"],
+            "matched_kvk": cand["kvk"] if cand is not None else "",
+            "matched_name": cand["name"] if cand is not None else "",
+            "matched_level": cand["level"] if cand is not None else "",
+            "ledger_postcode": s.ledger_postcode,
+            "matched_place": cand["place"] if cand is not None else "",
+            "matched_source": cand["source"] if cand is not None else "",
+            "note": found["note"], "alternatives": found["alternatives"],
+        })
+    return pd.DataFrame(rows, columns=REPORT_COLUMNS + EXTRA_COLUMNS)

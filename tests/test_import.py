@@ -1,0 +1,117 @@
+"""Import and quickscan on generated books: the score equals the truth's once the review band is
+confirmed; UBL and ledger give the same purchases; the matching refuses look-alikes."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import pytest
+from pso_chain.loaders.register import read_register, read_sw_list
+
+import pso_chain
+from pso_chain.import_settings import load_import_settings
+from pso_chain.importer import candidates
+from pso_chain.matching import match_suppliers
+from tests.import_fixtures import (
+    make_world,
+    write_afas,
+    write_exact,
+    write_sap,
+    write_twinfield,
+    write_ubl_folder,
+)
+
+BUYER = "99000001"
+SCORE_COLUMNS = ["direct_pct", "indirect_fte", "indirect_pct", "indirect_counted_pct", "total_pct",
+                 "trede", "cap_applied", "pso30plus"]
+
+
+@pytest.fixture(scope="module")
+def world(tmp_path_factory):
+    base = tmp_path_factory.mktemp("books")
+    w = make_world(seed=3, n_register=2500, n_suppliers=70)
+    return w, base, w.write_lists(base)
+
+
+def confirmed_overrides(report: pd.DataFrame, world, lists: dict, path: Path) -> Path:
+    """The match report as a person would edit it, knowing the truth: every row decided."""
+    cands = candidates(read_register(lists["register"]), read_sw_list(lists["sw"]))
+    known = set(cands["kvk"])
+    truth = report.merge(world.labels, on=["ledger_name", "ledger_place"], how="left")
+    listed = truth["true_kvk"].isin(known)
+    truth["status"] = np.where(listed, "accepted", "rejected")
+    truth["matched_kvk"] = np.where(listed, truth["true_kvk"], "")
+    truth[report.columns].to_csv(path, index=False)
+    return path
+
+
+def _truth_scores(w, folder: Path) -> dict:
+    scores = pso_chain.credits(pso_chain.open(w.write_truth(folder)))
+    return scores[scores["org_id"] == BUYER].iloc[0].to_dict()
+
+
+@pytest.mark.parametrize("writer,suffix", [(write_afas, ".csv"), (write_exact, ".xlsx"),
+                                           (write_twinfield, ".csv"), (write_sap, ".xlsx")])
+def test_quickscan_equals_credits_on_the_truth_once_review_is_confirmed(world, tmp_path, writer, suffix):
+    w, base, lists = world
+    ledger = writer(w.invoices, tmp_path / f"ledger{suffix}")
+    first = pso_chain.quickscan(ledger=ledger, register=lists["register"], sw=lists["sw"],
+                                figures=lists["figures"], buyer=lists["buyer"], accept_review=True)
+    overrides = confirmed_overrides(first.match_report, w, lists, tmp_path / "overrides.csv")
+    scan = pso_chain.quickscan(ledger=ledger, register=lists["register"], sw=lists["sw"],
+                               figures=lists["figures"], buyer=lists["buyer"], overrides=overrides)
+    truth = _truth_scores(w, tmp_path / "truth")
+    for col in SCORE_COLUMNS:
+        got, want = scan.credits[col], truth[col]
+        if isinstance(want, float):
+            assert got == pytest.approx(want, rel=1e-9, abs=1e-9), col
+        else:
+            assert got == want, col
+    assert not any("accept-review" in n for n in scan.notes)
+
+
+def test_ubl_folder_and_ledger_give_the_same_purchases(world, tmp_path):
+    w, base, lists = world
+    common = dict(register=lists["register"], sw=lists["sw"], figures=lists["figures"],
+                  buyer=lists["buyer"], accept_review=True)
+    from pso_chain.books import import_books
+
+    by_ledger = import_books(ledger=write_afas(w.invoices, tmp_path / "afas.csv"), **common)
+    by_ubl = import_books(ubl=write_ubl_folder(w.invoices, tmp_path / "ubl"), **common)
+    cols = ["buyer_id", "supplier_id", "amount_eur", "year", "date", "invoice_id"]
+    a = by_ledger.purchases[cols].sort_values(["supplier_id", "invoice_id"]).reset_index(drop=True)
+    b = by_ubl.purchases[cols].sort_values(["supplier_id", "invoice_id"]).reset_index(drop=True)
+    pd.testing.assert_frame_equal(a, b, check_exact=False, rtol=1e-12)
+
+
+def _match(ledger: list[tuple[str, str, str]], register: list[tuple[str, str, str, str]]) -> pd.DataFrame:
+    cands = pd.DataFrame(register, columns=["kvk", "name", "place", "postcode"]).assign(level="1",
+                                                                                       source="register")
+    sup = pd.DataFrame(ledger, columns=["ledger_name", "ledger_place", "ledger_kvk"]).assign(
+        ledger_postcode="", amount_eur=1.0)
+    return match_suppliers(sup, cands, load_import_settings())
+
+
+def test_jansen_is_never_taken_for_janssen():
+    register = [("10000001", "Bouwbedrijf Jansen B.V.", "Zwolle", "8011 AA"),
+                ("10000002", "Bouwbedrijf Janssen", "Zwolle", "8012 BB")]
+    out = _match([("Bouwbedrijf Janssen", "Zwolle", ""), ("BOUWBEDRIJF JANSEN", "Zwolle", ""),
+                  ("Bouwbedrijf Jansen", "Deventer", ""), ("Jansen", "Zwolle", "")], register)
+    assert list(out["status"]) == ["accepted", "accepted", "review", "review"]
+    assert list(out["matched_kvk"][:2]) == ["10000002", "10000001"]
+    alone = _match([("Bouwbedrijf Janssen", "Zwolle", "")], register[:1])
+    assert alone["status"].iat[0] == "review"
+
+
+def test_normalisation_accepts_what_bookkeepers_write():
+    register = [("20000001", "Schoonmaakbedrijf Van der Berg B.V.", "Ede", "6711 AB"),
+                ("20000002", "Albert Heijn Ede", "Ede", "6712 AB"),
+                ("20000003", "De Vries Holding B.V. h.o.d.n. Drukkerij Delta", "Zwolle", "8011 CC")]
+    out = _match([("Schoonmaakbedr. v.d. Berg", "Ede", ""),
+                  ("SCHOONMAAKBEDRIJF VAN DER BERG BV - vestiging Ede", "Ede", ""),
+                  ("Drukkerij Delta", "Zwolle", ""),
+                  ("whatever name", "Ede", "20000003")], register)
+    assert list(out["status"]) == ["accepted", "accepted", "accepted", "accepted"]
+    assert list(out["method"]) == ["name", "name", "name", "kvk"]
