@@ -226,7 +226,7 @@ def compliance(network: Network, org_id: str, on: dt.date | None = None, year: i
     >>> import datetime as dt, pso_chain
     >>> out = pso_chain.compliance(pso_chain.load_example(), "10000001", dt.date(2025, 12, 31))
     >>> sorted(out)
-    ['summary', 'suppliers']
+    ['letters', 'summary', 'suppliers']
     """
     from pso_chain.buyers.compliance import compliance_report
     from pso_chain.buyers.defaults import load_buyer_defaults

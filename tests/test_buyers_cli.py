@@ -96,7 +96,7 @@ def test_compliance_on_the_example(tmp_path):
     book = tmp_path / "compliance.xlsx"
     run("compliance", EXAMPLE, "--org", "90000011", "--on", "2025-12-31", "--out", book)
     wb = load_workbook(book)
-    assert wb.sheetnames == ["suppliers", "summary"]
+    assert wb.sheetnames == ["suppliers", "summary", "letters"]
     suppliers = read_ids(book, "suppliers").set_index("supplier_id")
     assert suppliers.loc["90000003", "status"] == "expired" and suppliers.loc["90000001", "status"] == "sw"
     header = [c.value for c in wb["suppliers"][1]]
