@@ -14,7 +14,7 @@ app = typer.Typer(
     add_completion=False,
 )
 
-COMMAND_MODULES = ("core", "buyers", "olievlek", "neo4j", "report", "sroi")
+COMMAND_MODULES = ("core", "buyers", "olievlek", "neo4j", "report", "sroi", "importing")
 
 for _name in COMMAND_MODULES:
     try:

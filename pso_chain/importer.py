@@ -350,7 +350,7 @@ def _assemble(lines, report, cands, register, figs, buyer, buyer_records, reques
         "org_id": certs["kvk"], "level": certs["level"],
         "valid_from": certs["valid_from"].map(_day), "valid_until": certs["valid_until"].map(_day),
     }).sort_values(["org_id", "valid_from"]).reset_index(drop=True)
-    report = report.drop(columns=["supplier_id"])
+    report = report.rename(columns={"supplier_id": "dataset_org_id"})
     return ImportResult(buyer_id, organisations, purchases, certifications, buyer_records, report,
                         request_list, notes)
 

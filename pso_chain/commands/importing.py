@@ -1,0 +1,165 @@
+"""``pso-chain import ledger|ubl`` and ``pso-chain quickscan``: a buyer's own books in.
+
+Thin wrappers over :func:`pso_chain.books.import_books` and :func:`pso_chain.quickscan`.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from rich.markup import escape
+
+from pso_chain.commands.common import RulesOpt, console, err_console, fails_on_bad_input
+from pso_chain.errors import PsoInputError
+
+import_app = typer.Typer(help="Import a buyer's books (ledger exports, UBL e-invoices) into a dataset.",
+                         no_args_is_help=True)
+
+RegisterOpt = Annotated[Path, typer.Option("--register", help="The PSO register (CSV/XLSX)")]
+SwOpt = Annotated[Path | None, typer.Option("--sw", help="The SW-bedrijven list (CSV/XLSX)")]
+FiguresOpt = Annotated[Path | None, typer.Option(
+    "--figures", help="Suppliers' revenue and target-group FTE (KvK, omzet, doelgroep fte)")]
+BuyerOpt = Annotated[Path, typer.Option("--buyer", help="The buyer: one row of organisations (org_id = KvK)")]
+RecordsOpt = Annotated[Path | None, typer.Option("--buyer-records", help="The buyer's employees_records")]
+OverridesOpt = Annotated[Path | None, typer.Option(
+    "--overrides", help="The edited match report: status accepted (with matched_kvk) or rejected")]
+AcceptReviewOpt = Annotated[bool, typer.Option(
+    "--accept-review", help="Count the review band unconfirmed (a first look; said in every output)")]
+AllowMissingOpt = Annotated[bool, typer.Option(
+    "--allow-missing-figures", help="Eligible suppliers without figures do not count (instead of exit 1)")]
+ProfileOpt = Annotated[str | None, typer.Option(
+    "--profile", help="ERP profile: afas, exact, twinfield, sap, excel, or a profile .toml")]
+MapOpt = Annotated[list[str] | None, typer.Option(
+    "--map", help='Name a column: "Kolom=field" (supplier_name, supplier_kvk, date, amount_excl, ...)')]
+VatOpt = Annotated[float | None, typer.Option(
+    "--vat", help="VAT percent, when the ledger has amounts including VAT only (e.g. 21)")]
+YearOpt = Annotated[int | None, typer.Option("--year", "-y", help="Reference year (default: latest)")]
+DatasetOut = Annotated[Path, typer.Option("--out", "-o", help="Dataset folder to write")]
+
+
+def _import(ledger, ubl, register, sw, figures, buyer, buyer_records, profile, mapping, vat,
+            overrides, accept_review, allow_missing_figures, rules, out: Path, year=None) -> None:
+    from pso_chain.books import import_books
+    from pso_chain.loaders.ledger import parse_mapping
+
+    try:
+        result = import_books(ledger=ledger, ubl=ubl, register=register, buyer=buyer, sw=sw,
+                              figures=figures, buyer_records=buyer_records, overrides=overrides,
+                              accept_review=accept_review, allow_missing_figures=allow_missing_figures,
+                              profile=profile, mapping=parse_mapping(mapping), vat=vat, year=year,
+                              rules=rules)
+    except PsoInputError as exc:
+        _write_partial(exc, out)
+        raise
+    for path in result.write(out):
+        console.print(f"wrote {escape(str(path))}", highlight=False)
+    _summary(result.match_report, result.request_list, result.notes)
+
+
+def _write_partial(exc: PsoInputError, out: Path) -> None:
+    """Missing figures: the match report and the request list are still written, beside ``out``."""
+    requests = getattr(exc, "request_list", None)
+    if requests is None:
+        return
+    from pso_chain.importer import safe_cells
+    from pso_chain.output import write_xlsx
+
+    for stem, frame in (("match-report", exc.match_report), ("request-list", requests)):
+        base = out.parent / f"{out.name}-{stem}"
+        base.parent.mkdir(parents=True, exist_ok=True)
+        frame.to_csv(base.with_suffix(".csv"), index=False, encoding="utf-8")
+        write_xlsx({stem: safe_cells(frame)}, base.with_suffix(".xlsx"))
+        err_console.print(f"wrote {escape(str(base))}.csv/.xlsx", highlight=False)
+
+
+def _summary(report, requests, notes) -> None:
+    counts = report["status"].value_counts().to_dict()
+    console.print(escape(f"match report: {counts.get('accepted', 0)} accepted, {counts.get('review', 0)} "
+                         f"review, {counts.get('unmatched', 0)} unmatched ({len(report)} suppliers)"),
+                  highlight=False)
+    for note in notes:
+        style = "bold yellow" if "--accept-review" in note or "--allow-missing" in note else "dim"
+        console.print(f"[{style}]{escape(note)}[/{style}]", highlight=False)
+    if len(requests):
+        console.print(escape(f"request list: {len(requests)} supplier(s) to ask for their PSO figures"),
+                      highlight=False)
+
+
+@fails_on_bad_input
+def ledger_cmd(
+    ledger: Annotated[list[Path], typer.Argument(help="Ledger export(s): CSV or XLSX")],
+    register: RegisterOpt, buyer: BuyerOpt, out: DatasetOut, sw: SwOpt = None, figures: FiguresOpt = None,
+    buyer_records: RecordsOpt = None, profile: ProfileOpt = None, mapping: MapOpt = None,
+    vat: VatOpt = None, overrides: OverridesOpt = None, accept_review: AcceptReviewOpt = False,
+    allow_missing_figures: AllowMissingOpt = False, year: YearOpt = None, rules: RulesOpt = None,
+) -> None:
+    """A purchase-ledger export (AFAS, Exact Online, Twinfield, SAP, Excel) -> a dataset folder,
+    a match report and a request list."""
+    _import(ledger, None, register, sw, figures, buyer, buyer_records, profile, mapping, vat,
+            overrides, accept_review, allow_missing_figures, rules, out, year)
+
+
+@fails_on_bad_input
+def ubl_cmd(
+    sources: Annotated[list[Path], typer.Argument(help="UBL folder(s), zip(s) or XML file(s)")],
+    register: RegisterOpt, buyer: BuyerOpt, out: DatasetOut, sw: SwOpt = None, figures: FiguresOpt = None,
+    buyer_records: RecordsOpt = None, overrides: OverridesOpt = None,
+    accept_review: AcceptReviewOpt = False, allow_missing_figures: AllowMissingOpt = False,
+    rules: RulesOpt = None,
+) -> None:
+    """UBL e-invoices and credit notes (SI-UBL 2.0 / NLCIUS / Peppol BIS 3.0) -> a dataset folder,
+    a match report and a request list."""
+    _import(None, sources, register, sw, figures, buyer, buyer_records, None, None, None,
+            overrides, accept_review, allow_missing_figures, rules, out)
+
+
+def _check_scan_out(path: Path | None) -> Path | None:
+    if path is not None and path.suffix.lower() not in (".xlsx", ".json", ".html"):
+        raise typer.BadParameter(f"{path}: use .xlsx, .json or .html", param_hint="--out")
+    return path
+
+
+@fails_on_bad_input
+def quickscan_cmd(
+    register: RegisterOpt, buyer: BuyerOpt,
+    ledger: Annotated[list[Path] | None, typer.Option("--ledger", help="Ledger export(s)")] = None,
+    ubl: Annotated[list[Path] | None, typer.Option("--ubl", help="UBL folder(s) or zip(s)")] = None,
+    sw: SwOpt = None, figures: FiguresOpt = None, buyer_records: RecordsOpt = None,
+    overrides: OverridesOpt = None, accept_review: AcceptReviewOpt = False,
+    allow_missing_figures: AllowMissingOpt = False, year: YearOpt = None, profile: ProfileOpt = None,
+    mapping: MapOpt = None, vat: VatOpt = None, rules: RulesOpt = None,
+    out: Annotated[Path | None, typer.Option("--out", "-o", callback=_check_scan_out,
+                                             help="Write FILE.xlsx, .json or .html")] = None,
+) -> None:
+    """MijnPSO's rekentool from your own books: score, trede, norms, every purchase that counts
+    and why others don't, the fee, and the cheapest way to the next trede (in Dutch)."""
+    from pso_chain.books import quickscan
+    from pso_chain.loaders.ledger import parse_mapping
+    from pso_chain.quickscan_output import render_quickscan, write_quickscan
+
+    if not ledger and not ubl:
+        raise typer.BadParameter("give --ledger FILE or --ubl DIR_OR_ZIP", param_hint="--ledger")
+    with err_console.status("quickscan ..."):
+        result = quickscan(ledger=ledger, ubl=ubl, register=register, buyer=buyer, sw=sw,
+                           figures=figures, buyer_records=buyer_records, overrides=overrides,
+                           accept_review=accept_review, allow_missing_figures=allow_missing_figures,
+                           year=year, profile=profile, mapping=parse_mapping(mapping), vat=vat,
+                           rules=rules)
+    if out:
+        write_quickscan(result, out)
+        console.print(f"wrote {escape(str(out))}", highlight=False)
+        from pso_chain.quickscan_output import flag_notes
+
+        for note in flag_notes(result):
+            console.print(f"[bold yellow]let op:[/bold yellow] {escape(note)}", highlight=False)
+    else:
+        render_quickscan(result, console)
+
+
+def register(app: typer.Typer) -> None:
+    import_app.command("ledger")(ledger_cmd)
+    import_app.command("ubl")(ubl_cmd)
+    app.add_typer(import_app, name="import")
+    app.command("quickscan")(quickscan_cmd)
