@@ -9,6 +9,7 @@ True
 __version__ = "0.1.0"  # before the imports: modules below read it
 
 from pso_chain.api import (
+    aspirants,
     audit_file,
     compliance,
     credits,
@@ -36,7 +37,8 @@ from pso_chain.rules import Rules, load_rules
 from pso_chain.sources import DatabaseNetwork
 
 __all__ = [
-    "DatabaseNetwork", "PsoInputError", "audit_file", "PurchaseNetwork", "Rules", "__version__", "compliance",
+    "DatabaseNetwork", "PsoInputError", "PurchaseNetwork", "Rules", "__version__", "aspirants",
+    "audit_file", "compliance",
     "credits", "embodied", "example_path", "explain", "exposure", "history", "load_example",
     "load_rules", "open", "quickscan", "report", "seeds", "simulate", "sroi", "stats", "substitutes",
     "suppliers",

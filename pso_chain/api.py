@@ -483,3 +483,22 @@ def quickscan(*, ledger=None, ubl=None, register: str | Path, buyer: str | Path,
                 buyer_records=buyer_records, overrides=overrides, accept_review=accept_review,
                 allow_missing_figures=allow_missing_figures, year=year, profile=profile,
                 mapping=mapping, vat=vat, rules=rules, dataset=dataset)
+
+
+def aspirants(network: Network, year: int | None = None, on: dt.date | None = None) -> pd.DataFrame:
+    """Organisations holding aspirant status on ``on`` (default 31 December of the reference
+    year): since when, the deadline to reach trede 1 (``levels.aspirant_years`` in the rules),
+    days left, and the gap between their computed score and the trede 1 norm.
+
+    Examples
+    --------
+    >>> import pso_chain
+    >>> out = pso_chain.aspirants(pso_chain.load_example())
+    >>> out[["org_id", "deadline"]].astype(str).values.tolist()[0]
+    ['90000009', '2026-03-18']
+    """
+    from pso_chain.outlook import aspirant_outlook
+
+    net = _engine(network)
+    reference = net.resolve_year(year)
+    return aspirant_outlook(net, credits(net, reference), on or dt.date(reference, 12, 31))

@@ -30,6 +30,7 @@ class Rules:
     eligible_levels: tuple[str, ...]
     all_levels: tuple[str, ...]
     pso30plus_direct_pct: float
+    aspirant_years: float
     start_position_weights: dict[str, float]
     contract_type_weights: dict[str, float]
     default_fulltime_hours: float
@@ -120,6 +121,7 @@ def parse_rules(toml: TomlTable) -> Rules:
         eligible_levels=eligible,
         all_levels=all_levels,
         pso30plus_direct_pct=toml.number("levels.pso30plus_direct_pct", 0.0, 100.0),
+        aspirant_years=toml.number("levels.aspirant_years", 0.0, 10.0),
         start_position_weights=toml.table("direct.start_position", "weight"),
         contract_type_weights=toml.table("direct.contract_type", "weight"),
         default_fulltime_hours=toml.number("direct.default_fulltime_hours", 1e-9, 168.0),
