@@ -14,6 +14,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
+from pso_chain import check
 from pso_chain.network import PurchaseNetwork
 from pso_chain.olievlek.base import check_year, municipality_mask
 from pso_chain.sectors import sbi_section
@@ -32,7 +33,7 @@ def buyer_groups(network: PurchaseNetwork, by: str | None) -> np.ndarray:
         return network.organisations["municipality"].fillna("").astype(str).str.strip().to_numpy(object)
     if by == "sector":
         return sbi_section(network.organisations["sbi"])
-    raise ValueError(f"by must be one of None, 'municipality', 'sector', not {by!r}")
+    check.fail("by", by, "use one of None, municipality, sector")
 
 
 def counting_spend(network: PurchaseNetwork, year: int | None = None, by: str | None = None,

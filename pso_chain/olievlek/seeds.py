@@ -28,6 +28,7 @@ from dataclasses import dataclass, field
 import numpy as np
 import pandas as pd
 
+from pso_chain import check
 from pso_chain.network import PurchaseNetwork
 from pso_chain.olievlek.base import (
     applies_code,
@@ -123,10 +124,8 @@ def run_seed_selection(network: PurchaseNetwork, k: int, year: int | None = None
                        at_risk: float | None = None, progress: Progress = None) -> SeedSelection:
     """Greedy (CELF) choice of ``k`` seeds maximising the organisations (``count``) or the
     target-group FTE (``fte``) the cascade of ``year`` certifies beyond the seeds."""
-    if objective not in OBJECTIVES:
-        raise ValueError(f"objective must be one of {', '.join(OBJECTIVES)}, not {objective!r}")
-    if k < 1:
-        raise ValueError("k must be >= 1")
+    check.choice(objective, OBJECTIVES, "objective")
+    k = check.positive_int(k, "k")
     year = check_year(network, year)
     rule = certify_rule(network, model, threshold, at_risk)
     start = certified_at_start(network, year)

@@ -23,6 +23,7 @@ import numpy as np
 import pandas as pd
 import scipy.sparse as sp
 
+from pso_chain import check
 from pso_chain.errors import Problem, PsoInputError
 from pso_chain.network import PurchaseNetwork
 from pso_chain.olievlek.base import (
@@ -68,13 +69,10 @@ class CertifyRule:
 def certify_rule(network: PurchaseNetwork, model: str = "threshold", threshold: float | None = None,
                  at_risk: float | None = None) -> CertifyRule:
     """The certification rule of every organisation (defaults from ``olievlek.toml``)."""
-    if model not in MODELS:
-        raise ValueError(f"model must be one of {', '.join(MODELS)}, not {model!r}")
+    check.choice(model, MODELS, "model")
     settings = load_settings()
-    default = settings.threshold if threshold is None else float(threshold)
-    share = settings.at_risk if at_risk is None else float(at_risk)
-    if not default >= 0 or not share >= 0:
-        raise ValueError("threshold and at_risk must be numbers >= 0")
+    default = settings.threshold if threshold is None else check.threshold(threshold)
+    share = settings.at_risk if at_risk is None else check.threshold(at_risk, "at_risk")
     own = network.organisations["threshold"].to_numpy(dtype=float) \
         if "threshold" in network.organisations.columns else np.full(network.n, np.nan)
     revenue = np.where(has_revenue(network), network.revenue, np.nan)
@@ -260,8 +258,7 @@ def run_simulation(network: PurchaseNetwork, year: int | None = None, threshold:
     municipal stimulation subsidy.
     """
     year = check_year(network, year)
-    if rounds is not None and rounds < 0:
-        raise ValueError("rounds must be >= 0")
+    rounds = None if rounds is None else check.whole(rounds, "rounds")
     rule = certify_rule(network, model, threshold, at_risk)
     start = certified_at_start(network, year)
     applying = start & applies_code(network)
