@@ -10,27 +10,48 @@ Whatever the source, each result is assembled once, by the engine.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Sequence
 from importlib import resources
 from pathlib import Path
 from typing import Any
 
 import pandas as pd
 
+from pso_chain import check
+
 # Modules named like a verb are imported here, before ``pso_chain`` binds the verb functions,
 # so that a later import of the module cannot replace the function on the package.
 from pso_chain import embodied as _embodied_module  # noqa: F401
 from pso_chain import explain as _explain_module  # noqa: F401
 from pso_chain import report as _report_module  # noqa: F401
+from pso_chain.api_base import Network, engine
+from pso_chain.api_buyers import compliance, substitutes, suppliers, tender, uplift
+from pso_chain.api_olievlek import embodied, exposure, history, report, seeds, simulate, stats
 from pso_chain.network import PurchaseNetwork, load_network
 from pso_chain.rules import Rules, load_rules
 from pso_chain.sources import DatabaseNetwork, is_database_uri
 
-Network = PurchaseNetwork | DatabaseNetwork
+__all__ = [
+    "Network", "audit_file", "compliance", "credits", "embodied", "example_path", "explain",
+    "exposure", "history", "load_example", "load_rules", "open", "quickscan", "report", "seeds", "simulate",
+    "sroi", "stats", "substitutes", "suppliers", "tender", "uplift",
+]
 
 
 def example_path() -> Path:
-    """The folder of the bundled example dataset (300 organisations, one year of purchases)."""
+    """The folder of the bundled example dataset (300 organisations in nine municipalities of
+    Gelderland and Overijssel, purchases of 2024 and 2025, certificates and their history).
+
+    Returns
+    -------
+    pathlib.Path
+        A dataset folder to pass to :func:`open` (or to ``pso-chain``).
+
+    Examples
+    --------
+    >>> import pso_chain
+    >>> (pso_chain.example_path() / "organisations.csv").is_file()
+    True
+    """
     return Path(str(resources.files("pso_chain.data").joinpath("example")))
 
 
@@ -53,14 +74,15 @@ def open(source: str | Path, rules: Rules | str | Path | None = None) -> Network
     Raises
     ------
     PsoInputError
-        When the data has errors that would make results wrong (file, row, column, reason).
+        When the data has errors that would make results wrong (file, row, column, reason),
+        or the folder or rules file does not exist.
 
     Examples
     --------
     >>> import pso_chain
     >>> net = pso_chain.open(pso_chain.example_path())
-    >>> net.n
-    300
+    >>> net.n, net.rules.version
+    (300, '2024.1')
     """
     rule_set = rules if isinstance(rules, Rules) else load_rules(rules)
     if is_database_uri(source):
@@ -69,23 +91,32 @@ def open(source: str | Path, rules: Rules | str | Path | None = None) -> Network
 
 
 def load_example(rules: Rules | str | Path | None = None) -> PurchaseNetwork:
-    """The bundled example dataset, opened.
+    """The bundled example dataset (:func:`example_path`), opened.
+
+    Parameters
+    ----------
+    rules : Rules, str, Path or None
+        A rules file or loaded rules; the packaged rules when None.
+
+    Returns
+    -------
+    PurchaseNetwork
+
+    Raises
+    ------
+    PsoInputError
+        A malformed rules file.
 
     Examples
     --------
     >>> import pso_chain
-    >>> pso_chain.load_example().latest_year
-    2025
+    >>> net = pso_chain.load_example()
+    >>> net.latest_year, [int(y) for y in net.years]
+    (2025, [2024, 2025])
     """
     network = open(example_path(), rules)
     assert isinstance(network, PurchaseNetwork)
     return network
-
-
-def _engine(network: Network) -> PurchaseNetwork:
-    """The in-memory network behind a source (a database is read whole: verbs without a
-    database path of their own)."""
-    return network.whole() if isinstance(network, DatabaseNetwork) else network
 
 
 def credits(network: Network, year: int | None = None) -> pd.DataFrame:
@@ -107,7 +138,7 @@ def credits(network: Network, year: int | None = None) -> pd.DataFrame:
     Raises
     ------
     PsoInputError
-        A year without purchases.
+        A year without purchases (the message names the years present).
 
     Examples
     --------
@@ -115,274 +146,52 @@ def credits(network: Network, year: int | None = None) -> pd.DataFrame:
     >>> scores = pso_chain.credits(pso_chain.load_example())
     >>> len(scores), int(scores["year"].iat[0])
     (300, 2025)
+    >>> row = scores.set_index("org_id").loc["10000109"]
+    >>> round(float(row["total_pct"]), 2), int(row["trede"])
+    (12.85, 1)
     """
     if isinstance(network, DatabaseNetwork):
         return network.credits(year)
     from pso_chain.scoring import credits as score
 
-    return score(network, year)
+    return score(network, check.year(network, year))
 
 
 def explain(network: Network, org_id: str, year: int | None = None) -> dict[str, Any]:
-    """Every number behind one organisation's score, traced to its rows (JSON-ready dict).
+    """Every number behind one organisation's score, traced to its rows.
+
+    Parameters
+    ----------
+    network : PurchaseNetwork or DatabaseNetwork
+    org_id : str
+        The organisation.
+    year : int, optional
+        Reference year; the latest year in purchases when None.
+
+    Returns
+    -------
+    dict
+        JSON-ready: ``organisation``, ``direct``, ``purchases`` (each with why it counts or
+        not), ``indirect`` (with the cap), ``total_pct``, ``norms``, ``trede`` and
+        ``trede_reason``, ``pso30plus``, ``fee`` and the ``rules`` version.
+
+    Raises
+    ------
+    PsoInputError
+        An unknown organisation or a year without purchases.
 
     Examples
     --------
     >>> import pso_chain
-    >>> ex = pso_chain.explain(pso_chain.load_example(), "10000001")
-    >>> ex["org_id"], "direct" in ex and "indirect" in ex
-    ('10000001', True)
+    >>> ex = pso_chain.explain(pso_chain.load_example(), "10000109")
+    >>> ex["trede"], ex["indirect"]["counted_purchases"], round(ex["total_pct"], 2)
+    (1, 1, 12.85)
     """
     if isinstance(network, DatabaseNetwork):
         return network.explain(org_id, year)
     from pso_chain.explain import explain as trace
 
-    return trace(network, org_id, year)
-
-
-def uplift(network: Network, org_id: str, year: int | None = None, *, top: int | None = None,
-           suppliers: Sequence[str] | None = None, max_share: float | None = None,
-           shift: str | None = None, on: dt.date | None = None,
-           defaults: str | Path | None = None) -> dict[str, pd.DataFrame]:
-    """What purchasing lifts an organisation to each higher trede, in euros per supplier.
-
-    Returns a dict of frames: ``uplift`` and ``targets`` always, ``mix`` with ``max_share``,
-    ``shift`` with a ``FROM:TO[:EUR]`` spec.
-
-    Examples
-    --------
-    >>> import pso_chain
-    >>> plan = pso_chain.uplift(pso_chain.load_example(), "10000001")
-    >>> sorted(plan)
-    ['targets', 'uplift']
-    """
-    from pso_chain.buyers.defaults import load_buyer_defaults
-
-    top = top or load_buyer_defaults(defaults).uplift_top
-    picked = list(suppliers) if suppliers else None
-    if isinstance(network, DatabaseNetwork):
-        return network.uplift(org_id, year, top=top, suppliers=picked, max_share=max_share,
-                              shift=shift, on=on)
-    from pso_chain.buyers.uplift import uplift_plan
-
-    return uplift_plan(network, org_id, network.resolve_year(year), top=top, suppliers=picked,
-                       max_share=max_share, shift=shift, on=on)
-
-
-def suppliers(network: Network, on: dt.date | None = None, *, sbi: str | None = None,
-              municipality: str | None = None, min_level: str | None = None,
-              for_org: str | None = None, year: int | None = None,
-              gain_per_eur: float | None = None, defaults: str | Path | None = None) -> pd.DataFrame:
-    """Suppliers whose sales count on date ``on`` (default today), ranked by credit per euro.
-
-    Examples
-    --------
-    >>> import datetime as dt, pso_chain
-    >>> found = pso_chain.suppliers(pso_chain.load_example(), dt.date(2025, 6, 1))
-    >>> bool(found["yield_fte_per_meur"].is_monotonic_decreasing)
-    True
-    """
-    from pso_chain.buyers.defaults import load_buyer_defaults
-
-    day = on or dt.date.today()
-    gain = gain_per_eur if gain_per_eur is not None else load_buyer_defaults(defaults).gain_per_eur
-    if isinstance(network, DatabaseNetwork):
-        return network.suppliers(day, sbi=sbi, municipality=municipality, min_level=min_level,
-                                 for_org=for_org, year=year, gain_per_eur=gain)
-    from pso_chain.buyers.suppliers import eligible_suppliers
-
-    return eligible_suppliers(network, day, sbi=sbi, municipality=municipality, min_level=min_level,
-                              for_org=for_org, year=year, gain_per_eur=gain)
-
-
-def substitutes(network: Network, org_id: str, year: int | None = None, *, top: int | None = None,
-                sbi_digits: int | None = None, on: dt.date | None = None,
-                defaults: str | Path | None = None) -> pd.DataFrame:
-    """Certified alternatives for the buyer's suppliers that do not count.
-
-    Examples
-    --------
-    >>> import pso_chain
-    >>> out = pso_chain.substitutes(pso_chain.load_example(), "10000001")
-    >>> "alternative_id" in out.columns
-    True
-    """
-    from pso_chain.buyers.defaults import load_buyer_defaults
-    from pso_chain.buyers.substitutes import substitutes as find
-
-    conf = load_buyer_defaults(defaults)
-    net = _engine(network)
-    return find(net, org_id, net.resolve_year(year), top=top or conf.substitutes_top,
-                sbi_digits=sbi_digits or conf.sbi_digits, on=on)
-
-
-def compliance(network: Network, org_id: str, on: dt.date | None = None, year: int | None = None, *,
-               expiring_days: int | None = None, defaults: str | Path | None = None
-               ) -> dict[str, pd.DataFrame]:
-    """Certificate status of the buyer's suppliers on a date (``suppliers`` and ``summary``).
-
-    Examples
-    --------
-    >>> import datetime as dt, pso_chain
-    >>> out = pso_chain.compliance(pso_chain.load_example(), "10000001", dt.date(2025, 12, 31))
-    >>> sorted(out)
-    ['letters', 'summary', 'suppliers']
-    """
-    from pso_chain.buyers.compliance import compliance_report
-    from pso_chain.buyers.defaults import load_buyer_defaults
-
-    days = load_buyer_defaults(defaults).expiring_days if expiring_days is None else expiring_days
-    net = _engine(network)
-    return compliance_report(net, org_id, on or dt.date.today(), net.resolve_year(year), days)
-
-
-def tender(network: Network, bids: pd.DataFrame | str | Path, on: dt.date, *,
-           discounts: dict[str, float] | None = None, method: str = "discount",
-           defaults: str | Path | None = None) -> pd.DataFrame:
-    """Bids ranked with the PSO level valid on the tender date: by fictitious price after a
-    discount per level (``method="discount"``) or by award points for price, PSO level and
-    quality (``method="points"``, the buyer's points table in the defaults file).
-
-    Bidders in the dataset count with its certificates; others with the certificate copy in
-    their bid (``certificate_level``, ``certificate_valid_from``, ``certificate_valid_until``),
-    when valid on the tender date. ``copy_check`` and ``how`` say what was used and why.
-
-    Examples
-    --------
-    >>> import datetime as dt, pso_chain
-    >>> bids = pso_chain.example_path().parent / "tender-bids-example.csv"
-    >>> out = pso_chain.tender(pso_chain.load_example(), bids, dt.date(2025, 10, 1))
-    >>> out[["rank", "supplier_id"]].head(2).values.tolist()
-    [[1, '99999999'], [2, '90000003']]
-    """
-    from pso_chain.buyers.defaults import load_buyer_defaults
-    from pso_chain.buyers.tender import read_bids, tender_ranking
-
-    net = _engine(network)
-    conf = load_buyer_defaults(defaults)
-    table = dict(conf.discount_pct)
-    table.update(discounts or {})
-    frame = bids if isinstance(bids, pd.DataFrame) else read_bids(bids, net.rules.all_levels)
-    return tender_ranking(net, frame, on, table, method=method, award=conf.award)
-
-
-def exposure(network: Network, year: int | None = None, *, municipality: str | None = None,
-             threshold: float | None = None) -> pd.DataFrame:
-    """Prospects: organisations without a certificate, their share of revenue from
-    code-applying buyers and their distance in tiers from the nearest one.
-
-    Examples
-    --------
-    >>> import pso_chain
-    >>> out = pso_chain.exposure(pso_chain.load_example())
-    >>> {"code_share", "distance"} <= set(out.columns)
-    True
-    """
-    if isinstance(network, DatabaseNetwork):
-        return network.exposure(year, municipality=municipality, threshold=threshold)
-    from pso_chain.olievlek.exposure import exposure as prospects
-
-    return prospects(network, year, municipality, threshold)
-
-
-def history(network: Network, year: int | None = None) -> pd.DataFrame:
-    """The propagation that happened: ``org_id, certified_on, parent_id, generation, root_id``.
-
-    Examples
-    --------
-    >>> import pso_chain
-    >>> list(pso_chain.history(pso_chain.load_example()).columns)
-    ['org_id', 'certified_on', 'parent_id', 'generation', 'root_id']
-    """
-    from pso_chain.olievlek.history import history as trace
-
-    return trace(_engine(network), year)
-
-
-def simulate(network: Network, year: int | None = None, *, threshold: float | None = None,
-             model: str = "threshold", at_risk: float | None = None, rounds: int | None = None,
-             seed_orgs: Sequence[str] | None = None, progress=None):
-    """The forward threshold cascade (a :class:`~pso_chain.olievlek.simulate.Simulation`:
-    ``certified_frame()`` is the contract's ``org_id, round, trigger_id, pressure``).
-
-    Examples
-    --------
-    >>> import pso_chain
-    >>> sim = pso_chain.simulate(pso_chain.load_example())
-    >>> list(sim.certified_frame().columns)
-    ['org_id', 'round', 'trigger_id', 'pressure']
-    """
-    from pso_chain.olievlek.simulate import run_simulation
-
-    return run_simulation(_engine(network), year, threshold, model, at_risk, rounds, seed_orgs,
-                          progress=progress)
-
-
-def seeds(network: Network, k: int, year: int | None = None, *, municipality: str | None = None,
-          objective: str = "count", threshold: float | None = None, model: str = "threshold",
-          at_risk: float | None = None, progress=None):
-    """The K organisations whose certification makes the cascade certify the most others
-    (a :class:`~pso_chain.olievlek.seeds.SeedSelection`; ``frame`` holds the picks).
-
-    Examples
-    --------
-    >>> import pso_chain
-    >>> picks = pso_chain.seeds(pso_chain.load_example(), 2).frame
-    >>> [int(r) for r in picks["rank"]]
-    [1, 2]
-    """
-    from pso_chain.olievlek.seeds import run_seed_selection
-
-    return run_seed_selection(_engine(network), k, year, municipality, objective, threshold, model,
-                              at_risk, progress=progress)
-
-
-def stats(network: Network, year: int | None = None) -> dict[str, pd.DataFrame]:
-    """Chain-stimulation indicators: ``spend`` by buyer group and ``indicators``.
-
-    Examples
-    --------
-    >>> import pso_chain
-    >>> sorted(pso_chain.stats(pso_chain.load_example()))
-    ['indicators', 'spend']
-    """
-    from pso_chain.olievlek.stats import chain_stats, spend_by_buyer_group
-
-    net = _engine(network)
-    return {"spend": spend_by_buyer_group(net, year), "indicators": chain_stats(net, year)}
-
-
-def embodied(network: Network, year: int | None = None, *, drop_self: bool = False) -> pd.DataFrame:
-    """Target-group FTE embodied in purchases through all tiers, beside the one-tier
-    ``indirect_fte`` (the contract's columns are ``org_id, embodied_fte,
-    embodied_fte_certified``).
-
-    Examples
-    --------
-    >>> import pso_chain
-    >>> out = pso_chain.embodied(pso_chain.load_example())
-    >>> {"embodied_fte", "embodied_fte_certified"} <= set(out.columns)
-    True
-    """
-    from pso_chain.embodied import embodied_comparison
-
-    return embodied_comparison(_engine(network), year, drop_self)
-
-
-def report(network: Network, year: int | None = None, municipality: str | None = None,
-           lang: str = "nl", *, top: int | None = None, k: int | None = None,
-           threshold: float | None = None) -> str:
-    """The municipal report as one self-contained HTML page.
-
-    Examples
-    --------
-    >>> import pso_chain
-    >>> pso_chain.report(pso_chain.load_example()).startswith("<!DOCTYPE html>")
-    True
-    """
-    from pso_chain.report import build_report
-
-    return build_report(_engine(network), year, municipality, lang, top=top, k=k, threshold=threshold)
+    return trace(network, org_id, check.year(network, year))
 
 
 def sroi(network: Network, contracts: pd.DataFrame | str | Path | None = None,
@@ -427,7 +236,7 @@ def sroi(network: Network, contracts: pd.DataFrame | str | Path | None = None,
         sroi_progress,
     )
 
-    net = _engine(network)
+    net = engine(network)
     conf = load_sroi_settings(settings, net.rules.all_levels)
     deals = read_contracts(contracts if contracts is not None else example_path() / "contracts.csv",
                            net.org_ids)
@@ -451,7 +260,7 @@ def audit_file(network: Network, org_id: str, path: str | Path, year: int | None
     """
     from pso_chain.audit_pdf import write_audit_file
 
-    net = _engine(network)
+    net = engine(network)
     explained = explain(net, org_id, year)
     return write_audit_file(explained, path, net.data.files, made_on or dt.date.today())
 
