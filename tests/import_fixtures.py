@@ -81,9 +81,10 @@ def _company_names(rng: np.random.Generator, n: int) -> list[str]:
         trade = TRADES[rng.integers(len(TRADES))]
         sur = SURNAMES[rng.integers(len(SURNAMES))]
         inv = INVENTED[rng.integers(len(INVENTED))]
-        shape = rng.integers(5)
+        inv2 = INVENTED[rng.integers(len(INVENTED))].lower()
+        shape = rng.integers(7)
         name = [f"{trade} {sur}", f"{sur} {trade}", f"{inv} {trade}", f"{sur} & {inv}",
-                f"{trade} {inv} {sur}"][shape]
+                f"{trade} {inv} {sur}", f"{inv}{inv2} {trade}", f"{sur} {inv}{inv2}"][shape]
         key = tuple(sorted(name.lower().replace("&", "").split()))
         if key not in seen:
             seen.add(key)
