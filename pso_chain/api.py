@@ -308,6 +308,6 @@ def aspirants(network: Network, year: int | None = None, on: dt.date | None = No
     """
     from pso_chain.outlook import aspirant_outlook
 
-    net = _engine(network)
+    net = engine(network)
     reference = net.resolve_year(year)
     return aspirant_outlook(net, credits(net, reference), on or dt.date(reference, 12, 31))
