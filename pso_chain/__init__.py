@@ -19,6 +19,7 @@ from pso_chain.api import (
     exposure,
     history,
     load_example,
+    municipality,
     open,
     quickscan,
     report,
@@ -30,6 +31,7 @@ from pso_chain.api import (
     suppliers,
     tender,
     uplift,
+    what_if,
 )
 from pso_chain.errors import PsoInputError
 from pso_chain.network import PurchaseNetwork
@@ -40,7 +42,6 @@ __all__ = [
     "DatabaseNetwork", "PsoInputError", "PurchaseNetwork", "Rules", "__version__", "aspirants",
     "audit_file", "compliance",
     "credits", "embodied", "example_path", "explain", "exposure", "history", "load_example",
-    "load_rules", "open", "quickscan", "report", "seeds", "simulate", "sroi", "stats", "substitutes",
-    "suppliers",
-    "tender", "uplift",
+    "load_rules", "municipality", "open", "quickscan", "report", "seeds", "simulate", "sroi",
+    "stats", "substitutes", "suppliers", "tender", "uplift", "what_if",
 ]

@@ -14,7 +14,7 @@ app = typer.Typer(
     add_completion=False,
 )
 
-COMMAND_MODULES = ("core", "buyers", "olievlek", "neo4j", "report", "sroi", "importing")
+COMMAND_MODULES = ("core", "buyers", "olievlek", "neo4j", "report", "sroi", "importing", "serve")
 
 for _name in COMMAND_MODULES:
     try:

@@ -46,7 +46,7 @@ def write_table(frame: pd.DataFrame, path: str | Path, sheet: str = "pso-chain")
     elif suffix == ".parquet":
         frame.to_parquet(path, index=False)
     elif suffix == ".json":
-        lines = (json.dumps(r, default=_jsonable, ensure_ascii=False) for r in records_of(frame))
+        lines = (json_text(r) for r in records_of(frame))
         path.write_text("[\n" + ",\n".join(lines) + "\n]\n", encoding="utf-8")
     else:
         write_xlsx({sheet: frame}, path)
@@ -57,9 +57,14 @@ def write_json(obj, path: str | Path) -> Path:
     """Write a nested result (e.g. ``explain``) as JSON (numpy and dates converted)."""
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_text(json.dumps(obj, indent=2, default=_jsonable, ensure_ascii=False),
-                    encoding="utf-8")
+    path.write_text(json_text(obj, indent=2), encoding="utf-8")
     return path
+
+
+def json_text(obj, indent: int | None = None) -> str:
+    """JSON of a result (numpy numbers, dates and missing values converted): the one
+    serialisation the CLI's ``--out x.json`` files and the web API share."""
+    return json.dumps(obj, indent=indent, default=_jsonable, ensure_ascii=False)
 
 
 def records_of(frame: pd.DataFrame) -> list[dict]:

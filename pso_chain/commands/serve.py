@@ -1,0 +1,99 @@
+"""``pso-chain serve``: the web app and JSON API over one dataset (see docs/web.md), and
+``pso-chain serve-user`` to add a user to a users file."""
+
+from __future__ import annotations
+
+import json
+import logging
+import os
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from pso_chain.commands.common import DatasetArg, RulesOpt, console, err_console, fails_on_bad_input
+
+
+def _web_installed() -> None:
+    try:
+        import fastapi  # noqa: F401
+        import jinja2  # noqa: F401
+        import uvicorn  # noqa: F401
+    except ModuleNotFoundError as exc:
+        err_console.print(f"[bold red]error:[/bold red] the web app needs {exc.name}: "
+                          "pip install 'pso-chain[web]'", highlight=False)
+        raise typer.Exit(1) from None
+
+
+@fails_on_bad_input
+def serve_cmd(
+    dataset: DatasetArg,
+    host: Annotated[str, typer.Option("--host", help=(
+        "Address to listen on; anything but loopback needs --auth-token-env or --users"))] = "127.0.0.1",
+    port: Annotated[int, typer.Option("--port", min=0, max=65535, help="TCP port")] = 8000,
+    workers: Annotated[int, typer.Option("--workers", min=1, max=64, help=(
+        "Worker processes; each opens the network (see docs/web.md for memory)"))] = 1,
+    auth_token_env: Annotated[str | None, typer.Option("--auth-token-env", metavar="VAR", help=(
+        "Require 'Authorization: Bearer TOKEN' with TOKEN read from this environment variable"))] = None,
+    users: Annotated[Path | None, typer.Option("--users", exists=True, dir_okay=False, help=(
+        "Require a user name and password from this file (pso-chain serve-user makes lines)"))] = None,
+    rules: RulesOpt = None,
+    max_upload_mb: Annotated[int, typer.Option("--max-upload-mb", min=1, max=1024, help=(
+        "Largest upload accepted"))] = 20,
+) -> None:
+    """Serve the web pages and the JSON API (/api, OpenAPI at /api/docs) over DATASET.
+
+    The network is opened once at start; an admin's reload button or SIGHUP opens it again.
+    """
+    _web_installed()
+    import uvicorn
+
+    from pso_chain.web.app import CONFIG_ENV, create_app, reload_on_sighup
+    from pso_chain.web.security import check_bind, load_auth
+    from pso_chain.web.state import NetworkHolder
+
+    auth = load_auth(auth_token_env, users)
+    check_bind(host, auth)
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    conf = {"source": dataset, "rules": str(rules) if rules else None, "token_env": auth_token_env,
+            "users": str(users.resolve()) if users else None,
+            "max_upload_bytes": max_upload_mb * 1024 * 1024}
+    where = f"http://{host if ':' not in host else f'[{host}]'}:{port}/"
+    if workers > 1:
+        os.environ[CONFIG_ENV] = json.dumps(conf)
+        console.print(f"serving {dataset} on {where} with {workers} workers", highlight=False)
+        uvicorn.run("pso_chain.web.app:app_from_env", factory=True, host=host, port=port,
+                    workers=workers, log_level="info", server_header=False)
+        return
+    with err_console.status(f"opening {dataset} ..."):
+        holder = NetworkHolder(dataset, rules)
+    app = create_app(holder, auth, max_upload_bytes=conf["max_upload_bytes"])
+    reload_on_sighup(holder)
+    console.print(f"serving {dataset} on {where} (pid {os.getpid()}; SIGHUP reloads)", highlight=False)
+    uvicorn.run(app, host=host, port=port, log_level="info", server_header=False)
+
+
+def serve_user_cmd(
+    file: Annotated[Path, typer.Argument(help="Users file to add the user to (created if missing)")],
+    name: Annotated[str, typer.Argument(help="User name (letters, digits, . _ -)")],
+    admin: Annotated[bool, typer.Option("--admin", help="May reload the data")] = False,
+) -> None:
+    """Add a user with a scrypt-hashed password (asked twice) to a users file."""
+    from pso_chain.web.security import hash_password
+
+    if not name or not all(c.isalnum() or c in "._-" for c in name):
+        raise typer.BadParameter("use letters, digits, '.', '_' or '-'", param_hint="NAME")
+    password = typer.prompt("password", hide_input=True, confirmation_prompt=True)
+    if len(password) < 10:
+        raise typer.BadParameter("at least 10 characters", param_hint="password")
+    line = f"{name}:{hash_password(password)}" + (":admin" if admin else "")
+    lines = [x for x in (file.read_text(encoding="utf-8").splitlines() if file.exists() else [])
+             if not x.startswith(f"{name}:")]
+    file.write_text("\n".join([*lines, line]) + "\n", encoding="utf-8")
+    os.chmod(file, 0o600)
+    console.print(f"{name} written to {file}", highlight=False)
+
+
+def register(app: typer.Typer) -> None:
+    app.command("serve")(serve_cmd)
+    app.command("serve-user")(serve_user_cmd)

@@ -1,0 +1,1 @@
+"""The web app (`pso-chain serve`)."""

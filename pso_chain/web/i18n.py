@@ -1,0 +1,158 @@
+"""The pages' words and number formats: Dutch by default (``€ 1.234,56``, ``31-12-2025``,
+ja/nee), English on ``?lang=en`` (remembered in a cookie)."""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+
+import pandas as pd
+
+LANGS = ("nl", "en")
+LANG_COOKIE = "pso_lang"
+
+WORDS: dict[str, tuple[str, str]] = {
+    "app": ("PSO-keten", "PSO chain"),
+    "skip": ("Naar de inhoud", "Skip to content"),
+    "nav_suppliers": ("Leveranciers zoeken", "Find suppliers"),
+    "nav_municipalities": ("Gemeenten", "Municipalities"),
+    "nav_quickscan": ("Quick scan", "Quick scan"),
+    "nav_api": ("API", "API"),
+    "switch": ("English", "Nederlands"),
+    "home_lead": ("Zoek gecertificeerde leveranciers en SW-bedrijven, bekijk de PSO-score van een "
+                  "organisatie en wat inkoop haar oplevert.",
+                  "Find certified suppliers and SW-bedrijven, see an organisation's PSO score and "
+                  "what purchasing earns it."),
+    "org_lookup": ("Organisatie opzoeken (KvK-nummer)", "Look up an organisation (KvK number)"),
+    "open": ("Openen", "Open"),
+    "search": ("Zoeken", "Search"),
+    "q": ("Naam of KvK-nummer", "Name or KvK number"),
+    "sbi": ("Sector (SBI-code, begin)", "Sector (SBI code prefix)"),
+    "delivers": ("Levert (SW-bedrijven)", "Delivers (SW-bedrijven)"),
+    "municipalities": ("Gemeenten (komma-gescheiden)", "Municipalities (comma-separated)"),
+    "min_level": ("Minimaal niveau", "Minimum level"),
+    "any": ("elk", "any"),
+    "on": ("Geldig op (datum)", "Valid on (date)"),
+    "for": ("Voor koper (KvK-nummer)", "For buyer (KvK number)"),
+    "gain": ("Extra inkoop (€)", "Extra purchasing (€)"),
+    "results": ("resultaten", "results"),
+    "no_results": ("Geen leveranciers gevonden.", "No suppliers found."),
+    "name": ("Naam", "Name"),
+    "org_id": ("KvK / id", "KvK / id"),
+    "level": ("Niveau", "Level"),
+    "sw": ("SW-bedrijf", "SW-bedrijf"),
+    "valid_until": ("Geldig tot", "Valid until"),
+    "municipality": ("Gemeente", "Municipality"),
+    "yield": ("FTE per mln €", "FTE per € million"),
+    "gain_pct": ("Extra score (%-punt)", "Score gain (points)"),
+    "trede_after": ("Trede daarna", "Trede after"),
+    "score": ("Score", "Score"),
+    "trede": ("Trede", "Trede"),
+    "none": ("geen", "none"),
+    "direct": ("Direct", "Direct"),
+    "indirect": ("Indirect (geteld)", "Indirect (counted)"),
+    "total": ("Totaal", "Total"),
+    "norms": ("Normen trede 1 / 2 / 3", "Norms trede 1 / 2 / 3"),
+    "cap": ("Plafond indirect", "Indirect cap"),
+    "cap_applied": ("plafond toegepast", "cap applied"),
+    "cap_not": ("plafond niet bereikt", "cap not reached"),
+    "fee": ("Jaarlijkse bijdrage", "Annual fee"),
+    "employees": ("Medewerkers", "Employees"),
+    "persons": ("Personen in de doelgroep (alleen het aantal)", "Target-group persons (count only)"),
+    "target_fte": ("Doelgroep-FTE", "Target-group FTE"),
+    "purchases": ("Inkoop", "Purchases"),
+    "supplier": ("Leverancier", "Supplier"),
+    "date": ("Datum", "Date"),
+    "amount": ("Bedrag", "Amount"),
+    "counted": ("Telt mee", "Counts"),
+    "reason": ("Reden", "Reason"),
+    "no_purchases": ("Geen inkoop in dit jaar.", "No purchases in this year."),
+    "uplift": ("Wat tilt de score een trede hoger?", "What lifts the score a trede?"),
+    "target_trede": ("Doeltrede", "Target trede"),
+    "extra_eur": ("Extra inkoop", "Extra purchasing"),
+    "reachable": ("Haalbaar", "Reachable"),
+    "top_trede": ("Al op de hoogste trede.", "Already at the highest trede."),
+    "what_if": ("Wat als?", "What if?"),
+    "what_if_lead": ("Wijzig bedragen of voeg een leverancier toe en bereken de score opnieuw.",
+                     "Change amounts or add a supplier and compute the score again."),
+    "new_supplier": ("Nieuwe leverancier (KvK-nummer)", "New supplier (KvK number)"),
+    "new_amount": ("Bedrag bij nieuwe leverancier (€)", "Amount at the new supplier (€)"),
+    "compute": ("Bereken", "Compute"),
+    "before": ("Nu", "Now"),
+    "after": ("Daarna", "After"),
+    "year": ("Jaar", "Year"),
+    "error": ("Fout", "Error"),
+    "not_found": ("Niet gevonden", "Not found"),
+    "server_error": ("Er ging iets mis aan onze kant. De fout is vastgelegd.",
+                     "Something went wrong on our side. The error has been logged."),
+    "bad_request": ("Ongeldige invoer", "Invalid input"),
+    "login": ("Inloggen", "Log in"),
+    "logout": ("Uitloggen", "Log out"),
+    "token": ("Toegangstoken", "Access token"),
+    "user": ("Gebruikersnaam", "User name"),
+    "password": ("Wachtwoord", "Password"),
+    "login_failed": ("Onjuiste gegevens.", "Wrong credentials."),
+    "reload": ("Gegevens opnieuw laden", "Reload the data"),
+    "reloaded": ("Gegevens opnieuw geladen.", "Data reloaded."),
+    "municipality_page": ("Gemeente", "Municipality"),
+    "report_frame": ("Rapport", "Report"),
+    "open_report": ("Rapport in eigen venster", "Report in its own window"),
+    "organisations": ("Organisaties", "Organisations"),
+    "prospects": ("Kansrijke organisaties", "Prospects"),
+    "seeds": ("Waar een subsidie het meest oplevert", "Where a subsidy does most"),
+    "quickscan_lead": ("Upload een grootboekexport of een zip met UBL-facturen.",
+                       "Upload a ledger export or a zip of UBL invoices."),
+    "quickscan_missing": ("De quick scan is in deze versie nog niet beschikbaar.",
+                          "The quick scan is not available in this version yet."),
+}
+
+
+def pick_lang(query: str | None, cookie: str | None) -> str:
+    for value in (query, cookie):
+        if value in LANGS:
+            return value
+    return LANGS[0]
+
+
+def _missing(value) -> bool:
+    if value is None or value is pd.NA or value is pd.NaT:
+        return True
+    return isinstance(value, float) and math.isnan(value)
+
+
+@dataclass(frozen=True)
+class Text:
+    """Words and formats of one language, handed to the templates as ``t``."""
+
+    lang: str = "nl"
+
+    def __call__(self, key: str) -> str:
+        pair = WORDS.get(key)
+        return key if pair is None else pair[LANGS.index(self.lang)]
+
+    def num(self, value, decimals: int = 0) -> str:
+        if _missing(value):
+            return "–"
+        text = f"{float(value):,.{decimals}f}"
+        if self.lang == "nl":
+            text = text.replace(",", "_").replace(".", ",").replace("_", ".")
+        return text
+
+    def pct(self, value, decimals: int = 2) -> str:
+        return "–" if _missing(value) else f"{self.num(value, decimals)}%"
+
+    def eur(self, value, decimals: int = 0) -> str:
+        return "–" if _missing(value) else f"€ {self.num(value, decimals)}"
+
+    def date(self, value) -> str:
+        if _missing(value) or value == "":
+            return "–"
+        return pd.Timestamp(value).strftime("%d-%m-%Y" if self.lang == "nl" else "%Y-%m-%d")
+
+    def yesno(self, value) -> str:
+        if _missing(value):
+            return "–"
+        return ("ja" if value else "nee") if self.lang == "nl" else ("yes" if value else "no")
+
+    def trede(self, value) -> str:
+        return self("none") if _missing(value) or value in (0, "") else str(int(value))

@@ -1,0 +1,235 @@
+"""The pages people use: supplier search, organisation (score, purchases, uplift, what-if),
+municipality, quick scan, login and the admin's reload. Plain forms, server-rendered; every
+number comes from :mod:`pso_chain.api`."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from typing import Annotated
+
+import pandas as pd
+from fastapi import APIRouter, HTTPException, Path, Query, Request
+from fastapi.responses import HTMLResponse, PlainTextResponse, RedirectResponse, Response
+
+import pso_chain
+from pso_chain.errors import Problem, PsoInputError
+from pso_chain.web.api_routes import municipality_tables
+from pso_chain.web.app import render
+from pso_chain.web.results import public_explain
+from pso_chain.web.security import CSRF_COOKIE, CSRF_FIELD, REPORT_CSP, SESSION_COOKIE, csrf_ok
+
+router = APIRouter(include_in_schema=False)
+SHOWN_ROWS = 200  # supplier rows on one page
+MAX_FIELDS = 2000  # form fields in one what-if
+AMOUNT = re.compile(r"^\d{1,3}(\.\d{3})*(,\d+)?$|^\d+(,\d+)?$|^\d+(\.\d+)?$")
+MAX_AMOUNT = 1e12  # euros: more than any organisation buys in a year
+
+OrgId = Annotated[str, Path(min_length=1, max_length=64)]
+Year = Annotated[int | None, Query(ge=1000, le=9999)]
+
+
+def network(request: Request):
+    return request.app.state.holder.network
+
+
+async def checked_form(request: Request):
+    """The POSTed form, refused (403) unless its CSRF token matches the cookie's."""
+    form = await request.form(max_files=2, max_fields=MAX_FIELDS)
+    if not csrf_ok(request.cookies.get(CSRF_COOKIE), form.get(CSRF_FIELD)):
+        raise HTTPException(403, "CSRF token missing or wrong: reload the page and try again")
+    return form
+
+
+def parse_amount(field: str, text: str) -> float:
+    """Euros as people type them (``1.234,56``, ``1234,56`` or ``1234.56``; ``€`` and spaces
+    ignored); bad input names the field."""
+    clean = text.replace("€", "").replace(" ", "").replace("\u00a0", "")
+    if not AMOUNT.match(clean):
+        raise PsoInputError(Problem("form", None, field, text[:40], "not an amount in euros"))
+    if "," in clean:
+        clean = clean.replace(".", "").replace(",", ".")
+    value = float(clean)
+    if value > MAX_AMOUNT:
+        raise PsoInputError(Problem("form", None, field, text[:40], "amount too large"))
+    return value
+
+
+@router.get("/healthz")
+def healthz() -> PlainTextResponse:
+    return PlainTextResponse("ok")
+
+
+@router.get("/", response_class=HTMLResponse)
+def home(request: Request):
+    return render(request, "home.html")
+
+
+@router.get("/suppliers", response_class=HTMLResponse)
+def supplier_search(request: Request, q: Annotated[str, Query(max_length=100)] = "",
+                    sbi: Annotated[str, Query(max_length=20)] = "",
+                    delivers: Annotated[str, Query(max_length=100)] = "",
+                    municipalities: Annotated[str, Query(max_length=500)] = "",
+                    min_level: Annotated[str, Query(max_length=20)] = "",
+                    on: dt.date | None = None,
+                    for_org: Annotated[str, Query(alias="for", max_length=64)] = "",
+                    gain: Annotated[float | None, Query(ge=0, le=MAX_AMOUNT)] = None, year: Year = None):
+    """Suppliers whose sales count on a date, ranked by credit per euro (the engine's order)."""
+    searched = bool(request.query_params)
+    frame = None
+    if searched:
+        net = network(request)
+        names = [m.strip() for m in municipalities.split(",") if m.strip()] or [None]
+        parts = [pso_chain.suppliers(net, on, sbi=sbi or None, municipality=m, min_level=min_level or None,
+                                     for_org=for_org or None, year=year, gain_per_eur=gain)
+                 for m in names[:20]]
+        frame = pd.concat(parts, ignore_index=True) if len(parts) > 1 else parts[0]
+        if len(parts) > 1:  # the engine's ranking, kept across the municipalities
+            frame = frame.sort_values(["yield_fte_per_meur", "org_id"], ascending=[False, True],
+                                      kind="stable")
+        if q.strip():
+            needle = q.strip()
+            frame = frame[(frame["org_id"] == needle)
+                          | frame["name"].astype(str).str.contains(needle, case=False, regex=False)]
+        if delivers.strip() and "delivers" in frame.columns:
+            frame = frame[frame["delivers"].astype(str).str.contains(delivers.strip(), case=False,
+                                                                     regex=False)]
+    rows = [] if frame is None else frame.head(SHOWN_ROWS).to_dict(orient="records")
+    return render(request, "suppliers.html", rows=rows, total=0 if frame is None else len(frame),
+                  searched=searched, has_gain=bool(for_org), has_delivers=frame is not None and
+                  "delivers" in frame.columns,
+                  form={"q": q, "sbi": sbi, "delivers": delivers, "municipalities": municipalities,
+                        "min_level": min_level, "on": on.isoformat() if on else "", "for": for_org,
+                        "gain": "" if gain is None else f"{gain:g}", "year": year or ""},
+                  levels=["aspirant", "1", "2", "3"])
+
+
+def organisation_context(request: Request, org_id: str, year: int | None) -> dict:
+    """Explanation (no person rows), uplift plan and the current spend per supplier."""
+    net = network(request)
+    ex = public_explain(pso_chain.explain(net, org_id, year))
+    plan = pso_chain.uplift(net, org_id, ex["year"])
+    spend: dict[str, dict] = {}
+    for p in ex["purchases"]:
+        entry = spend.setdefault(p["supplier_id"], {"name": p["supplier_name"], "amount": 0.0,
+                                                     "counted": p["counted"]})
+        entry["amount"] += p["amount_eur"]
+    uplift = plan["uplift"]
+    return {"ex": ex, "targets": plan["targets"].to_dict(orient="records"),
+            "uplift": uplift[uplift["supplier_id"].notna()].to_dict(orient="records"),
+            "spend": spend}
+
+
+@router.get("/organisations/{org_id}", response_class=HTMLResponse)
+def organisation_page(request: Request, org_id: OrgId, year: Year = None):
+    return render(request, "organisation.html", result=None, **organisation_context(request, org_id, year))
+
+
+@router.get("/organisations", response_class=HTMLResponse)
+def organisation_lookup(request: Request, org_id: Annotated[str, Query(min_length=1, max_length=64)]):
+    network(request).node(org_id.strip())  # unknown: 404 here, not after a redirect
+    return RedirectResponse(request.url_for("organisation_page", org_id=org_id.strip()), status_code=303)
+
+
+@router.post("/organisations/{org_id}/what-if", response_class=HTMLResponse)
+async def what_if_page(request: Request, org_id: OrgId):
+    """The what-if form: new amounts per current supplier, optionally one new supplier."""
+    form = await checked_form(request)
+    year_text = str(form.get("year", "")).strip()
+    year = int(year_text) if year_text.isdigit() and len(year_text) == 4 else None
+    changes: dict[str, float] = {}
+    for key, value in form.multi_items():
+        if key.startswith("s_") and isinstance(value, str) and value.strip():
+            changes[key[2:]] = parse_amount(key, value)
+    new_id = str(form.get("new_supplier", "")).strip()
+    new_amount = str(form.get("new_amount", "")).strip()
+    if new_id and new_amount:
+        changes[new_id] = changes.get(new_id, 0.0) + parse_amount("new_amount", new_amount)
+    context = organisation_context(request, org_id, year)
+    try:
+        result = pso_chain.what_if(network(request), org_id, changes, context["ex"]["year"])
+    except PsoInputError as exc:  # an unknown supplier is bad form input here, not a 404
+        raise HTTPException(400, str(exc)) from None
+    return render(request, "organisation.html", result=result, **context)
+
+
+@router.get("/municipalities", response_class=HTMLResponse)
+def municipalities(request: Request):
+    net = network(request)
+    orgs = getattr(net, "organisations", None)
+    counts = [] if orgs is None else [
+        (str(name), int(n)) for name, n in
+        orgs["municipality"].astype(str).str.strip().replace("", pd.NA).dropna().value_counts()
+        .sort_index().items()]
+    return render(request, "municipalities.html", counts=counts)
+
+
+@router.get("/municipalities/{name}", response_class=HTMLResponse)
+def municipality_page(request: Request, name: Annotated[str, Path(min_length=1, max_length=100)],
+                      year: Year = None):
+    tables = municipality_tables(request, name, year)
+    return render(request, "municipality.html", m=tables,
+                  tables={k: v.to_dict(orient="records") for k, v in tables.items()
+                          if hasattr(v, "columns")})
+
+
+@router.get("/municipalities/{name}/report", response_class=HTMLResponse)
+def municipality_report(request: Request, name: Annotated[str, Path(min_length=1, max_length=100)],
+                        year: Year = None):
+    """The municipal report (``pso-chain report``), live, in the reader's language."""
+    tables = municipality_tables(request, name, year)  # 404 for an unknown municipality
+    holder = request.app.state.holder
+    net = holder.network
+    lang = request.state.t.lang
+    html = holder.cached(("report", tables["municipality"], tables["year"], lang),
+                         lambda: pso_chain.report(net, tables["year"], tables["municipality"], lang))
+    return HTMLResponse(html, headers={"Content-Security-Policy": REPORT_CSP})
+
+
+@router.get("/quickscan", response_class=HTMLResponse)
+def quickscan_page(request: Request):
+    return render(request, "quickscan.html", available=hasattr(pso_chain, "quickscan"))
+
+
+@router.get("/login", response_class=HTMLResponse)
+def login_page(request: Request, next: Annotated[str, Query(max_length=500)] = "/"):
+    return render(request, "login.html", next=next, failed=False)
+
+
+@router.post("/login", response_class=HTMLResponse)
+async def login(request: Request) -> Response:
+    form = await checked_form(request)
+    auth = request.app.state.auth
+    user = None
+    if form.get("token"):
+        user = auth.check_bearer(str(form.get("token")))
+    elif form.get("user"):
+        user = auth.check_password(str(form.get("user")), str(form.get("password", "")))
+    target = str(form.get("next", "/"))
+    if not target.startswith("/") or target.startswith("//"):
+        target = "/"
+    if user is None:
+        return render(request, "login.html", status_code=401, next=target, failed=True)
+    response = RedirectResponse(target, status_code=303)
+    response.set_cookie(SESSION_COOKIE, auth.session_value(user), httponly=True, samesite="strict",
+                        secure=request.url.scheme == "https")
+    return response
+
+
+@router.post("/logout")
+async def logout(request: Request) -> Response:
+    await checked_form(request)
+    response = RedirectResponse("/", status_code=303)
+    response.delete_cookie(SESSION_COOKIE)
+    return response
+
+
+@router.post("/admin/reload", response_class=HTMLResponse)
+async def admin_reload(request: Request):
+    """Open the source again (admins; everyone on an unauthenticated loopback server)."""
+    await checked_form(request)
+    user = request.state.user
+    if request.app.state.auth.enabled and not (user and user.admin):
+        raise HTTPException(403, "only an admin may reload the data")
+    request.app.state.holder.reload()
+    return render(request, "home.html", message=request.state.t("reloaded"))

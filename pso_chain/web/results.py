@@ -1,0 +1,49 @@
+"""Engine results as the web hands them out: the CLI's JSON serialisation (one writer for
+both), explanations without person-level rows, and bad input as HTTP errors."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pandas as pd
+from fastapi.responses import Response
+
+from pso_chain.errors import PsoInputError
+from pso_chain.output import json_text, records_of
+
+
+class JSONText(Response):
+    """JSON written by :func:`pso_chain.output.json_text`, as ``--out x.json`` writes it."""
+
+    media_type = "application/json"
+
+    def render(self, content: Any) -> bytes:
+        return json_text(content).encode("utf-8")
+
+
+def records(frame: pd.DataFrame) -> list[dict]:
+    """A frame's rows as the CLI's JSON file holds them."""
+    return records_of(frame)
+
+
+def public_explain(explained: dict) -> dict:
+    """An explanation with person-level employee records replaced by aggregates: their count
+    and summed weighted FTE (the records never leave the server)."""
+    out = dict(explained)
+    direct = dict(out.get("direct", {}))
+    persons = direct.pop("persons", None) or []
+    direct["persons_count"] = len(persons)
+    direct["persons_weighted_fte"] = float(sum(float(p.get("weighted_fte", 0.0)) for p in persons))
+    out["direct"] = direct
+    return out
+
+
+def is_unknown_org(exc: PsoInputError, org_id: str | None) -> bool:
+    """Whether bad input is the unknown org_id of the URL's path (a 404; an unknown id in
+    a parameter is a 400)."""
+    problems = exc.problems
+    if org_id is None or not len(problems):
+        return False
+    unknown = (problems["column"] == "org_id") & problems["reason"].astype(str).str.startswith(
+        "no organisation")
+    return bool((unknown & (problems["value"].astype(str) == str(org_id))).any())

@@ -1,0 +1,179 @@
+"""Who may ask, and what every response carries: authentication (a bearer token from an
+environment variable, or a users file with scrypt-hashed passwords), sessions for the browser,
+CSRF tokens on POST forms, and the security headers.
+
+Without authentication the server only listens on a loopback address (see
+:func:`check_bind`); every visitor is then trusted as on the machine itself.
+"""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+import hmac
+import ipaddress
+import os
+import secrets
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from pso_chain.errors import Problem, PsoInputError
+
+SESSION_COOKIE = "pso_session"
+CSRF_COOKIE = "pso_csrf"
+CSRF_FIELD = "csrf_token"
+# scrypt cost: 2**14 x 8 x 1 is the OWASP minimum; about 50 ms per check here.
+SCRYPT_N, SCRYPT_R, SCRYPT_P = 2**14, 8, 1
+
+CSP = ("default-src 'self'; img-src 'self' data:; style-src 'self'; script-src 'self'; "
+       "frame-src 'self'; frame-ancestors 'self'; form-action 'self'; base-uri 'none'; "
+       "object-src 'none'")
+# The municipal report is one self-contained document (inline CSS, charts as data: images).
+REPORT_CSP = ("default-src 'none'; img-src data:; style-src 'unsafe-inline'; "
+              "frame-ancestors 'self'; base-uri 'none'; form-action 'none'")
+HEADERS = {
+    "X-Content-Type-Options": "nosniff",
+    "X-Frame-Options": "SAMEORIGIN",
+    "Referrer-Policy": "same-origin",
+    "Cross-Origin-Opener-Policy": "same-origin",
+    "Permissions-Policy": "camera=(), microphone=(), geolocation=()",
+}
+
+
+def hash_password(password: str, salt: bytes | None = None) -> str:
+    """``scrypt$N$r$p$salt$hash`` (base64) of a password, for a users file."""
+    salt = salt or os.urandom(16)
+    digest = hashlib.scrypt(password.encode(), salt=salt, n=SCRYPT_N, r=SCRYPT_R, p=SCRYPT_P,
+                            maxmem=64 * 1024 * 1024)
+    return (f"scrypt${SCRYPT_N}${SCRYPT_R}${SCRYPT_P}$"
+            f"{base64.b64encode(salt).decode()}${base64.b64encode(digest).decode()}")
+
+
+def verify_password(password: str, stored: str) -> bool:
+    """Whether ``password`` matches a stored ``scrypt$...`` hash (constant-time compare)."""
+    try:
+        scheme, n, r, p, salt, digest = stored.split("$")
+        if scheme != "scrypt":
+            return False
+        got = hashlib.scrypt(password.encode(), salt=base64.b64decode(salt), n=int(n), r=int(r),
+                             p=int(p), maxmem=64 * 1024 * 1024)
+    except (ValueError, TypeError):
+        return False
+    return hmac.compare_digest(got, base64.b64decode(digest))
+
+
+@dataclass(frozen=True)
+class User:
+    name: str
+    admin: bool
+
+
+@dataclass
+class Auth:
+    """The configured authentication; ``none`` trusts every (loopback) visitor as admin."""
+
+    token: str | None = None
+    users: dict[str, tuple[str, bool]] = field(default_factory=dict)  # name -> (hash, admin)
+    secret: bytes = b""
+
+    @property
+    def enabled(self) -> bool:
+        return self.token is not None or bool(self.users)
+
+    def check_bearer(self, token: str) -> User | None:
+        if self.token is not None and hmac.compare_digest(token.encode(), self.token.encode()):
+            return User("token", True)
+        return None
+
+    def check_password(self, name: str, password: str) -> User | None:
+        entry = self.users.get(name)
+        if entry is None:
+            verify_password(password, hash_password("x", b"0" * 16))  # same time either way
+            return None
+        return User(name, entry[1]) if verify_password(password, entry[0]) else None
+
+    def session_value(self, user: User) -> str:
+        """A cookie value naming the user, signed with the server's secret."""
+        payload = base64.urlsafe_b64encode(f"{user.name}:{int(user.admin)}".encode()).decode()
+        return f"{payload}.{self._sign(payload)}"
+
+    def session_user(self, value: str) -> User | None:
+        payload, _, signature = value.partition(".")
+        if not payload or not hmac.compare_digest(signature, self._sign(payload)):
+            return None
+        try:
+            name, admin = base64.urlsafe_b64decode(payload.encode()).decode().rsplit(":", 1)
+        except (ValueError, UnicodeDecodeError):
+            return None
+        if name != "token" and name not in self.users:
+            return None
+        return User(name, admin == "1")
+
+    def _sign(self, payload: str) -> str:
+        return hmac.new(self.secret, payload.encode(), hashlib.sha256).hexdigest()
+
+
+def load_auth(token_env: str | None = None, users_file: str | Path | None = None) -> Auth:
+    """Authentication from an environment variable's token or a users file.
+
+    The users file has one ``name:scrypt$...[:admin]`` line per user (``#`` comments); make
+    lines with ``pso-chain serve-user FILE NAME``. The session secret is derived from the
+    credentials, so that every worker process signs the same way.
+    """
+    if token_env and users_file:
+        raise PsoInputError(Problem("--auth-token-env", None, None, token_env,
+                                    "give either --auth-token-env or --users, not both"))
+    if token_env:
+        token = os.environ.get(token_env, "")
+        if len(token) < 16:
+            raise PsoInputError(Problem("--auth-token-env", None, None, token_env,
+                                        "the environment variable must hold a token of at least "
+                                        "16 characters"))
+        return Auth(token=token, secret=hashlib.sha256(b"pso-chain session\0" + token.encode()).digest())
+    if users_file:
+        path = Path(users_file)
+        try:
+            text = path.read_text(encoding="utf-8")
+        except OSError as exc:
+            raise PsoInputError(Problem(str(path), None, None, None, f"cannot read: {exc.strerror}")) \
+                from None
+        users: dict[str, tuple[str, bool]] = {}
+        for number, line in enumerate(text.splitlines(), start=1):
+            if not line.strip() or line.lstrip().startswith("#"):
+                continue
+            parts = line.strip().split(":")
+            if len(parts) not in (2, 3) or not parts[0] or not parts[1].startswith("scrypt$"):
+                raise PsoInputError(Problem(str(path), number, None, None,
+                                            "expected name:scrypt$...[:admin]"))
+            users[parts[0]] = (parts[1], len(parts) == 3 and parts[2] == "admin")
+        if not users:
+            raise PsoInputError(Problem(str(path), None, None, None, "no users in the file"))
+        return Auth(users=users, secret=hashlib.sha256(b"pso-chain session\0" + text.encode()).digest())
+    return Auth(secret=secrets.token_bytes(32))
+
+
+def is_loopback(host: str) -> bool:
+    """Whether ``host`` only accepts connections from this machine."""
+    if host == "localhost":
+        return True
+    try:
+        return ipaddress.ip_address(host.strip("[]")).is_loopback
+    except ValueError:
+        return False
+
+
+def check_bind(host: str, auth: Auth) -> None:
+    """Refuse to listen beyond this machine without authentication."""
+    if not is_loopback(host) and not auth.enabled:
+        raise PsoInputError(Problem("--host", None, None, host,
+                                    "listening on a non-loopback address needs authentication: "
+                                    "--auth-token-env VAR or --users FILE"))
+
+
+def new_csrf_token() -> str:
+    return secrets.token_urlsafe(24)
+
+
+def csrf_ok(cookie: str | None, submitted: str | None) -> bool:
+    """Double-submit check: the form's token equals the cookie's (both present)."""
+    return bool(cookie) and bool(submitted) and hmac.compare_digest(cookie.encode(), submitted.encode())

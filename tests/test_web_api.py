@@ -1,0 +1,325 @@
+"""The web app's JSON API and pages through FastAPI's test client: the same answers as the
+CLI's JSON files, 404/400/422 for bad input (never a 500), no person id anywhere, the
+security headers, CSRF on POST forms and authentication."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pandas as pd
+import pytest
+
+pytest.importorskip("fastapi")
+from fastapi.testclient import TestClient  # noqa: E402
+
+import pso_chain  # noqa: E402
+from pso_chain.web.app import create_app  # noqa: E402
+from pso_chain.web.security import Auth, check_bind, hash_password, load_auth  # noqa: E402
+from pso_chain.web.state import NetworkHolder  # noqa: E402
+
+EXAMPLE = pso_chain.example_path()
+RECORDS = pd.read_csv(EXAMPLE / "employees_records.csv", dtype=str)
+PERSON_IDS = set(RECORDS["person_id"])
+ORG_WITH_RECORDS = RECORDS["org_id"].iat[0]
+BUYER, SUPPLIER = "10000020", "10000159"  # 70,000 euros more at this SW-bedrijf lifts to trede 1
+HOSTILE = ["<script>alert(1)</script>", "../../etc/passwd", "%00", "' OR 1=1 --", "9" * 400,
+           "\u202ex%00", "{{7*7}}"]
+
+
+def pso(*args: str) -> subprocess.CompletedProcess:
+    exe = Path(sys.executable).with_name("pso-chain")
+    command = [str(exe)] if exe.exists() else [sys.executable, "-m", "pso_chain.cli"]
+    return subprocess.run([*command, *args], capture_output=True, text=True, timeout=300)
+
+
+@pytest.fixture(scope="module")
+def holder() -> NetworkHolder:
+    return NetworkHolder(EXAMPLE)
+
+
+@pytest.fixture(scope="module")
+def client(holder) -> TestClient:
+    return TestClient(create_app(holder), raise_server_exceptions=False)
+
+
+def no_person_ids(text: str) -> None:
+    leaked = [p for p in PERSON_IDS if p in text]
+    assert not leaked, f"person ids in a response: {leaked[:3]}"
+
+
+# --- acceptance: the CLI's JSON, row for row --------------------------------------------------
+def test_credits_equal_the_cli_json(client, tmp_path):
+    out = tmp_path / "x.json"
+    assert pso("credits", str(EXAMPLE), "--out", str(out)).returncode == 0
+    response = client.get("/api/credits")
+    assert response.status_code == 200
+    assert response.json() == json.loads(out.read_text())
+    one = client.get(f"/api/organisations/{BUYER}").json()
+    assert one == next(r for r in json.loads(out.read_text()) if r["org_id"] == BUYER)
+
+
+def test_credits_as_csv_equal_the_cli_csv(client, tmp_path):
+    out = tmp_path / "x.csv"
+    assert pso("credits", str(EXAMPLE), "--out", str(out)).returncode == 0
+    response = client.get("/api/credits", headers={"Accept": "text/csv"})
+    assert response.status_code == 200 and response.headers["content-type"].startswith("text/csv")
+    assert response.text == out.read_text()
+
+
+@pytest.mark.parametrize("org", [BUYER, ORG_WITH_RECORDS])
+def test_explain_equals_the_cli_json_without_persons(client, tmp_path, org):
+    out = tmp_path / "x.json"
+    assert pso("explain", str(EXAMPLE), "--org", org, "--out", str(out)).returncode == 0
+    cli = json.loads(out.read_text())
+    persons = cli["direct"].pop("persons")
+    api = client.get(f"/api/organisations/{org}/explain").json()
+    assert api["direct"].pop("persons_count") == len(persons)
+    assert api["direct"].pop("persons_weighted_fte") == pytest.approx(sum(p["weighted_fte"] for p in persons))
+    assert api == cli
+    if org == ORG_WITH_RECORDS:
+        assert persons, "the example's first record holder must have person rows"
+
+
+def test_uplift_equals_the_cli_json(client, tmp_path):
+    out = tmp_path / "x.json"
+    done = pso("uplift", str(EXAMPLE), "--org", BUYER, "--max-share", "0.1", "--out", str(out))
+    assert done.returncode == 0, done.stderr
+    api = client.get(f"/api/organisations/{BUYER}/uplift", params={"max_share": 0.1}).json()
+    assert sorted(api) == ["mix", "targets", "uplift"]
+    assert api["uplift"] == json.loads(out.read_text())
+    for name in ("targets", "mix"):
+        assert api[name] == json.loads(out.with_name(f"x-{name}.json").read_text())
+
+
+def test_suppliers_equal_the_cli_json(client, tmp_path):
+    out = tmp_path / "x.json"
+    args = ["--on", "2025-06-01", "--for", BUYER, "--min-level", "1"]
+    assert pso("suppliers", str(EXAMPLE), *args, "--out", str(out)).returncode == 0
+    api = client.get("/api/suppliers", params={"on": "2025-06-01", "for": BUYER, "min_level": "1"})
+    assert api.status_code == 200
+    assert api.json() == json.loads(out.read_text())
+
+
+def test_municipality_tables(client):
+    body = client.get("/api/municipalities/deventer").json()
+    assert body["municipality"] == "Deventer" and body["organisations"] > 0
+    assert sum(r["organisations"] for r in body["tredes"]) == body["organisations"]
+
+
+def test_what_if_api_lifts_the_trede(client):
+    response = client.post(f"/api/organisations/{BUYER}/what-if",
+                           json={"changes": {SUPPLIER: 70_000}})
+    assert response.status_code == 200, response.text
+    body = response.json()
+    assert body["before"]["trede"] is None and body["after"]["trede"] == 1
+    assert body == json.loads(json.dumps(pso_chain.what_if(pso_chain.load_example(), BUYER,
+                                                           {SUPPLIER: 70_000})))
+
+
+# --- bad and hostile input: 404/400/422 with a message, never a 500 -------------------------
+@pytest.mark.parametrize("bad", HOSTILE + ["unknown"])
+def test_unknown_and_hostile_ids_are_404(client, bad):
+    for suffix in ("", "/explain", "/uplift"):
+        response = client.get(f"/api/organisations/{bad}{suffix}")
+        assert response.status_code in (404, 422), (bad, suffix, response.status_code)
+        if response.headers["content-type"].startswith("application/json"):
+            assert "detail" in response.json()
+        else:  # a path the client normalised out of /api: the 404 page, escaped
+            assert "<script>" not in response.text
+
+
+@pytest.mark.parametrize("url, param", [
+    ("/api/credits?year=abc", "year"), ("/api/credits?year=99999999999999999999999", "year"),
+    ("/api/credits?year=-1", "year"), (f"/api/organisations/{BUYER}/uplift?top=0", "top"),
+    (f"/api/organisations/{BUYER}/uplift?max_share=2", "max_share"),
+    (f"/api/organisations/{BUYER}/uplift?on=31-31-2025", "on"),
+    ("/api/suppliers?on=yesterday", "on"), ("/api/suppliers?limit=10000000000", "limit"),
+    ("/api/suppliers?sbi=%3Cscript%3E", "sbi"),
+])
+def test_bad_parameters_are_422_naming_the_parameter(client, url, param):
+    response = client.get(url)
+    assert response.status_code == 422, response.text
+    assert param in [p["parameter"] for p in response.json()["detail"]]
+
+
+@pytest.mark.parametrize("url", [
+    f"/api/organisations/{BUYER}/uplift?shift=nonsense", "/api/suppliers?for=nobody",
+    f"/api/organisations/{BUYER}/uplift?shift={BUYER}:x:1", "/api/suppliers?min_level=7",
+])
+def test_engine_input_errors_are_400_with_the_message(client, url):
+    response = client.get(url)
+    assert response.status_code == 400, (url, response.status_code, response.text)
+    detail = response.json()["detail"]
+    assert detail and "Traceback" not in detail and "/work/" not in detail
+
+
+@pytest.mark.parametrize("body", [
+    {"changes": {SUPPLIER: -5}}, {"changes": {SUPPLIER: "lots"}}, {"changes": {"nobody": 5}},
+    {"changes": {BUYER: 5}}, {"changes": []}, {}, {"changes": {SUPPLIER: 5}, "year": 12},
+])
+def test_what_if_bad_bodies(client, body):
+    response = client.post(f"/api/organisations/{BUYER}/what-if", json=body)
+    assert response.status_code in (400, 422), (body, response.status_code, response.text)
+
+
+def test_what_if_infinite_and_huge_amounts(client):
+    huge = client.post(f"/api/organisations/{BUYER}/what-if", json={"changes": {SUPPLIER: 1e300}})
+    assert huge.status_code == 200 and huge.json()["after"]["cap_applied"] is True  # capped, not broken
+    for raw in ('{"changes": {"SUP": 1e999}}'.replace("SUP", SUPPLIER),
+                '{"changes": {"SUP": NaN}}'.replace("SUP", SUPPLIER),
+                "not json", '{"changes": ' * 5000):
+        response = client.post(f"/api/organisations/{BUYER}/what-if", content=raw,
+                               headers={"Content-Type": "application/json"})
+        assert response.status_code in (400, 422), (raw[:40], response.status_code, response.text[:200])
+
+
+def test_municipality_unknown_and_hostile(client):
+    for name in ["Atlantis", "<script>x</script>", "..%2F..%2Fetc"]:
+        response = client.get(f"/api/municipalities/{name}")
+        assert response.status_code == 404, name
+        page = client.get(f"/municipalities/{name}")
+        assert page.status_code == 404 and "<script>x" not in page.text
+
+
+def test_pages_escape_and_never_500(client):
+    for url in ["/", "/suppliers", "/suppliers?q=%3Cscript%3Ealert(1)%3C/script%3E&municipalities=Deventer,Epe",
+                "/suppliers?municipalities=%3Cscript%3E", "/suppliers?gain=abc", "/suppliers?on=2025-13-01",
+                f"/suppliers?for={BUYER}&gain=50000", "/organisations/%3Cscript%3E", f"/organisations/{BUYER}?year=1",
+                f"/organisations/{BUYER}?year=abc", "/municipalities", "/municipalities/Deventer",
+                "/municipalities/Deventer/report", "/quickscan", "/no/such/page", "/organisations?org_id=%3Cb%3E"]:
+        response = client.get(url)
+        assert response.status_code < 500, url
+        assert "<script>alert" not in response.text and "<script>x" not in response.text, url
+        assert "Traceback" not in response.text
+        no_person_ids(response.text)
+
+
+def test_no_person_id_in_any_response(client):
+    orgs = list(RECORDS["org_id"].unique())
+    for org in orgs:
+        for suffix in ("", "/explain", "/uplift"):
+            no_person_ids(client.get(f"/api/organisations/{org}{suffix}").text)
+        no_person_ids(client.get(f"/organisations/{org}").text)
+    no_person_ids(client.get("/api/credits").text)
+    no_person_ids(client.get("/api/municipalities/Deventer").text)
+    no_person_ids(client.get("/municipalities/Deventer/report").text)
+    no_person_ids(client.get("/api/openapi.json").text)
+
+
+def test_security_headers_on_every_response(client):
+    for url in ["/", "/api/credits", "/no/such/page", "/api/organisations/x"]:
+        headers = client.get(url).headers
+        assert "frame-ancestors 'self'" in headers["content-security-policy"]
+        assert headers["x-content-type-options"] == "nosniff"
+        assert headers["x-frame-options"] == "SAMEORIGIN"
+        assert headers["referrer-policy"] == "same-origin"
+
+
+def test_a_crash_is_a_generic_500_without_traceback(holder, monkeypatch):
+    app = create_app(holder)
+
+    def boom(*args, **kwargs):
+        raise RuntimeError("secret internals /work/path")
+
+    monkeypatch.setattr(pso_chain, "explain", boom)
+    client = TestClient(app, raise_server_exceptions=False)
+    for url in (f"/api/organisations/{BUYER}/explain", f"/organisations/{BUYER}"):
+        response = client.get(url)
+        assert response.status_code == 500
+        assert "secret internals" not in response.text and "Traceback" not in response.text
+        assert response.headers["x-content-type-options"] == "nosniff"
+
+
+# --- forms: CSRF, what-if, reload -----------------------------------------------------------
+def csrf_of(client: TestClient) -> str:
+    client.get("/")
+    return client.cookies.get("pso_csrf")
+
+
+def test_what_if_form_needs_csrf_and_changes_the_trede(holder):
+    client = TestClient(create_app(holder), raise_server_exceptions=False)
+    url = f"/organisations/{BUYER}/what-if"
+    assert client.post(url, data={f"s_{SUPPLIER}": "70000"}).status_code == 403
+    assert client.post(url, data={f"s_{SUPPLIER}": "70000", "csrf_token": "forged"}).status_code == 403
+    token = csrf_of(client)
+    page = client.post(url, data={"csrf_token": token, "new_supplier": SUPPLIER, "new_amount": "70.000,00"})
+    assert page.status_code == 200
+    assert 'id="after-trede">1<' in page.text and 'id="before-trede">geen<' in page.text
+    for bad in ({"new_supplier": "<script>", "new_amount": "5"}, {f"s_{SUPPLIER}": "-5"},
+                {f"s_{SUPPLIER}": "1e999"}, {f"s_{SUPPLIER}": "<b>"}, {"s_nobody": "5"}):
+        response = client.post(url, data={"csrf_token": token, **bad})
+        assert response.status_code == 400, (bad, response.status_code)
+        assert "<script>" not in response.text and "<b>" not in response.text
+
+
+def test_reload_swaps_the_network(holder):
+    client = TestClient(create_app(holder), raise_server_exceptions=False)
+    before = holder.network
+    assert client.post("/admin/reload", data={"csrf_token": csrf_of(client)}).status_code == 200
+    assert holder.network is not before and holder.network.n == before.n
+
+
+def test_english_switch():
+    client = TestClient(create_app(NetworkHolder(EXAMPLE)))
+    assert "Leveranciers zoeken" in client.get("/").text
+    assert "Find suppliers" in client.get("/?lang=en").text
+    assert "Find suppliers" in client.get("/").text  # remembered in a cookie
+
+
+# --- authentication -------------------------------------------------------------------------
+def test_non_loopback_needs_authentication(monkeypatch, tmp_path):
+    with pytest.raises(pso_chain.PsoInputError, match="authentication"):
+        check_bind("0.0.0.0", Auth())
+    check_bind("127.0.0.1", Auth())
+    check_bind("::1", Auth())
+    done = pso("serve", str(EXAMPLE), "--host", "0.0.0.0", "--port", "0")
+    assert done.returncode == 1 and "authentication" in done.stderr
+    monkeypatch.setenv("PSO_TEST_TOKEN", "short")
+    with pytest.raises(pso_chain.PsoInputError, match="16 characters"):
+        load_auth("PSO_TEST_TOKEN")
+
+
+def test_token_required_when_configured(holder, monkeypatch):
+    monkeypatch.setenv("PSO_TEST_TOKEN", "t" * 32)
+    auth = load_auth("PSO_TEST_TOKEN")
+    client = TestClient(create_app(holder, auth), raise_server_exceptions=False)
+    for url in ("/api/credits", f"/api/organisations/{BUYER}/explain", "/", f"/organisations/{BUYER}"):
+        assert client.get(url).status_code == 401, url
+        assert client.get(url, headers={"Authorization": "Bearer wrong"}).status_code == 401
+        assert client.get(url, headers={"Authorization": "Bearer " + "t" * 32}).status_code == 200
+    assert client.get("/healthz").status_code == 200
+    # the browser's way: log in once, a signed session cookie afterwards
+    token = csrf_of(client)
+    login = client.post("/login", data={"csrf_token": token, "token": "t" * 32, "next": "/suppliers"},
+                        follow_redirects=False)
+    assert login.status_code == 303 and login.headers["location"] == "/suppliers"
+    assert client.get("/api/credits").status_code == 200
+
+
+def test_users_file(holder, tmp_path):
+    users = tmp_path / "users"
+    users.write_text(f"ana:{hash_password('correct horse')}:admin\nbob:{hash_password('battery staple')}\n")
+    auth = load_auth(users_file=users)
+    client = TestClient(create_app(holder, auth), raise_server_exceptions=False)
+    assert client.get("/api/credits", auth=("ana", "wrong")).status_code == 401
+    assert client.get("/api/credits", auth=("ana", "correct horse")).status_code == 200
+    bob = TestClient(create_app(holder, auth), raise_server_exceptions=False)
+    token = csrf_of(bob) if bob.get("/login").status_code == 200 else None
+    token = bob.cookies.get("pso_csrf")
+    assert bob.post("/login", data={"csrf_token": token, "user": "bob", "password": "battery staple"},
+                    follow_redirects=False).status_code == 303
+    assert bob.post("/admin/reload", data={"csrf_token": token}).status_code == 403  # not an admin
+    forged = bob.cookies.get("pso_session").replace("Ym9iOjA", "Ym9iOjE")  # bob:0 -> bob:1
+    bob.cookies.set("pso_session", forged)
+    assert bob.get("/api/credits").status_code == 401
+    (tmp_path / "bad").write_text("ana:plaintext\n")
+    with pytest.raises(pso_chain.PsoInputError, match="scrypt"):
+        load_auth(users_file=tmp_path / "bad")
+
+
+def test_serve_cli_help():
+    done = pso("serve", "--help")
+    assert done.returncode == 0 and "--auth-token-env" in done.stdout
