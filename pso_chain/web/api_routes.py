@@ -119,6 +119,7 @@ def municipality_tables(request: Request, name: str, year: int | None) -> dict:
         return h.cached(("municipality", name.strip().casefold(), year),
                         lambda: pso_chain.municipality(network, name, year))
     except PsoInputError as exc:
-        if (exc.problems["column"] == "municipality").any():
+        where = zip(exc.problems["column"], exc.problems["file"], strict=True)
+        if any("municipality" in f"{column} {file}" for column, file in where):
             raise HTTPException(404, f"no organisation in municipality {name!r}") from None
         raise

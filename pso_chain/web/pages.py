@@ -90,9 +90,9 @@ def supplier_search(request: Request, q: Annotated[str, Query(max_length=100)] =
         if q.strip():
             needle = q.strip()
             frame = frame[(frame["org_id"] == needle)
-                          | frame["name"].astype(str).str.contains(needle, case=False, regex=False)]
+                          | frame["name"].astype(str).str.contains(needle, case=False, regex=False, na=False)]
         if delivers.strip() and "delivers" in frame.columns:
-            frame = frame[frame["delivers"].astype(str).str.contains(delivers.strip(), case=False,
+            frame = frame[frame["delivers"].astype(str).str.contains(delivers.strip(), case=False, na=False,
                                                                      regex=False)]
     rows = [] if frame is None else frame.head(SHOWN_ROWS).to_dict(orient="records")
     return render(request, "suppliers.html", rows=rows, total=0 if frame is None else len(frame),

@@ -45,5 +45,5 @@ def is_unknown_org(exc: PsoInputError, org_id: str | None) -> bool:
     if org_id is None or not len(problems):
         return False
     unknown = (problems["column"] == "org_id") & problems["reason"].astype(str).str.startswith(
-        "no organisation")
+        "no organisation", na=False)
     return bool((unknown & (problems["value"].astype(str) == str(org_id))).any())
