@@ -28,7 +28,6 @@ from pso_chain.network import load_network
 from pso_chain.scoring import credits
 from pso_chain.buyers import (compliance_report, eligible_suppliers, shift_effect, substitutes,
                               tender_ranking, uplift_by_supplier, uplift_mix)
-from pso_chain.buyers.common import edited_network
 
 def timed(name, fn):
     t = time.perf_counter(); out = fn(); figures[name + '_s'] = time.perf_counter() - t
@@ -42,7 +41,7 @@ year = 2025
 frame = timed('suppliers', lambda: eligible_suppliers(net, on))
 figures['eligible_suppliers'] = len(frame)
 timed('suppliers_filtered', lambda: eligible_suppliers(net, on, sbi='81', min_level='2'))
-rows = np.bincount(net._buyer[net.in_year(year)], minlength=net.n)
+rows = np.bincount(net.buyer[net.in_year(year)], minlength=net.n)
 busiest = int(np.argmax(rows * (net.target_fte > 0) * ~np.isnan(net.revenue)))
 buyer = net.organisations['org_id'].iat[busiest]
 figures['buyer_rows'] = int(rows[busiest])
@@ -89,7 +88,7 @@ for _ in range(steps):
     mid = (lo + hi) / 2
     added = pd.DataFrame({'buyer_id': [buyer], 'supplier_id': [row['supplier_id']], 'amount_eur': [mid],
                           'year': [year]})
-    score = credits(edited_network(net, added=added), year)
+    score = credits(net.with_purchases(added=added), year)
     got = score['trede'].iat[busiest]
     lo, hi = (lo, mid) if (not pd.isna(got) and got >= row['target_trede']) else (mid, hi)
 figures['peer_bisection_step_s'] = (time.perf_counter() - t) / steps

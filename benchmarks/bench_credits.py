@@ -53,7 +53,7 @@ orgs = net.organisations
 eligible = net.eligible
 t = time.perf_counter()
 g = nx.MultiDiGraph()
-for b, s, a, e in zip(net._buyer[sub_rows], net._supplier[sub_rows], net._amount[sub_rows], eligible[sub_rows]):
+for b, s, a, e in zip(net.buyer[sub_rows], net.supplier[sub_rows], net.amount[sub_rows], eligible[sub_rows]):
     g.add_edge(int(b), int(s), amount=float(a), eligible=bool(e))
 rules = net.rules
 out = {}
@@ -72,9 +72,9 @@ figures['networkx_nodes'] = g.number_of_nodes()
 mask = np.zeros(len(net.purchases), bool); mask[sub_rows] = True
 t = time.perf_counter()
 sel = mask & eligible
-ind = np.bincount(net._buyer[sel], weights=net._amount[sel] * net.yield_per_eur[net._supplier[sel]], minlength=net.n)
+ind = np.bincount(net.buyer[sel], weights=net.amount[sel] * net.yield_per_eur[net.supplier[sel]], minlength=net.n)
 from pso_chain.scoring import score_arrays
-nodes = np.unique(np.concatenate([net._buyer[sub_rows], net._supplier[sub_rows]]))
+nodes = np.unique(np.concatenate([net.buyer[sub_rows], net.supplier[sub_rows]]))
 res = score_arrays(rules, net.fte[nodes], net.target_fte[nodes], ind[nodes], net.employees[nodes],
                    net.qualitative_ok[nodes])
 figures['engine_subset_s'] = time.perf_counter() - t

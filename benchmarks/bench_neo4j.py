@@ -81,7 +81,7 @@ def main() -> None:
         pd.testing.assert_frame_equal(db, mem, check_exact=True, check_dtype=False)
         rows.append(("credits (all organisations)", t_db, "identical", t_mem))
 
-        busiest = int(np.bincount(network._buyer, minlength=network.n).argmax())
+        busiest = int(np.bincount(network.buyer, minlength=network.n).argmax())
         org_id = network.organisations["org_id"].iat[busiest]
         mem, t_mem = timed(lambda: explain(network, org_id, year))
         db, t_db = timed(lambda: cy.explain_cypher(uri, org_id, year, network.rules))

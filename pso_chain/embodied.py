@@ -28,9 +28,9 @@ import pandas as pd
 import scipy.sparse as sp
 import scipy.sparse.linalg as spla
 
+from pso_chain import check
 from pso_chain.errors import Problem, PsoInputError
 from pso_chain.network import PurchaseNetwork
-from pso_chain.olievlek.base import check_year
 from pso_chain.olievlek.settings import load_settings
 
 EMBODIED_COLUMNS = ["org_id", "embodied_fte", "embodied_fte_certified"]
@@ -158,7 +158,7 @@ def embodied(network: PurchaseNetwork, year: int | None = None, drop_self: bool 
     >>> bool((out["embodied_fte"] >= out["embodied_fte_certified"] - 1e-9).all())
     True
     """
-    year = check_year(network, year)
+    year = check.year(network, year)
     columns = {}
     for name, eligible_only in (("embodied_fte", False), ("embodied_fte_certified", True)):
         matrix = network.adjacency(year, eligible_only=eligible_only, drop_self=drop_self)

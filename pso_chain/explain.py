@@ -109,13 +109,13 @@ def explain(network: PurchaseNetwork, org_id: str, year: int | None = None) -> d
         direct["source"] = "target_fte column of organisations"
         direct["persons"] = []
 
-    mask = network.in_year(year) & (network._buyer == node)
+    mask = network.in_year(year) & (network.buyer == node)
     rows = np.flatnonzero(mask)
     provenance = _provenance(network, rows)
     purchases = []
     for k, i in enumerate(rows):
-        s = int(network._supplier[i])
-        amount = float(network._amount[i])
+        s = int(network.supplier[i])
+        amount = float(network.amount[i])
         counted = bool(network.eligible[i])
         day = int(network.purchase_days[i])
         entry = {

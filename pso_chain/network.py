@@ -143,6 +143,11 @@ class PurchaseNetwork:
         """Holds an (eligible) certificate valid on date ``on``, for every organisation."""
         return self.certificates.valid_on(day_of(on), eligible_only)
 
+    def certified_at_start(self, year: int) -> np.ndarray:
+        """Holds an eligible certificate valid on 1 January of ``year`` (the olievlek's and the
+        report's "certified at the start of the year"), for every organisation."""
+        return self.certified_on(pd.Timestamp(year=int(year), month=1, day=1))
+
     def counts_on(self, on) -> np.ndarray:
         """Purchases there count on date ``on``: an SW-bedrijf or a valid eligible certificate."""
         return self.sw | self.certified_on(on)
@@ -179,21 +184,27 @@ class PurchaseNetwork:
         """The given year, or the latest year in purchases."""
         return self.latest_year if year is None else int(year)
 
+    # Public edge arrays, one value per purchase row, read-only views of ``purchases``: every
+    # computation reads them; a what-if goes through :meth:`with_purchases`, never an edit.
     @cached_property
-    def _buyer(self) -> np.ndarray:
-        return np.asarray(self.purchases["buyer"].to_numpy(), dtype=np.int64)
+    def buyer(self) -> np.ndarray:
+        """Buyer node index of each purchase row."""
+        return _read_only(self.purchases["buyer"].to_numpy(), np.int64)
 
     @cached_property
-    def _supplier(self) -> np.ndarray:
-        return np.asarray(self.purchases["supplier"].to_numpy(), dtype=np.int64)
+    def supplier(self) -> np.ndarray:
+        """Supplier node index of each purchase row."""
+        return _read_only(self.purchases["supplier"].to_numpy(), np.int64)
 
     @cached_property
-    def _amount(self) -> np.ndarray:
-        return np.asarray(self.purchases["amount_eur"].to_numpy(), dtype=float)
+    def amount(self) -> np.ndarray:
+        """Amount in euro of each purchase row."""
+        return _read_only(self.purchases["amount_eur"].to_numpy(), float)
 
     @cached_property
-    def _year(self) -> np.ndarray:
-        return np.asarray(self.purchases["year"].to_numpy(), dtype=np.int64)
+    def year(self) -> np.ndarray:
+        """Reference year of each purchase row."""
+        return _read_only(self.purchases["year"].to_numpy(), np.int64)
 
     @cached_property
     def purchase_days(self) -> np.ndarray:
@@ -204,19 +215,20 @@ class PurchaseNetwork:
     def eligible(self) -> np.ndarray:
         """Whether each purchase row counts as social purchasing (see design.md)."""
         # the dates as they are: only rows that need a day number are converted
-        return purchase_eligibility(self._buyer, self._supplier, self._year,
-                                    self.purchases["date"].to_numpy(), self.sw, self.certificates)
+        return _read_only(purchase_eligibility(self.buyer, self.supplier, self.year,
+                                               self.purchases["date"].to_numpy(), self.sw,
+                                               self.certificates), bool)
 
     def in_year(self, year: int) -> np.ndarray:
-        return self._year == year
+        return self.year == year
 
     def edges(self, year: int | None = None, eligible_only: bool = False) -> pd.DataFrame:
         """Purchase rows as arrays: buyer, supplier, amount (one row per file row)."""
         mask = np.ones(len(self.purchases), bool) if year is None else self.in_year(year)
         if eligible_only:
             mask &= self.eligible
-        return pd.DataFrame({"buyer": self._buyer[mask], "supplier": self._supplier[mask],
-                             "amount_eur": self._amount[mask]})
+        return pd.DataFrame({"buyer": self.buyer[mask], "supplier": self.supplier[mask],
+                             "amount_eur": self.amount[mask]})
 
     def adjacency(self, year: int | None = None, eligible_only: bool = False,
                   drop_self: bool = False) -> sp.csr_matrix:
@@ -228,9 +240,9 @@ class PurchaseNetwork:
             if eligible_only:
                 mask &= self.eligible
             if drop_self:
-                mask &= self._buyer != self._supplier
+                mask &= self.buyer != self.supplier
             matrix = sp.csr_matrix(
-                (self._amount[mask], (self._buyer[mask], self._supplier[mask])),
+                (self.amount[mask], (self.buyer[mask], self.supplier[mask])),
                 shape=(self.n, self.n),
             )
             matrix.sum_duplicates()
@@ -274,7 +286,8 @@ class PurchaseNetwork:
             eligible = np.concatenate([eligible, new_eligible])
         copy = PurchaseNetwork(dataclasses.replace(self.data, purchases=purchases), self.rules)
         # what this network computed and the copy shares (cached_property slots)
-        copy.__dict__.update(certificates=self.certificates, eligible=eligible, _direct=self._direct)
+        copy.__dict__.update(certificates=self.certificates, eligible=_read_only(eligible, bool),
+                             _direct=self._direct)
         return copy
 
     # --- bridges -------------------------------------------------------------------------
@@ -309,6 +322,13 @@ class PurchaseNetwork:
             weight="amount_eur",
         )
         return graph
+
+
+def _read_only(values: np.ndarray, dtype) -> np.ndarray:
+    """A non-writeable view of ``values`` as ``dtype`` (no copy when it already is)."""
+    out = np.asarray(values, dtype=dtype).view()
+    out.flags.writeable = False
+    return out
 
 
 def load_network(source: str | Path, rules: Rules | str | Path | None = None,

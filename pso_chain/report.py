@@ -30,7 +30,6 @@ from pso_chain.olievlek import (
     run_simulation,
     spend_by_buyer_group,
 )
-from pso_chain.olievlek.base import certified_at_start, check_year, municipality_mask
 from pso_chain.olievlek.settings import load_settings
 from pso_chain.report_charts import (
     draw_buyer_groups,
@@ -107,7 +106,7 @@ def canonical_municipality(network: PurchaseNetwork, municipality: str | None) -
     naming the known ones when there is none."""
     if municipality is None:
         return None
-    mask = municipality_mask(network, municipality)
+    mask = check.municipality_mask(network, municipality)
     names = network.organisations["municipality"].astype(str).str.strip().to_numpy()[mask]
     return str(pd.Series(names).mode().sort_values().iloc[0])
 
@@ -121,9 +120,9 @@ def collect_report(network: PurchaseNetwork, year: int | None = None, municipali
     settings = load_settings()
     top = settings.report_top if top is None else check.positive_int(top, "top")
     k = settings.report_seeds if k is None else check.positive_int(k, "seeds")
-    year = check_year(network, year)
+    year = check.year(network, year)
     name = canonical_municipality(network, municipality)
-    scope = municipality_mask(network, name)
+    scope = check.municipality_mask(network, name)
     threshold = settings.threshold if threshold is None else check.threshold(threshold)
 
     scores = credits(network, year)
@@ -199,7 +198,7 @@ def _figure(draw, alt: str, caption: str | None = None, width: float = 8.0, heig
 def _summary(data: ReportData, lab: Labels) -> str:
     f = lab.fmt
     scope = data.scope
-    start = certified_at_start(data.network, data.year)
+    start = data.network.certified_at_start(data.year)
     with_trede = int(data.scores["trede"][scope].notna().sum())
     spend = data.spend_scope.iloc[0]
     gain = int(data.seeds["certified_gain"].sum()) if len(data.seeds) else 0

@@ -23,9 +23,9 @@ def indirect_fte(network: PurchaseNetwork, year: int) -> np.ndarray:
     """Indirect FTE of every buyer: sum over eligible purchases of the year of
     ``amount / supplier revenue * supplier target_fte``."""
     mask = network.in_year(year) & network.eligible
-    supplier = network._supplier[mask]
-    credit = network._amount[mask] * network.yield_per_eur[supplier]
-    return np.bincount(network._buyer[mask], weights=credit, minlength=network.n).astype(float)
+    supplier = network.supplier[mask]
+    credit = network.amount[mask] * network.yield_per_eur[supplier]
+    return np.bincount(network.buyer[mask], weights=credit, minlength=network.n).astype(float)
 
 
 def score_arrays(rules: Rules, fte, target_fte, indirect, employees, qualitative_ok) -> dict:

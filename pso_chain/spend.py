@@ -16,7 +16,6 @@ import pandas as pd
 
 from pso_chain import check
 from pso_chain.network import PurchaseNetwork
-from pso_chain.olievlek.base import check_year, municipality_mask
 from pso_chain.sectors import sbi_section
 
 SPEND_COLUMNS = ["group", "buyers", "spend_eur", "counting_spend_eur", "sw_spend_eur",
@@ -49,11 +48,11 @@ def counting_spend(network: PurchaseNetwork, year: int | None = None, by: str | 
     >>> out["group"].tolist(), bool(0 < out["counting_share"].iloc[0] < 1)
     (['all'], True)
     """
-    year = check_year(network, year)
-    buyer, supplier = network._buyer, network._supplier
-    rows = network.in_year(year) & (buyer != supplier) & municipality_mask(network, municipality)[buyer]
+    year = check.year(network, year)
+    buyer, supplier = network.buyer, network.supplier
+    rows = network.in_year(year) & (buyer != supplier) & check.municipality_mask(network, municipality)[buyer]
     buyer, supplier = buyer[rows], supplier[rows]
-    amount = network._amount[rows]
+    amount = network.amount[rows]
     counting = network.eligible[rows]
     at_sw = counting & network.sw[supplier]
     group = pd.Series(buyer_groups(network, by)[buyer], dtype="object")

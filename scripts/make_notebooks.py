@@ -31,7 +31,7 @@ It needs only the installed `pso_chain` package and its bundled data: run it top
 import numpy as np
 import pandas as pd
 
-from pso_chain.buyers import edited_network, eligible_suppliers, trede_targets, uplift_by_supplier
+from pso_chain.buyers import eligible_suppliers, trede_targets, uplift_by_supplier
 from pso_chain.commands.core import example_path
 from pso_chain.explain import explain
 from pso_chain.network import load_network
@@ -95,7 +95,7 @@ The proposed amount reaches trede 2; one euro less does not."""),
 def trede_after(extra_eur: float):
     added = pd.DataFrame({"buyer_id": [ORG], "supplier_id": [best["supplier_id"]],
                           "amount_eur": [extra_eur], "year": [YEAR]})
-    rescored = credits(edited_network(network, added=added), YEAR).set_index("org_id")
+    rescored = credits(network.with_purchases(added=added), YEAR).set_index("org_id")
     return rescored.at[ORG, "trede"]
 
 

@@ -34,7 +34,6 @@ from pso_chain.buyers import (
     uplift_by_supplier,
     uplift_mix,
 )
-from pso_chain.buyers.common import edited_network
 from pso_chain.errors import PsoInputError
 from pso_chain.network import load_network
 from pso_chain.scoring import credits
@@ -64,7 +63,7 @@ def added_row(buyer: str, supplier: str, amount: float, on: dt.date | None = Non
 
 
 def with_purchases(network, rows: list[dict]):
-    return edited_network(network, added=pd.DataFrame(rows))
+    return network.with_purchases(added=pd.DataFrame(rows))
 
 
 def reloaded_score(tables: dict, rows: list[dict], folder: Path, org_id: str) -> pd.Series:

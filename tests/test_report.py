@@ -187,12 +187,12 @@ def spend_oracle(network, year, key_of) -> dict:
     """A plain loop over purchase rows: per group [buyers, spend, counting, sw, certified]."""
     out: dict = {}
     for row in range(len(network.purchases)):
-        b, s = int(network._buyer[row]), int(network._supplier[row])
-        if network._year[row] != year or b == s:
+        b, s = int(network.buyer[row]), int(network.supplier[row])
+        if network.year[row] != year or b == s:
             continue
         group = key_of(b)
         entry = out.setdefault(group, [set(), 0.0, 0.0, 0.0, 0.0])
-        amount = float(network._amount[row])
+        amount = float(network.amount[row])
         entry[0].add(b)
         entry[1] += amount
         if network.eligible[row]:

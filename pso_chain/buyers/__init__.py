@@ -5,7 +5,7 @@ Plain functions over a :class:`pso_chain.network.PurchaseNetwork`, each taking i
 and/or ``on`` date explicitly and returning a DataFrame in a deterministic order.
 """
 
-from pso_chain.buyers.common import certificate_status, edited_network
+from pso_chain.buyers.common import certificate_status
 from pso_chain.buyers.compliance import compliance_report, compliance_summary, supplier_compliance
 from pso_chain.buyers.defaults import BuyerDefaults, load_buyer_defaults
 from pso_chain.buyers.substitutes import substitutes
@@ -21,7 +21,7 @@ from pso_chain.buyers.uplift import (
 
 __all__ = [
     "BuyerDefaults", "certificate_status", "compliance_report", "compliance_summary",
-    "edited_network", "eligible_suppliers", "load_buyer_defaults", "read_bids", "shift_effect",
+    "eligible_suppliers", "load_buyer_defaults", "read_bids", "shift_effect",
     "substitutes", "supplier_compliance", "tender_ranking", "trede_targets", "uplift_by_supplier",
     "uplift_mix", "uplift_plan",
 ]

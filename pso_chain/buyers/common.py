@@ -1,5 +1,6 @@
 """Shared pieces of the buyer verbs: what a new purchase would earn, one buyer's score for
-candidate indirect FTE, certificate status on a date, and a network with purchases edited.
+candidate indirect FTE and certificate status on a date (a network with purchases edited is
+the core's :meth:`PurchaseNetwork.with_purchases`).
 
 Everything here reuses the core (``purchase_eligibility``, ``indirect_fte``, ``score_arrays``)
 so that a what-if computed here is exactly what ``credits`` says once the purchase is made.
@@ -79,18 +80,12 @@ def buyer_scores(network: PurchaseNetwork, buyer: int, indirect, qualitative_ok:
 def buyer_spend(network: PurchaseNetwork, buyer: int, year: int) -> tuple[np.ndarray, np.ndarray]:
     """Per supplier: the buyer's spend in ``year`` and the part of it that counts (self-purchases
     excluded from both)."""
-    mask = (network._buyer == buyer) & network.in_year(year) & (network._supplier != buyer)
-    supplier = network._supplier[mask]
-    amount = network._amount[mask]
+    mask = (network.buyer == buyer) & network.in_year(year) & (network.supplier != buyer)
+    supplier = network.supplier[mask]
+    amount = network.amount[mask]
     spend = np.bincount(supplier, weights=amount, minlength=network.n)
     counted = np.bincount(supplier, weights=amount * network.eligible[mask], minlength=network.n)
     return spend, counted
-
-
-def edited_network(network: PurchaseNetwork, amounts: np.ndarray | None = None,
-                   added: pd.DataFrame | None = None) -> PurchaseNetwork:
-    """A copy of ``network`` with purchases edited: :meth:`PurchaseNetwork.with_purchases`."""
-    return network.with_purchases(amounts, added)
 
 
 def level_in_year(network: PurchaseNetwork, year: int) -> np.ndarray:

@@ -46,12 +46,12 @@ def proximity_rank(network: PurchaseNetwork, buyer: int) -> np.ndarray:
 
 def _largest_not_counted_row(network: PurchaseNetwork, buyer: int, year: int) -> np.ndarray:
     """Per supplier: the buyer's largest non-counting purchase row in ``year`` (-1 if none)."""
-    rows = np.flatnonzero((network._buyer == buyer) & network.in_year(year) & ~network.eligible
-                          & (network._supplier != buyer))
+    rows = np.flatnonzero((network.buyer == buyer) & network.in_year(year) & ~network.eligible
+                          & (network.supplier != buyer))
     out = np.full(network.n, -1, dtype=np.int64)
     if len(rows):
-        supplier = network._supplier[rows]
-        order = np.lexsort((rows, -network._amount[rows], supplier))
+        supplier = network.supplier[rows]
+        order = np.lexsort((rows, -network.amount[rows], supplier))
         rows, supplier = rows[order], supplier[order]
         first = np.r_[True, supplier[1:] != supplier[:-1]]
         out[supplier[first]] = rows[first]

@@ -20,7 +20,6 @@ from pso_chain.buyers.common import (
     buyer_indirect_fte,
     buyer_scores,
     buyer_spend,
-    edited_network,
     new_purchase_counts,
     purchase_day,
     yield_fte_per_meur,
@@ -307,8 +306,8 @@ def shift_effect(network: PurchaseNetwork, org_id: str, year: int, from_id: str,
     if target == buyer:
         raise PsoInputError(Problem("--shift", None, None, to_id,
                                     "TO is the buyer itself: self-purchases never count"))
-    rows = (network._buyer == buyer) & (network._supplier == source) & network.in_year(year)
-    available = float(network._amount[rows].sum())
+    rows = (network.buyer == buyer) & (network.supplier == source) & network.in_year(year)
+    available = float(network.amount[rows].sum())
     if available <= 0:
         raise PsoInputError(Problem("--shift", None, None, from_id,
                                     f"{org_id} bought nothing from {from_id} in {year}"))
@@ -318,17 +317,17 @@ def shift_effect(network: PurchaseNetwork, org_id: str, year: int, from_id: str,
                                     f"amount must be > 0 and at most the {available:,.2f} euros "
                                     f"{org_id} spent at {from_id} in {year}"))
     keep = 0.0 if moved >= available else 1 - moved / available
-    amounts = np.where(rows, network._amount * keep, network._amount)
+    amounts = np.where(rows, network.amount * keep, network.amount)
     added = pd.DataFrame({"buyer_id": [str(org_id)], "supplier_id": [str(to_id)],
                           "amount_eur": [moved], "year": [int(year)],
                           "date": [pd.Timestamp(on) if on is not None else pd.NaT]})
-    after = edited_network(network, amounts=amounts, added=added)
+    after = network.with_purchases(amounts=amounts, added=added)
     out = []
     for scenario, net in (("before", network), ("after", after)):
         ind = float(indirect_fte(net, year)[buyer])
         score = buyer_scores(net, buyer, ind)
-        spend = np.bincount(net._supplier[(net._buyer == buyer) & net.in_year(year)],
-                            weights=net._amount[(net._buyer == buyer) & net.in_year(year)],
+        spend = np.bincount(net.supplier[(net.buyer == buyer) & net.in_year(year)],
+                            weights=net.amount[(net.buyer == buyer) & net.in_year(year)],
                             minlength=net.n)
         out.append({"scenario": scenario, "org_id": str(org_id), "year": int(year),
                     "from_id": str(from_id), "to_id": str(to_id),

@@ -26,7 +26,7 @@ def year_start(year: int) -> pd.Timestamp:
 
 def certified_at_start(network: PurchaseNetwork, year: int) -> np.ndarray:
     """Per organisation: holds an eligible certificate valid on 1 January of ``year``."""
-    return network.certified_on(year_start(year))
+    return network.certified_at_start(year)
 
 
 def applies_code(network: PurchaseNetwork) -> np.ndarray:

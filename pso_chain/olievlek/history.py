@@ -40,13 +40,13 @@ def propagation(network: PurchaseNetwork, year: int | None = None
     n = network.n
     certified = first < FAR_FUTURE
     known = certified & (first > FAR_PAST)
-    buyer, supplier, amount = network._buyer, network._supplier, network._amount
+    buyer, supplier, amount = network.buyer, network.supplier, network.amount
     # an edge can make the buyer the supplier's parent: supplier certified (with a known date),
     # buyer certified strictly earlier, purchase in a year up to and including year(d)
     keep = known[supplier] & (first[buyer] < first[supplier])
     supplier_year = np.full(n, np.iinfo(np.int64).min)
     supplier_year[known] = _years_of(first[known])
-    keep &= network._year <= supplier_year[supplier]
+    keep &= network.year <= supplier_year[supplier]
     b, s, a = buyer[keep], supplier[keep], amount[keep]
     parent = np.full(n, -1, dtype=np.int64)
     if len(s):

@@ -48,9 +48,9 @@ def weighted_assortativity(x: np.ndarray, y: np.ndarray, weight: np.ndarray) -> 
 def spend_by_buyer_group(network: PurchaseNetwork, year: int | None = None) -> pd.DataFrame:
     """Share of spend going to counting suppliers, for certified buyers, other buyers and all."""
     year = check_year(network, year)
-    rows = network.in_year(year) & (network._buyer != network._supplier)
-    buyer = network._buyer[rows]
-    amount = network._amount[rows]
+    rows = network.in_year(year) & (network.buyer != network.supplier)
+    buyer = network.buyer[rows]
+    amount = network.amount[rows]
     counting = network.eligible[rows]
     certified = certified_at_start(network, year)
     groups = {"certified buyers": certified[buyer], "other buyers": ~certified[buyer],
