@@ -53,7 +53,6 @@ def what_if(network: Network, org_id: str, changes: dict[str, float], year: int 
     >>> out["before"]["trede"], out["after"]["trede"], out["changes"][0]["counts"]
     (None, 1, True)
     """
-    from pso_chain.buyers.common import edited_network
     from pso_chain.errors import Problem, PsoInputError
     from pso_chain.explain import explain as trace
 
@@ -61,8 +60,8 @@ def what_if(network: Network, org_id: str, changes: dict[str, float], year: int 
     year = net.resolve_year(year)
     buyer = net.node(org_id)
     targets = net.nodes(list(changes))
-    amounts = net._amount.copy()
-    mine = (net._buyer == buyer) & net.in_year(year)
+    amounts = net.amount.copy()
+    mine = (net.buyer == buyer) & net.in_year(year)
     added = []
     rows = []
     for (supplier_id, value), node in zip(changes.items(), targets, strict=True):
@@ -76,17 +75,17 @@ def what_if(network: Network, org_id: str, changes: dict[str, float], year: int 
         if node == buyer:
             raise PsoInputError(Problem("changes", None, "supplier_id", supplier_id,
                                         "a buyer's purchases from itself never count"))
-        at = mine & (net._supplier == node)
-        before = float(net._amount[at].sum())
+        at = mine & (net.supplier == node)
+        before = float(net.amount[at].sum())
         if at.any() and before > 0:
-            amounts[at] = net._amount[at] * (amount / before)
+            amounts[at] = net.amount[at] * (amount / before)
         elif at.any():
             amounts[np.flatnonzero(at)[0]] = amount
         elif amount > 0:
             added.append({"buyer_id": str(org_id), "supplier_id": str(supplier_id),
                           "amount_eur": amount, "year": year})
         rows.append((str(supplier_id), int(node), before, amount))
-    edited = edited_network(net, amounts, pd.DataFrame(added) if added else None)
+    edited = net.with_purchases(amounts, pd.DataFrame(added) if added else None)
     keys = ("direct_pct", "indirect_fte", "indirect_pct", "indirect_counted_pct", "cap_applied")
 
     def summary(ex: dict[str, Any]) -> dict[str, Any]:
