@@ -22,7 +22,8 @@ from pso_chain.sources import DatabaseNetwork
 def uplift(network: Network, org_id: str, year: int | None = None, *, top: int | None = None,
            suppliers: Sequence[str] | None = None, max_share: float | None = None,
            shift: str | None = None, on: dt.date | None = None,
-           defaults: str | Path | None = None) -> dict[str, pd.DataFrame]:
+           defaults: str | Path | None = None, plan_year: int | None = None
+           ) -> dict[str, pd.DataFrame]:
     """What purchasing lifts an organisation to each higher trede, in euros per supplier.
 
     Parameters
@@ -45,12 +46,17 @@ def uplift(network: Network, org_id: str, year: int | None = None, *, top: int |
         Date the new purchases on this day (in the year); undated when None.
     defaults : str or Path, optional
         Another buyer defaults TOML.
+    plan_year : int, optional
+        Plan this coming year with ``year``'s purchases as the baseline (moved to the plan
+        year; undated ones spread over its months), certificates counted only up to their end
+        (:mod:`pso_chain.buyers.planning`).
 
     Returns
     -------
     dict of str to pandas.DataFrame
         ``uplift`` (one row per target trede and supplier: ``extra_eur``, ``reachable``,
-        ``reason``) and ``targets`` always; ``mix`` with ``max_share``; ``shift`` with ``shift``.
+        ``reason``) and ``targets`` always; ``mix`` with ``max_share``; ``shift`` with ``shift``;
+        ``baseline`` and ``expiring`` with ``plan_year``.
 
     Raises
     ------
@@ -74,6 +80,11 @@ def uplift(network: Network, org_id: str, year: int | None = None, *, top: int |
     if isinstance(network, DatabaseNetwork):
         return network.uplift(org_id, year, top=top, suppliers=picked, max_share=share,
                               shift=shift, on=day)
+    if plan_year is not None:
+        from pso_chain.buyers.planning import plan_ahead
+
+        return plan_ahead(network, org_id, plan_year, year, top=top, suppliers=picked,
+                          max_share=share, shift=shift, on=day)
     from pso_chain.buyers.uplift import uplift_plan
 
     return uplift_plan(network, org_id, check.year(network, year), top=top, suppliers=picked,

@@ -21,7 +21,6 @@ from pso_chain.buyers import (
     eligible_suppliers,
     load_buyer_defaults,
     substitutes,
-    uplift_plan,
 )
 from pso_chain.buyers.defaults import SW_KEY
 from pso_chain.commands.common import (
@@ -90,6 +89,10 @@ SHIFT_SHOWN = ["scenario", "moved_eur", "spend_at_from_eur", "spend_at_to_eur", 
                "indirect_counted_pct", "total_pct", "trede", "cap_applied"]
 
 
+def _trede_text(value) -> str:
+    return "none" if pd.isna(value) else str(int(value))
+
+
 @fails_on_bad_input
 def uplift_cmd(
     dataset: DatasetArg, org: OrgOpt, year: YearOpt = None,
@@ -107,27 +110,34 @@ def uplift_cmd(
     on: Annotated[dt.datetime | None, typer.Option("--on", formats=DATE_FORMATS, help=(
         "Date the new purchases on this day (in the year); default undated: they count when "
         "the supplier is eligible on some day of the year"))] = None,
+    plan_year: Annotated[int | None, typer.Option("--plan-year", help=(
+        "Plan a coming year: this year's purchases as the baseline, certificates counted only "
+        "up to their end; what to buy to keep or reach a trede"))] = None,
     rules: RulesOpt = None, defaults: DefaultsOpt = None, out: OutOpt = None,
 ) -> None:
     """What purchasing lifts an organisation to each higher trede, in euros per supplier.
 
     Exact and cap-aware, with the reason where purchasing cannot reach a trede.
     """
-    top = top or load_buyer_defaults(defaults).uplift_top
-    if is_database_uri(dataset):  # ranked in Cypher, the buyer's neighbourhood streamed
-        from pso_chain.neo4jdb.queries import resolve_year_cypher, uplift_cypher
-
-        year = resolve_year_cypher(dataset, year, load_rules(rules))
-        plan = uplift_cypher(dataset, org, year, top=top, suppliers=supplier, max_share=max_share,
-                             shift=shift, on=on.date() if on else None, rules=load_rules(rules))
-    else:
-        network = open_network(dataset, rules)
-        year = network.resolve_year(year)
-        plan = uplift_plan(network, org, year, top=top, suppliers=supplier, max_share=max_share,
-                           shift=shift, on=on.date() if on else None)
+    network = pso_chain.open(dataset, rules) if is_database_uri(dataset) else open_network(dataset, rules)
+    plan = pso_chain.uplift(network, org, year, top=top, suppliers=supplier, max_share=max_share,
+                            shift=shift, on=on.date() if on else None, defaults=defaults,
+                            plan_year=plan_year)
+    year = plan_year if plan_year is not None else network.resolve_year(year)
     if out:
         _write(plan, out)
         return
+    if "baseline" in plan:
+        base = plan["baseline"].iloc[0]
+        console.print(f"{escape(org)}: {base['base_year']} total {base['base_total_pct']:.2f}% (trede "
+                      f"{_trede_text(base['base_trede'])}); the same purchases in {base['plan_year']}: "
+                      f"{base['plan_total_pct']:.2f}% (trede {_trede_text(base['plan_trede'])})",
+                      highlight=False)
+        if len(plan["expiring"]):
+            euros = ("baseline_eur", "counting_eur", "not_counting_eur")
+            render_table(_terminal(plan["expiring"], cents=euros),
+                         title=f"suppliers whose certificate ends in {base['plan_year']}: spend after the "
+                               "end does not count")
     targets, main = plan["targets"], plan["uplift"]
     if targets.empty:
         console.print(f"{org} is already at the highest trede in {year}: nothing to lift.")
