@@ -41,7 +41,7 @@ def _moved_dates(dates: pd.Series, plan_year: int) -> np.ndarray:
 def baseline_rows(network: PurchaseNetwork, buyer: int, base_year: int, plan_year: int) -> pd.DataFrame:
     """The buyer's base-year purchases as plan-year rows (``buyer_id, supplier_id, amount_eur,
     year, date``); undated rows spread over the months."""
-    mask = (network._buyer == buyer) & network.in_year(base_year)
+    mask = (network.buyer == buyer) & network.in_year(base_year)
     rows = network.purchases[mask]
     ids = network.organisations["org_id"].to_numpy()
     dated = rows["date"].notna().to_numpy()
@@ -71,8 +71,8 @@ def plan_network(network: PurchaseNetwork, org_id: str, base_year: int, plan_yea
     """The network with the buyer's baseline in the plan year (other rows unchanged)."""
     buyer = network.node(org_id)
     if plan_year in set(network.years.tolist()):
-        keep = ~((network._buyer == buyer) & network.in_year(plan_year))
-        amounts = np.where(keep, network._amount, 0.0)  # the plan replaces what is there
+        keep = ~((network.buyer == buyer) & network.in_year(plan_year))
+        amounts = np.where(keep, network.amount, 0.0)  # the plan replaces what is there
         return network.with_purchases(amounts, baseline_rows(network, buyer, base_year, plan_year))
     return network.with_purchases(None, baseline_rows(network, buyer, base_year, plan_year))
 
@@ -82,9 +82,9 @@ def expiring_in(network: PurchaseNetwork, planned: PurchaseNetwork, org_id: str,
     """The baseline's suppliers whose unbroken certification ends inside the plan year: the
     baseline spend there, the part still counting (dated up to the end) and the part not."""
     buyer = planned.node(org_id)
-    mask = (planned._buyer == buyer) & planned.in_year(plan_year) & (planned._supplier != buyer)
-    supplier = planned._supplier[mask]
-    amount = planned._amount[mask]
+    mask = (planned.buyer == buyer) & planned.in_year(plan_year) & (planned.supplier != buyer)
+    supplier = planned.supplier[mask]
+    amount = planned.amount[mask]
     counted = amount * planned.eligible[mask]
     nodes = np.unique(supplier)
     first, last = day_of(f"{plan_year}-01-01"), day_of(f"{plan_year}-12-31")
