@@ -56,8 +56,13 @@ def example_path() -> Path:
     return Path(str(resources.files("pso_chain.data").joinpath("example")))
 
 
-def open(source: str | Path, rules: Rules | str | Path | None = None) -> Network:  # noqa: A001
+def open(source: str | Path, rules: Rules | str | Path | None = None, *,  # noqa: A001
+         cache: bool | None = None, cache_dir: str | Path | None = None) -> Network:
     """Open a dataset folder or a Neo4j database.
+
+    A folder is read and validated once into its compiled network (memory-mapped files, see
+    :mod:`pso_chain.compiled`); later opens map those files in milliseconds, and any change
+    of a table file or of the rules builds it anew (a line on stderr says so).
 
     Parameters
     ----------
@@ -66,6 +71,10 @@ def open(source: str | Path, rules: Rules | str | Path | None = None) -> Network
         ``bolt://``, ``neo4j://`` URI (``+s`` and ``+ssc`` variants accepted).
     rules : Rules, str, Path or None
         A rules file or loaded rules; the packaged rules when None.
+    cache : bool or None
+        Use (and build) the compiled network; None: yes, unless ``$PSO_CHAIN_NO_CACHE=1``.
+    cache_dir : str, Path or None
+        Where compiled networks live; None: ``$PSO_CHAIN_CACHE``, else ``DATASET/.pso-cache``.
 
     Returns
     -------
@@ -88,6 +97,12 @@ def open(source: str | Path, rules: Rules | str | Path | None = None) -> Network
     rule_set = rules if isinstance(rules, Rules) else load_rules(rules)
     if is_database_uri(source):
         return DatabaseNetwork(str(source), rule_set)
+    from pso_chain.compiled import no_cache_requested, open_compiled
+
+    if cache is None:
+        cache = not no_cache_requested() and Path(source).resolve() != example_path().resolve()
+    if cache:
+        return open_compiled(source, rule_set, cache_dir=cache_dir)
     return load_network(source, rule_set)
 
 

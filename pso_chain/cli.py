@@ -14,7 +14,8 @@ app = typer.Typer(
     add_completion=False,
 )
 
-COMMAND_MODULES = ("core", "buyers", "olievlek", "neo4j", "report", "sroi", "importing", "serve")
+COMMAND_MODULES = ("core", "buyers", "olievlek", "neo4j", "report", "sroi", "importing", "serve",
+                   "build")
 
 for _name in COMMAND_MODULES:
     try:

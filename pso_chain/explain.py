@@ -8,7 +8,9 @@ import pandas as pd
 from pso_chain.certification import FAR_FUTURE, FAR_PAST
 from pso_chain.network import PurchaseNetwork
 from pso_chain.parsing import NO_DAY, year_bounds
-from pso_chain.scoring import indirect_fte, score_arrays
+from pso_chain.scoring import indirect_fte_of, score_arrays
+
+NOT_CERTIFIED = "supplier is not certified and not an SW-bedrijf"
 
 
 def _day_text(day: int) -> str:
@@ -33,7 +35,7 @@ def why_not_counted(network: PurchaseNetwork, buyer: int, supplier: int, year: i
         return "self-purchase (buyer and supplier are the same organisation)"
     certs = _supplier_certificates(network, supplier)
     if not certs:
-        return "supplier is not certified and not an SW-bedrijf"
+        return NOT_CERTIFIED
     eligible = [c for c in certs if c[3]]
     if not eligible:
         levels = ", ".join(sorted({c[0] for c in certs}))
@@ -52,6 +54,51 @@ def why_not_counted(network: PurchaseNetwork, buyer: int, supplier: int, year: i
         first = min(starts, key=lambda c: c[1])
         return f"supplier's certificate (level {first[0]}) starts on {_day_text(first[1])}, not valid {when}"
     return f"supplier holds no valid certificate {when}"
+
+
+def _take(series: pd.Series, nodes: np.ndarray) -> np.ndarray:
+    """Values of an organisation column at ``nodes`` (no conversion of the whole column)."""
+    return series.iloc[nodes].to_numpy(dtype=object)
+
+
+def _purchase_entries(network: PurchaseNetwork, node: int, year: int, rows: np.ndarray) -> list[dict]:
+    """One dict per purchase row of the buyer: supplier, amount, counted or why not, credit."""
+    orgs = network.organisations
+    supplier = network.supplier[rows]
+    amount = network.amount[rows]
+    counted = network.eligible[rows]
+    days = network.row_days(rows)
+    file_rows = network.purchases["_row"].to_numpy()[rows]
+    provenance = _provenance(network, rows)
+    ids, names = _take(orgs["org_id"], supplier), _take(orgs["name"], supplier)
+    sw, revenue = network.sw[supplier], network.revenue[supplier]
+    target, per_eur = network.target_fte[supplier], network.yield_per_eur[supplier]
+    uncertified = network.certificates.count[supplier] == 0
+    reasons: dict[tuple[int, int], str] = {}
+    out = []
+    for i in range(len(rows)):
+        s, day, value = int(supplier[i]), int(days[i]), float(amount[i])
+        entry = {"row": int(file_rows[i]), "supplier_id": ids[i], "supplier_name": names[i],
+                 "date": None if day == NO_DAY else _day_text(day), "amount_eur": value,
+                 "counted": bool(counted[i])}
+        if counted[i]:
+            entry["reason"] = "SW-bedrijf" if sw[i] else "supplier holds a valid certificate"
+            entry["supplier_revenue_eur"] = float(revenue[i])
+            entry["supplier_target_fte"] = float(target[i])
+            entry["indirect_fte"] = value * float(per_eur[i])
+        else:
+            if s != node and uncertified[i] and not sw[i]:
+                entry["reason"] = NOT_CERTIFIED
+            else:
+                key = (s, day)
+                if key not in reasons:
+                    reasons[key] = why_not_counted(network, node, s, year, day)
+                entry["reason"] = reasons[key]
+            entry["indirect_fte"] = 0.0
+        for col, values in provenance.items():
+            entry[col] = values[i]
+        out.append(entry)
+    return out
 
 
 def _norm_rows(network: PurchaseNetwork, employees: int) -> dict:
@@ -78,6 +125,9 @@ PROVENANCE_COLUMNS = ("source", "invoice_id")
 def _provenance(network: PurchaseNetwork, rows: np.ndarray) -> dict[str, list[str]]:
     """The optional provenance columns of purchases (``source``, ``invoice_id``: the file and
     invoices an imported row came from) for the given purchase rows."""
+    stored = getattr(network, "stored_provenance", None)  # a compiled network keeps them
+    if stored is not None:
+        return stored(rows)
     raw = network.data.report.raw.get("purchases") if hasattr(network, "data") else None
     if raw is None or not any(c in raw.columns for c in PROVENANCE_COLUMNS):
         return {}
@@ -97,8 +147,7 @@ def explain(network: PurchaseNetwork, org_id: str, year: int | None = None) -> d
     target = float(network.target_fte[node])
     direct: dict = {"target_fte": target, "fte": fte}
     if network.has_records[node]:
-        rec = network.employees_records
-        mine = rec[rec["org"] == node]
+        mine = network.employees_records.iloc[network.record_rows(node)]
         direct["source"] = ("employees_records (weight = start position x contract"
                             " x hours/fulltime x months/12)")
         direct["persons"] = mine[[
@@ -109,34 +158,9 @@ def explain(network: PurchaseNetwork, org_id: str, year: int | None = None) -> d
         direct["source"] = "target_fte column of organisations"
         direct["persons"] = []
 
-    mask = network.in_year(year) & (network.buyer == node)
-    rows = np.flatnonzero(mask)
-    provenance = _provenance(network, rows)
-    purchases = []
-    for k, i in enumerate(rows):
-        s = int(network.supplier[i])
-        amount = float(network.amount[i])
-        counted = bool(network.eligible[i])
-        day = int(network.purchase_days[i])
-        entry = {
-            "row": int(network.purchases["_row"].iat[i]),
-            "supplier_id": orgs["org_id"].iat[s], "supplier_name": orgs["name"].iat[s],
-            "date": None if day == NO_DAY else _day_text(day), "amount_eur": amount,
-            "counted": counted,
-        }
-        if counted:
-            entry["reason"] = "SW-bedrijf" if network.sw[s] else "supplier holds a valid certificate"
-            entry["supplier_revenue_eur"] = float(network.revenue[s])
-            entry["supplier_target_fte"] = float(network.target_fte[s])
-            entry["indirect_fte"] = amount * float(network.yield_per_eur[s])
-        else:
-            entry["reason"] = why_not_counted(network, node, s, year, day)
-            entry["indirect_fte"] = 0.0
-        for col, values in provenance.items():
-            entry[col] = values[k]
-        purchases.append(entry)
-
-    ind = float(indirect_fte(network, year)[node])
+    rows = network.buyer_rows(node, year)  # one buyer's rows, not a pass over the network
+    purchases = _purchase_entries(network, node, year, rows)
+    ind = indirect_fte_of(network, node, year, rows)
     score = score_arrays(rules, [fte], [target], [ind], [int(network.employees[node])],
                          [bool(network.qualitative_ok[node])])
     trede = int(score["trede"][0])

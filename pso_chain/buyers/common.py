@@ -15,7 +15,7 @@ from pso_chain.certification import FAR_FUTURE, FAR_PAST, purchase_eligibility
 from pso_chain.errors import Problem, PsoInputError
 from pso_chain.network import PurchaseNetwork
 from pso_chain.parsing import NO_DAY, day_of, year_bounds
-from pso_chain.scoring import indirect_fte, score_arrays
+from pso_chain.scoring import indirect_fte_of, score_arrays
 
 STATUS_SW = "sw"
 STATUS_VALID = "valid"
@@ -59,8 +59,9 @@ def yield_fte_per_meur(network: PurchaseNetwork) -> np.ndarray:
 
 
 def buyer_indirect_fte(network: PurchaseNetwork, buyer: int, year: int) -> float:
-    """The buyer's indirect FTE exactly as ``credits`` sums it (same order of additions)."""
-    return float(indirect_fte(network, year)[buyer])
+    """The buyer's indirect FTE exactly as ``credits`` sums it (same order of additions), from
+    its own purchase rows only."""
+    return indirect_fte_of(network, buyer, year)
 
 
 def buyer_scores(network: PurchaseNetwork, buyer: int, indirect, qualitative_ok: bool | None = None
@@ -80,11 +81,12 @@ def buyer_scores(network: PurchaseNetwork, buyer: int, indirect, qualitative_ok:
 def buyer_spend(network: PurchaseNetwork, buyer: int, year: int) -> tuple[np.ndarray, np.ndarray]:
     """Per supplier: the buyer's spend in ``year`` and the part of it that counts (self-purchases
     excluded from both)."""
-    mask = (network.buyer == buyer) & network.in_year(year) & (network.supplier != buyer)
-    supplier = network.supplier[mask]
-    amount = network.amount[mask]
+    rows = network.buyer_rows(buyer, year)  # the buyer's rows only, not a pass over the network
+    rows = rows[network.supplier[rows] != buyer]
+    supplier = network.supplier[rows]
+    amount = network.amount[rows]
     spend = np.bincount(supplier, weights=amount, minlength=network.n)
-    counted = np.bincount(supplier, weights=amount * network.eligible[mask], minlength=network.n)
+    counted = np.bincount(supplier, weights=amount * network.eligible[rows], minlength=network.n)
     return spend, counted
 
 

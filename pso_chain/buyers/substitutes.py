@@ -46,8 +46,8 @@ def proximity_rank(network: PurchaseNetwork, buyer: int) -> np.ndarray:
 
 def _largest_not_counted_row(network: PurchaseNetwork, buyer: int, year: int) -> np.ndarray:
     """Per supplier: the buyer's largest non-counting purchase row in ``year`` (-1 if none)."""
-    rows = np.flatnonzero((network.buyer == buyer) & network.in_year(year) & ~network.eligible
-                          & (network.supplier != buyer))
+    rows = network.buyer_rows(buyer, year)
+    rows = rows[~network.eligible[rows] & (network.supplier[rows] != buyer)]
     out = np.full(network.n, -1, dtype=np.int64)
     if len(rows):
         supplier = network.supplier[rows]
@@ -131,7 +131,7 @@ def substitutes(network: PurchaseNetwork, org_id: str, year: int, top: int | Non
     frame = frame.iloc[np.lexsort((np.arange(len(frame)), rank.loc[frame["_mover"]].to_numpy()))]
     s = frame.pop("_mover").to_numpy()
     reasons = {int(m): why_not_counted(network, buyer, int(m), year,
-                                       int(network.purchase_days[largest[m]])) for m in movers}
+                                       int(network.row_days(largest[m:m + 1])[0])) for m in movers}
     movers_rows = orgs.iloc[s]
     frame.insert(0, "supplier_id", movers_rows["org_id"].to_numpy())
     frame.insert(1, "supplier_name", movers_rows["name"].to_numpy())

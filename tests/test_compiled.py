@@ -1,0 +1,323 @@
+"""The compiled network (pso_chain.compiled): the same answers as reading the tables, never stale.
+
+Every verb is compared between the uncached path (tables read and validated) and a compiled
+network that was built and then opened from its files; then each kind of input change (a row
+of each table, a table file added or removed, other rules) must be seen, damaged entries must be
+rebuilt, and concurrent builders must leave one complete entry.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import multiprocessing
+import os
+import re
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import pandas.testing as pdt
+import pytest
+from typer.testing import CliRunner
+
+import pso_chain
+from pso_chain.cli import app
+from pso_chain.compiled import CompiledNetwork, cache_key, cache_root, open_compiled
+from pso_chain.rules import default_rules_path, load_rules
+from tests.datasets import random_tables, write_tables
+
+ON = dt.date(2025, 6, 30)
+
+
+def _dataset(tmp_path: Path, seed: int, fmt: str = "csv") -> Path:
+    return write_tables(tmp_path / f"data{seed}", **random_tables(seed, n_orgs=40, n_purchases=300),
+                        fmt=fmt)
+
+
+def _pair(folder: Path, rules=None, **kw):
+    """The uncached network and the compiled one (built by a first open, read by a second)."""
+    plain = pso_chain.open(folder, rules, cache=False)
+    first = pso_chain.open(folder, rules, **kw)
+    compiled = pso_chain.open(folder, rules, **kw)
+    assert not isinstance(first, CompiledNetwork)  # built from the tables ...
+    assert isinstance(compiled, CompiledNetwork)  # ... and read from its files afterwards
+    return plain, compiled
+
+
+def _equal(a, b) -> None:
+    if isinstance(a, pd.DataFrame):
+        pdt.assert_frame_equal(a, b)
+    elif isinstance(a, dict):
+        assert a.keys() == b.keys()
+        for key in a:
+            _equal(a[key], b[key])
+    else:
+        assert a == b
+
+
+def _every_verb(net) -> dict:
+    ids = list(net.organisations["org_id"])
+    busiest = pd.Series(net.buyer).value_counts().index[0]
+    picks = [ids[int(busiest)], ids[0], ids[-1]]
+    out = {"credits": pso_chain.credits(net), "suppliers": pso_chain.suppliers(net, ON),
+           "exposure": pso_chain.exposure(net), "history": pso_chain.history(net),
+           "simulate": pso_chain.simulate(net).certified_frame(), "stats": pso_chain.stats(net),
+           "embodied": pso_chain.embodied(net)}
+    for org_id in picks:
+        out[f"explain {org_id}"] = pso_chain.explain(net, org_id)
+        out[f"uplift {org_id}"] = pso_chain.uplift(net, org_id, max_share=0.25)
+        out[f"suppliers --for {org_id}"] = pso_chain.suppliers(net, ON, for_org=org_id)
+        out[f"substitutes {org_id}"] = pso_chain.substitutes(net, org_id)
+        out[f"compliance {org_id}"] = pso_chain.compliance(net, org_id, ON)
+    return out
+
+
+@pytest.mark.parametrize(("seed", "fmt"), [(1, "csv"), (2, "parquet"), (3, "csv")])
+def test_every_verb_equal_from_the_compiled_network(tmp_path: Path, seed: int, fmt: str) -> None:
+    plain, compiled = _pair(_dataset(tmp_path, seed, fmt))
+    _equal(_every_verb(plain), _every_verb(compiled))
+    for name in ("organisations", "purchases", "employees_records", "certifications"):
+        pdt.assert_frame_equal(getattr(plain, name), getattr(compiled, name))
+    np.testing.assert_array_equal(plain.eligible, compiled.eligible)
+
+
+def test_purchase_provenance_kept(tmp_path: Path) -> None:
+    tables = random_tables(19, n_orgs=30, n_purchases=200)
+    p = tables["purchases"]
+    tables["purchases"] = p.assign(source=[f"ledger-{i % 3}.csv" for i in range(len(p))],
+                                   invoice_id=[f"INV{i:05d}" for i in range(len(p))])
+    plain, compiled = _pair(write_tables(tmp_path / "data", **tables))
+    for org_id in list(plain.organisations["org_id"])[:10]:
+        ex = pso_chain.explain(compiled, org_id)
+        assert ex == pso_chain.explain(plain, org_id)
+        assert all(e["invoice_id"].startswith("INV") for e in ex["purchases"])
+
+
+def test_node_lookup_and_row_indices(tmp_path: Path) -> None:
+    plain, compiled = _pair(_dataset(tmp_path, 4))
+    for i, org_id in enumerate(plain.organisations["org_id"]):
+        assert compiled.node(org_id) == plain.node(org_id) == i
+        np.testing.assert_array_equal(compiled.buyer_rows(i), plain.buyer_rows(i))
+        np.testing.assert_array_equal(compiled.buyer_rows(i, 2025), plain.buyer_rows(i, 2025))
+        np.testing.assert_array_equal(compiled.record_rows(i), plain.record_rows(i))
+    for missing in ("", "0", "99999999", "zzz"):
+        with pytest.raises(pso_chain.PsoInputError, match="no organisation"):
+            compiled.node(missing)
+
+
+def test_explain_is_one_buyers_rows_and_credits_to_the_bit(tmp_path: Path) -> None:
+    """Oracle: every row of the buyer in the year, in file order; the indirect FTE is the very
+    number credits gives (same additions in the same order)."""
+    net = pso_chain.open(_dataset(tmp_path, 5), cache=False)
+    scores = pso_chain.credits(net).set_index("org_id")
+    p = net.purchases
+    for node, org_id in enumerate(net.organisations["org_id"]):
+        ex = pso_chain.explain(net, org_id)
+        mine = p[(p["buyer"] == node) & (p["year"] == ex["year"])]
+        assert [e["row"] for e in ex["purchases"]] == mine["_row"].tolist()
+        assert [e["amount_eur"] for e in ex["purchases"]] == mine["amount_eur"].tolist()
+        assert ex["indirect"]["indirect_fte"] == scores.at[org_id, "indirect_fte"]
+        assert ex["total_pct"] == scores.at[org_id, "total_pct"]
+
+
+# --- never stale ------------------------------------------------------------------------------
+
+
+def _edit_csv(path: Path, column: str, row: int, value) -> None:
+    frame = pd.read_csv(path, dtype=str, keep_default_na=False)
+    frame.loc[row, column] = str(value)
+    stat = path.stat()
+    frame.to_csv(path, index=False)
+    os.utime(path, ns=(stat.st_atime_ns, stat.st_mtime_ns))  # same mtime: content must decide
+
+
+CHANGES = {
+    "organisations": lambda d: _edit_csv(d / "organisations.csv", "revenue_eur", 3, 123457.5),
+    "purchases": lambda d: _edit_csv(d / "purchases.csv", "amount_eur", 7, 98765.25),
+    "employees_records": lambda d: _edit_csv(d / "employees_records.csv", "hours_per_week", 0, 12),
+    "certifications": lambda d: _edit_csv(d / "certifications.csv", "valid_until", 0, "2030-12-31"),
+    "certifications removed": lambda d: (d / "certifications.csv").unlink(),
+    "records removed": lambda d: (d / "employees_records.csv").unlink(),
+}
+
+
+@pytest.mark.parametrize("change", list(CHANGES))
+def test_each_kind_of_input_change_is_seen(tmp_path: Path, change: str) -> None:
+    folder = _dataset(tmp_path, 6)
+    _pair(folder)
+    key = cache_key(folder, load_rules())
+    CHANGES[change](folder)
+    assert cache_key(folder, load_rules()) != key
+    plain, compiled = _pair(folder)
+    _equal(_every_verb(plain), _every_verb(compiled))
+    assert [p.name for p in (folder / ".pso-cache").iterdir()] == [compiled.entry.name]
+
+
+def test_a_table_file_added_is_seen(tmp_path: Path) -> None:
+    tables = random_tables(7, n_orgs=40, n_purchases=300)
+    certs = tables.pop("certifications")
+    folder = write_tables(tmp_path / "data", **tables)
+    before = _pair(folder)[1]
+    write_tables(folder, tables["organisations"], tables["purchases"], certifications=certs)
+    plain, compiled = _pair(folder)
+    assert compiled.entry != before.entry
+    _equal(pso_chain.credits(plain), pso_chain.credits(compiled))
+
+
+def test_same_size_same_mtime_one_digit_changed(tmp_path: Path) -> None:
+    folder = _dataset(tmp_path, 8)
+    _pair(folder)
+    path = folder / "purchases.csv"
+    text = path.read_text()
+    stat = path.stat()
+    amount = re.search(r",(\d)(\d*\.\d+),", text)
+    digit = "2" if amount.group(1) != "2" else "3"
+    text = text[:amount.start(1)] + digit + text[amount.start(1) + 1:]
+    path.write_text(text)
+    os.utime(path, ns=(stat.st_atime_ns, stat.st_mtime_ns))
+    assert path.stat().st_size == stat.st_size and path.stat().st_mtime_ns == stat.st_mtime_ns
+    plain, compiled = _pair(folder)
+    _equal(pso_chain.credits(plain), pso_chain.credits(compiled))
+
+
+def test_other_rules_other_compiled_network(tmp_path: Path) -> None:
+    folder = _dataset(tmp_path, 9)
+    strict_file = tmp_path / "strict.toml"
+    strict_file.write_text(re.sub(r'(?m)^eligible_levels = .*$', 'eligible_levels = ["2", "3"]',
+                                  default_rules_path().read_text(encoding="utf-8")))
+    default = _pair(folder)[1]
+    plain, strict = _pair(folder, strict_file)
+    assert strict.entry != default.entry
+    _equal(pso_chain.credits(plain), pso_chain.credits(strict))
+    assert not pso_chain.credits(default).equals(pso_chain.credits(strict))
+
+
+# --- bypass, damage, concurrency, warnings ---------------------------------------------------
+
+
+def test_no_cache_writes_nothing(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    folder = _dataset(tmp_path, 10)
+    assert not isinstance(pso_chain.open(folder, cache=False), CompiledNetwork)
+    monkeypatch.setenv("PSO_CHAIN_NO_CACHE", "1")
+    pso_chain.open(folder)
+    result = CliRunner().invoke(app, ["credits", str(folder), "--out", str(tmp_path / "c.csv")])
+    assert result.exit_code == 0, result.output
+    assert not (folder / ".pso-cache").exists()
+
+
+def test_cache_dir_option_and_environment(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    folder = _dataset(tmp_path, 11)
+    _pair(folder, cache_dir=tmp_path / "elsewhere")
+    assert not (folder / ".pso-cache").exists()
+    monkeypatch.setenv("PSO_CHAIN_CACHE", str(tmp_path / "env"))
+    _pair(folder)
+    assert cache_root(folder).parent == tmp_path / "env" and any(cache_root(folder).iterdir())
+
+
+def _damage_truncate(entry: Path) -> None:
+    path = entry / "purchases.amount_eur.npy"
+    path.write_bytes(path.read_bytes()[:-8])
+
+
+def _damage_delete(entry: Path) -> None:
+    (entry / "eligible.npy").unlink()
+
+
+def _damage_manifest(entry: Path) -> None:
+    (entry / "manifest.json").write_text('{"format": 1, "key": ')
+
+
+def _damage_shape(entry: Path) -> None:
+    manifest = json.loads((entry / "manifest.json").read_text())
+    manifest["arrays"]["eligible"] = [1]
+    (entry / "manifest.json").write_text(json.dumps(manifest))
+
+
+@pytest.mark.parametrize("damage", [_damage_truncate, _damage_delete, _damage_manifest, _damage_shape])
+def test_a_damaged_entry_is_rebuilt_not_trusted(tmp_path: Path, damage) -> None:
+    folder = _dataset(tmp_path, 12)
+    plain, compiled = _pair(folder)
+    damage(compiled.entry)
+    del compiled
+    again = pso_chain.open(folder)
+    assert not isinstance(again, CompiledNetwork)  # rebuilt from the tables
+    plain2, compiled2 = plain, pso_chain.open(folder)
+    assert isinstance(compiled2, CompiledNetwork)
+    _equal(_every_verb(plain2), _every_verb(compiled2))
+
+
+def test_verify_finds_a_flipped_byte(tmp_path: Path) -> None:
+    folder = _dataset(tmp_path, 13)
+    plain, compiled = _pair(folder)
+    path = compiled.entry / "purchases.amount_eur.npy"
+    raw = bytearray(path.read_bytes())
+    raw[-3] ^= 0xFF  # same size, different amount
+    path.write_bytes(bytes(raw))
+    rules = load_rules()
+    assert not isinstance(open_compiled(folder, rules, verify=True, say=None), CompiledNetwork)
+    _equal(pso_chain.credits(plain), pso_chain.credits(pso_chain.open(folder)))
+
+
+def test_leftovers_of_a_crashed_builder_are_ignored(tmp_path: Path) -> None:
+    folder = _dataset(tmp_path, 14)
+    root = cache_root(folder)
+    (root / ".tmp-deadbeef-x").mkdir(parents=True)
+    (root / ".tmp-deadbeef-x" / "manifest.json").write_text("{}")
+    plain, compiled = _pair(folder)
+    _equal(pso_chain.credits(plain), pso_chain.credits(compiled))
+
+
+def _build(folder: str) -> str:
+    network = open_compiled(folder, load_rules(), say=None)
+    return str(pso_chain.credits(network)["total_pct"].sum())
+
+
+def test_concurrent_builders_leave_one_complete_entry(tmp_path: Path) -> None:
+    folder = _dataset(tmp_path, 15, "parquet")
+    with multiprocessing.get_context("spawn").Pool(4) as pool:
+        totals = pool.map(_build, [str(folder)] * 8)
+    assert len(set(totals)) == 1
+    entries = [p for p in cache_root(folder).iterdir()]
+    assert len(entries) == 1 and not entries[0].name.startswith(".tmp")
+    plain, compiled = pso_chain.open(folder, cache=False), pso_chain.open(folder)
+    assert isinstance(compiled, CompiledNetwork)
+    _equal(pso_chain.credits(plain), pso_chain.credits(compiled))
+
+
+def test_warnings_come_back_from_the_compiled_network(tmp_path: Path) -> None:
+    tables = random_tables(16, n_orgs=40, n_purchases=300)
+    orgs = tables["organisations"]
+    with_records = set(tables["employees_records"]["org_id"])
+    disagree = orgs["org_id"].isin(with_records)
+    orgs.loc[disagree, "target_fte"] = orgs.loc[disagree, "target_fte"] + 1.0  # records win: warning
+    folder = write_tables(tmp_path / "data", **tables)
+    plain, compiled = _pair(folder)
+    assert len(plain.data.report.warnings) > 0
+    before, after = (n.data.report.problems.reset_index(drop=True) for n in (plain, compiled))
+    pdt.assert_frame_equal(before.drop(columns="value"), after.drop(columns="value"))
+    assert before["value"].astype(str).tolist() == after["value"].astype(str).tolist()  # shown as text
+
+
+def test_bad_data_is_refused_and_nothing_written(tmp_path: Path) -> None:
+    tables = random_tables(17, n_orgs=20, n_purchases=50)
+    tables["purchases"].loc[0, "amount_eur"] = -5.0
+    folder = write_tables(tmp_path / "data", **tables)
+    with pytest.raises(pso_chain.PsoInputError, match="amount_eur"):
+        pso_chain.open(folder)
+    assert not (folder / ".pso-cache").exists() or not any((folder / ".pso-cache").iterdir())
+
+
+def test_build_command(tmp_path: Path) -> None:
+    folder = _dataset(tmp_path, 18)
+    runner = CliRunner()
+    first = runner.invoke(app, ["build", str(folder)])
+    assert first.exit_code == 0, first.output
+    assert "built" in first.stdout and "compiling" in first.stderr
+    second = runner.invoke(app, ["build", str(folder), "--verify"])
+    assert second.exit_code == 0 and "up to date" in second.stdout
+    explained = runner.invoke(app, ["explain", str(folder), "--org", "10000000", "--out",
+                                    str(tmp_path / "e.json")])
+    plain = pso_chain.explain(pso_chain.open(folder, cache=False), "10000000")
+    assert explained.exit_code == 0, explained.output
+    assert json.loads((tmp_path / "e.json").read_text())["total_pct"] == plain["total_pct"]
