@@ -97,7 +97,7 @@ def _authenticate(request: Request, auth: Auth):
 def create_app(holder: NetworkHolder, auth: Auth | None = None, *,
                max_upload_bytes: int = MAX_UPLOAD_BYTES) -> FastAPI:
     """The application over ``holder``'s network (see :mod:`pso_chain.web.security`)."""
-    from pso_chain.web import api_routes, pages
+    from pso_chain.web import api_routes, pages, quickscan
 
     app = FastAPI(title="pso-chain", version="1", docs_url="/api/docs", redoc_url=None,
                   openapi_url="/api/openapi.json",
@@ -110,6 +110,7 @@ def create_app(holder: NetworkHolder, auth: Auth | None = None, *,
     app.mount("/static", StaticFiles(directory=_package_dir("static")), name="static")
     app.include_router(api_routes.router)
     app.include_router(pages.router)
+    app.include_router(quickscan.router)
 
     @app.middleware("http")
     async def guard(request: Request, call_next):

@@ -102,8 +102,18 @@ WORDS: dict[str, tuple[str, str]] = {
     "seeds": ("Waar een subsidie het meest oplevert", "Where a subsidy does most"),
     "quickscan_lead": ("Upload een grootboekexport of een zip met UBL-facturen.",
                        "Upload a ledger export or a zip of UBL invoices."),
-    "quickscan_missing": ("De quick scan is in deze versie nog niet beschikbaar.",
-                          "The quick scan is not available in this version yet."),
+    "qs_books": ("Grootboekexport (.csv, .xlsx) of UBL-facturen (.zip, .xml)",
+                 "Ledger export (.csv, .xlsx) or UBL invoices (.zip, .xml)"),
+    "qs_register": ("PSO-register (.csv, .xlsx)", "PSO register (.csv, .xlsx)"),
+    "qs_buyer": ("Gegevens van de koper (.csv, .xlsx)", "The buyer's figures (.csv, .xlsx)"),
+    "qs_sw": ("Lijst SW-bedrijven (optioneel)", "SW-bedrijven list (optional)"),
+    "qs_figures": ("Cijfers van leveranciers (optioneel)", "Suppliers' figures (optional)"),
+    "qs_accept_review": ("Twijfelgevallen voorlopig meetellen (eerste indruk)",
+                         "Count the review band for now (a first look)"),
+    "qs_allow_missing": ("Leveranciers zonder cijfers weglaten", "Leave out suppliers without figures"),
+    "qs_run": ("Quick scan uitvoeren", "Run the quick scan"),
+    "match_report": ("Matchrapport", "Match report"),
+    "download_xlsx": ("Download als Excel (.xlsx)", "Download as Excel (.xlsx)"),
 }
 
 

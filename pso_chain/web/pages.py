@@ -35,7 +35,7 @@ def network(request: Request):
 
 async def checked_form(request: Request):
     """The POSTed form, refused (403) unless its CSRF token matches the cookie's."""
-    form = await request.form(max_files=2, max_fields=MAX_FIELDS)
+    form = await request.form(max_files=8, max_fields=MAX_FIELDS)
     if not csrf_ok(request.cookies.get(CSRF_COOKIE), form.get(CSRF_FIELD)):
         raise HTTPException(403, "CSRF token missing or wrong: reload the page and try again")
     return form
@@ -184,11 +184,6 @@ def municipality_report(request: Request, name: Annotated[str, Path(min_length=1
     html = holder.cached(("report", tables["municipality"], tables["year"], lang),
                          lambda: pso_chain.report(net, tables["year"], tables["municipality"], lang))
     return HTMLResponse(html, headers={"Content-Security-Policy": REPORT_CSP})
-
-
-@router.get("/quickscan", response_class=HTMLResponse)
-def quickscan_page(request: Request):
-    return render(request, "quickscan.html", available=hasattr(pso_chain, "quickscan"))
 
 
 @router.get("/login", response_class=HTMLResponse)
