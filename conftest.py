@@ -9,8 +9,6 @@ import importlib.util
 OPTIONAL = {  # module path pattern -> the optional package it imports
     "pso_chain/neo4jdb/*.py": "neo4j",
     "pso_chain/commands/neo4j.py": "neo4j",
-    "pso_chain/olievlek/plots.py": "matplotlib",
-    "pso_chain/report_charts.py": "matplotlib",
 }
 
 collect_ignore_glob = [pattern for pattern, package in OPTIONAL.items()

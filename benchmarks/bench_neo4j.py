@@ -25,7 +25,7 @@ import pandas as pd  # noqa: E402
 from benchmarks.common import ensure_dataset  # noqa: E402
 from pso_chain.buyers.suppliers import eligible_suppliers  # noqa: E402
 from pso_chain.buyers.uplift import uplift_plan  # noqa: E402
-from pso_chain.explain import explain  # noqa: E402
+from pso_chain.explanation import explain  # noqa: E402
 from pso_chain.neo4jdb import queries as cy  # noqa: E402
 from pso_chain.neo4jdb.load import load_dataset  # noqa: E402
 from pso_chain.neo4jdb.server import LocalNeo4j  # noqa: E402

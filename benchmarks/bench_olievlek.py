@@ -69,7 +69,7 @@ figures['start_applying'] = int(rounds['code_applying'].iat[0])
 
 EMBODIED = """
 from pso_chain.network import load_network
-from pso_chain.embodied import embodied
+from pso_chain.embodied_fte import embodied
 t = time.perf_counter()
 net = load_network(sys.argv[1])
 figures['load_s'] = time.perf_counter() - t

@@ -17,12 +17,6 @@ from typing import Any
 import pandas as pd
 
 from pso_chain import check
-
-# Modules named like a verb are imported here, before ``pso_chain`` binds the verb functions,
-# so that a later import of the module cannot replace the function on the package.
-from pso_chain import embodied as _embodied_module  # noqa: F401
-from pso_chain import explain as _explain_module  # noqa: F401
-from pso_chain import report as _report_module  # noqa: F401
 from pso_chain.api_base import Network, engine
 from pso_chain.api_buyers import compliance, substitutes, suppliers, tender, uplift
 from pso_chain.api_olievlek import embodied, exposure, history, report, seeds, simulate, stats
@@ -205,7 +199,7 @@ def explain(network: Network, org_id: str, year: int | None = None) -> dict[str,
     """
     if isinstance(network, DatabaseNetwork):
         return network.explain(org_id, year)
-    from pso_chain.explain import explain as trace
+    from pso_chain.explanation import explain as trace
 
     return trace(network, org_id, check.year(network, year))
 

@@ -3,7 +3,7 @@ the municipal report.
 
 Re-exported by :mod:`pso_chain` (``pso_chain.exposure(...)``); each checks its arguments
 (:mod:`pso_chain.check`), reads the defaults it is not given (``olievlek.toml``) and leaves
-the result to the engine (:mod:`pso_chain.olievlek`, :mod:`pso_chain.embodied`).
+the result to the engine (:mod:`pso_chain.olievlek`, :mod:`pso_chain.embodied_fte`).
 """
 
 from __future__ import annotations
@@ -257,7 +257,7 @@ def embodied(network: Network, year: int | None = None, *, drop_self: bool = Fal
     >>> bool((out["embodied_fte"] >= out["embodied_fte_certified"] - 1e-9).all())
     True
     """
-    from pso_chain.embodied import embodied_comparison
+    from pso_chain.embodied_fte import embodied_comparison
 
     return embodied_comparison(engine(network), year, drop_self)
 
@@ -299,8 +299,8 @@ def report(network: Network, year: int | None = None, municipality: str | None =
     >>> page.startswith("<!DOCTYPE html>"), "Apeldoorn" in page
     (True, True)
     """
-    from pso_chain.report import build_report
-    from pso_chain.report_labels import LANGUAGES
+    from pso_chain.reporting import build_report
+    from pso_chain.reporting.labels import LANGUAGES
 
     check.choice(lang, LANGUAGES, "lang")
     return build_report(engine(network), year, municipality, lang, top=top, k=k, threshold=threshold)

@@ -54,7 +54,7 @@ def what_if(network: Network, org_id: str, changes: dict[str, float], year: int 
     (None, 1, True)
     """
     from pso_chain.errors import Problem, PsoInputError
-    from pso_chain.explain import explain as trace
+    from pso_chain.explanation import explain as trace
 
     net = engine(network)
     year = net.resolve_year(year)
@@ -126,7 +126,7 @@ def municipality(network: Network, name: str | None = None, year: int | None = N
     >>> out["municipality"], out["organisations"], list(out["tredes"].columns)
     ('Deventer', 63, ['trede', 'organisations', 'share_pct'])
     """
-    from pso_chain.report import collect_report
+    from pso_chain.reporting import collect_report
 
     data = collect_report(engine(network), year, name, top=top, k=k, threshold=threshold)
     return {

@@ -33,10 +33,10 @@ import pandas as pd
 
 from pso_chain.buyers import eligible_suppliers, trede_targets, uplift_by_supplier
 from pso_chain.commands.core import example_path
-from pso_chain.explain import explain
+from pso_chain.explanation import explain
 from pso_chain.network import load_network
-from pso_chain.report_charts import draw_counting_share, draw_tredes
-from pso_chain.report_labels import Labels
+from pso_chain.reporting.charts import draw_counting_share, draw_tredes
+from pso_chain.reporting.labels import Labels
 from pso_chain.scoring import closest_to_next_trede, credits, trede_distribution
 from pso_chain.sectors import sbi_section, section_name
 from pso_chain.spend import counting_spend
@@ -168,7 +168,7 @@ import pandas as pd
 from IPython.display import display
 
 from pso_chain.commands.core import example_path
-from pso_chain.embodied import embodied_comparison
+from pso_chain.embodied_fte import embodied_comparison
 from pso_chain.network import load_network
 from pso_chain.olievlek import (
     chain_stats,
@@ -179,8 +179,8 @@ from pso_chain.olievlek import (
     largest_cascades,
     run_simulation,
 )
-from pso_chain.report_charts import draw_cascade, draw_exposure, draw_history, draw_rounds
-from pso_chain.report_labels import Labels
+from pso_chain.reporting.charts import draw_cascade, draw_exposure, draw_history, draw_rounds
+from pso_chain.reporting.labels import Labels
 
 pd.set_option("display.width", 160)
 pd.set_option("display.max_columns", 20)
@@ -304,9 +304,9 @@ from pso_chain.commands.core import example_path
 from pso_chain.network import load_network
 from pso_chain.olievlek import exposure, run_seed_selection, run_simulation
 from pso_chain.olievlek.base import code_applying
-from pso_chain.report import SECTION_IDS, build_report
-from pso_chain.report_charts import draw_counting_share, draw_rounds, draw_seed_gains, draw_tredes
-from pso_chain.report_labels import Labels
+from pso_chain.reporting import SECTION_IDS, build_report
+from pso_chain.reporting.charts import draw_counting_share, draw_rounds, draw_seed_gains, draw_tredes
+from pso_chain.reporting.labels import Labels
 from pso_chain.scoring import credits, trede_distribution
 from pso_chain.spend import counting_spend
 

@@ -16,8 +16,8 @@ from pso_chain.buyers.compliance import compliance_report
 from pso_chain.buyers.substitutes import substitutes as engine_substitutes
 from pso_chain.buyers.suppliers import eligible_suppliers
 from pso_chain.buyers.uplift import uplift_plan
-from pso_chain.embodied import embodied_comparison
-from pso_chain.explain import explain as engine_explain
+from pso_chain.embodied_fte import embodied_comparison
+from pso_chain.explanation import explain as engine_explain
 from pso_chain.olievlek.exposure import exposure as engine_exposure
 from pso_chain.olievlek.history import history as engine_history
 from pso_chain.olievlek.seeds import select_seeds

@@ -9,7 +9,7 @@ import scipy.sparse as sp
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from pso_chain.embodied import EMBODIED_COLUMNS, embodied, embodied_comparison, solve_leontief
+from pso_chain.embodied_fte import EMBODIED_COLUMNS, embodied, embodied_comparison, solve_leontief
 from pso_chain.errors import PsoInputError
 from pso_chain.network import load_network
 from pso_chain.scoring import indirect_fte

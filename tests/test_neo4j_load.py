@@ -259,7 +259,7 @@ def test_hostile_identifiers_and_names_come_back_intact(neo4j_server, tmp_path):
     assert pairs == {(p["buyer_id"], p["supplier_id"]) for p in purchases}
     network = load_network(folder)
     pd.testing.assert_frame_equal(credits_cypher(uri, 2025, network.rules), credits(network))
-    from pso_chain.explain import explain
+    from pso_chain.explanation import explain
 
     for org_id in ids:
         assert explain_cypher(uri, org_id, 2025, network.rules) == explain(network, org_id, 2025)

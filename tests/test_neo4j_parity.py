@@ -23,7 +23,7 @@ from typer.testing import CliRunner
 from pso_chain.buyers.suppliers import eligible_suppliers
 from pso_chain.buyers.uplift import uplift_plan
 from pso_chain.cli import app
-from pso_chain.explain import explain
+from pso_chain.explanation import explain
 from pso_chain.neo4jdb.load import load_dataset
 from pso_chain.neo4jdb.queries import (
     credits_cypher,

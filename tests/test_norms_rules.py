@@ -18,7 +18,7 @@ from typer.testing import CliRunner
 
 from pso_chain.cli import app
 from pso_chain.errors import RulesError
-from pso_chain.explain import explain
+from pso_chain.explanation import explain
 from pso_chain.network import load_network
 from pso_chain.rules import default_rules_path, load_rules
 from pso_chain.scoring import credits, score_arrays

@@ -19,7 +19,7 @@ import numpy as np
 import pytest
 
 from pso_chain.commands.core import example_path
-from pso_chain.report import SECTION_IDS
+from pso_chain.reporting import SECTION_IDS
 
 pytest.importorskip("matplotlib")
 

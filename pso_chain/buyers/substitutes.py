@@ -20,7 +20,7 @@ from pso_chain.buyers.common import (
     new_purchase_counts,
     yield_fte_per_meur,
 )
-from pso_chain.explain import why_not_counted
+from pso_chain.explanation import why_not_counted
 from pso_chain.network import PurchaseNetwork
 from pso_chain.settings import load_buyer_defaults
 

@@ -25,7 +25,7 @@ from pso_chain.buyers.common import (
     yield_fte_per_meur,
 )
 from pso_chain.errors import Problem, PsoInputError
-from pso_chain.explain import why_not_counted
+from pso_chain.explanation import why_not_counted
 from pso_chain.network import PurchaseNetwork
 from pso_chain.scoring import indirect_fte
 from pso_chain.settings import load_buyer_defaults

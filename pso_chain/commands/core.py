@@ -23,7 +23,7 @@ from pso_chain.commands.common import (
     open_network,
 )
 from pso_chain.errors import format_problem
-from pso_chain.explain import explain, purchases_frame
+from pso_chain.explanation import explain, purchases_frame
 from pso_chain.network import is_database_uri
 from pso_chain.output import emit, render_table, write_json
 from pso_chain.rules import load_rules

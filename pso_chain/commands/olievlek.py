@@ -103,7 +103,7 @@ def exposure_cmd(dataset: DatasetArg, year: YearOpt = None, municipality: Munici
                     "distance", "meets_threshold"]], None,
              title="prospect list (--out FILE for every row and column)", max_rows=25)
     if plot:
-        from pso_chain.olievlek.plots import plot_exposure
+        from pso_chain.reporting.charts import plot_exposure
 
         _wrote("plot", plot_exposure(frame, plot, title=f"olievlek exposure {year}{where}"))
 
@@ -145,7 +145,7 @@ def history_cmd(dataset: DatasetArg, year: Annotated[int | None, typer.Option(
         emit(followed, None, title="certifications that followed a certified buyer "
                                    "(--out FILE for every certification)", max_rows=25)
     if plot:
-        from pso_chain.olievlek.plots import plot_history
+        from pso_chain.reporting.charts import plot_history
 
         _wrote("plot", plot_history(frame, plot))
     if graph:
@@ -197,7 +197,7 @@ def simulate_cmd(dataset: DatasetArg, year: YearOpt = None, threshold: Threshold
         emit(frame.sort_values(["round", "org_id"]), None,
              title="certified in the run (--out FILE for all)", max_rows=25)
     if plot:
-        from pso_chain.olievlek.plots import plot_simulation
+        from pso_chain.reporting.charts import plot_simulation
 
         _wrote("plot", plot_simulation(per_round, plot, title=f"olievlek simulation {sim.year}"))
     if graph:
@@ -267,7 +267,7 @@ def embodied_cmd(dataset: DatasetArg, year: YearOpt = None, rules: RulesOpt = No
     leaves out. Fails naming the organisations that buy for more than their revenue when the
     system does not converge.
     """
-    from pso_chain.embodied import embodied_comparison
+    from pso_chain.embodied_fte import embodied_comparison
 
     network = open_network(dataset, rules)
     with _status("solving the embodied-employment system ..."):

@@ -1,6 +1,6 @@
 """``pso-chain report``: the municipal report as one self-contained HTML file.
 
-Thin wrapper: parse, call :func:`pso_chain.report.build_report`, write the file.
+Thin wrapper: parse, call :func:`pso_chain.reporting.build_report`, write the file.
 """
 
 from __future__ import annotations
@@ -20,7 +20,6 @@ from pso_chain.commands.common import (
     fails_on_bad_input,
     open_network,
 )
-from pso_chain.errors import Problem, PsoInputError
 from pso_chain.settings import defaults
 
 
@@ -51,15 +50,6 @@ ThresholdOpt = Annotated[float | None, typer.Option(
          f"(default {DEFAULTS.olievlek.threshold:g} from olievlek.toml)")]
 
 
-def check_matplotlib() -> None:
-    """The report's charts need matplotlib (an optional dependency): a clear message without it."""
-    try:
-        import matplotlib  # noqa: F401
-    except ModuleNotFoundError:
-        raise PsoInputError(Problem("report", None, None, None,
-                                    "matplotlib is not installed: pip install 'pso-chain[plot]'")) from None
-
-
 @fails_on_bad_input
 def report_cmd(dataset: DatasetArg, out: ReportOutOpt, municipality: MunicipalityOpt = None,
                year: YearOpt = None, lang: LangOpt = Lang.nl, top: TopOpt = DEFAULTS.olievlek.report_top,
@@ -71,9 +61,8 @@ def report_cmd(dataset: DatasetArg, out: ReportOutOpt, municipality: Municipalit
     olievlek's history and a simulation, who to approach first and which organisations to
     subsidise, and the method with its sources. Charts are embedded: the file opens offline.
     """
-    from pso_chain.report import build_report
+    from pso_chain.reporting import build_report
 
-    check_matplotlib()
     network = open_network(dataset, rules)
     with err_console.status("building the report ...", spinner="dots"):
         page = build_report(network, year, municipality, lang.value, top=top, k=seeds, threshold=threshold)

@@ -246,9 +246,9 @@ PERSON_KEYS = ("row", "person_id", "start_position", "start_position_weight", "c
 
 def explain_cypher(uri: str, org_id: str, year: int | None = None,
                    rules: Rules | None = None) -> dict:
-    """:func:`pso_chain.explain.explain` with every number computed in Cypher: the
+    """:func:`pso_chain.explanation.explain` with every number computed in Cypher: the
     organisation and its persons, each purchase (counted or not, and why) and the score."""
-    from pso_chain.explain import _norm_rows
+    from pso_chain.explanation import _norm_rows
 
     rules = rules if isinstance(rules, Rules) else load_rules(rules)
     with connect(uri) as conn:
@@ -324,7 +324,7 @@ def explain_cypher(uri: str, org_id: str, year: int | None = None,
 
 @dataclass(frozen=True)
 class _RulesOnly:
-    """What :func:`pso_chain.explain._norm_rows` reads of a network: its rules."""
+    """What :func:`pso_chain.explanation._norm_rows` reads of a network: its rules."""
 
     rules: Rules
 

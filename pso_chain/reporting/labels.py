@@ -2,12 +2,12 @@
 
 Dutch is the default: the users (municipalities, buyers, PSO holders) are Dutch. Texts with
 ``{placeholders}`` are filled by :meth:`Labels.__call__`; numbers arrive already formatted by
-the language's :class:`~pso_chain.report_html.Formatter`.
+the language's :class:`~pso_chain.reporting.page.Formatter`.
 """
 
 from __future__ import annotations
 
-from pso_chain.report_html import Formatter
+from pso_chain.reporting.page import Formatter
 
 LANGUAGES = ("nl", "en")
 

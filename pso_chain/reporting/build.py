@@ -31,7 +31,7 @@ from pso_chain.olievlek import (
     spend_by_buyer_group,
 )
 from pso_chain.olievlek.settings import load_settings
-from pso_chain.report_charts import (
+from pso_chain.reporting.charts import (
     draw_buyer_groups,
     draw_cascade,
     draw_counting_share,
@@ -42,7 +42,8 @@ from pso_chain.report_charts import (
     draw_tredes,
     new_figure,
 )
-from pso_chain.report_html import (
+from pso_chain.reporting.labels import Labels
+from pso_chain.reporting.page import (
     Column,
     cards_html,
     esc,
@@ -51,7 +52,6 @@ from pso_chain.report_html import (
     section_html,
     table_html,
 )
-from pso_chain.report_labels import Labels
 from pso_chain.scoring import closest_to_next_trede, credits, trede_distribution
 from pso_chain.sectors import section_name
 from pso_chain.spend import counting_spend

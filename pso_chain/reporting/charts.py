@@ -1,35 +1,40 @@
-"""The report's charts, drawn on a matplotlib ``Axes`` handed in.
+"""Every chart, drawn on a matplotlib ``Axes`` handed in: one module for the report, the CLI's
+``--plot`` files and the notebooks.
 
 The report draws on a bare :func:`new_figure` (Agg canvas, no pyplot state); a notebook passes
-``plt.subplots()[1]`` and gets the same picture inline. Every function takes the tables the
-library returns and a :class:`~pso_chain.report_labels.Labels` for the texts (Dutch or English).
+``plt.subplots()[1]`` and gets the same picture inline; ``plot_*`` write the CLI's PNG files.
+Every function takes the tables the library returns and a
+:class:`~pso_chain.reporting.labels.Labels` for the texts (Dutch or English).
 """
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import numpy as np
 import pandas as pd
+from matplotlib.backends.backend_agg import FigureCanvasAgg
+from matplotlib.figure import Figure
+from matplotlib.ticker import MaxNLocator
 
-from pso_chain.report_labels import Labels
+from pso_chain.errors import Problem, PsoInputError
+from pso_chain.reporting.labels import Labels
 
 GREEN, BLUE, ORANGE, GREY, GOLD = "#0b6e4f", "#3b6ea5", "#d9822b", "#a7b1bc", "#e0b000"
 
 
-def new_figure(width: float = 8.0, height: float = 3.6):
-    """A figure with one Axes on its own Agg canvas (no global pyplot state to leak between
-    reports)."""
-    from matplotlib.backends.backend_agg import FigureCanvasAgg
-    from matplotlib.figure import Figure
-
+def new_figure(width: float = 8.0, height: float = 3.6, ncols: int = 1):
+    """A figure with one Axes (or a row of ``ncols``) on its own Agg canvas: no global pyplot
+    state to leak between reports, and a notebook's inline plots keep working."""
     fig = Figure(figsize=(width, height))
     FigureCanvasAgg(fig)
-    return fig, fig.add_subplot(1, 1, 1)
+    if ncols == 1:
+        return fig, fig.add_subplot(1, 1, 1)
+    return fig, list(fig.subplots(1, ncols, squeeze=False)[0])
 
 
 def _whole_numbers(ax) -> None:
     """Counts on the y axis: ticks at whole numbers only."""
-    from matplotlib.ticker import MaxNLocator
-
     ax.yaxis.set_major_locator(MaxNLocator(integer=True))
 
 
@@ -256,3 +261,50 @@ def draw_seed_gains(ax, seeds: pd.DataFrame, lab: Labels) -> None:
     ax.legend(frameon=False, loc="upper left")
     ax.spines[["top", "right"]].set_visible(False)
     ax.figure.tight_layout()
+
+
+# --- PNG files for the command line (--plot FILE) ----------------------------------------------
+def _save_png(fig, path: str | Path, title: str | None) -> Path:
+    path = Path(path)
+    if path.suffix.lower() != ".png":
+        raise PsoInputError(Problem(str(path), None, None, None, "a plot is written as .png"))
+    path.parent.mkdir(parents=True, exist_ok=True)
+    if title:
+        fig.suptitle(title)
+    fig.tight_layout()
+    fig.savefig(path, dpi=110)
+    return path
+
+
+def plot_simulation(rounds: pd.DataFrame, path: str | Path, title: str | None = None,
+                    lang: str = "en") -> Path:
+    """Newly certified per round and cumulatively (``Simulation.rounds_frame()``), as a PNG."""
+    fig, ax = new_figure(8.0, 4.5)
+    draw_rounds(ax, rounds, Labels(lang))
+    return _save_png(fig, path, title)
+
+
+def plot_history(history: pd.DataFrame, path: str | Path, top: int = 3, title: str | None = None,
+                 lang: str = "en") -> Path:
+    """First certifications per year by generation (left) and the ``top`` largest cascades
+    (right; cascades with at least one follower), as a PNG."""
+    lab = Labels(lang)
+    sizes = history.groupby("root_id").size() if len(history) else pd.Series(dtype=int)
+    sizes = sizes[sizes > 1].reset_index(name="size")
+    if len(sizes):
+        sizes = sizes.sort_values(["size", "root_id"], ascending=[False, True]).head(max(top, 0))
+    fig, axes = new_figure(5.5 * (1 + len(sizes)), 4.5, ncols=1 + len(sizes))
+    axes = axes if isinstance(axes, list) else [axes]
+    draw_history(axes[0], history, lab)
+    names = history.set_index("org_id")["name"] if "name" in history.columns else None
+    for ax, root in zip(axes[1:], sizes["root_id"] if len(sizes) else [], strict=False):
+        draw_cascade(ax, history, root, lab, names)
+    return _save_png(fig, path, title)
+
+
+def plot_exposure(exposure: pd.DataFrame, path: str | Path, title: str | None = None,
+                  lang: str = "en") -> Path:
+    """Prospects per tier distance, split by whether they meet the threshold, as a PNG."""
+    fig, ax = new_figure(8.0, 4.5)
+    draw_exposure(ax, exposure, Labels(lang))
+    return _save_png(fig, path, title)
