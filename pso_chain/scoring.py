@@ -57,13 +57,15 @@ def score_arrays(rules: Rules, fte, target_fte, indirect, employees, qualitative
     counted = np.minimum(indirect_pct, cap)
     total = direct_pct + counted
     norms = rules.norms(employees)
-    meets = (total[:, None] >= norms) & np.asarray(qualitative_ok, dtype=bool)[:, None]
+    passed = np.asarray(qualitative_ok, dtype=bool)
+    meets = (total[:, None] >= norms) & passed[:, None]
     # highest trede met: 3 if meets[:, 2], else 2 if meets[:, 1], else 1 if meets[:, 0]
     trede = np.select([meets[:, 2], meets[:, 1], meets[:, 0]], [3, 2, 1], default=0)
     return {
         "direct_pct": direct_pct, "indirect_pct": indirect_pct, "indirect_counted_pct": counted,
         "total_pct": total, "norms": norms, "trede": trede, "cap_applied": indirect_pct > cap,
-        "pso30plus": direct_pct >= rules.pso30plus_direct_pct,
+        # PSO 30+ is a certificate too: its qualitative requirements hold for it as well
+        "pso30plus": (direct_pct >= rules.pso30plus_direct_pct) & passed,
     }
 
 

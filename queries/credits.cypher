@@ -76,5 +76,5 @@ RETURN o.org_id AS org_id, o.name AS name, $year AS year, o.employees AS employe
             WHEN total_pct >= norms[0] THEN 1
        END AS trede,
        indirect_pct > cap AS cap_applied,
-       direct_pct >= $pso30plus_direct_pct AS pso30plus
+       (direct_pct >= $pso30plus_direct_pct AND o.qualitative_ok) AS pso30plus
 ORDER BY org_id

@@ -1,0 +1,110 @@
+"""Issue 12, "Defects": one test per numbered defect, each written to fail before its fix.
+
+Most run on the bundled example (the defects were found there) through the library and the
+command line; a few use a small hand-built dataset where the example cannot show the case.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import pytest
+from typer.testing import CliRunner
+
+import pso_chain
+from pso_chain.cli import app
+from pso_chain.errors import PsoInputError
+from tests.datasets import buy, org, write_tables
+
+EXAMPLE = str(pso_chain.example_path())
+runner = CliRunner()
+
+
+@pytest.fixture(scope="module")
+def example():
+    return pso_chain.load_example()
+
+
+def cli(*args: str, code: int = 0):
+    result = runner.invoke(app, list(args))
+    assert result.exit_code == code, (result.exit_code, result.output, result.exception)
+    assert result.exception is None or isinstance(result.exception, SystemExit), result.exception
+    return result
+
+
+def read(path: Path) -> pd.DataFrame:
+    return pd.read_csv(path, dtype={"org_id": str, "supplier_id": str})
+
+
+# 1. every given municipality counts --------------------------------------------------------
+def test_1_suppliers_several_municipalities_all_count(example, tmp_path):
+    day = dt.date(2025, 6, 1)
+    one = {m: set(pso_chain.suppliers(example, day, municipality=m)["org_id"])
+           for m in ("Apeldoorn", "Voorst")}
+    both = pso_chain.suppliers(example, day, municipality=["Apeldoorn", "Voorst"])
+    assert one["Apeldoorn"] and one["Voorst"]
+    assert set(both["org_id"]) == one["Apeldoorn"] | one["Voorst"]
+    assert both["yield_fte_per_meur"].fillna(-1).is_monotonic_decreasing
+    out = tmp_path / "s.csv"
+    cli("suppliers", EXAMPLE, "--on", "2025-06-01", "--municipality", "Apeldoorn",
+        "--municipality", "Voorst", "--out", str(out))
+    assert set(read(out)["org_id"]) == one["Apeldoorn"] | one["Voorst"]
+
+
+# 2. an unknown municipality is bad input, with the nearest known names, everywhere -----------
+@pytest.mark.parametrize("args", [
+    ["suppliers", EXAMPLE, "--on", "2025-06-01", "--municipality", "Apeldorn"],
+    ["olievlek", "exposure", EXAMPLE, "--municipality", "Apeldorn"],
+    ["olievlek", "seeds", EXAMPLE, "--k", "1", "--municipality", "Apeldorn"],
+    ["report", EXAMPLE, "--municipality", "Apeldorn"],
+])
+def test_2_unknown_municipality_exit_1_with_nearest_names(args, tmp_path):
+    if args[0] == "report":
+        args = [*args, "--out", str(tmp_path / "r.html")]
+    result = cli(*args, code=1)
+    assert "Apeldorn" in result.output and "Apeldoorn" in result.output
+    assert "Traceback" not in result.output
+
+
+def test_2_unknown_municipality_library(example):
+    with pytest.raises(PsoInputError, match="Apeldoorn"):
+        pso_chain.suppliers(example, dt.date(2025, 6, 1), municipality="Apeldorn")
+
+
+# 3. a year without purchases is bad input naming the years present ----------------------------
+@pytest.mark.parametrize("year", ["2019", "2030"])
+@pytest.mark.parametrize("verb", [["credits"], ["explain", "--org", "10000001"],
+                                  ["uplift", "--org", "10000001"]])
+def test_3_year_without_purchases(verb, year):
+    result = cli(verb[0], EXAMPLE, *verb[1:], "--year", year, code=1)
+    assert "2024" in result.output and "2025" in result.output and year in result.output
+
+
+def test_3_year_without_purchases_library(example):
+    with pytest.raises(PsoInputError, match="2024.*2025"):
+        pso_chain.credits(example, 2030)
+    assert len(pso_chain.credits(example, 2024)) == example.n
+
+
+# 8. PSO 30+ needs the qualitative check too ------------------------------------------------
+def test_8_pso30plus_needs_qualitative_ok(tmp_path):
+    folder = write_tables(tmp_path / "d", [
+        org("A", fte=10.0, target_fte=4.0, qualitative_ok=False),
+        org("B", fte=10.0, target_fte=4.0),
+        org("C", fte=10.0, target_fte=2.0),
+    ], [buy("A", "B", 10.0)])
+    scores = pso_chain.credits(pso_chain.open(folder)).set_index("org_id")
+    assert scores["pso30plus"].to_dict() == {"A": False, "B": True, "C": False}
+    assert pd.isna(scores.loc["A", "trede"])
+    assert pso_chain.explain(pso_chain.open(folder), "A")["pso30plus"] is False
+
+
+def test_8_example_90000004_and_qualitative_failures(example):
+    scores = pso_chain.credits(example)
+    ok = example.qualitative_ok
+    assert not (scores["pso30plus"].to_numpy() & ~ok).any()
+    assert bool(scores.set_index("org_id").loc["90000004", "pso30plus"]) is True
