@@ -43,7 +43,9 @@ def uplift(network: Network, org_id: str, year: int | None = None, *, top: int |
     shift : str, optional
         What-if ``FROM:TO[:EUR]``: move spend from one supplier to another.
     on : datetime.date, optional
-        Date the new purchases on this day (in the year); undated when None.
+        Date the new purchases on this day (in the year): only suppliers where a purchase on
+        it counts are proposed. Default: the first day in the year on which they can still be
+        made (today, or 31 December of a past year).
     defaults : str or Path, optional
         Another buyer defaults TOML.
     plan_year : int, optional
@@ -75,8 +77,14 @@ def uplift(network: Network, org_id: str, year: int | None = None, *, top: int |
     """
     top = load_buyer_defaults(defaults).uplift_top if top is None else check.positive_int(top, "top")
     share = None if max_share is None else check.share(max_share, "max_share")
-    day = None if on is None else check.date(on, "on")
     picked = list(suppliers) if suppliers else None
+    if on is None:
+        from pso_chain.buyers.common import default_purchase_date
+
+        target = plan_year if plan_year is not None else network.resolve_year(year)
+        day = default_purchase_date(check.whole(target, "plan_year"), dt.date.today())
+    else:
+        day = check.date(on, "on")
     if isinstance(network, DatabaseNetwork):
         return network.uplift(org_id, year, top=top, suppliers=picked, max_share=share,
                               shift=shift, on=day)
@@ -92,7 +100,7 @@ def uplift(network: Network, org_id: str, year: int | None = None, *, top: int |
 
 
 def suppliers(network: Network, on: dt.date | None = None, *, sbi: str | None = None,
-              municipality: str | None = None, min_level: str | None = None,
+              municipality: str | Sequence[str] | None = None, min_level: str | None = None,
               for_org: str | None = None, year: int | None = None,
               gain_per_eur: float | None = None, defaults: str | Path | None = None) -> pd.DataFrame:
     """Suppliers whose sales count on date ``on``, ranked by credit per euro.
@@ -104,8 +112,8 @@ def suppliers(network: Network, on: dt.date | None = None, *, sbi: str | None = 
         The date a purchase would be made (default today).
     sbi : str, optional
         Keep suppliers whose SBI code starts with this.
-    municipality : str, optional
-        Keep suppliers in this municipality (case ignored).
+    municipality : str or sequence of str, optional
+        Keep suppliers in this municipality, or in any of several (case ignored).
     min_level : str, optional
         Keep suppliers whose certificate level on the date is at least this one.
     for_org : str, optional
@@ -148,8 +156,6 @@ def suppliers(network: Network, on: dt.date | None = None, *, sbi: str | None = 
 
     if min_level is not None:
         min_level = check.level(min_level, network.rules.all_levels, "min_level")
-    if municipality is not None:
-        municipality = check.municipality(network, municipality)
     if for_org is not None:
         year = check.year(network, year)
     return eligible_suppliers(network, day, sbi=sbi, municipality=municipality, min_level=min_level,

@@ -148,6 +148,7 @@ class BuyerDefaults:
     """Defaults of uplift, suppliers, substitutes, compliance and tender (``buyers-defaults.toml``)."""
 
     uplift_top: int
+    large_share_pct: float
     gain_per_eur: float
     sbi_digits: int
     substitutes_top: int
@@ -161,6 +162,7 @@ def parse_buyer_defaults(toml: TomlTable) -> BuyerDefaults:
     """The buyer defaults of a read file, each value checked."""
     return BuyerDefaults(
         uplift_top=toml.integer("uplift.top", 1, 10**6),
+        large_share_pct=toml.number("uplift.large_share_pct", 0.0, 100.0),
         gain_per_eur=toml.number("suppliers.gain_per_eur", 1e-9, 1e15),
         sbi_digits=toml.integer("substitutes.sbi_digits", 1, 10),
         substitutes_top=toml.integer("substitutes.top", 1, 10**6),

@@ -7,7 +7,6 @@ command line; a few use a small hand-built dataset where the example cannot show
 from __future__ import annotations
 
 import datetime as dt
-import json
 from pathlib import Path
 
 import numpy as np
@@ -108,3 +107,61 @@ def test_8_example_90000004_and_qualitative_failures(example):
     ok = example.qualitative_ok
     assert not (scores["pso30plus"].to_numpy() & ~ok).any()
     assert bool(scores.set_index("org_id").loc["90000004", "pso30plus"]) is True
+
+
+# 4. uplift proposes only suppliers where a purchase on the stated date counts ----------------
+def test_4_default_purchase_date_inside_the_year():
+    from pso_chain.buyers.common import default_purchase_date
+
+    assert default_purchase_date(2025, dt.date(2026, 1, 5)) == dt.date(2025, 12, 31)
+    assert default_purchase_date(2025, dt.date(2025, 3, 4)) == dt.date(2025, 3, 4)
+    assert default_purchase_date(2027, dt.date(2025, 3, 4)) == dt.date(2027, 1, 1)
+
+
+def test_4_uplift_never_proposes_an_expired_supplier(example, tmp_path):
+    # 10000031 was offered 90000003, whose certificate ended 2025-06-30
+    plan = pso_chain.uplift(example, "10000031", 2025, on=dt.date(2025, 9, 1))
+    proposed = plan["uplift"].dropna(subset=["extra_eur"])
+    assert len(proposed) and "90000003" not in set(proposed["supplier_id"])
+    assert (proposed["purchase_date"] == pd.Timestamp("2025-09-01")).all()
+    out = tmp_path / "u.csv"
+    result = cli("uplift", EXAMPLE, "--org", "10000031", "--year", "2025", "--out", str(out))
+    frame = read(out).dropna(subset=["extra_eur"])
+    day = pd.Timestamp(frame["purchase_date"].iat[0]).date()
+    assert day.year == 2025 and frame["purchase_date"].nunique() == 1
+    assert day >= min(dt.date.today(), dt.date(2025, 12, 31))
+    counts = example.counts_on(day)
+    assert counts[example.nodes(frame["supplier_id"])].all()
+    assert "90000003" not in set(frame["supplier_id"]) or day <= dt.date(2025, 6, 30)
+    assert result.exit_code == 0
+    shown = cli("uplift", EXAMPLE, "--org", "10000031", "--year", "2025").output
+    assert str(day) in shown
+
+
+# 5. never more than a supplier could sell; large shares marked ---------------------------------
+@pytest.mark.parametrize("org_id", ["10000020", "10000055", "10000068"])
+def test_5_uplift_within_what_the_supplier_sells(example, org_id):
+    plan = pso_chain.uplift(example, org_id, 2025, on=dt.date(2025, 12, 31))
+    rows = plan["uplift"].dropna(subset=["extra_eur"])
+    assert len(rows)
+    supplier = example.nodes(rows["supplier_id"])
+    buyer = example.node(org_id)
+    mine = (example._buyer == buyer) & example.in_year(2025)
+    already = np.bincount(example._supplier[mine], weights=example._amount[mine], minlength=example.n)
+    room = example.revenue[supplier] - already[supplier]
+    assert (rows["extra_eur"].to_numpy() <= room + 1e-6).all()
+    assert (rows["share_of_revenue_pct"] <= 100).all()
+    from pso_chain.buyers.defaults import load_buyer_defaults
+
+    large = load_buyer_defaults().large_share_pct
+    assert (rows["large_share"] == (rows["share_of_revenue_pct"] >= large)).all()
+    assert "Bakkerij Bos V.O.F." not in set(rows.loc[rows["share_of_revenue_pct"] > 100, "supplier_name"])
+
+
+def test_5_named_supplier_beyond_its_revenue_gets_a_reason(example):
+    plan = pso_chain.uplift(example, "10000055", 2025, on=dt.date(2025, 12, 31),
+                            suppliers=["10000253"])  # Bakkerij Bos: 235% of its revenue needed
+    rows = plan["uplift"][plan["uplift"]["reachable"]]
+    refused = rows[rows["extra_eur"].isna()]
+    assert len(refused) and refused["reason"].str.contains("more than it could sell").all()
+    assert (rows["share_of_revenue_pct"].dropna() <= 100).all()

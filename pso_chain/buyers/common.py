@@ -8,6 +8,8 @@ so that a what-if computed here is exactly what ``credits`` says once the purcha
 
 from __future__ import annotations
 
+import datetime as dt
+
 import numpy as np
 import pandas as pd
 
@@ -35,6 +37,18 @@ def purchase_day(on, year: int) -> int:
         raise PsoInputError(Problem("--on", None, None, str(pd.Timestamp(on).date()),
                                     f"the purchase date must fall in the reference year {year}"))
     return day
+
+
+def default_purchase_date(year: int, today: dt.date) -> dt.date:
+    """The day a planned purchase in ``year`` is dated when the user names none: the first day
+    on which it can still be made (``today``, not before 1 January), and for a year already
+    over its last day, 31 December.
+
+    >>> default_purchase_date(2025, dt.date(2026, 1, 5))
+    datetime.date(2025, 12, 31)
+    """
+    first, last = dt.date(int(year), 1, 1), dt.date(int(year), 12, 31)
+    return min(max(today, first), last)
 
 
 def new_purchase_counts(network: PurchaseNetwork, buyer: int, year: int, on=None) -> np.ndarray:

@@ -38,7 +38,8 @@ TARGET_COLUMNS = [
 UPLIFT_COLUMNS = [
     "org_id", "year", "current_trede", "total_pct_now", "target_trede", "norm_pct", "reachable",
     "reason", "needed_indirect_fte", "indirect_fte_now", "extra_indirect_fte", "supplier_id",
-    "supplier_name", "yield_fte_per_meur", "extra_eur", "share_of_revenue_pct",
+    "supplier_name", "yield_fte_per_meur", "extra_eur", "share_of_revenue_pct", "room_eur",
+    "large_share", "purchase_date",
 ]
 MIX_COLUMNS = [
     "org_id", "year", "target_trede", "reachable", "reason", "supplier_id", "supplier_name",
@@ -174,49 +175,102 @@ def ranked_candidates(network: PurchaseNetwork, counts: np.ndarray, buyer: int) 
     return candidates[np.lexsort((candidates, -y[candidates]))]
 
 
+def _room(network: PurchaseNetwork, buyer: int, year: int, nodes: np.ndarray) -> np.ndarray:
+    """What each supplier in ``nodes`` could still sell the buyer in ``year``: its revenue less
+    what the buyer already buys there (whole cents, never negative; 0 without revenue)."""
+    spend, _ = buyer_spend(network, buyer, year)
+    room = np.floor(np.maximum(network.revenue[nodes] - spend[nodes], 0) * 100) / 100
+    return np.where(np.isfinite(room), room, 0.0)
+
+
+def _within_room(network: PurchaseNetwork, buyer: int, year: int, ranked: np.ndarray, base_fte: float,
+                 trede: int, top: int) -> tuple[np.ndarray, np.ndarray]:
+    """The first ``top`` of the ``ranked`` suppliers whose minimal amount for ``trede`` fits in
+    what they could sell the buyer, and those amounts (blocks of candidates, best yield first)."""
+    picked, amounts = [], []
+    block = max(4 * top, 32)
+    for lo in range(0, len(ranked), block):
+        nodes = ranked[lo:lo + block]
+        need = minimal_amounts(network, buyer, base_fte, network.yield_per_eur[nodes], trede)
+        fits = need <= _room(network, buyer, year, nodes)
+        picked.append(nodes[fits])
+        amounts.append(need[fits])
+        if sum(len(p) for p in picked) >= top:
+            break
+    nodes = np.concatenate(picked)[:top] if picked else np.zeros(0, np.int64)
+    return nodes, (np.concatenate(amounts)[:top] if amounts else np.zeros(0))
+
+
 def uplift_by_supplier(network: PurchaseNetwork, org_id: str, year: int, top: int | None = None,
-                       suppliers: list[str] | None = None, on=None) -> pd.DataFrame:
+                       suppliers: list[str] | None = None, on=None,
+                       large_share_pct: float | None = None) -> pd.DataFrame:
     """For each trede above the current one and each of the ``top`` eligible suppliers by yield
     (or the ``suppliers`` named): the exact minimal extra spend at that supplier alone that
     reaches it (``extra_eur``, whole cents).
 
-    The new purchase is undated in ``year`` (it counts when the supplier is eligible on some day
-    of the year, as an undated purchase row does) or dated ``on``. Unreachable tredes get one row
-    with the reason; a named supplier where buying cannot help gets its reason and no amount.
-    ``top`` defaults to ``buyers-defaults.toml``.
+    The new purchase is dated ``on`` (``purchase_date``): only suppliers where a purchase on that
+    day counts are proposed. Undated (``on`` None) it counts when the supplier is eligible on
+    some day of the year, as an undated purchase row does. A supplier is never asked for more
+    than it could sell the buyer (``room_eur``: its revenue less what the buyer already buys
+    there): the next one by yield is proposed instead, and a named one gets the reason.
+    ``large_share`` marks proposals of at least ``large_share_pct`` percent of the supplier's
+    revenue (buyers-defaults.toml). Unreachable tredes get one row with the reason. ``top``
+    defaults to ``buyers-defaults.toml``.
     """
     top = load_buyer_defaults().uplift_top if top is None else check.positive_int(top, "top")
+    if large_share_pct is None:
+        large_share_pct = load_buyer_defaults().large_share_pct
     buyer = network.node(org_id)
     day = purchase_day(on, year)
     state, targets = _targets(network, buyer, year)
     counts = new_purchase_counts(network, buyer, year, on)
-    if suppliers is None:
-        chosen = ranked_candidates(network, counts, buyer)[:top]
-    else:
+    named = suppliers is not None
+    if named:
         chosen = pd.unique(network.nodes(list(suppliers)))
         y = network.yield_per_eur[chosen]
         chosen = chosen[np.lexsort((chosen, -y))]
-    why = [_supplier_reason(network, buyer, int(s), year, day, counts) for s in chosen]
-    per_eur = np.where([w == "" for w in why], network.yield_per_eur[chosen], 0.0)
-    picked = network.organisations.iloc[chosen]
-    ids, names = picked["org_id"].to_numpy(), picked["name"].to_numpy()
-    meur = yield_fte_per_meur(network)[chosen]
+    else:
+        chosen = ranked_candidates(network, counts, buyer)
+    why = {int(s): _supplier_reason(network, buyer, int(s), year, day, counts) for s in chosen} \
+        if named else {}
+    meur = yield_fte_per_meur(network)
+    ids = network.organisations["org_id"].to_numpy()
+    names = network.organisations["name"].to_numpy()
+    when = pd.Timestamp(on) if on is not None else pd.NaT
     rows = []
     for target in targets:
         head = {"org_id": str(org_id), "year": int(year), "current_trede": _trede(state["trede"]),
                 "total_pct_now": state["total_pct"], "indirect_fte_now": state["indirect_fte"],
-                **target}
+                "purchase_date": when, **target}
         if not target["reachable"]:
             rows.append(head)
             continue
-        if len(chosen) == 0:
-            rows.append({**head, "reason": "no supplier where a purchase would count and earn credit"})
+        t = target["target_trede"]
+        if named:
+            nodes = chosen
+            per_eur = np.where([why[int(s)] == "" for s in nodes], network.yield_per_eur[nodes], 0.0)
+            amounts = minimal_amounts(network, buyer, state["indirect_fte"], per_eur, t)
+            room = _room(network, buyer, year, nodes)
+            reasons = [why[int(s)] for s in nodes]
+            for i, (a, r) in enumerate(zip(amounts, room, strict=True)):
+                if a == a and a > r:
+                    reasons[i] = (f"needs {a:,.2f} euros, more than it could sell this buyer "
+                                  f"({r:,.2f}: revenue less what is bought there already)")
+                    amounts[i] = np.nan
+        else:
+            nodes, amounts = _within_room(network, buyer, year, chosen, state["indirect_fte"], t, top)
+            room = _room(network, buyer, year, nodes)
+            reasons = [""] * len(nodes)
+        if len(nodes) == 0:
+            rows.append({**head, "reason": "no supplier where a purchase would count, earn credit "
+                                           "and fit in what it sells"})
             continue
-        amounts = minimal_amounts(network, buyer, state["indirect_fte"], per_eur, target["target_trede"])
-        for i, (s, amount, reason) in enumerate(zip(chosen, amounts, why, strict=True)):
-            rows.append({**head, "reason": reason, "supplier_id": ids[i], "supplier_name": names[i],
-                         "yield_fte_per_meur": meur[i], "extra_eur": amount,
-                         "share_of_revenue_pct": 100 * amount / network.revenue[s]})
+        for s, amount, reason, r in zip(nodes, amounts, reasons, room, strict=True):
+            share = 100 * amount / network.revenue[s]
+            rows.append({**head, "reason": reason, "supplier_id": ids[s], "supplier_name": names[s],
+                         "yield_fte_per_meur": meur[s], "extra_eur": amount,
+                         "share_of_revenue_pct": share, "room_eur": r,
+                         "large_share": bool(share >= large_share_pct)})
     return _frame(rows, UPLIFT_COLUMNS)
 
 
@@ -231,6 +285,10 @@ def _frame(rows: list[dict], columns: list[str]) -> pd.DataFrame:
     for col in columns:
         if col.endswith(("_eur", "_fte", "_pct", "_meur")) and frame[col].dtype == object:
             frame[col] = frame[col].astype(float)
+    if "large_share" in frame.columns:
+        frame["large_share"] = frame["large_share"].astype("boolean")
+    if "purchase_date" in frame.columns:
+        frame["purchase_date"] = pd.to_datetime(frame["purchase_date"])
     return frame.reset_index(drop=True)
 
 

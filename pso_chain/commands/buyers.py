@@ -22,6 +22,7 @@ from pso_chain.buyers import (
     load_buyer_defaults,
     substitutes,
 )
+from pso_chain.buyers.common import default_purchase_date
 from pso_chain.buyers.defaults import SW_KEY
 from pso_chain.commands.common import (
     DatasetArg,
@@ -82,7 +83,7 @@ def _write(frames: dict[str, pd.DataFrame], out: Path) -> None:
 TARGETS_SHOWN = ["target_trede", "norm_pct", "reachable", "needed_indirect_fte", "extra_indirect_fte",
                  "reason"]
 UPLIFT_SHOWN = ["target_trede", "supplier_id", "supplier_name", "yield_fte_per_meur", "extra_eur",
-                "share_of_revenue_pct", "reason"]
+                "share_of_revenue_pct", "large_share", "reason"]
 MIX_SHOWN = ["target_trede", "reachable", "supplier_id", "supplier_name", "yield_fte_per_meur",
              "room_eur", "extra_eur", "total_pct_after", "reason"]
 SHIFT_SHOWN = ["scenario", "moved_eur", "spend_at_from_eur", "spend_at_to_eur", "indirect_fte",
@@ -108,8 +109,9 @@ def uplift_cmd(
         "What-if: move EUR (default: all of the year's spend at FROM) to TO; score before "
         "and after"))] = None,
     on: Annotated[dt.datetime | None, typer.Option("--on", formats=DATE_FORMATS, help=(
-        "Date the new purchases on this day (in the year); default undated: they count when "
-        "the supplier is eligible on some day of the year"))] = None,
+        "Date the new purchases on this day (in the year); only suppliers where a purchase on "
+        "it counts are proposed. Default: today, within the year (31 December for a past year)"))
+    ] = None,
     plan_year: Annotated[int | None, typer.Option("--plan-year", help=(
         "Plan a coming year: this year's purchases as the baseline, certificates counted only "
         "up to their end; what to buy to keep or reach a trede"))] = None,
@@ -124,6 +126,7 @@ def uplift_cmd(
                             shift=shift, on=on.date() if on else None, defaults=defaults,
                             plan_year=plan_year)
     year = plan_year if plan_year is not None else network.resolve_year(year)
+    day = on.date() if on else default_purchase_date(year, dt.date.today())
     if out:
         _write(plan, out)
         return
@@ -151,7 +154,8 @@ def uplift_cmd(
         priced = main[main["reachable"] & main["supplier_id"].notna()]
         if len(priced):
             render_table(_terminal(priced[UPLIFT_SHOWN], cents=("extra_eur",)),
-                         title="extra spend at one supplier alone that reaches the trede")
+                         title=f"extra spend at one supplier alone that reaches the trede, "
+                               f"purchase dated {day}")
     if "mix" in plan:
         mix = plan["mix"]
         render_table(_terminal(mix[mix["supplier_id"].notna() | ~mix["reachable"]][MIX_SHOWN],
