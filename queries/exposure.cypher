@@ -1,5 +1,5 @@
 // exposure: for every organisation without an eligible certificate valid on 1 January of the
-// year, how much of its revenue comes from code-applying buyers in that year (holders of an
+// year (SW-bedrijven left out: purchases from them count already), how much of its revenue comes from code-applying buyers in that year (holders of an
 // eligible certificate valid on 1 January, applies_code true; self-purchases left out) and from
 // how many of them. Distances in tiers come from exposure_next_tier, hop by hop.
 // params:
@@ -9,6 +9,7 @@
 //   $eligible_levels :: list<string>         (rules) certificate levels that count
 MATCH (o:Organisation)
 WHERE ($municipality IS NULL OR toLower(trim(o.municipality)) = toLower(trim($municipality)))
+  AND NOT coalesce(o.sw, false)
   AND NOT EXISTS {
     MATCH (o)-[:HAS_CERTIFICATE]->(c:Certificate)
     WHERE c.level IN $eligible_levels

@@ -87,12 +87,14 @@ class Raw:
 
 
 def oracle_simulate(raw: Raw, year: int, threshold: float = 0.25, model: str = "threshold",
-                    at_risk: float = 0.1, rounds: int | None = None, seeds=(), fee=None) -> dict:
-    """{org_id: (round, trigger_id, pressure)} by the contract, one organisation at a time."""
+                    at_risk: float = 0.1, rounds: int | None = None, seeds=(), fee=None,
+                    never=()) -> dict:
+    """{org_id: (round, trigger_id, pressure)} by the contract, one organisation at a time;
+    the organisations in ``never`` never certify (seeds: the SW-bedrijven)."""
     jan1 = dt.date(year, 1, 1)
     certified = {o for o in raw.ids if raw.certified_on(o, jan1)}
     applying = {o for o in certified if raw.applies[o]} | set(seeds)
-    certified |= set(seeds)
+    certified |= set(seeds) | set(never)
     amount = raw.amounts(year)
     buyers = defaultdict(set)
     for b, s in amount:

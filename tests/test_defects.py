@@ -165,3 +165,37 @@ def test_5_named_supplier_beyond_its_revenue_gets_a_reason(example):
     refused = rows[rows["extra_eur"].isna()]
     assert len(refused) and refused["reason"].str.contains("more than it could sell").all()
     assert (rows["share_of_revenue_pct"].dropna() <= 100).all()
+
+
+# 6. seeds: SW-bedrijven are neither adopters nor gain --------------------------------------
+def test_6_seeds_never_count_an_sw_bedrijf(tmp_path):
+    # B's purchases would tip SW-bedrijf S, whose own purchases would tip X; C tips D alone
+    folder = write_tables(tmp_path / "d", [
+        org("B", revenue_eur=5e6), org("C", revenue_eur=5e6),
+        org("S", sw=True, target_fte=9.0, revenue_eur=1e6, employees=900),
+        org("X", target_fte=1.0, revenue_eur=1e6), org("D", target_fte=0.5, revenue_eur=1e6),
+    ], [buy("B", "S", 500_000.0), buy("S", "X", 600_000.0), buy("C", "D", 300_000.0)])
+    net = pso_chain.open(folder)
+    picks = pso_chain.seeds(net, 2).frame
+    assert picks["org_id"].tolist() == ["C"]
+    assert picks["certified_gain"].tolist() == [1]
+    assert picks["target_fte_gain"].tolist() == [0.5]
+
+
+def test_6_seeds_on_the_example(example):
+    picks = pso_chain.seeds(example, 3).frame
+    sw_ids = set(example.organisations["org_id"][example.sw])
+    assert not set(picks["org_id"]) & sw_ids
+    assert picks["target_fte_gain"].max() < 891  # Werkbedrijf Voorst's own jobs are no gain
+
+
+# 7. exposure and the report: SW-bedrijven are no prospects ---------------------------------------
+def test_7_exposure_lists_no_sw_bedrijf(example):
+    sw_ids = set(example.organisations["org_id"][example.sw])
+    assert sw_ids
+    assert not set(pso_chain.exposure(example)["org_id"]) & sw_ids
+    page = pso_chain.report(example, lang="en")
+    prospects = page[page.index('<section id="prospects">'):]
+    prospects = prospects[:prospects.index("</section>")]
+    for name in example.organisations["name"][example.sw]:
+        assert name not in prospects

@@ -34,8 +34,13 @@ YEAR = 2025
 THRESHOLD = 0.1
 
 
+def sw_bedrijven(raw: Raw) -> set[str]:
+    """Seeds never count an SW-bedrijf (issue 12, defect 6): purchases there count already."""
+    return {o for o in raw.ids if raw.sw[o]}
+
+
 def certified_count(raw: Raw, seeds, weight=None) -> float:
-    out = oracle_simulate(raw, YEAR, threshold=THRESHOLD, seeds=seeds)
+    out = oracle_simulate(raw, YEAR, threshold=THRESHOLD, seeds=seeds, never=sw_bedrijven(raw) - set(seeds))
     return len(out) if weight is None else sum(weight[o] for o in out)
 
 
@@ -43,7 +48,8 @@ def oracle_candidates(raw: Raw, seeds) -> list[str]:
     """Not certified at the fixed point of ``seeds``, and buying from someone in the year."""
     jan1 = dt.date(YEAR, 1, 1)
     certified = {o for o in raw.ids if raw.certified_on(o, jan1)} | set(seeds)
-    certified |= set(oracle_simulate(raw, YEAR, threshold=THRESHOLD, seeds=seeds))
+    certified |= set(oracle_simulate(raw, YEAR, threshold=THRESHOLD, seeds=seeds, never=sw_bedrijven(raw)))
+    certified |= sw_bedrijven(raw)
     buyers = {b for b, _ in raw.amounts(YEAR)}
     return [o for o in raw.ids if o not in certified and o in buyers]
 
@@ -56,7 +62,8 @@ def test_batched_gains_match_plain_loop(tmp_path_factory, seed):
     raw = Raw(tables)
     start = certified_at_start(net, YEAR)
     applying = start & applies_code(net)
-    cascade = Cascade(supplier_matrix(net, YEAR), certify_rule(net, threshold=THRESHOLD), start, applying)
+    cascade = Cascade(supplier_matrix(net, YEAR), certify_rule(net, threshold=THRESHOLD), start | net.sw,
+                      applying)
     cascade.run(np.flatnonzero(applying))
     candidates = np.flatnonzero(~cascade.certified)
     count, fte = cascade_gains(cascade, candidates, net.target_fte)

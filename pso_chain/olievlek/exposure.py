@@ -1,6 +1,7 @@
 """Who is exposed to code-applying buyers (design.md, ``olievlek exposure``): a prospect list.
 
-For every organisation without a valid certificate on 1 January of year Y: the share of its
+For every organisation without a valid certificate on 1 January of year Y (SW-bedrijven left
+out: purchases from them count already, they are no prospects): the share of its
 revenue coming from code-applying buyers in Y, and its distance in tiers (supplier hops along
 buyer -> supplier purchases of Y) from the nearest code-applying buyer — 1 for their direct
 suppliers, 2 for the suppliers of those, and so on. Distances come from a breadth-first search
@@ -69,7 +70,8 @@ def exposure(network: PurchaseNetwork, year: int | None = None, municipality: st
     rule = certify_rule(network, "threshold", threshold)
     with np.errstate(divide="ignore", invalid="ignore"):
         share = np.where(has_revenue(network), sales / network.revenue, np.nan)
-    keep = ~certified_at_start(network, year) & municipality_mask(network, municipality)
+    # SW-bedrijven are no prospects: purchases from them count without a certificate
+    keep = ~certified_at_start(network, year) & ~network.sw & municipality_mask(network, municipality)
     nodes = np.flatnonzero(keep)
     orgs = network.organisations
     dist = pd.array(distance[nodes], dtype="Int64")

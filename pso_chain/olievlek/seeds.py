@@ -7,6 +7,9 @@ spend its own purchases (and those of the organisations it tips over) add. Gains
 candidates are computed together, one round for all of them at once, with each candidate's
 extra spend kept as (candidate, supplier) pairs.
 
+SW-bedrijven are neither candidates nor gain: purchases from them count already, so one that
+"certifies" adds nothing (its existing jobs are not new ones) and it does not adopt the code.
+
 Candidates: organisations not certified at the fixed point of the current seeds, inside the
 municipality when one is given, that buy from someone in year Y (a seed acts only through its
 purchases). A candidate whose purchases tip no supplier over its threshold gains nothing; this
@@ -131,7 +134,8 @@ def run_seed_selection(network: PurchaseNetwork, k: int, year: int | None = None
     start = certified_at_start(network, year)
     applying = start & applies_code(network)
     matrix = supplier_matrix(network, year)
-    cascade = Cascade(matrix, rule, start, applying)
+    # SW-bedrijven count as suppliers already: never adopters, never gain (marked done upfront)
+    cascade = Cascade(matrix, rule, start | network.sw, applying)
     cascade.run(np.flatnonzero(applying))
     target = network.target_fte
     buys = np.diff(matrix.indptr) > 0
