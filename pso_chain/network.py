@@ -181,8 +181,11 @@ class PurchaseNetwork:
         return int(self.years[-1])
 
     def resolve_year(self, year: int | None) -> int:
-        """The given year, or the latest year in purchases."""
-        return self.latest_year if year is None else int(year)
+        """The given year, or the latest year in purchases; bad input naming the years present
+        when no purchase falls in it (:func:`pso_chain.check.year`)."""
+        from pso_chain import check
+
+        return check.year(self, year)
 
     # Public edge arrays, one value per purchase row, read-only views of ``purchases``: every
     # computation reads them; a what-if goes through :meth:`with_purchases`, never an edit.

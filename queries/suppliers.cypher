@@ -5,7 +5,7 @@
 // params:
 //   $on :: date                              the date the purchases would be made
 //   $sbi :: string|null                      SBI code prefix (null: any sector)
-//   $municipality :: string|null             municipality, case ignored (null: anywhere)
+//   $municipalities :: list<string>|null     municipalities in lower case, any of them (null: anywhere)
 //   $min_level :: string|null                lowest certificate level valid on the date
 //   $exclude :: string|null                  an org_id left out (the buyer: self-purchases never count)
 //   $eligible_levels :: list<string>         (rules) certificate levels whose purchases count
@@ -16,7 +16,7 @@
 MATCH (s:Organisation)
 WHERE ($exclude IS NULL OR s.org_id <> $exclude)
   AND ($sbi IS NULL OR s.sbi STARTS WITH $sbi)
-  AND ($municipality IS NULL OR toLower(s.municipality) = toLower($municipality))
+  AND ($municipalities IS NULL OR toLower(trim(s.municipality)) IN $municipalities)
 CALL (s) {
   OPTIONAL MATCH (s)-[:HAS_CERTIFICATE]->(c:Certificate)
   WITH c ORDER BY c.valid_from IS NOT NULL, c.valid_from, c.row

@@ -161,7 +161,7 @@ def test_qualitative_check_failed_gives_no_trede(tmp_path: Path) -> None:
     net = load_network(tmp_path)
     scores = credits(net).set_index("org_id")
     assert pd.isna(scores.at["A", "trede"]) and scores.at["B", "trede"] == 3
-    assert bool(scores.at["A", "pso30plus"])  # 50% direct: PSO 30+ is a reading of numbers
+    assert not scores.at["A", "pso30plus"] and scores.at["B", "pso30plus"]  # a certificate too
     assert scores.at["A", "total_pct"] == scores.at["B", "total_pct"] == 50.0
     ex = explain(net, "A")
     assert ex["trede"] is None and "qualitative" in ex["trede_reason"]

@@ -159,7 +159,7 @@ def oracle_credits(folder: Path, year: int | None = None, *, eligible_levels=ELI
             "indirect_pct": indirect_pct, "indirect_counted_pct": counted, "total_pct": total,
             "norm_trede1": norms[0], "norm_trede2": norms[1], "norm_trede3": norms[2],
             "trede": trede, "cap_applied": indirect_pct > cap,
-            "pso30plus": direct_pct >= PSO30PLUS_DIRECT_PCT,
+            "pso30plus": direct_pct >= PSO30PLUS_DIRECT_PCT and qualitative_ok,
         })
     return out
 

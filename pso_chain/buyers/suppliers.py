@@ -8,6 +8,8 @@ euro. All of it is array work over every organisation at once.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 import numpy as np
 import pandas as pd
 
@@ -43,14 +45,15 @@ def ranked_by_yield(nodes: np.ndarray, yield_meur: np.ndarray) -> np.ndarray:
 
 
 def eligible_suppliers(network: PurchaseNetwork, on, *, sbi: str | None = None,
-                       municipality: str | None = None, min_level: str | None = None,
+                       municipality: str | Sequence[str] | None = None, min_level: str | None = None,
                        for_org: str | None = None, year: int | None = None,
                        gain_per_eur: float | None = None) -> pd.DataFrame:
     """Every organisation whose sales count on date ``on`` (an SW-bedrijf, or an eligible
     certificate valid on the date), ordered by ``yield_fte_per_meur`` (highest first, unknown
     revenue last, ties by org_id).
 
-    Filters: ``sbi`` code prefix, ``municipality`` (case-insensitive), ``min_level`` (the
+    Filters: ``sbi`` code prefix, ``municipality`` (one name or several, any of them counts;
+    case-insensitive; an unknown one is bad input naming the nearest known names), ``min_level`` (the
     certificate level valid on the date is at least this one in the rules' order; an SW-bedrijf
     without such a certificate is left out). ``valid_until`` is the end of the unbroken
     certification (renewals included; empty when open-ended or for an SW-bedrijf without one).
@@ -67,8 +70,8 @@ def eligible_suppliers(network: PurchaseNetwork, on, *, sbi: str | None = None,
     keep = network.counts_on(on)
     if sbi:
         keep &= orgs["sbi"].str.startswith(str(sbi)).to_numpy()
-    if municipality:
-        keep &= (orgs["municipality"].str.casefold() == str(municipality).casefold()).to_numpy()
+    if municipality is not None and len(municipality):
+        keep &= check.municipality_mask(network, municipality)
     buyer = network.node(for_org) if for_org else None
     if buyer is not None:
         keep[buyer] = False

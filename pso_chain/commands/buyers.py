@@ -175,7 +175,8 @@ def suppliers_cmd(
     year: Annotated[int | None, typer.Option("--year", "-y", help=(
         "Reference year of the --for buyer's score (default: latest in purchases)"))] = None,
     sbi: Annotated[str | None, typer.Option("--sbi", help="SBI code prefix, e.g. 81")] = None,
-    municipality: Annotated[str | None, typer.Option("--municipality", help="Municipality")] = None,
+    municipality: Annotated[list[str] | None, typer.Option("--municipality", help=(
+        "Municipality (repeat the option for several: any of them)"))] = None,
     min_level: Annotated[str | None, typer.Option("--min-level", help=(
         "Lowest certificate level valid on the date (aspirant, 1, 2, 3); drops SW-bedrijven "
         "without such a certificate"))] = None,

@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import json
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import cache
 from importlib import resources
@@ -356,7 +357,8 @@ def _scores_for(rules: Rules, buyer: pd.Series, score: pd.Series, indirect) -> d
                         np.full(m, bool(buyer["qualitative_ok"])))
 
 
-def suppliers_cypher(uri: str, on, *, sbi: str | None = None, municipality: str | None = None,
+def suppliers_cypher(uri: str, on, *, sbi: str | None = None,
+                     municipality: str | Sequence[str] | None = None,
                      min_level: str | None = None, for_org: str | None = None,
                      year: int | None = None, gain_per_eur: float = 100_000.0,
                      rules: Rules | None = None) -> pd.DataFrame:
@@ -368,10 +370,14 @@ def suppliers_cypher(uri: str, on, *, sbi: str | None = None, municipality: str 
     rules = rules if isinstance(rules, Rules) else load_rules(rules)
     _level_index(rules, min_level, "--min-level")
     day = pd.Timestamp(on).date()
+    wanted = [municipality] if isinstance(municipality, str) else list(municipality or [])
     with connect(uri) as conn:
         buyer = _organisation(conn, rules, for_org) if for_org else None
+        for name in wanted:
+            _check_municipality(conn, rules, name, "--municipality")
         rows = fetch(conn, "suppliers", rules, on=day, sbi=str(sbi) if sbi else None,
-                     municipality=municipality or None, min_level=min_level,
+                     municipalities=[m.strip().casefold() for m in wanted] or None,
+                     min_level=min_level,
                      exclude=str(for_org) if for_org else None)
         if buyer is not None:
             year = resolve_year(conn, rules, year)
@@ -415,12 +421,10 @@ def _check_year_has_purchases(conn: Connection, rules: Rules, year: int, where: 
 
 
 def _check_municipality(conn: Connection, rules: Rules, municipality: str, where: str) -> None:
+    from pso_chain import check
+
     known = fetch(conn, "municipalities", rules)["municipality"].astype(str)
-    if not (known.str.strip().str.casefold() == municipality.strip().casefold()).any():
-        names = sorted(set(known) - {""})
-        shown = ", ".join(names[:12]) + (" ..." if len(names) > 12 else "")
-        raise PsoInputError(Problem(where, None, "municipality", municipality,
-                                    f"no organisation in this municipality (known: {shown})"))
+    check.municipality_in(municipality, list(known))
 
 
 def tier_distances_cypher(conn: Connection, rules: Rules, year: int) -> tuple[np.ndarray, int]:
