@@ -134,7 +134,8 @@ def test_exposure_matches_networkx_and_loops(tmp_path_factory, seed, sparse):
     graph.add_nodes_from(raw.ids)
     graph.add_edges_from(amount)
     dist = nx.multi_source_dijkstra_path_length(graph, applying) if applying else {}
-    assert sorted(frame["org_id"]) == sorted(set(raw.ids) - certified)
+    sw = {o for o in raw.ids if raw.sw[o]}  # SW-bedrijven are no prospects (issue 12, defect 7)
+    assert sorted(frame["org_id"]) == sorted(set(raw.ids) - certified - sw)
     for row in frame.itertuples(index=False):
         expected = dist.get(row.org_id)
         assert (pd.isna(row.distance) and expected is None) or row.distance == expected, row.org_id
