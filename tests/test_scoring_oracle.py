@@ -24,6 +24,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from pso_chain.errors import PsoInputError
 from pso_chain.network import load_network
 from pso_chain.rules import default_rules_path
 from pso_chain.scoring import CREDIT_COLUMNS, credits
@@ -200,6 +201,10 @@ def check_seed(seed: int, n_orgs: int, n_purchases: int, *, fmt: str = "csv", ye
                            with_certifications=with_certifications, with_records=with_records)
     with tempfile.TemporaryDirectory() as tmp:
         plain = write_tables(Path(tmp) / "csv", **tables)
+        if year is not None and not (tables["purchases"]["year"].astype(int) == year).any():
+            with pytest.raises(PsoInputError, match="years present"):  # issue 12, defect 3
+                engine_credits(plain, year)
+            return
         expected = oracle_credits(plain, year)
         if fmt == "csv":
             engine_folder = plain
@@ -340,12 +345,13 @@ def test_certificate_validity_edges(tmp_path: Path, valid_from: str, valid_until
     assert_matches_oracle(scores, oracle_credits(tmp_path))
 
 
-def test_no_purchases_in_the_year_gives_direct_only_scores(tmp_path: Path) -> None:
+def test_no_purchases_in_the_year_is_bad_input(tmp_path: Path) -> None:
+    """Issue 12, defect 3: a year without purchases would score silently as direct-only; it is
+    bad input naming the years present."""
     tables = random_tables(4, n_orgs=20, n_purchases=100)
     folder = write_tables(tmp_path, **tables)
-    scores = engine_credits(folder, year=2030)
-    assert (scores["indirect_fte"] == 0).all() and (scores["year"] == 2030).all()
-    assert_matches_oracle(scores, oracle_credits(folder, 2030))
+    with pytest.raises(PsoInputError, match=r"years present: 2024, 2025"):
+        engine_credits(folder, year=2030)
 
 
 # --- direct contribution from employees_records -------------------------------------------------
