@@ -146,8 +146,8 @@ def test_5_uplift_within_what_the_supplier_sells(example, org_id):
     assert len(rows)
     supplier = example.nodes(rows["supplier_id"])
     buyer = example.node(org_id)
-    mine = (example._buyer == buyer) & example.in_year(2025)
-    already = np.bincount(example._supplier[mine], weights=example._amount[mine], minlength=example.n)
+    mine = (example.buyer == buyer) & example.in_year(2025)
+    already = np.bincount(example.supplier[mine], weights=example.amount[mine], minlength=example.n)
     room = example.revenue[supplier] - already[supplier]
     assert (rows["extra_eur"].to_numpy() <= room + 1e-6).all()
     assert (rows["share_of_revenue_pct"] <= 100).all()
