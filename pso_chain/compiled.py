@@ -191,7 +191,7 @@ def _save_problems(problems: pd.DataFrame, folder: Path) -> None:
 def _provenance_table(network: PurchaseNetwork) -> pa.Table | None:
     """Where imported purchase rows came from (``source``, ``invoice_id``), per purchase row,
     as ``explain`` shows it (the raw tables are not kept)."""
-    from pso_chain.explain import _provenance
+    from pso_chain.explanation import _provenance
 
     values = _provenance(network, np.arange(len(network.purchases)))
     if not values:
