@@ -15,7 +15,6 @@ register. Three outcomes:
 
 from __future__ import annotations
 
-from collections import Counter
 from dataclasses import dataclass
 
 import numpy as np
@@ -30,6 +29,7 @@ REPORT_COLUMNS = ["ledger_name", "ledger_kvk", "ledger_place", "amount_eur", "st
                   "score", "matched_kvk", "matched_name", "matched_level"]
 EXTRA_COLUMNS = ["ledger_postcode", "matched_place", "matched_source", "note", "alternatives"]
 CANDIDATE_COLUMNS = ["kvk", "name", "place", "postcode", "level", "source"]
+PREFIX = 3  # letters of a word that must agree for a candidate in the same place to be scored
 
 
 @dataclass
@@ -39,8 +39,8 @@ class CandidateIndex:
     frame: pd.DataFrame
     variants: list[tuple[tuple[str, ...], ...]]
     joined: np.ndarray          # the main variant per candidate, words joined by spaces
-    place: np.ndarray
-    pc4: np.ndarray
+    place: np.ndarray           # normalised place as a code (see place_codes)
+    pc4: np.ndarray             # the 4 postcode digits as a number, -1 when none
     generic: frozenset[str]
     by_word: dict[str, np.ndarray]
     by_place: dict[str, np.ndarray]
@@ -48,15 +48,37 @@ class CandidateIndex:
     by_kvk: dict[str, int]
     kvk: np.ndarray
     n_variants: np.ndarray
+    by_prefix: dict[str, np.ndarray]
+    place_codes: dict[str, int]
+    names: np.ndarray
+    places: np.ndarray
 
 
-def _groups(keys: list[str], skip_empty: bool = True) -> dict[str, np.ndarray]:
-    """Positions of each key (one pass, arrays per key)."""
-    order: dict[str, list[int]] = {}
-    for i, key in enumerate(keys):
-        if key or not skip_empty:
-            order.setdefault(key, []).append(i)
-    return {k: np.asarray(v, dtype=np.int64) for k, v in order.items()}
+def _flat(lists: list[list[str]]) -> tuple[np.ndarray, np.ndarray]:
+    """Items of many lists in one array, with the position of the list each came from."""
+    sizes = np.fromiter((len(x) for x in lists), dtype=np.int64, count=len(lists))
+    items = np.array([w for x in lists for w in x], dtype=object)
+    return items, np.repeat(np.arange(len(lists), dtype=np.int64), sizes)
+
+
+def _positions(keys: np.ndarray, at: np.ndarray, most: int) -> dict[str, np.ndarray]:
+    """Key -> sorted positions, for keys found at most ``most`` times (one sort, no loop per row)."""
+    if len(keys) == 0:
+        return {}
+    codes, uniques = pd.factorize(keys)
+    order = np.argsort(codes, kind="stable")
+    counts = np.bincount(codes, minlength=len(uniques))
+    bounds = np.concatenate([[0], np.cumsum(counts)])
+    sorted_at = at[order]
+    return {uniques[k]: sorted_at[bounds[k]:bounds[k + 1]] for k in np.flatnonzero(counts <= most)}
+
+
+def _by_key(keys: list[str]) -> dict[str, np.ndarray]:
+    """Positions of each non-empty key."""
+    arr = np.array(keys, dtype=object)
+    at = np.arange(len(arr), dtype=np.int64)
+    filled = arr != ""
+    return _positions(arr[filled], at[filled], len(arr))
 
 
 def build_index(candidates: pd.DataFrame, settings: ImportSettings) -> CandidateIndex:
@@ -64,24 +86,35 @@ def build_index(candidates: pd.DataFrame, settings: ImportSettings) -> Candidate
     frame = candidates.reset_index(drop=True)
     variants = name_variants_many(frame["name"].tolist(), settings)
     joined = np.array([" ".join(v[0]) for v in variants], dtype=object)
-    places = [normalise_place(p, settings) for p in frame["place"].tolist()]
-    pcs = [postcode4(p) for p in frame["postcode"].tolist()]
-    counts: Counter[str] = Counter()
-    word_pos: dict[str, list[int]] = {}
-    for i, vs in enumerate(variants):
-        seen = {w for v in vs for w in v}
-        counts.update(seen)
-        for w in seen:
-            word_pos.setdefault(w, []).append(i)
+    raw_places = frame["place"].astype(str)
+    place_of = {p: normalise_place(p, settings) for p in raw_places.unique()}  # a few hundred
+    places = raw_places.map(place_of).tolist()
+    pcs = frame["postcode"].astype(str).str.extract(r"^\s*(\d{4})", expand=False).fillna("").tolist()
+    seen = [sorted({w for v in vs for w in v}) for vs in variants]
+    words, word_at = _flat(seen)
     limit = max(settings.generic_share * len(frame), 2.0)
-    generic = frozenset(w for w, c in counts.items() if c > limit) | settings.generic_words
-    by_word = {w: np.asarray(p, dtype=np.int64) for w, p in word_pos.items()
-               if len(p) <= settings.block_word_max}
-    return CandidateIndex(frame, variants, joined, np.array(places, dtype=object),
-                          np.array(pcs, dtype=object), generic, by_word, _groups(places),
-                          _groups(pcs), {k: i for i, k in enumerate(frame["kvk"].tolist()) if k},
+    codes, uniques = pd.factorize(words)
+    counts = np.bincount(codes, minlength=len(uniques))
+    generic = frozenset(uniques[counts > limit].tolist()) | settings.generic_words
+    pairs, pair_at = _flat([[f"{a} {b}" for k, a in enumerate(s) for b in s[k + 1:]] for s in seen])
+    by_word = _positions(np.concatenate([words, pairs]), np.concatenate([word_at, pair_at]),
+                         settings.block_word_max)
+    prefixes = np.array([w[:PREFIX] for w in words.tolist()], dtype=object)
+    keep = np.ones(len(prefixes), dtype=bool)  # one entry per candidate and prefix
+    if len(prefixes):
+        frame_pp = pd.DataFrame({"p": prefixes, "at": word_at})
+        keep = ~frame_pp.duplicated().to_numpy()
+    prefix_pos = _positions(prefixes[keep], word_at[keep], len(frame))
+    place_codes = {p: k for k, p in enumerate(sorted(set(places)))}
+    return CandidateIndex(frame, variants, joined, np.array([place_codes[p] for p in places], dtype=np.int64),
+                          np.array([int(p) if p else -1 for p in pcs], dtype=np.int64), generic, by_word,
+                          _by_key(places), _by_key(pcs),
+                          {k: i for i, k in enumerate(frame["kvk"].tolist()) if k},
                           frame["kvk"].to_numpy(dtype=object),
-                          np.array([len(v) for v in variants], dtype=np.int64))
+                          np.array([len(v) for v in variants], dtype=np.int64),
+                          prefix_pos,
+                          place_codes, frame["name"].to_numpy(dtype=object),
+                          frame["place"].to_numpy(dtype=object))
 
 
 def _words_agree(a: tuple[str, ...], b: tuple[str, ...], index: CandidateIndex,
@@ -109,10 +142,18 @@ def _name_score(query: tuple[tuple[str, ...], ...], cand: tuple[tuple[str, ...],
 
 
 def _block(words: set[str], place: str, pc4: str, index: CandidateIndex) -> np.ndarray:
-    """Candidates sharing an uncommon word, the place or the 4 postcode digits."""
-    parts = [index.by_word[w] for w in words if w in index.by_word]
+    """Candidates sharing an uncommon word or pair of words, the 4 postcode digits, or the
+    place together with the first letters of a word."""
+    ordered = sorted(words)
+    keys = ordered + [f"{a} {b}" for k, a in enumerate(ordered) for b in ordered[k + 1:]]
+    parts = [index.by_word[w] for w in keys if w in index.by_word]
     if place in index.by_place:
-        parts.append(index.by_place[place])
+        in_place = index.by_place[place]
+        mask = np.zeros(len(index.joined), dtype=bool)
+        for p in {w[:PREFIX] for w in words}:
+            if p in index.by_prefix:
+                mask[index.by_prefix[p]] = True
+        parts.append(in_place[mask[in_place]])
     if pc4 in index.by_pc4:
         parts.append(index.by_pc4[pc4])
     if not parts:
@@ -145,9 +186,9 @@ def match_one(name: str, kvk: str, place_raw: str, postcode_raw: str, index: Can
         scores[k] = max(scores[k], _name_score(query, index.variants[block[k]]))
     agrees = np.zeros(len(block), dtype=bool)
     if pc4:
-        agrees |= index.pc4[block] == pc4
-    if place:
-        agrees |= index.place[block] == place
+        agrees |= index.pc4[block] == int(pc4)
+    if place in index.place_codes:
+        agrees |= index.place[block] == index.place_codes[place]
     ranked = np.lexsort((-scores, ~agrees)) if agrees.any() else np.argsort(-scores, kind="stable")
     best_k = int(ranked[0])
     if agrees.any() and scores[best_k] < settings.review_score:  # a better name elsewhere
@@ -155,8 +196,8 @@ def match_one(name: str, kvk: str, place_raw: str, postcode_raw: str, index: Can
     best, score = int(block[best_k]), float(scores[best_k])
     top = np.argsort(-scores, kind="stable")[: settings.alternatives + 1]
     out["alternatives"] = "; ".join(
-        f"{index.frame['kvk'].iat[block[k]]} {index.frame['name'].iat[block[k]]} "
-        f"({index.frame['place'].iat[block[k]]}, {scores[k]:.0f})" for k in top if block[k] != best)
+        f"{index.kvk[block[k]]} {index.names[block[k]]} ({index.places[block[k]]}, {scores[k]:.0f})"
+        for k in top if block[k] != best)
     shared = words & {w for v in index.variants[best] for w in v} - index.generic
     partial = fuzz.token_set_ratio(main, index.joined[best]) if shared else 0.0
     if not ((shared and max(score, partial) >= settings.review_score)

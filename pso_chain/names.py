@@ -19,6 +19,7 @@ from pso_chain.import_settings import ImportSettings
 _DOTTED = re.compile(r"(?<![a-z0-9])((?:[a-z]\.){1,5}[a-z]?)(?![a-z0-9])")
 _NON_WORD = re.compile(r"[^a-z0-9+]+")
 _KVK_CHARS = re.compile(r"[\s.]")
+_LINE_NON_WORD = re.compile(r"[^a-z0-9+\n]+")
 
 
 def plain(text: str) -> str:
@@ -83,21 +84,21 @@ def name_variants(name: str, settings: ImportSettings) -> tuple[tuple[str, ...],
 def name_variants_many(names: list[str], settings: ImportSettings) -> list[tuple[tuple[str, ...], ...]]:
     """:func:`name_variants` of many names at once (column-wise passes: a register of 50,000)."""
     branch, trade, abbreviations = _patterns(settings)
-    col = pd.Series([str(n) for n in names], dtype=object)
-    col = col.str.replace("ĳ", "ij").str.normalize("NFKD").str.encode("ascii", "ignore") \
-        .str.decode("ascii").str.lower().str.strip()
-    col = col.str.replace(_DOTTED, lambda m: m.group(1).replace(".", ""), regex=True)
-    col = col.str.replace(branch, "", regex=True)
-    marked = col.str.contains(trade).to_numpy()
-    plain_part = col.str.replace("&", " en ", regex=False).str.replace(_NON_WORD, " ", regex=True).str.strip()
-    plain_part = plain_part.str.replace(abbreviations, lambda m: settings.abbreviations[m.group(0)],
-                                        regex=True)
+    # one text, one line per name: each pass runs once in C over all names
+    text = "\n".join(str(n).replace("\n", " ").replace("\r", " ") for n in names).replace("ĳ", "ij")
+    text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode("ascii").lower()
+    text = _DOTTED.sub(lambda m: m.group(1).replace(".", ""), text)
+    text = re.sub(branch.pattern, "", text, flags=re.M)
+    lines = text.split("\n")
+    marked = [trade.search(line) is not None for line in lines]
+    text = _LINE_NON_WORD.sub(" ", text.replace("&", " en "))
+    text = abbreviations.sub(lambda m: settings.abbreviations[m.group(0)], text)
     out = []
-    for i, text in enumerate(plain_part.tolist()):
+    for i, line in enumerate(text.split("\n")):
         if marked[i]:
             out.append(name_variants(names[i], settings))
         else:
-            words = _kept(text, settings)
+            words = _kept(line, settings)
             out.append((words,) if words else ((),))
     return out
 
