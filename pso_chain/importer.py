@@ -77,7 +77,7 @@ def safe_cells(frame: pd.DataFrame) -> pd.DataFrame:
     """Text cells starting with = + - @ written as text in a spreadsheet (no formulas)."""
     out = frame.copy()
     for col in out.columns:
-        if out[col].dtype == object:
+        if pd.api.types.is_object_dtype(out[col]) or pd.api.types.is_string_dtype(out[col]):
             out[col] = out[col].map(lambda v: "'" + v if isinstance(v, str) and v[:1] in "=+-@" else v)
     return out
 

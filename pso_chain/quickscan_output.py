@@ -159,10 +159,23 @@ def next_trede_lines(result: QuickscanResult) -> list[str]:
     return lines
 
 
-def render_quickscan(result: QuickscanResult, console: Console) -> None:
-    """The quick scan on a terminal (user text escaped for rich markup)."""
-    from pso_chain.output import render_table
+def render_table(frame: pd.DataFrame, title: str, console: Console, max_rows: int = 60) -> None:
+    """A table whose cells are plain text (a supplier called "[bold]x" is printed as written)."""
+    from rich.table import Table
+    from rich.text import Text
 
+    table = Table(title=escape(title), header_style="bold cyan")
+    for col in frame.columns:
+        table.add_column(Text(str(col)), overflow="fold")
+    for row in frame.head(max_rows).itertuples(index=False):
+        table.add_row(*(Text(_cell(v)) for v in row))
+    console.print(table)
+    if len(frame) > max_rows:
+        console.print(f"[dim]... nog {len(frame) - max_rows} rijen: --out FILE.xlsx voor alles[/dim]")
+
+
+def render_quickscan(result: QuickscanResult, console: Console) -> None:
+    """The quick scan on a terminal (user text never read as rich markup)."""
     for note in flag_notes(result):
         console.print(f"[bold yellow]let op:[/bold yellow] {escape(note)}", highlight=False)
     render_table(summary_rows(result), title=f"PSO-quickscan {result.year}", console=console)

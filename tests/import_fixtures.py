@@ -169,13 +169,25 @@ def make_world(seed: int = 0, n_register: int = 3000, n_suppliers: int = 80, yea
         sup.append(("none", n_register + k))
     twin_of_listed = 0
     suppliers = []
+    twin_bases = [int(c) for c in chosen if any(a in names[c] or b in names[c] for a, b in twins.items())]
+    # listed look-alikes: the register also holds a one-letter twin of some listed suppliers
+    for k, base in enumerate(twin_bases[1::2][:30]):
+        a, b = next((a, b) for a, b in twins.items() if a in names[base] or b in names[base])
+        twin = names[base].replace(a, b) if a in names[base] else names[base].replace(b, a)
+        row = {**reg_rows[base], "Naam": twin, "KvK-nummer": kvk[n_register + n_suppliers + 20 + k]}
+        register.loc[len(register)] = row
+    taken = {(" ".join(sorted(n.lower().replace("&", "").split())), place_idx[i]) for i, n in enumerate(names[:n_register])}
     for kind, i in sup:
         name, place, postcode = names[i], PLACES[place_idx[i]][0], postcodes[i]
         if kind == "none" and twin_of_listed < n_suppliers // 10:
-            base = chosen[twin_of_listed % len(chosen)]
+            pool = twin_bases[0::2] or [int(c) for c in chosen]  # the odd ones have a listed twin
+            base = pool[twin_of_listed % len(pool)]
             for a, b in twins.items():
-                if a in names[base] or b in names[base]:
-                    name = names[base].replace(a, b) if a in names[base] else names[base].replace(b, a)
+                twin = (names[base].replace(a, b) if a in names[base] else names[base].replace(b, a)) \
+                    if (a in names[base] or b in names[base]) else ""
+                key = (" ".join(sorted(twin.lower().replace("&", "").split())), place_idx[base])
+                if twin and key not in taken:  # a look-alike, not a second company of the same name
+                    name = twin
                     place, postcode = PLACES[place_idx[base]][0], postcodes[base]
                     twin_of_listed += 1
                     break
