@@ -110,7 +110,8 @@ def to_days(values: pd.Series | np.ndarray) -> np.ndarray:
     if not np.issubdtype(arr.dtype, np.datetime64):
         arr = np.asarray(values, dtype="datetime64[D]")
     unit, count = np.datetime_data(arr.dtype)
-    per_day = int(np.timedelta64(1, "D") // np.timedelta64(count, unit)) if unit != "D" else 1
+    one_day = np.timedelta64(1, "D").astype(f"timedelta64[{count}{unit}]")  # in the array's unit
+    per_day = int(one_day.astype(np.int64)) if unit != "D" else 1
     raw = arr.view(np.int64)
     days = raw // per_day if per_day != 1 else raw.copy()
     days[np.isnat(arr)] = NO_DAY
