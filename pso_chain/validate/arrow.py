@@ -178,8 +178,9 @@ def _chunk_digits_of_width(chunk: pa.Array, width: int) -> np.ndarray:
     if n == 0:
         return np.zeros(0, dtype=bool)
     offset_type = np.int64 if pa.types.is_large_string(chunk.type) else np.int32
-    offsets = np.frombuffer(chunk.buffers()[1], dtype=offset_type)[chunk.offset: chunk.offset + n + 1]
-    fits = np.diff(offsets) == width
+    buffer: np.ndarray = np.frombuffer(chunk.buffers()[1], dtype=offset_type)
+    offsets = buffer[chunk.offset: chunk.offset + n + 1]
+    fits = np.asarray(np.diff(offsets) == width)
     if chunk.null_count:
         fits &= chunk.is_valid().to_numpy(zero_copy_only=False)
     data = np.frombuffer(chunk.buffers()[2], dtype=np.uint8) if chunk.buffers()[2] else np.zeros(0, np.uint8)
@@ -187,7 +188,7 @@ def _chunk_digits_of_width(chunk: pa.Array, width: int) -> np.ndarray:
         block = data[offsets[0]: offsets[0] + n * width]
         if block.min(initial=48) >= 48 and block.max(initial=48) <= 57:
             return fits
-        return ((block.reshape(n, width) - np.uint8(48)) <= 9).all(axis=1)
+        return np.asarray(((block.reshape(n, width) - np.uint8(48)) <= 9).all(axis=1))
     rows = np.flatnonzero(fits)  # few rows in bad input: check each fitting string's bytes
     pos = offsets[rows][:, None] + np.arange(width)
     fits[rows] = ((data[pos] - np.uint8(48)) <= 9).all(axis=1)
@@ -223,7 +224,7 @@ class IdMapper:
 
     def __init__(self, org_ids: pd.Index):
         self.org_ids = org_ids
-        self.width = None
+        self.width: int | None = None  # the ids' byte width when all are digit strings of one width
         self.arrow_ids = None
         self._int_index: pd.Index | None = None
         self._lookup: np.ndarray | None = None
@@ -256,6 +257,7 @@ class IdMapper:
     def _int_lookup(self, keys: np.ndarray) -> np.ndarray:
         """Node index of each integer key (-1 where unknown or ``key == -1``)."""
         if self._lookup is None:
+            assert self._int_index is not None  # _prepare built one of the two
             return self._int_index.get_indexer(keys)
         offset = keys - self.low
         inside = (offset >= 0) & (offset < len(self._lookup))
@@ -265,7 +267,7 @@ class IdMapper:
         out[inside] = self._lookup[offset[inside]]
         return out
 
-    def _map_digits(self, arrow: pa.ChunkedArray) -> np.ndarray:
+    def _map_digits(self, arrow: pa.ChunkedArray, width: int) -> np.ndarray:
         """Node indices of Arrow string ids, chunk by chunk into one result array.
 
         Working per chunk keeps every temporary small (reused by the allocator): at 10M rows
@@ -276,7 +278,7 @@ class IdMapper:
         pos = 0
         for chunk in arrow.chunks:
             n = len(chunk)
-            fits = _chunk_digits_of_width(chunk, self.width)
+            fits = _chunk_digits_of_width(chunk, width)
             source = chunk if fits.all() else pc.if_else(pa.array(fits), chunk, "-1")
             part = out[pos: pos + n]
             part[:] = self._int_lookup(pc.cast(source, pa.int64()).to_numpy())
@@ -301,7 +303,7 @@ class IdMapper:
             return self.org_ids.get_indexer(text(series)).astype(np.int64)
         if self.width is not None:
             try:
-                return self._map_digits(arrow)
+                return self._map_digits(arrow, self.width)
             except pa.ArrowInvalid:  # not expected after the byte check; the general path is exact
                 pass
         found = pc.index_in(arrow, value_set=self.arrow_ids)

@@ -221,8 +221,8 @@ def purchases(table: RawTable, index_of: IdMapper, out: Collector) -> pd.DataFra
         known = ~np.isnan(year_f) & whole & (np.abs(year_f) < 10000)
         year = np.nan_to_num(year_f, nan=-1).astype(np.int64)
     if known is None and len(year) and year.min() == year.max():  # one year: two numbers
-        first, last = (int(b[0]) * 86_400 for b in year_bounds(year[:1]))
-        outside = dated & ((seconds < first) | (seconds >= last + 86_400))
+        start, end = (int(b[0]) * 86_400 for b in year_bounds(year[:1]))  # seconds of the one year
+        outside = dated & ((seconds < start) | (seconds >= end + 86_400))
     else:
         first, last = year_bounds(year if known is None else np.where(known, year, 2000))
         in_year = (first * 86_400 <= seconds) & (seconds < (last + 1) * 86_400)
