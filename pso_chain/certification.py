@@ -51,7 +51,7 @@ class CertificateIndex:
         """Whether each organisation has any eligible certificate at all (in any period)."""
         if len(self.eligible) == 0:
             return np.zeros(self.n, dtype=bool)
-        return self.eligible.any(axis=0)
+        return np.asarray(self.eligible.any(axis=0))
 
     def valid_between(self, orgs: np.ndarray, lo, hi, eligible_only: bool = True) -> np.ndarray:
         """True where organisation ``orgs[i]`` holds a certificate valid on some day in [lo, hi].

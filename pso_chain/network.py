@@ -8,6 +8,7 @@ every computation (scoring, uplift, supplier search, olievlek, embodied) works o
 from __future__ import annotations
 
 import dataclasses
+import importlib
 from collections.abc import Iterator
 from contextlib import contextmanager
 from functools import cached_property
@@ -474,16 +475,19 @@ def small_pages() -> Iterator[None]:
     benchmark machine) each fresh 80 MB array stalls for ~0.2 s, and loading a national dataset
     makes dozens of them: measured 8.6-10 s -> 5.9-6.5 s for the whole credits command.
     """
-    try:
-        from numpy._core.multiarray import _set_madvise_hugepage
-    except ImportError:  # numpy < 2
+    switch = None  # numpy's private switch: numpy._core (numpy 2) or numpy.core (numpy 1)
+    for module in ("numpy._core.multiarray", "numpy.core.multiarray"):
         try:
-            from numpy.core.multiarray import _set_madvise_hugepage
+            switch = getattr(importlib.import_module(module), "_set_madvise_hugepage", None)
         except ImportError:
-            yield
-            return
-    previous = _set_madvise_hugepage(False)
+            continue
+        if switch is not None:
+            break
+    if switch is None:
+        yield
+        return
+    previous = switch(False)
     try:
         yield
     finally:
-        _set_madvise_hugepage(previous)
+        switch(previous)
