@@ -146,8 +146,9 @@ def explain(network: PurchaseNetwork, org_id: str, year: int | None = None) -> d
     fte = float(network.fte[node])
     target = float(network.target_fte[node])
     direct: dict = {"target_fte": target, "fte": fte}
-    if network.has_records[node]:
-        mine = network.employees_records.iloc[network.record_rows(node)]
+    rec = network.employees_records
+    if rec is not None and network.has_records[node]:
+        mine = rec.iloc[network.record_rows(node)]
         direct["source"] = ("employees_records (weight = start position x contract"
                             " x hours/fulltime x months/12)")
         direct["persons"] = mine[[

@@ -67,7 +67,7 @@ def cascade_gains(cascade: Cascade, candidates: np.ndarray, target_fte: np.ndarr
     width = np.int64(n)
     done = np.sort(np.arange(m, dtype=np.int64) * width + candidates)  # certified per scenario
     extra_keys = np.zeros(0, dtype=np.int64)  # (scenario, supplier) -> extra spend
-    extra_vals = np.zeros(0)
+    extra_vals: np.ndarray = np.zeros(0)  # float: np.bincount with weights
     new_scn, new_node = np.arange(m, dtype=np.int64), np.asarray(candidates, dtype=np.int64)
     while len(new_scn):
         owner, cols, vals = out_edges(cascade.matrix, new_node)
