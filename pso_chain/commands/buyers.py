@@ -156,7 +156,7 @@ def uplift_cmd(
             render_table(_terminal(priced[UPLIFT_SHOWN], cents=("extra_eur",)),
                          title=f"extra spend at one supplier alone that reaches the trede, "
                                f"purchase dated {day}")
-    if "mix" in plan:
+    if "mix" in plan and max_share is not None:
         mix = plan["mix"]
         render_table(_terminal(mix[mix["supplier_id"].notna() | ~mix["reachable"]][MIX_SHOWN],
                                cents=("extra_eur", "room_eur")),

@@ -60,13 +60,14 @@ def _import(ledger, ubl, register, sw, figures, buyer, buyer_records, profile, m
 
 def _write_partial(exc: PsoInputError, out: Path) -> None:
     """Missing figures: the match report and the request list are still written, beside ``out``."""
-    requests = getattr(exc, "request_list", None)
-    if requests is None:
+    requests = getattr(exc, "request_list", None)  # set by the importer on missing figures
+    matches = getattr(exc, "match_report", None)
+    if requests is None or matches is None:
         return
     from pso_chain.importer import safe_cells
     from pso_chain.output import write_xlsx
 
-    for stem, frame in (("match-report", exc.match_report), ("request-list", requests)):
+    for stem, frame in (("match-report", matches), ("request-list", requests)):
         base = out.parent / f"{out.name}-{stem}"
         base.parent.mkdir(parents=True, exist_ok=True)
         frame.to_csv(base.with_suffix(".csv"), index=False, encoding="utf-8")

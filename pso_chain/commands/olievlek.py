@@ -39,7 +39,7 @@ class Model(StrEnum):
 
 
 class Objective(StrEnum):
-    count = "count"
+    organisations = "count"  # not named `count`: that would shadow str.count
     fte = "fte"
 
 
@@ -212,7 +212,7 @@ def seeds_cmd(dataset: DatasetArg,
               year: YearOpt = None, municipality: MunicipalityOpt = None,
               objective: Annotated[Objective, typer.Option(
                   "--objective", help="count: organisations certified; fte: their target-group FTE")
-              ] = Objective.count,
+              ] = Objective.organisations,
               threshold: ThresholdOpt = None, model: ModelOpt = Model.threshold,
               at_risk: AtRiskOpt = None, rules: RulesOpt = None, out: OutOpt = None) -> None:
     """The K organisations whose certification makes simulate certify the most others.
