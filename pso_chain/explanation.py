@@ -7,6 +7,7 @@ import pandas as pd
 
 from pso_chain.certification import FAR_FUTURE, FAR_PAST
 from pso_chain.network import PurchaseNetwork
+from pso_chain.outlook import aspirant_status
 from pso_chain.parsing import NO_DAY, year_bounds
 from pso_chain.scoring import indirect_fte_of, score_arrays
 
@@ -174,6 +175,7 @@ def explain(network: PurchaseNetwork, org_id: str, year: int | None = None) -> d
     else:
         trede_reason = f"total {total:.4f}% meets the trede {trede} norm {norms[trede - 1]:.4f}%"
     employees = int(network.employees[node])
+    aspirant = aspirant_status(network, node, f"{year}-12-31", total, float(norms[0]))
     return {
         "org_id": org["org_id"], "name": org["name"], "year": year,
         "rules": {"version": rules.version, "file": rules.source_file},
@@ -201,6 +203,7 @@ def explain(network: PurchaseNetwork, org_id: str, year: int | None = None) -> d
         "trede": trede or None, "trede_reason": trede_reason,
         "pso30plus": bool(score["pso30plus"][0]),
         "fee": {"band": rules.fee_band(employees), "eur_per_year": float(rules.fee([employees])[0])},
+        **({"aspirant": aspirant} if aspirant else {}),
     }
 
 

@@ -60,3 +60,26 @@ def aspirant_outlook(network: PurchaseNetwork, scores: pd.DataFrame, on) -> pd.D
         "total_pct": total, "norm_trede1": norm, "gap_pct": gap,
         "reaches_trede1": (gap == 0) & qualitative,
     }, columns=OUTLOOK_COLUMNS)
+
+
+def aspirant_status(network: PurchaseNetwork, node: int, on, total_pct: float, norm_trede1: float
+                    ) -> dict | None:
+    """One organisation's aspirant outlook on ``on`` as a dict (None when it holds no aspirant
+    status then): since, deadline, days left, gap to the trede 1 norm."""
+    index = network.certificates
+    if ASPIRANT not in index.levels:
+        return None
+    code, day = index.levels.index(ASPIRANT), day_of(on)
+    starts = [int(index.valid_from[j][node]) for j in range(index.valid_from.shape[0])
+              if index.level[j][node] == code
+              and index.valid_from[j][node] <= day <= index.valid_until[j][node]]
+    if not starts:
+        return None
+    since = pd.Timestamp(np.datetime64(min(starts), "D"))
+    deadline = since + pd.DateOffset(months=int(round(12 * network.rules.aspirant_years)))
+    gap = max(norm_trede1 - total_pct, 0.0)
+    return {"since": since.date().isoformat(), "deadline": deadline.date().isoformat(),
+            "days_left": int((deadline - pd.Timestamp(on)).days), "gap_pct": gap,
+            "years_allowed": network.rules.aspirant_years,
+            "note": ("meets the trede 1 norm" if gap == 0 else
+                     f"{gap:.4f} percentage points below the trede 1 norm")}

@@ -43,3 +43,13 @@ def test_aspirant_years_is_a_rules_setting(tmp_path):
     one = pso_chain.aspirants(pso_chain.load_example(rules)).set_index("org_id")
     two = pso_chain.aspirants(pso_chain.load_example()).set_index("org_id")
     assert (two["deadline"] - one["deadline"]).dt.days.between(365, 366).all()
+
+
+def test_explain_carries_the_aspirant_outlook():
+    network = pso_chain.load_example()
+    table = pso_chain.aspirants(network).set_index("org_id")
+    for org in table.index:
+        block = pso_chain.explain(network, org)["aspirant"]
+        assert block["deadline"] == table.loc[org, "deadline"].date().isoformat()
+        assert block["gap_pct"] == pytest.approx(table.loc[org, "gap_pct"])
+    assert "aspirant" not in pso_chain.explain(network, "90000006")
