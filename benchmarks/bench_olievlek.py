@@ -48,19 +48,19 @@ figures['orgs'] = len(o)
 
 SIMULATE = """
 from pso_chain.network import load_network
-from pso_chain.olievlek import run_simulation
+from pso_chain.olievlek import simulate
 t = time.perf_counter()
 net = load_network(sys.argv[1])
 figures['load_s'] = time.perf_counter() - t
 t = time.perf_counter()
-sim = run_simulation(net)
+sim = simulate(net)
 figures['simulate_first_s'] = time.perf_counter() - t
 t = time.perf_counter()
 frame = sim.certified_frame()
 rounds = sim.rounds_frame()
 figures['frames_s'] = time.perf_counter() - t
 t = time.perf_counter()
-run_simulation(net)
+simulate(net)
 figures['simulate_warm_s'] = time.perf_counter() - t
 figures['certified'] = len(frame)
 figures['rounds'] = int(rounds['round'].max())
@@ -90,7 +90,7 @@ net = load_network(sys.argv[1])
 figures['load_s'] = time.perf_counter() - t
 for name, fn in (('exposure', lambda: ov.exposure(net)), ('history', lambda: ov.history(net)),
                  ('stats', lambda: ov.chain_stats(net)),
-                 ('seeds', lambda: ov.run_seed_selection(net, int(sys.argv[2])))):
+                 ('seeds', lambda: ov.select_seeds(net, int(sys.argv[2])))):
     t = time.perf_counter()
     out = fn()
     figures[name + '_s'] = time.perf_counter() - t
@@ -107,7 +107,7 @@ PEERS = """
 import array, tempfile
 import numpy as np, pandas as pd, networkx as nx
 from pso_chain.network import load_network
-from pso_chain.olievlek import run_simulation
+from pso_chain.olievlek import simulate
 n, m, repeat = int(sys.argv[1]), int(sys.argv[2]), int(sys.argv[3])
 rng = np.random.default_rng(5)
 w = rng.pareto(1.5, n) + 1
@@ -127,10 +127,10 @@ folder = tempfile.mkdtemp()
 orgs.to_csv(folder + '/organisations.csv', index=False); buys.to_csv(folder + '/purchases.csv', index=False)
 net = load_network(folder)
 figures['peer_nodes'] = n; figures['peer_edges'] = len(b); figures['peer_seeds'] = len(infected)
-run_simulation(net)  # builds the CSR once
+simulate(net)  # builds the CSR once
 best = 1e9
 for _ in range(repeat):
-    t = time.perf_counter(); sim = run_simulation(net); best = min(best, time.perf_counter() - t)
+    t = time.perf_counter(); sim = simulate(net); best = min(best, time.perf_counter() - t)
 figures['ours_s'] = best
 from pso_chain.olievlek.base import applies_code, certified_at_start, supplier_matrix
 from pso_chain.olievlek.simulate import Cascade, certify_rule
@@ -248,15 +248,15 @@ def main() -> None:
         say()
         say(f"peers on {peers['peer_nodes']:,} organisations, {peers['peer_edges']:,} relations, "
             f"{peers['peer_seeds']:,} certified at the start; propagation only, models built beforehand:")
-        say(f"{'  pso-chain run_simulation (start state from the tables + cascade)':66s} "
+        say(f"{'  pso-chain simulate (start state from the tables + cascade)':66s} "
             f"{peers['ours_s'] * 1000:9.1f} ms  ({peers['ours_certified']:,} certified)")
         say(f"{'  pso-chain cascade kernel (Cascade.run)':66s} {peers['kernel_s'] * 1000:9.1f} ms")
         say(f"{'  NDlib ThresholdModel':66s} {peers['ndlib_s'] * 1000:9.1f} ms  "
-            f"= {peers['ndlib_s'] / peers['ours_s']:.0f}x run_simulation; same final set: {peers['ndlib_same']}")
+            f"= {peers['ndlib_s'] / peers['ours_s']:.0f}x simulate; same final set: {peers['ndlib_same']}")
         if "cynetdiff_s" in peers:
             say(f"{'  cynetdiff LinearThresholdModel (advance_until_completion)':66s} "
                 f"{peers['cynetdiff_s'] * 1000:9.1f} ms  = {peers['cynetdiff_s'] / peers['ours_s']:.2f}x "
-                f"run_simulation, {peers['cynetdiff_s'] / peers['kernel_s']:.2f}x the kernel; "
+                f"simulate, {peers['cynetdiff_s'] / peers['kernel_s']:.2f}x the kernel; "
                 f"same final set: {peers['cynetdiff_same']}")
         else:
             say(f"  cynetdiff not available: {peers['cynetdiff_error']}")

@@ -141,9 +141,9 @@ def simulate(network: Network, year: int | None = None, *, threshold: float | No
     >>> out[["org_id", "trigger_id"]].head(2).values.tolist()
     [['10000054', '10000133'], ['10000164', '10000133']]
     """
-    from pso_chain.olievlek.simulate import run_simulation
+    from pso_chain.olievlek.simulate import simulate as cascade
 
-    return run_simulation(engine(network), year, threshold, model, at_risk, rounds, seed_orgs,
+    return cascade(engine(network), year, threshold, model, at_risk, rounds, seed_orgs,
                           progress=progress)
 
 
@@ -185,9 +185,9 @@ def seeds(network: Network, k: int, year: int | None = None, *, municipality: st
     >>> [int(r) for r in picks["rank"]]
     [1, 2]
     """
-    from pso_chain.olievlek.seeds import run_seed_selection
+    from pso_chain.olievlek.seeds import select_seeds
 
-    return run_seed_selection(engine(network), check.positive_int(k, "k"), year, municipality,
+    return select_seeds(engine(network), check.positive_int(k, "k"), year, municipality,
                               objective, threshold, model, at_risk, progress=progress)
 
 

@@ -177,7 +177,7 @@ from pso_chain.olievlek import (
     history,
     history_figures,
     largest_cascades,
-    run_simulation,
+    simulate,
 )
 from pso_chain.reporting.charts import draw_cascade, draw_exposure, draw_history, draw_rounds
 from pso_chain.reporting.labels import Labels
@@ -225,7 +225,7 @@ Code-applying buyers put pressure on their suppliers: the share of a supplier's 
 by them. A supplier certifies once that pressure reaches its threshold (default 25% of its
 revenue), and from the next round on it applies the code to its own suppliers. The run stops
 when a round certifies nobody."""),
-    ("code", """simulation = run_simulation(network, YEAR)
+    ("code", """simulation = simulate(network, YEAR)
 rounds = simulation.rounds_frame()
 fig, ax = plt.subplots(figsize=(7, 3.2))
 draw_rounds(ax, rounds, labels)
@@ -248,10 +248,10 @@ losing, `pressure × revenue × at_risk`, cover its annual PSO fee)."""),
 
 
 thresholds = [0.02, 0.05, 0.1, 0.15, 0.2, 0.25, 0.3, 0.4, 0.5]
-sweep = pd.DataFrame([{"threshold": t, **outcome(run_simulation(network, YEAR, threshold=t))}
+sweep = pd.DataFrame([{"threshold": t, **outcome(simulate(network, YEAR, threshold=t))}
                       for t in thresholds])
 at_risk = [0.01, 0.02, 0.05, 0.1, 0.2, 0.5]
-fee_sweep = pd.DataFrame([{"at_risk": a, **outcome(run_simulation(network, YEAR, model="fee", at_risk=a))}
+fee_sweep = pd.DataFrame([{"at_risk": a, **outcome(simulate(network, YEAR, model="fee", at_risk=a))}
                           for a in at_risk])
 sweep"""),
     ("code", """fig, (left, right) = plt.subplots(1, 2, figsize=(11, 3.5))
@@ -302,7 +302,7 @@ import pandas as pd
 
 from pso_chain.commands.core import example_path
 from pso_chain.network import load_network
-from pso_chain.olievlek import exposure, run_seed_selection, run_simulation
+from pso_chain.olievlek import exposure, select_seeds, simulate
 from pso_chain.olievlek.base import code_applying
 from pso_chain.reporting import SECTION_IDS, build_report
 from pso_chain.reporting.charts import draw_counting_share, draw_rounds, draw_seed_gains, draw_tredes
@@ -363,7 +363,7 @@ If the municipality pays for K organisations' certification (a stimulation subsi
 make the cascade certify the most others? Greedy selection with lazy evaluation (CELF) over
 candidates in the municipality; every gain is exact, computed with the cascade itself. The
 annual PSO fee is a first estimate of what each subsidy costs."""),
-    ("code", """selection = run_seed_selection(network, K, YEAR, municipality=MUNICIPALITY)
+    ("code", """selection = select_seeds(network, K, YEAR, municipality=MUNICIPALITY)
 seeds = selection.frame
 print(f"{selection.candidates} candidates, {selection.live_candidates} with any effect, "
       f"{selection.evaluations} evaluations", *selection.notes)
@@ -378,8 +378,8 @@ print(f"subsidising all {len(seeds)}: {int(seeds['certified_gain'].sum())} more 
 
 Run the cascade without and with the subsidised organisations certified at the start. The
 difference beyond the K themselves is exactly the sum of the seeds' marginal gains."""),
-    ("code", """baseline = run_simulation(network, YEAR).rounds_frame()
-seeded = run_simulation(network, YEAR, seed_orgs=seeds["org_id"].tolist()).rounds_frame()
+    ("code", """baseline = simulate(network, YEAR).rounds_frame()
+seeded = simulate(network, YEAR, seed_orgs=seeds["org_id"].tolist()).rounds_frame()
 fig, ax = plt.subplots(figsize=(7, 3.2))
 draw_rounds(ax, baseline, labels, compare=seeded, compare_label=f"cumulative with {len(seeds)} subsidised")
 plt.show()
@@ -391,7 +391,7 @@ print(f"without subsidy {base_total}, with {len(seeds)} subsidised {seeded_total
       f"{extra} extra besides the seeds")"""),
     ("md", """How does the spread grow with the budget? One greedy run with a larger K gives every
 smaller budget's answer too (the first picks are the same)."""),
-    ("code", """budget = run_seed_selection(network, 10, YEAR, municipality=MUNICIPALITY).frame
+    ("code", """budget = select_seeds(network, 10, YEAR, municipality=MUNICIPALITY).frame
 budget = budget.assign(cumulative_fee_eur=budget["fee_eur"].cumsum(),
                        cumulative_certified=budget["certified_gain"].cumsum())
 fig, ax = plt.subplots(figsize=(7, 3.2))

@@ -45,7 +45,7 @@ def test_simulate_cli_out_plot_graph(tmp_path, network):
     assert result.exit_code == 0, result.output
     frame = pd.read_csv(out, dtype={"org_id": str, "trigger_id": str})
     assert list(frame.columns) == SIMULATE_COLUMNS
-    expected = simulate(network, model="fee", at_risk=0.3)
+    expected = simulate(network, model="fee", at_risk=0.3).certified_frame()
     assert frame["org_id"].tolist() == expected["org_id"].tolist()
     assert frame["round"].tolist() == expected["round"].tolist()
     assert_png(plot)
@@ -62,7 +62,7 @@ def test_simulate_cli_threshold_and_seed_orgs(tmp_path, network):
                  "--rounds", "2", "--graph", tmp_path / "s.graphml")
     assert result.exit_code == 0, result.output
     assert "olievlek simulation 2025" in result.output
-    expected = simulate(network, threshold=0.1, seed_orgs=["10000154"], rounds=2)
+    expected = simulate(network, threshold=0.1, seed_orgs=["10000154"], rounds=2).certified_frame()
     assert len(expected) > 0 and expected["round"].max() <= 2
     g = nx.read_graphml(tmp_path / "s.graphml")
     assert set(expected["org_id"]) <= set(g.nodes)

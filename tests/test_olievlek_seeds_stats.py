@@ -18,7 +18,6 @@ from pso_chain.olievlek import (
     chain_stats,
     history,
     history_figures,
-    run_seed_selection,
     select_seeds,
     spend_by_buyer_group,
     weighted_assortativity,
@@ -83,7 +82,7 @@ def test_celf_gains_are_exact_and_first_pick_is_best(tmp_path_factory, seed, k, 
     net = load_network(write_tables(tmp_path_factory.mktemp("celf"), **tables))
     raw = Raw(tables)
     weight = None if objective == "count" else dict(zip(net.organisations["org_id"], net.target_fte, strict=True))
-    frame = select_seeds(net, k, YEAR, objective=objective, threshold=THRESHOLD)
+    frame = select_seeds(net, k, YEAR, objective=objective, threshold=THRESHOLD).frame
     assert list(frame.columns) == SEEDS_COLUMNS
     picks = frame["org_id"].tolist()
     assert frame["rank"].tolist() == list(range(1, len(picks) + 1))
@@ -143,7 +142,7 @@ def test_celf_equals_plain_greedy_on_submodular_cascades(tmp_path_factory, seed,
     net = load_network(write_tables(tmp_path_factory.mktemp("tree"), **tables))
     raw = Raw(tables)
     allowed = {o for o in raw.ids if municipality is None or raw.municipality[o] == municipality}
-    frame = select_seeds(net, k, YEAR, municipality=municipality, threshold=THRESHOLD)
+    frame = select_seeds(net, k, YEAR, municipality=municipality, threshold=THRESHOLD).frame
     expected = plain_greedy(raw, k, allowed)
     assert list(zip(frame["org_id"], frame["marginal_gain"], strict=True)) == expected
     assert set(frame["municipality"]) <= ({municipality} if municipality else {"Epe", "Ede"})
@@ -152,7 +151,7 @@ def test_celf_equals_plain_greedy_on_submodular_cascades(tmp_path_factory, seed,
 def test_seed_selection_reports_its_search(tmp_path):
     tables = tree_tables(3)
     net = load_network(write_tables(tmp_path, **tables))
-    result = run_seed_selection(net, 50, YEAR, threshold=THRESHOLD)
+    result = select_seeds(net, 50, YEAR, threshold=THRESHOLD)
     assert result.live_candidates <= result.candidates and result.evaluations >= result.live_candidates
     assert len(result.frame) < 50 and any("stopped after" in n for n in result.notes)
 

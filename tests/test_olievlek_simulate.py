@@ -11,7 +11,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from pso_chain.network import load_network
-from pso_chain.olievlek import run_simulation, simulate
+from pso_chain.olievlek import simulate
 from pso_chain.olievlek.simulate import SIMULATE_COLUMNS, read_seed_orgs
 from tests.datasets import buy, org, random_tables, write_tables
 from tests.olievlek_oracles import Raw, oracle_simulate
@@ -57,7 +57,7 @@ def check_against_oracle(result: pd.DataFrame, expected: dict) -> None:
 def test_threshold_model_matches_plain_loop(tmp_path_factory, seed, threshold, rounds):
     tables = olievlek_tables(seed)
     net = load(tmp_path_factory.mktemp("sim"), tables)
-    result = simulate(net, YEAR, threshold=threshold, rounds=rounds)
+    result = simulate(net, YEAR, threshold=threshold, rounds=rounds).certified_frame()
     check_against_oracle(result, oracle_simulate(Raw(tables), YEAR, threshold=threshold, rounds=rounds))
     assert (result["round"] >= 1).all()
 
@@ -67,7 +67,7 @@ def test_threshold_model_matches_plain_loop(tmp_path_factory, seed, threshold, r
 def test_fee_model_matches_plain_loop(tmp_path_factory, seed, at_risk):
     tables = olievlek_tables(seed, with_certifications=seed % 2 == 0)
     net = load(tmp_path_factory.mktemp("fee"), tables)
-    result = simulate(net, YEAR, model="fee", at_risk=at_risk)
+    result = simulate(net, YEAR, model="fee", at_risk=at_risk).certified_frame()
     expected = oracle_simulate(Raw(tables), YEAR, model="fee", at_risk=at_risk,
                                fee=lambda e: float(net.rules.fee([e])[0]))
     check_against_oracle(result, expected)
@@ -79,7 +79,7 @@ def test_seed_orgs_match_plain_loop(tmp_path_factory, seed, picks):
     tables = olievlek_tables(seed)
     net = load(tmp_path_factory.mktemp("seeded"), tables)
     seeds = sorted(np.random.default_rng(seed).choice(net.org_ids.to_numpy(), picks, replace=False).tolist())
-    result = simulate(net, YEAR, threshold=0.1, seed_orgs=seeds)
+    result = simulate(net, YEAR, threshold=0.1, seed_orgs=seeds).certified_frame()
     check_against_oracle(result, oracle_simulate(Raw(tables), YEAR, threshold=0.1, seeds=seeds))
     assert not set(seeds) & set(result["org_id"])  # seeds are round 0, not part of the output
 
@@ -108,7 +108,7 @@ def test_hand_built_rounds_triggers_and_ties(tmp_path):
         buy("A", "B", 10_000.0, year=2024),  # another year
     ]
     net = load(tmp_path, {"organisations": orgs, "purchases": purchases})
-    sim = run_simulation(net, YEAR, threshold=0.25)
+    sim = simulate(net, YEAR, threshold=0.25)
     out = sim.certified_frame().set_index("org_id")
     assert out.index.tolist() == ["B", "C", "D"]
     assert out.loc["B"].tolist() == [1, "A", 0.3]
@@ -125,12 +125,12 @@ def test_hand_built_rounds_triggers_and_ties(tmp_path):
     # applies_code false: A no longer pressures B, C gets only A2's 300
     orgs[0]["applies_code"] = False
     net2 = load(tmp_path, {"organisations": orgs, "purchases": purchases}, "no-code")
-    out2 = simulate(net2, YEAR).set_index("org_id")
+    out2 = simulate(net2, YEAR).certified_frame().set_index("org_id")
     assert out2.index.tolist() == ["C"] and out2.loc["C", "pressure"] == pytest.approx(0.3)
     # the rounds limit stops after round 1
-    assert simulate(net, YEAR, rounds=1)["org_id"].tolist() == ["B", "C"]
+    assert simulate(net, YEAR, rounds=1).certified_frame()["org_id"].tolist() == ["B", "C"]
     # a zero threshold certifies every organisation with revenue, pressure or not
-    zero = simulate(net, YEAR, threshold=0.0)
+    zero = simulate(net, YEAR, threshold=0.0).certified_frame()
     assert set(zero["org_id"]) == {"B", "C", "D", "G", "H"}  # E keeps its own threshold 0.9
     assert pd.isna(zero.set_index("org_id").loc["H", "trigger_id"])
 
@@ -140,7 +140,7 @@ def test_rounds_summary_spend_share(tmp_path):
             org("B", revenue_eur=100.0), org("C", revenue_eur=100.0), org("S", sw=True, revenue_eur=100.0)]
     purchases = [buy("A", "B", 50.0), buy("B", "C", 30.0), buy("C", "S", 20.0), buy("C", "A", 100.0)]
     net = load(tmp_path, {"organisations": orgs, "purchases": purchases})
-    rounds = run_simulation(net, YEAR).rounds_frame()
+    rounds = simulate(net, YEAR).rounds_frame()
     total = 200.0
     assert rounds["counting_spend_share"].tolist() == pytest.approx(
         [(100 + 20) / total, (100 + 20 + 50) / total, 1.0])
@@ -203,7 +203,7 @@ def test_agrees_with_ndlib_threshold_model(tmp_path_factory, seed, n, density, s
     if not pairs:
         graph.add_edge(0, 1)
     final, per_round = ndlib_final(graph, thresholds, infected)
-    result = simulate(net, YEAR)
+    result = simulate(net, YEAR).certified_frame()
     ours = {int(o) for o in result["org_id"]} | set(infected)
     assert ours == final
     by_round = [set(int(o) for o in result.loc[result["round"] == r, "org_id"]) for r in range(1, len(per_round) + 1)]

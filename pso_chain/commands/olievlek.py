@@ -174,12 +174,12 @@ def simulate_cmd(dataset: DatasetArg, year: YearOpt = None, threshold: Threshold
     Also a per-round summary: newly certified, cumulative, target-group FTE of the newly
     certified and the share of spend with counting suppliers.
     """
-    from pso_chain.olievlek.simulate import read_seed_orgs, run_simulation
+    from pso_chain.olievlek.simulate import read_seed_orgs, simulate
 
     network = open_network(dataset, rules)
     seeds = read_seed_orgs(seed_orgs) if seed_orgs else None
     with _status("simulating ...") as status:
-        sim = run_simulation(network, year, threshold, model.value, at_risk, rounds, seeds,
+        sim = simulate(network, year, threshold, model.value, at_risk, rounds, seeds,
                              progress=lambda msg: status.update(f"simulating: {msg}"))
         frame = sim.certified_frame()
         per_round = sim.rounds_frame()
@@ -220,11 +220,11 @@ def seeds_cmd(dataset: DatasetArg,
     Greedy selection with lazy evaluation (CELF), each pick with its marginal gain;
     --municipality limits the candidates (as for a municipal stimulation subsidy).
     """
-    from pso_chain.olievlek.seeds import run_seed_selection
+    from pso_chain.olievlek.seeds import select_seeds
 
     network = open_network(dataset, rules)
     with _status("choosing seeds ...") as status:
-        result = run_seed_selection(network, k, year, municipality, objective.value, threshold,
+        result = select_seeds(network, k, year, municipality, objective.value, threshold,
                                     model.value, at_risk,
                                     progress=lambda msg: status.update(f"choosing seeds: {msg}"))
     err_console.print(f"{result.candidates:,} candidates, {result.live_candidates:,} of them tip a "

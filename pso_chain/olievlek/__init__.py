@@ -6,15 +6,15 @@ following design.md's "Olievlek contracts":
 - :func:`exposure` — the prospect list: revenue share from code-applying buyers, tier distance;
 - :func:`history` — the propagation that happened: parent, generation and root of each
   certification (:func:`largest_cascades`, :func:`history_figures`);
-- :func:`simulate` / :func:`run_simulation` — the forward threshold (or fee) cascade;
-- :func:`select_seeds` / :func:`run_seed_selection` — K seeds by greedy CELF;
+- :func:`simulate` — the forward threshold (or fee) cascade;
+- :func:`select_seeds` — K seeds by greedy CELF;
 - :func:`chain_stats` — chain-stimulation indicators.
 """
 
 from pso_chain.olievlek.exposure import exposure, exposure_summary, tier_distances
 from pso_chain.olievlek.history import history, history_figures, largest_cascades
-from pso_chain.olievlek.seeds import run_seed_selection, select_seeds
-from pso_chain.olievlek.simulate import Simulation, read_seed_orgs, run_simulation, simulate
+from pso_chain.olievlek.seeds import SeedSelection, select_seeds
+from pso_chain.olievlek.simulate import Simulation, read_seed_orgs, simulate
 from pso_chain.olievlek.stats import (
     certification_assortativity,
     chain_stats,
@@ -24,7 +24,7 @@ from pso_chain.olievlek.stats import (
 
 __all__ = [
     "exposure", "exposure_summary", "tier_distances", "history", "history_figures",
-    "largest_cascades", "run_seed_selection", "select_seeds", "Simulation", "read_seed_orgs",
-    "run_simulation", "simulate", "certification_assortativity", "chain_stats",
+    "largest_cascades", "SeedSelection", "select_seeds", "Simulation", "read_seed_orgs",
+    "simulate", "certification_assortativity", "chain_stats",
     "spend_by_buyer_group", "weighted_assortativity",
 ]

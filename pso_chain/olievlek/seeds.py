@@ -121,12 +121,21 @@ class SeedSelection:
     notes: list[str] = field(default_factory=list)
 
 
-def run_seed_selection(network: PurchaseNetwork, k: int, year: int | None = None,
-                       municipality: str | None = None, objective: str = "count",
-                       threshold: float | None = None, model: str = "threshold",
-                       at_risk: float | None = None, progress: Progress = None) -> SeedSelection:
+def select_seeds(network: PurchaseNetwork, k: int, year: int | None = None,
+                 municipality: str | None = None, objective: str = "count",
+                 threshold: float | None = None, model: str = "threshold",
+                 at_risk: float | None = None, progress: Progress = None) -> SeedSelection:
     """Greedy (CELF) choice of ``k`` seeds maximising the organisations (``count``) or the
-    target-group FTE (``fte``) the cascade of ``year`` certifies beyond the seeds."""
+    target-group FTE (``fte``) the cascade of ``year`` certifies beyond the seeds.
+
+    ``frame`` of the result holds the picks in order: ``rank, org_id, name, municipality,
+    employees, fee_eur, marginal_gain, cumulative_gain, certified_gain, target_fte_gain``.
+
+    >>> import pso_chain
+    >>> out = select_seeds(pso_chain.load_example(), 2).frame
+    >>> bool((out["marginal_gain"] > 0).all())
+    True
+    """
     check.choice(objective, OBJECTIVES, "objective")
     k = check.positive_int(k, "k")
     year = check_year(network, year)
@@ -213,22 +222,6 @@ def run_seed_selection(network: PurchaseNetwork, k: int, year: int | None = None
                 push(near, evaluate(near), pick_no + 1)
                 evaluations += len(near)
     return SeedSelection(_frame(network, rows), len(candidates), len(live_nodes), evaluations, notes)
-
-
-def select_seeds(network: PurchaseNetwork, k: int, year: int | None = None,
-                 municipality: str | None = None, objective: str = "count",
-                 threshold: float | None = None, model: str = "threshold",
-                 at_risk: float | None = None) -> pd.DataFrame:
-    """The picks in order: ``rank, org_id, name, municipality, employees, fee_eur,
-    marginal_gain, cumulative_gain, certified_gain, target_fte_gain``.
-
-    >>> import pso_chain
-    >>> out = select_seeds(pso_chain.load_example(), 2)
-    >>> bool((out["marginal_gain"] > 0).all())
-    True
-    """
-    return run_seed_selection(network, k, year, municipality, objective, threshold, model,
-                              at_risk).frame
 
 
 def _frame(network: PurchaseNetwork, rows: list[tuple]) -> pd.DataFrame:

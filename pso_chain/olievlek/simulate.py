@@ -249,13 +249,19 @@ def triggers(matrix: sp.csr_matrix, round_of: np.ndarray, applies_from: np.ndarr
     return nodes, trigger[nodes], spend
 
 
-def run_simulation(network: PurchaseNetwork, year: int | None = None, threshold: float | None = None,
-                   model: str = "threshold", at_risk: float | None = None, rounds: int | None = None,
-                   seed_orgs: Sequence[str] | None = None, progress: Progress = None) -> Simulation:
+def simulate(network: PurchaseNetwork, year: int | None = None, threshold: float | None = None,
+             model: str = "threshold", at_risk: float | None = None, rounds: int | None = None,
+             seed_orgs: Sequence[str] | None = None, progress: Progress = None) -> Simulation:
     """Run the cascade of ``year`` (default: latest) to its fixed point or ``rounds`` rounds.
 
     ``seed_orgs``: org_ids assumed certified (and code-applying) from round 0, e.g. through a
-    municipal stimulation subsidy.
+    municipal stimulation subsidy. ``certified_frame()`` of the result is the contract's table
+    (``org_id, round, trigger_id, pressure``), ``rounds_frame()`` the counts per round.
+
+    >>> import pso_chain
+    >>> out = simulate(pso_chain.load_example()).certified_frame()
+    >>> list(out.columns), bool((out["round"] >= 1).all())
+    (['org_id', 'round', 'trigger_id', 'pressure'], True)
     """
     year = check_year(network, year)
     rounds = None if rounds is None else check.whole(rounds, "rounds")
@@ -269,19 +275,6 @@ def run_simulation(network: PurchaseNetwork, year: int | None = None, threshold:
     notes = _notes(network, year, cascade, rule)
     return Simulation(network, year, rule, start, seeds, cascade.round_of, cascade.applies_from,
                       max(last, 0), notes)
-
-
-def simulate(network: PurchaseNetwork, year: int | None = None, threshold: float | None = None,
-             model: str = "threshold", at_risk: float | None = None, rounds: int | None = None,
-             seed_orgs: Sequence[str] | None = None) -> pd.DataFrame:
-    """Organisations the cascade certifies: ``org_id, round, trigger_id, pressure``.
-
-    >>> import pso_chain
-    >>> out = simulate(pso_chain.load_example())
-    >>> list(out.columns), bool((out["round"] >= 1).all())
-    (['org_id', 'round', 'trigger_id', 'pressure'], True)
-    """
-    return run_simulation(network, year, threshold, model, at_risk, rounds, seed_orgs).certified_frame()
 
 
 def _notes(network: PurchaseNetwork, year: int, cascade: Cascade, rule: CertifyRule) -> list[str]:

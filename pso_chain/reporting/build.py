@@ -26,8 +26,8 @@ from pso_chain.olievlek import (
     history,
     history_figures,
     largest_cascades,
-    run_seed_selection,
-    run_simulation,
+    select_seeds,
+    simulate,
     spend_by_buyer_group,
 )
 from pso_chain.olievlek.settings import load_settings
@@ -128,14 +128,14 @@ def collect_report(network: PurchaseNetwork, year: int | None = None, municipali
     scores = credits(network, year)
     in_scope = scores[scope].reset_index(drop=True)
     hist = history(network, year)
-    simulation = run_simulation(network, year, threshold=threshold)
+    simulation = simulate(network, year, threshold=threshold)
     rounds = simulation.rounds_frame()
     round_of = simulation.round_of
     rounds["in_scope"] = [int(((round_of == r) & scope).sum()) if r > 0 else 0 for r in rounds["round"]]
-    selection = run_seed_selection(network, k, year, municipality=name, objective=objective,
+    selection = select_seeds(network, k, year, municipality=name, objective=objective,
                                    threshold=threshold)
     seeds = selection.frame
-    seeded = run_simulation(network, year, threshold=threshold, seed_orgs=seeds["org_id"].tolist()) \
+    seeded = simulate(network, year, threshold=threshold, seed_orgs=seeds["org_id"].tolist()) \
         if len(seeds) else simulation
     prospects = exposure(network, year, municipality=name, threshold=threshold)
     return ReportData(
