@@ -255,6 +255,14 @@ def test_what_if_form_needs_csrf_and_changes_the_trede(holder):
         assert "<script>" not in response.text and "<b>" not in response.text
 
 
+@pytest.mark.parametrize("text, value", [("70.000", 70_000.0), ("70.000,50", 70_000.5), ("1234.5", 1234.5),
+                                         ("1234,5", 1234.5), ("€ 1.234.567", 1_234_567.0), ("0", 0.0)])
+def test_amounts_as_people_type_them(text, value):
+    from pso_chain.web.pages import parse_amount
+
+    assert parse_amount("x", text) == value
+
+
 def test_reload_swaps_the_network(holder):
     client = TestClient(create_app(holder), raise_server_exceptions=False)
     before = holder.network

@@ -67,6 +67,7 @@ def test_quickscan_page_and_download(client, books):
                                    figures=books["figures"], buyer=books["buyer"], accept_review=True)
     trede = expected.credits["trede"]
     assert f'id="qs-trede">{trede if trede else "geen"}<' in page.text
+    assert "pso-web-upload-" not in page.text  # the server's temporary folder is not shown
     token = page.text.split('href="/quickscan/')[1].split(".xlsx")[0]
     xlsx = client.get(f"/quickscan/{token}.xlsx")
     assert xlsx.status_code == 200 and xlsx.content[:2] == b"PK"

@@ -23,6 +23,7 @@ router = APIRouter(include_in_schema=False)
 SHOWN_ROWS = 200  # supplier rows on one page
 MAX_FIELDS = 2000  # form fields in one what-if
 AMOUNT = re.compile(r"^\d{1,3}(\.\d{3})*(,\d+)?$|^\d+(,\d+)?$|^\d+(\.\d+)?$")
+THOUSANDS = re.compile(r"^\d{1,3}(\.\d{3})+$")
 MAX_AMOUNT = 1e12  # euros: more than any organisation buys in a year
 
 OrgId = Annotated[str, Path(min_length=1, max_length=64)]
@@ -42,12 +43,12 @@ async def checked_form(request: Request):
 
 
 def parse_amount(field: str, text: str) -> float:
-    """Euros as people type them (``1.234,56``, ``1234,56`` or ``1234.56``; ``€`` and spaces
-    ignored); bad input names the field."""
+    """Euros as people type them (``1.234,56``, ``70.000``, ``1234,56`` or ``1234.56``; ``€``
+    and spaces ignored); bad input names the field."""
     clean = text.replace("€", "").replace(" ", "").replace("\u00a0", "")
     if not AMOUNT.match(clean):
         raise PsoInputError(Problem("form", None, field, text[:40], "not an amount in euros"))
-    if "," in clean:
+    if "," in clean or THOUSANDS.match(clean):  # Dutch: 1.234,56 and 70.000
         clean = clean.replace(".", "").replace(",", ".")
     value = float(clean)
     if value > MAX_AMOUNT:
@@ -73,9 +74,15 @@ def supplier_search(request: Request, q: Annotated[str, Query(max_length=100)] =
                     min_level: Annotated[str, Query(max_length=20)] = "",
                     on: dt.date | None = None,
                     for_org: Annotated[str, Query(alias="for", max_length=64)] = "",
-                    gain: Annotated[float | None, Query(ge=0, le=MAX_AMOUNT)] = None, year: Year = None):
-    """Suppliers whose sales count on a date, ranked by credit per euro (the engine's order)."""
+                    gain_text: Annotated[str, Query(alias="gain", max_length=30)] = "",
+                    year_text: Annotated[str, Query(alias="year", max_length=4)] = ""):
+    """Suppliers whose sales count on a date, ranked by credit per euro (the engine's order).
+    Empty fields of the plain form mean "not given"."""
     searched = bool(request.query_params)
+    gain = parse_amount("gain", gain_text) if gain_text.strip() else None
+    if year_text.strip() and not (year_text.isdigit() and len(year_text) == 4):
+        raise PsoInputError(Problem("form", None, "year", year_text, "not a year"))
+    year = int(year_text) if year_text.strip() else None
     frame = None
     if searched:
         net = network(request)

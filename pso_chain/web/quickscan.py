@@ -110,9 +110,10 @@ async def quickscan_run(request: Request):
         from pso_chain.quickscan_output import write_quickscan
 
         workbook = write_quickscan(result, folder / "quickscan.xlsx").read_bytes()
+        notes = [note.replace(str(folder) + "/", "") for note in result.notes]
     token = DOWNLOADS.put(workbook)
     plan = result.uplift
-    return render(request, "quickscan.html", result=result, ex=public_explain(result.explain),
+    return render(request, "quickscan.html", result=result, notes=notes, ex=public_explain(result.explain),
                   targets=plan["targets"].to_dict(orient="records") if "targets" in plan else [],
                   matches=result.match_report.head(500).to_dict(orient="records"),
                   match_columns=[c for c in ("ledger_name", "ledger_place", "status", "matched_name",
