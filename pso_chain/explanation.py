@@ -9,7 +9,7 @@ from pso_chain.certification import FAR_FUTURE, FAR_PAST
 from pso_chain.network import PurchaseNetwork
 from pso_chain.outlook import aspirant_status
 from pso_chain.parsing import NO_DAY, year_bounds
-from pso_chain.scoring import indirect_fte_of, score_arrays
+from pso_chain.scoring import certified_levels, indirect_fte_of, score_arrays
 
 NOT_CERTIFIED = "supplier is not certified and not an SW-bedrijf"
 
@@ -202,9 +202,24 @@ def explain(network: PurchaseNetwork, org_id: str, year: int | None = None) -> d
                   "norm_trede3": float(norms[2])},
         "trede": trede or None, "trede_reason": trede_reason,
         "pso30plus": bool(score["pso30plus"][0]),
+        "certified_level": _certified_level(network, node, year, trede, total, norms),
         "fee": {"band": rules.fee_band(employees), "eur_per_year": float(rules.fee([employees])[0])},
         **({"aspirant": aspirant} if aspirant else {}),
     }
+
+
+def _certified_level(network: PurchaseNetwork, node: int, year: int, trede: int, total: float,
+                     norms: np.ndarray) -> dict:
+    """The certificate level held at the end of the year and whether the score is below it
+    (at risk at the next audit; :func:`pso_chain.scoring.below_certified_level` for all)."""
+    levels, promised, day = certified_levels(network, year)
+    level, want = str(levels[node]), int(promised[node])
+    below = want > trede
+    return {"level": level or None, "on": str(day.date()), "below": bool(below),
+            "norm_pct": float(norms[want - 1]) if want else None,
+            "note": (f"certified at trede {want} on {day.date()}, but the score gives "
+                     f"{'trede ' + str(trede) if trede else 'no trede'}: at risk at the next audit")
+            if below else ""}
 
 
 def purchases_frame(explained: dict) -> pd.DataFrame:

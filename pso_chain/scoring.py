@@ -118,3 +118,54 @@ def closest_to_next_trede(scores: pd.DataFrame, top: int = 10,
     return out.sort_values(["gap_pct", "org_id"]).head(top)[
         ["org_id", "name", "employees", "total_pct", "trede", "next_trede", "gap_pct"]
     ]
+
+
+def certified_levels(network: PurchaseNetwork, year: int, on=None
+                     ) -> tuple[np.ndarray, np.ndarray, pd.Timestamp]:
+    """Per organisation: the highest certificate level valid on ``on`` (default 31 December of
+    ``year``; ``""`` where none), the trede it promises (1-3; 0 for none or aspirant), and the
+    day used."""
+    day = pd.Timestamp(on) if on is not None else pd.Timestamp(year=int(year), month=12, day=31)
+    levels = np.asarray(network.level_on(day), dtype=object)
+    promised = np.zeros(len(levels), dtype=np.int64)
+    for t in (1, 2, 3):
+        promised[levels == str(t)] = t
+    return levels, promised, day.normalize()
+
+
+BELOW_LEVEL_COLUMNS = ["org_id", "name", "certified_level", "trede", "total_pct", "norm_pct",
+                       "gap_pct", "year", "certified_on"]
+
+
+def below_certified_level(network: PurchaseNetwork, year: int | None = None, on=None,
+                          scores: pd.DataFrame | None = None) -> pd.DataFrame:
+    """Certificate holders whose computed score is below their certified level: at risk at the
+    next audit.
+
+    The certified level is the highest level valid on ``on`` (default 31 December of ``year``);
+    only numbered levels (1, 2, 3) promise a trede (an aspirant does not). ``trede`` is the
+    computed one (empty for none), ``norm_pct`` the norm of the certified level and ``gap_pct``
+    the percentage points missing to it. Pass ``scores`` (:func:`credits` of ``year``) to reuse
+    them. Sorted by org_id.
+
+    >>> import pso_chain
+    >>> below_certified_level(pso_chain.load_example(), 2025)["org_id"].head(1).tolist()
+    ['10000131']
+    """
+    year = network.resolve_year(year)
+    if scores is None:
+        scores = credits(network, year)
+    levels, certified, day = certified_levels(network, year, on)
+    numbered = certified > 0
+    trede = scores["trede"].fillna(0).to_numpy(dtype=np.int64)
+    rows = np.flatnonzero(numbered & (trede < certified))
+    norms = scores[["norm_trede1", "norm_trede2", "norm_trede3"]].to_numpy(dtype=float)
+    norm = norms[rows, certified[rows] - 1]
+    total = scores["total_pct"].to_numpy(dtype=float)[rows]
+    return pd.DataFrame({
+        "org_id": scores["org_id"].to_numpy()[rows], "name": scores["name"].to_numpy()[rows],
+        "certified_level": levels[rows].astype(str), "trede": scores["trede"].array[rows],
+        "total_pct": total, "norm_pct": norm, "gap_pct": norm - total,
+        "year": np.full(len(rows), year, dtype=np.int64),
+        "certified_on": np.full(len(rows), day),
+    }, columns=BELOW_LEVEL_COLUMNS).reset_index(drop=True)

@@ -199,3 +199,38 @@ def test_7_exposure_lists_no_sw_bedrijf(example):
     prospects = prospects[:prospects.index("</section>")]
     for name in example.organisations["name"][example.sw]:
         assert name not in prospects
+
+
+# 9. certificate holders scoring below their certified level are flagged ----------------------
+def test_9_below_certified_level_engine(example):
+    from pso_chain.scoring import below_certified_level
+
+    frame = below_certified_level(example, 2025)
+    assert list(frame.columns[:4]) == ["org_id", "name", "certified_level", "trede"]
+    row = frame.set_index("org_id").loc["10000131"]
+    assert row["certified_level"] == "1" and pd.isna(row["trede"])
+    assert row["total_pct"] == pytest.approx(2.95186, abs=1e-4)
+    # oracle: every holder of a numbered level valid on 31 December whose trede is lower
+    scores = pso_chain.credits(example, 2025).set_index("org_id")
+    levels = example.level_on(dt.date(2025, 12, 31))
+    expected = {o for o, lv in zip(example.organisations["org_id"], levels, strict=True)
+                if lv in ("1", "2", "3") and (0 if pd.isna(scores.loc[o, "trede"])
+                                              else int(scores.loc[o, "trede"])) < int(lv)}
+    assert set(frame["org_id"]) == expected
+    assert (frame["gap_pct"] > 0).all()
+
+
+def test_9_below_certified_level_in_explain_credits_and_report(example, tmp_path):
+    ex = pso_chain.explain(example, "10000131", 2025)
+    assert ex["certified_level"]["level"] == "1" and ex["certified_level"]["below"] is True
+    ok = pso_chain.explain(example, "90000004", 2025)
+    assert ok["certified_level"]["below"] is False
+    out = tmp_path / "below.csv"
+    cli("credits", EXAMPLE, "--year", "2025", "--below-level", "--out", str(out))
+    assert "10000131" in set(read(out)["org_id"])
+    shown = cli("credits", EXAMPLE, "--year", "2025", "--below-level").output
+    assert "10000131" in shown
+    assert "10000131" in cli("explain", EXAMPLE, "--org", "10000131").output
+    assert "below" in cli("explain", EXAMPLE, "--org", "10000131").output.lower()
+    page = pso_chain.report(example, lang="en")
+    assert "10000131" in page and 'id="below-level"' in page

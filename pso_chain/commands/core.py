@@ -80,9 +80,22 @@ def validate_cmd(
 
 @fails_on_bad_input
 def credits_cmd(dataset: DatasetArg, year: YearOpt = None, rules: RulesOpt = None,
-                out: OutOpt = None) -> None:
+                out: OutOpt = None,
+                below_level: Annotated[bool, typer.Option(
+                    "--below-level", help="Only certificate holders whose score is below their "
+                    "certified level (31 December): at risk at the next audit")] = False) -> None:
     """PSO score of every organisation: direct, indirect (capped), total, norms, trede."""
     network = open_network(dataset, rules)
+    if below_level:
+        from pso_chain.scoring import below_certified_level
+
+        below = below_certified_level(network, year)
+        if out:
+            emit(below, out)
+        else:
+            emit(below, None, title=f"certificate holders below their certified level "
+                                    f"({len(below)}), {network.resolve_year(year)}")
+        return
     if str(dataset).startswith(("bolt://", "neo4j://", "bolt+s://", "neo4j+s://")):
         from pso_chain.neo4jdb.queries import credits_cypher  # computed in Cypher
 
@@ -136,6 +149,10 @@ def render_explanation(ex: dict) -> None:
         f"PSO 30+: {'yes' if ex['pso30plus'] else 'no'}\n"
         f"annual fee: EUR {ex['fee']['eur_per_year']:,.0f} (band {ex['fee']['band']} employees)",
         title="norms and trede"))
+    held = ex.get("certified_level") or {}
+    if held.get("below"):
+        console.print(Panel(f"[bold red]below its certified level:[/bold red] {held['note']}",
+                            title="certificate"), highlight=False)
 
 
 def _check_explain_out(path: Path | None) -> Path | None:

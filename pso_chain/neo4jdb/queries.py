@@ -249,7 +249,7 @@ def explain_cypher(uri: str, org_id: str, year: int | None = None,
                    rules: Rules | None = None) -> dict:
     """:func:`pso_chain.explanation.explain` with every number computed in Cypher: the
     organisation and its persons, each purchase (counted or not, and why) and the score."""
-    from pso_chain.explanation import _norm_rows
+    from pso_chain.explanation import _certified_level, _norm_rows
 
     rules = rules if isinstance(rules, Rules) else load_rules(rules)
     with connect(uri) as conn:
@@ -260,6 +260,7 @@ def explain_cypher(uri: str, org_id: str, year: int | None = None,
                                         "no organisation with this org_id"))
         purchases = fetch(conn, "explain_purchases", rules, org_id=str(org_id), year=year)
         score = _credits(conn, year, rules, org_ids=[str(org_id)]).iloc[0]
+        own = _neighbourhood_network(conn, rules, str(org_id), year, [])  # its certificates
     o = org.iloc[0]
     persons = [{k: _plain(p[k]) for k in PERSON_KEYS} for p in o["persons"]]
     for p in persons:
@@ -319,6 +320,8 @@ def explain_cypher(uri: str, org_id: str, year: int | None = None,
                   "norm_trede1": norms[0], "norm_trede2": norms[1], "norm_trede3": norms[2]},
         "trede": trede, "trede_reason": trede_reason,
         "pso30plus": bool(score["pso30plus"]),
+        "certified_level": _certified_level(own, own.node(str(org_id)), year, trede or 0, total,
+                                            np.asarray(norms)),
         "fee": {"band": rules.fee_band(employees), "eur_per_year": float(rules.fee([employees])[0])},
     }
 

@@ -52,7 +52,7 @@ from pso_chain.reporting.page import (
     section_html,
     table_html,
 )
-from pso_chain.scoring import closest_to_next_trede, credits, trede_distribution
+from pso_chain.scoring import below_certified_level, closest_to_next_trede, credits, trede_distribution
 from pso_chain.sectors import section_name
 from pso_chain.spend import counting_spend
 
@@ -78,6 +78,7 @@ class ReportData:
     tredes_scope: pd.DataFrame
     tredes_all: pd.DataFrame
     closest: pd.DataFrame
+    below_level: pd.DataFrame  # certificate holders whose score is below their level
     spend_scope: pd.DataFrame
     spend_all: pd.DataFrame
     spend_by_municipality: pd.DataFrame
@@ -142,6 +143,7 @@ def collect_report(network: PurchaseNetwork, year: int | None = None, municipali
         year=year, municipality=name, network=network, scope=scope, scores=scores,
         tredes_scope=trede_distribution(in_scope), tredes_all=trede_distribution(scores),
         closest=closest_to_next_trede(in_scope, top=10),
+        below_level=_below_level(network, year, scores, scope),
         spend_scope=counting_spend(network, year, municipality=name),
         spend_all=counting_spend(network, year),
         spend_by_municipality=counting_spend(network, year, by="municipality"),
@@ -239,7 +241,22 @@ def _tredes(data: ReportData, lab: Labels) -> str:
         Column("total_pct", lab("total_pct"), "pct2"), Column("trede_label", lab("trede")),
         Column("next_trede", lab("next_trede"), "int"), Column("gap_pct", lab("gap_pct"), "pct2"),
     ], lab.fmt, empty=lab("none_found"))
+    body += f'<h3 id="below-level">{esc(lab("below_title"))}</h3>'
+    below = data.below_level.assign(trede_label=[lab.trede(t) for t in data.below_level["trede"]
+                                                 .astype("string").fillna("none")])
+    body += table_html(below, [
+        Column("org_id", "org_id"), Column("name", lab("name")),
+        Column("certified_level", lab("certified_level")), Column("trede_label", lab("trede")),
+        Column("total_pct", lab("total_pct"), "pct2"), Column("norm_pct", lab("norm_pct"), "pct2"),
+    ], lab.fmt, empty=lab("none_found"))
     return section_html("tredes", lab("section_tredes"), body, lab("lead_tredes", year=data.year))
+
+
+def _below_level(network: PurchaseNetwork, year: int, scores: pd.DataFrame, scope: np.ndarray
+                 ) -> pd.DataFrame:
+    """Certificate holders in scope whose score is below their certified level."""
+    below = below_certified_level(network, year, scores=scores)
+    return below[below["org_id"].isin(scores["org_id"][scope])].reset_index(drop=True)
 
 
 def _spend_columns(lab: Labels, group_header: str) -> list[Column]:
