@@ -106,14 +106,12 @@ class QuickscanResult:
     imported: ImportResult | None = None
 
     def to_dict(self) -> dict[str, Any]:
-        """JSON-ready (no person-level rows: the explanation's persons are left out)."""
+        """JSON-ready (no person-level rows: the explanation carries their count only)."""
         from pso_chain.output import records_of
 
-        explained = dict(self.explain)
-        explained["direct"] = {k: v for k, v in explained["direct"].items() if k != "persons"}
         return {
             "buyer_id": self.buyer_id, "year": self.year, "notes": self.notes,
-            "credits": self.credits, "explain": explained,
+            "credits": self.credits, "explain": self.explain,
             "uplift": {k: records_of(v) for k, v in self.uplift.items()},
             "purchases": records_of(self.purchases),
             "match_report": records_of(self.match_report),
@@ -170,6 +168,10 @@ def quickscan(*, ledger: PathLike | Sequence[PathLike] | None = None,
         scores = api.credits(network, year)
         explained = api.explain(network, imported.buyer_id, year)
         plan = api.uplift(network, imported.buyer_id, year)
+    # person-level rows never leave the machine: the explanation keeps their count only
+    persons = explained["direct"].pop("persons", [])
+    imported.employees_records = None
+    explained["direct"]["persons_counted"] = len(persons)
     row = scores[scores["org_id"] == imported.buyer_id]
     credits_row = {k: (None if pd.isna(v) else v) for k, v in row.iloc[0].to_dict().items()}
     purchases = pd.DataFrame(explained["purchases"])

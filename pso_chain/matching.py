@@ -117,6 +117,20 @@ def build_index(candidates: pd.DataFrame, settings: ImportSettings) -> Candidate
                           frame["place"].to_numpy(dtype=object))
 
 
+_PREPARED: dict[tuple, CandidateIndex] = {}
+
+
+def prepared_index(candidates: pd.DataFrame, settings: ImportSettings) -> CandidateIndex:
+    """:func:`build_index`, kept for the last two registers seen (a web page or notebook that
+    scans several ledgers against one register prepares it once)."""
+    key = (int(pd.util.hash_pandas_object(candidates, index=False).sum()), len(candidates), id(settings))
+    if key not in _PREPARED:
+        while len(_PREPARED) >= 2:
+            _PREPARED.pop(next(iter(_PREPARED)))
+        _PREPARED[key] = build_index(candidates, settings)
+    return _PREPARED[key]
+
+
 def _words_agree(a: tuple[str, ...], b: tuple[str, ...], index: CandidateIndex,
                  settings: ImportSettings) -> bool:
     """The same words on both sides, where only long generic words may differ by a typo."""
@@ -234,7 +248,7 @@ def match_suppliers(suppliers: pd.DataFrame, candidates: pd.DataFrame, settings:
     ``suppliers`` has ``ledger_name, ledger_kvk, ledger_place, ledger_postcode, amount_eur``;
     ``candidates`` :data:`CANDIDATE_COLUMNS` (one row per KvK, register and SW list together).
     """
-    index = index or build_index(candidates, settings)
+    index = index or prepared_index(candidates, settings)
     rows = []
     for s in suppliers.itertuples(index=False):
         found = match_one(s.ledger_name, s.ledger_kvk, s.ledger_place, s.ledger_postcode, index,

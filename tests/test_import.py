@@ -115,3 +115,23 @@ def test_normalisation_accepts_what_bookkeepers_write():
                   ("whatever name", "Ede", "20000003")], register)
     assert list(out["status"]) == ["accepted", "accepted", "accepted", "accepted"]
     assert list(out["method"]) == ["name", "name", "name", "kvk"]
+
+
+def test_person_rows_never_leave_the_quickscan(world, tmp_path):
+    w, base, lists = world
+    records = tmp_path / "records.csv"
+    pd.DataFrame({"org_id": [BUYER] * 3, "person_id": ["P-001", "P-002", "P-003"],
+                  "start_position": ["wia", "pw", "wajong"], "contract_type": ["regular"] * 3,
+                  "hours_per_week": [36, 24, 40]}).to_csv(records, index=False)
+    buyer = pd.read_csv(lists["buyer"]).assign(target_fte="")
+    buyer.to_csv(tmp_path / "buyer.csv", index=False)
+    scan = pso_chain.quickscan(ledger=write_afas(w.invoices, tmp_path / "afas.csv"), register=lists["register"],
+                               sw=lists["sw"], figures=lists["figures"], buyer=tmp_path / "buyer.csv",
+                               buyer_records=records, accept_review=True)
+    assert scan.credits["target_fte"] == pytest.approx(36 / 40 + 24 / 40 + 1.0)
+    import json
+
+    from pso_chain.quickscan_output import quickscan_html
+
+    text = json.dumps(scan.to_dict(), default=str) + quickscan_html(scan)
+    assert "P-00" not in text and scan.explain["direct"]["persons_counted"] == 3
