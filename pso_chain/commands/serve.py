@@ -55,9 +55,10 @@ def serve_cmd(
     auth = load_auth(auth_token_env, users)
     check_bind(host, auth)
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    upload_bytes = max_upload_mb * 1024 * 1024
     conf = {"source": dataset, "rules": str(rules) if rules else None, "token_env": auth_token_env,
             "users": str(users.resolve()) if users else None,
-            "max_upload_bytes": max_upload_mb * 1024 * 1024}
+            "max_upload_bytes": upload_bytes}
     where = f"http://{host if ':' not in host else f'[{host}]'}:{port}/"
     if workers > 1:
         os.environ[CONFIG_ENV] = json.dumps(conf)
@@ -67,7 +68,7 @@ def serve_cmd(
         return
     with err_console.status(f"opening {dataset} ..."):
         holder = NetworkHolder(dataset, rules)
-    app = create_app(holder, auth, max_upload_bytes=conf["max_upload_bytes"])
+    app = create_app(holder, auth, max_upload_bytes=upload_bytes)
     reload_on_sighup(holder)
     console.print(f"serving {dataset} on {where} (pid {os.getpid()}; SIGHUP reloads)", highlight=False)
     uvicorn.run(app, host=host, port=port, log_level="info", server_header=False)

@@ -37,7 +37,8 @@ def network(request: Request):
 async def checked_form(request: Request):
     """The POSTed form, refused (403) unless its CSRF token matches the cookie's."""
     form = await request.form(max_files=8, max_fields=MAX_FIELDS)
-    if not csrf_ok(request.cookies.get(CSRF_COOKIE), form.get(CSRF_FIELD)):
+    submitted = form.get(CSRF_FIELD)  # text, or an upload where a file was sent instead
+    if not csrf_ok(request.cookies.get(CSRF_COOKIE), submitted if isinstance(submitted, str) else None):
         raise HTTPException(403, "CSRF token missing or wrong: reload the page and try again")
     return form
 
@@ -86,7 +87,7 @@ def supplier_search(request: Request, q: Annotated[str, Query(max_length=100)] =
     frame = None
     if searched:
         net = network(request)
-        names = [m.strip() for m in municipalities.split(",") if m.strip()] or [None]
+        names: list[str | None] = [m.strip() for m in municipalities.split(",") if m.strip()] or [None]
         parts = [pso_chain.suppliers(net, on, sbi=sbi or None, municipality=m, min_level=min_level or None,
                                      for_org=for_org or None, year=year, gain_per_eur=gain)
                  for m in names[:20]]

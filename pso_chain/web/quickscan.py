@@ -97,7 +97,7 @@ async def quickscan_run(request: Request):
         sw = await save_upload(form.get("sw"), folder, "sw", LIST_SUFFIXES, limit)
         figures = await save_upload(form.get("figures"), folder, "figures", LIST_SUFFIXES, limit)
         missing = [n for n, p in (("books", books), ("register", register), ("buyer", buyer)) if p is None]
-        if missing:
+        if books is None or register is None or buyer is None:
             raise HTTPException(400, f"missing file(s): {', '.join(missing)}")
         ubl = books.suffix in UBL_SUFFIXES
         try:

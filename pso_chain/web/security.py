@@ -176,4 +176,6 @@ def new_csrf_token() -> str:
 
 def csrf_ok(cookie: str | None, submitted: str | None) -> bool:
     """Double-submit check: the form's token equals the cookie's (both present)."""
-    return bool(cookie) and bool(submitted) and hmac.compare_digest(cookie.encode(), submitted.encode())
+    if not cookie or not submitted:
+        return False
+    return hmac.compare_digest(cookie.encode(), submitted.encode())
