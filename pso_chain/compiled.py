@@ -347,6 +347,9 @@ class CompiledNetwork(PurchaseNetwork):
     of one organisation through row indices instead of passes over the network."""
 
     entry: Path
+    _index: dict[str, np.ndarray]  # the compiled arrays (row orders, pointers), memory-mapped
+    _id_column: pa.ChunkedArray  # org_ids in node order, for the binary search of node()
+    stored_provenance: Callable[[np.ndarray], dict[str, list[str]]] | None = None
 
     def node(self, org_id: str) -> int:
         """Binary search over the sorted org_ids (no hash index of a million strings)."""
@@ -402,7 +405,7 @@ def read_compiled(entry: Path, rules: Rules) -> CompiledNetwork:
     network.entry = entry
     network._index = arrays
     network._id_column = pa.chunked_array(
-        [pa.array(frames["organisations"]["org_id"].array)]) if network.n else pa.chunked_array(
+        [pa.array(data.organisations["org_id"].array)]) if network.n else pa.chunked_array(
         [], pa.string())
     certs = CertificateIndex(arrays["cert_valid_from"], arrays["cert_valid_until"],
                              arrays["cert_level"], arrays["cert_eligible"], tuple(manifest["levels"]))
