@@ -225,7 +225,7 @@ def uplift_by_supplier(network: PurchaseNetwork, org_id: str, year: int, top: in
     state, targets = _targets(network, buyer, year)
     counts = new_purchase_counts(network, buyer, year, on)
     named = suppliers is not None
-    if named:
+    if suppliers is not None:
         chosen = pd.unique(network.nodes(list(suppliers)))
         y = network.yield_per_eur[chosen]
         chosen = chosen[np.lexsort((chosen, -y))]
