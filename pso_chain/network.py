@@ -21,9 +21,8 @@ import scipy.sparse as sp
 
 from pso_chain.certification import CertificateIndex, certificate_index, purchase_eligibility
 from pso_chain.errors import Problem, PsoInputError
-from pso_chain.parsing import day_of, to_days
+from pso_chain.parsing import day_of, is_database_uri, to_days
 from pso_chain.rules import Rules, load_rules
-from pso_chain.sources import is_database_uri
 from pso_chain.validate import Dataset, validate_folder, validate_tables
 from pso_chain.validate.arrow import column, view
 from pso_chain.validate.report import Collector

@@ -6,6 +6,8 @@ Every function returns the parsed values plus a ``bad`` mask (present but unread
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import numpy as np
 import pandas as pd
 
@@ -139,3 +141,11 @@ def year_bounds(years: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
 def day_of(date) -> int:
     """Day number of one date-like value."""
     return int(np.datetime64(pd.Timestamp(date).date(), "D").astype(np.int64))
+
+
+DATABASE_SCHEMES = ("bolt://", "neo4j://", "bolt+s://", "neo4j+s://", "bolt+ssc://", "neo4j+ssc://")
+
+
+def is_database_uri(source: str | Path) -> bool:
+    """A Neo4j URI (``bolt://``, ``neo4j://`` and their ``+s``/``+ssc`` variants), not a folder."""
+    return str(source).startswith(DATABASE_SCHEMES)

@@ -9,19 +9,12 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass, field
-from pathlib import Path
 from typing import Any
 
 import pandas as pd
 
+from pso_chain.parsing import DATABASE_SCHEMES, is_database_uri  # noqa: F401 (the core's, re-exported)
 from pso_chain.rules import Rules
-
-DATABASE_SCHEMES = ("bolt://", "neo4j://", "bolt+s://", "neo4j+s://", "bolt+ssc://", "neo4j+ssc://")
-
-
-def is_database_uri(source: str | Path) -> bool:
-    """A Neo4j URI (``bolt://``, ``neo4j://`` and their ``+s``/``+ssc`` variants)."""
-    return str(source).startswith(DATABASE_SCHEMES)
 
 
 @dataclass
