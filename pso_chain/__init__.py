@@ -11,7 +11,9 @@ __version__ = "0.1.0"  # before the imports: modules below read it
 from pso_chain.api import (
     aspirants,
     audit_file,
+    cascades,
     compliance,
+    counting_spend,
     credits,
     embodied,
     example_path,
@@ -40,8 +42,8 @@ from pso_chain.sources import DatabaseNetwork
 
 __all__ = [
     "DatabaseNetwork", "PsoInputError", "PurchaseNetwork", "Rules", "__version__", "aspirants",
-    "audit_file", "compliance",
-    "credits", "embodied", "example_path", "explain", "exposure", "history", "load_example",
-    "load_rules", "municipality", "open", "quickscan", "report", "seeds", "simulate", "sroi",
-    "stats", "substitutes", "suppliers", "tender", "uplift", "what_if",
+    "audit_file", "cascades", "compliance", "counting_spend", "credits", "embodied", "example_path",
+    "explain", "exposure", "history", "load_example", "load_rules", "municipality", "open",
+    "quickscan", "report", "seeds", "simulate", "sroi", "stats", "substitutes", "suppliers",
+    "tender", "uplift", "what_if",
 ]

@@ -19,16 +19,27 @@ import pandas as pd
 from pso_chain import check
 from pso_chain.api_base import Network, engine
 from pso_chain.api_buyers import compliance, substitutes, suppliers, tender, uplift
-from pso_chain.api_olievlek import embodied, exposure, history, report, seeds, simulate, stats
+from pso_chain.api_olievlek import (
+    cascades,
+    counting_spend,
+    embodied,
+    exposure,
+    history,
+    report,
+    seeds,
+    simulate,
+    stats,
+)
 from pso_chain.api_views import municipality, what_if
 from pso_chain.network import PurchaseNetwork, load_network
 from pso_chain.rules import Rules, load_rules
 from pso_chain.sources import DatabaseNetwork, is_database_uri
 
 __all__ = [
-    "Network", "audit_file", "compliance", "credits", "embodied", "example_path", "explain",
-    "exposure", "history", "load_example", "load_rules", "municipality", "open", "quickscan", "report",
-    "seeds", "simulate", "sroi", "stats", "substitutes", "suppliers", "tender", "uplift", "what_if",
+    "Network", "aspirants", "audit_file", "cascades", "compliance", "counting_spend", "credits",
+    "embodied", "example_path", "explain", "exposure", "history", "load_example", "load_rules",
+    "municipality", "open", "quickscan", "report", "seeds", "simulate", "sroi", "stats",
+    "substitutes", "suppliers", "tender", "uplift", "what_if",
 ]
 
 

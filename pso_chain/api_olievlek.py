@@ -304,3 +304,80 @@ def report(network: Network, year: int | None = None, municipality: str | None =
 
     check.choice(lang, LANGUAGES, "lang")
     return build_report(engine(network), year, municipality, lang, top=top, k=k, threshold=threshold)
+
+
+def counting_spend(network: Network, year: int | None = None, *, by: str | None = None,
+          municipality: str | None = None) -> pd.DataFrame:
+    """How much of the buyers' purchasing goes to counting suppliers (SW-bedrijven and PSO
+    holders), in total or per buyer group.
+
+    Parameters
+    ----------
+    network : PurchaseNetwork or DatabaseNetwork
+    year : int, optional
+        Reference year; the latest year in purchases when None.
+    by : str, optional
+        ``municipality`` or ``sector`` (SBI section letter) of the buyer; one ``all`` row when
+        None.
+    municipality : str, optional
+        Only buyers in this municipality.
+
+    Returns
+    -------
+    pandas.DataFrame
+        ``group, buyers, spend_eur, counting_spend_eur, sw_spend_eur, counting_share``, one
+        row per group (self-purchases left out).
+
+    Raises
+    ------
+    PsoInputError
+        A year without purchases, an unknown municipality or grouping.
+
+    Examples
+    --------
+    >>> import pso_chain
+    >>> out = pso_chain.counting_spend(pso_chain.load_example(), by="municipality")
+    >>> out["group"].head(3).tolist(), bool(out["counting_share"].between(0, 1).all())
+    (['Apeldoorn', 'Brummen', 'Deventer'], True)
+    """
+    from pso_chain.spend import counting_spend as by_group
+
+    if by is not None:
+        check.choice(by, ("municipality", "sector"), "by")
+    return by_group(engine(network), year, by=by, municipality=municipality)
+
+
+def cascades(network: Network, year: int | None = None, *, top: int | None = None) -> pd.DataFrame:
+    """The largest cascades of the propagation that happened (:func:`history`): one root and
+    every organisation that followed it, generation by generation.
+
+    Parameters
+    ----------
+    network : PurchaseNetwork or DatabaseNetwork
+    year : int, optional
+        Only certifications first started up to this year; all when None.
+    top : int, optional
+        How many cascades (default ``history.top`` of ``olievlek.toml``).
+
+    Returns
+    -------
+    pandas.DataFrame
+        ``root_id``, its name, ``size``, ``generations``, first and last certification; largest
+        first.
+
+    Raises
+    ------
+    PsoInputError
+        ``top`` below 1.
+
+    Examples
+    --------
+    >>> import pso_chain
+    >>> out = pso_chain.cascades(pso_chain.load_example(), top=1)
+    >>> out["root_id"].tolist(), int(out["size"].iat[0])
+    (['90000008'], 3)
+    """
+    from pso_chain.olievlek.history import largest_cascades
+
+    net = engine(network)
+    return largest_cascades(net, history(net, year), None if top is None else check.positive_int(top, "top"))
