@@ -188,7 +188,7 @@ def test_pages_escape_and_never_500(client):
     for url in ["/", "/suppliers", "/suppliers?q=%3Cscript%3Ealert(1)%3C/script%3E&municipalities=Deventer,Epe",
                 "/suppliers?municipalities=%3Cscript%3E", "/suppliers?gain=abc", "/suppliers?on=2025-13-01",
                 f"/suppliers?for={BUYER}&gain=50000", "/organisations/%3Cscript%3E", f"/organisations/{BUYER}?year=1",
-                f"/organisations/{BUYER}?year=abc", "/municipalities", "/municipalities/Deventer",
+                f"/organisations/{BUYER}?year=abc", f"/organisations/{BUYER}?page=999", f"/organisations/{BUYER}?page=0", "/municipalities", "/municipalities/Deventer",
                 "/municipalities/Deventer/report", "/quickscan", "/no/such/page", "/organisations?org_id=%3Cb%3E"]:
         response = client.get(url)
         assert response.status_code < 500, url

@@ -112,6 +112,11 @@ WORDS: dict[str, tuple[str, str]] = {
                          "Count the review band for now (a first look)"),
     "qs_allow_missing": ("Leveranciers zonder cijfers weglaten", "Leave out suppliers without figures"),
     "qs_run": ("Quick scan uitvoeren", "Run the quick scan"),
+    "purchase_rows": ("Inkoopregels", "Purchase rows"),
+    "page": ("Pagina", "Page"),
+    "previous": ("Vorige", "Previous"),
+    "next": ("Volgende", "Next"),
+    "largest_suppliers": ("de grootste leveranciers", "the largest suppliers"),
     "match_report": ("Matchrapport", "Match report"),
     "download_xlsx": ("Download als Excel (.xlsx)", "Download as Excel (.xlsx)"),
 }

@@ -21,6 +21,8 @@ from pso_chain.web.security import CSRF_COOKIE, CSRF_FIELD, REPORT_CSP, SESSION_
 
 router = APIRouter(include_in_schema=False)
 SHOWN_ROWS = 200  # supplier rows on one page
+PURCHASES_PER_PAGE = 100  # an organisation's purchases per page (a large buyer has thousands)
+WHAT_IF_SUPPLIERS = 30  # current suppliers offered in the what-if form (largest spend first)
 MAX_FIELDS = 2000  # form fields in one what-if
 AMOUNT = re.compile(r"^\d{1,3}(\.\d{3})*(,\d+)?$|^\d+(,\d+)?$|^\d+(\.\d+)?$")
 THOUSANDS = re.compile(r"^\d{1,3}(\.\d{3})+$")
@@ -112,8 +114,9 @@ def supplier_search(request: Request, q: Annotated[str, Query(max_length=100)] =
                   levels=["aspirant", "1", "2", "3"])
 
 
-def organisation_context(request: Request, org_id: str, year: int | None) -> dict:
-    """Explanation (no person rows), uplift plan and the current spend per supplier."""
+def organisation_context(request: Request, org_id: str, year: int | None, page: int = 1) -> dict:
+    """Explanation (no person rows), one page of its purchases, the uplift plan and the
+    current spend at the largest suppliers (the what-if form's fields)."""
     net = network(request)
     ex = public_explain(pso_chain.explain(net, org_id, year))
     plan = pso_chain.uplift(net, org_id, ex["year"])
@@ -122,15 +125,23 @@ def organisation_context(request: Request, org_id: str, year: int | None) -> dic
         entry = spend.setdefault(p["supplier_id"], {"name": p["supplier_name"], "amount": 0.0,
                                                      "counted": p["counted"]})
         entry["amount"] += p["amount_eur"]
+    largest = dict(sorted(spend.items(), key=lambda kv: (-kv[1]["amount"], kv[0]))[:WHAT_IF_SUPPLIERS])
     uplift = plan["uplift"]
+    purchases = ex["purchases"]
+    pages = max(1, -(-len(purchases) // PURCHASES_PER_PAGE))
+    page = min(max(page, 1), pages)
+    shown = purchases[(page - 1) * PURCHASES_PER_PAGE:page * PURCHASES_PER_PAGE]
     return {"ex": ex, "targets": plan["targets"].to_dict(orient="records"),
             "uplift": uplift[uplift["supplier_id"].notna()].to_dict(orient="records"),
-            "spend": spend}
+            "spend": largest, "suppliers_total": len(spend), "shown": shown, "page": page,
+            "pages": pages, "counted_n": sum(1 for p in purchases if p["counted"])}
 
 
 @router.get("/organisations/{org_id}", response_class=HTMLResponse)
-def organisation_page(request: Request, org_id: OrgId, year: Year = None):
-    return render(request, "organisation.html", result=None, **organisation_context(request, org_id, year))
+def organisation_page(request: Request, org_id: OrgId, year: Year = None,
+                      page: Annotated[int, Query(ge=1, le=10**6)] = 1):
+    return render(request, "organisation.html", result=None,
+                  **organisation_context(request, org_id, year, page))
 
 
 @router.get("/organisations", response_class=HTMLResponse)
