@@ -38,11 +38,13 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 import pyarrow as pa
+import pyarrow.compute as pc
 import pyarrow.ipc as ipc
 import xxhash
 
 from pso_chain.errors import PROBLEM_COLUMNS, Problem, PsoInputError
 from pso_chain.network import PurchaseNetwork, load_network
+from pso_chain.parsing import to_days
 from pso_chain.rules import Rules, load_rules
 
 FORMAT_VERSION = 1
@@ -161,7 +163,7 @@ def _save_frame(frame: pd.DataFrame, folder: Path, name: str) -> dict:
             text.append(col)
             columns.append({"name": col, "kind": "arrow", "object": series.dtype == object})
     if text:
-        table = pa.table({c: pa.array(frame[c], from_pandas=True) for c in text})
+        table = pa.table({c: pa.array(frame[c], from_pandas=True) for c in text}).combine_chunks()
         _write_arrow(table, folder / f"{name}.arrow")
     return {"rows": len(frame), "columns": columns}
 
@@ -249,6 +251,7 @@ def write_compiled(network: PurchaseNetwork, entry: Path, key: str) -> Path:
             "format": FORMAT_VERSION, "key": key, "n": network.n, "rows": len(network.purchases),
             "tables": tables, "arrays": {k: list(v.shape) for k, v in arrays.items()},
             "levels": list(network.certificates.levels), "files": files,
+            "years": [int(y) for y in network.years],
             "hashes": {name: _hash_file(tmp / name) for name in files},
             "sources": dict(data.files), "rules_version": network.rules.version,
         }
@@ -349,6 +352,7 @@ class CompiledNetwork(PurchaseNetwork):
     entry: Path
     _index: dict[str, np.ndarray]  # the compiled arrays (row orders, pointers), memory-mapped
     _id_column: pa.ChunkedArray  # org_ids in node order, for the binary search of node()
+    _dates: np.ndarray  # purchase dates (datetime64), memory-mapped
     stored_provenance: Callable[[np.ndarray], dict[str, list[str]]] | None = None
 
     def node(self, org_id: str) -> int:
@@ -368,10 +372,18 @@ class CompiledNetwork(PurchaseNetwork):
                                     "no organisation with this org_id"))
 
     def nodes(self, org_ids) -> np.ndarray:
-        org_ids = list(org_ids)
-        if len(org_ids) > 1000:
-            return super().nodes(org_ids)
-        return np.asarray([self.node(o) for o in org_ids], dtype=np.int64)
+        org_ids = [str(o) for o in org_ids]
+        if len(org_ids) <= 64:
+            return np.asarray([self.node(o) for o in org_ids], dtype=np.int64)
+        idx = pc.index_in(pa.array(org_ids, type=pa.string()), value_set=self._id_column)
+        found = idx.to_numpy(zero_copy_only=False)
+        missing = idx.is_null().to_numpy(zero_copy_only=False)
+        if missing.any():
+            self.node(org_ids[int(np.flatnonzero(missing)[0])])  # raises, naming it
+        return found.astype(np.int64)
+
+    def row_days(self, rows: np.ndarray) -> np.ndarray:
+        return to_days(self._dates[rows])
 
     def buyer_rows(self, node: int, year: int | None = None) -> np.ndarray:
         ptr = self._index["buyer_ptr"]
@@ -404,13 +416,15 @@ def read_compiled(entry: Path, rules: Rules) -> CompiledNetwork:
     network = CompiledNetwork(data, rules)
     network.entry = entry
     network._index = arrays
-    network._id_column = pa.chunked_array(
-        [pa.array(data.organisations["org_id"].array)]) if network.n else pa.chunked_array(
-        [], pa.string())
+    network._dates = np.asarray(frames["purchases"]["date"].to_numpy())
+    # the ids straight from the mapped Arrow file (converting the pandas column costs seconds)
+    network._id_column = ipc.open_file(pa.memory_map(str(entry / "organisations.arrow"))
+                                       ).read_all().column("org_id")
     certs = CertificateIndex(arrays["cert_valid_from"], arrays["cert_valid_until"],
                              arrays["cert_level"], arrays["cert_eligible"], tuple(manifest["levels"]))
     prefill = {"eligible": arrays["eligible"], "certificates": certs,
-               "_direct": (arrays["target_fte"], arrays["has_records"])}
+               "_direct": (arrays["target_fte"], arrays["has_records"]),
+               "years": np.asarray(manifest["years"], dtype=np.int64)}
     for name, value in prefill.items():  # what the network would otherwise derive again
         network.__dict__[name] = value
     if (entry / "provenance.arrow").exists():

@@ -75,26 +75,30 @@ def _purchase_entries(network: PurchaseNetwork, node: int, year: int, rows: np.n
     sw, revenue = network.sw[supplier], network.revenue[supplier]
     target, per_eur = network.target_fte[supplier], network.yield_per_eur[supplier]
     uncertified = network.certificates.count[supplier] == 0
-    reasons: dict[tuple[int, int], str] = {}
+    dated = days != NO_DAY
+    dates = np.full(len(rows), None, dtype=object)
+    dates[dated] = np.datetime_as_string(days[dated].astype("datetime64[D]"))
+    reason = np.where(sw, "SW-bedrijf", "supplier holds a valid certificate").astype(object)
+    plain = ~counted & (supplier != node) & uncertified & ~sw
+    reason[plain] = NOT_CERTIFIED
+    memo: dict[tuple[int, int], str] = {}
+    for i in np.flatnonzero(~counted & ~plain):  # the few rows whose reason needs the dates
+        key = (int(supplier[i]), int(days[i]))
+        if key not in memo:
+            memo[key] = why_not_counted(network, node, key[0], year, key[1])
+        reason[i] = memo[key]
+    credit = (amount * per_eur).tolist()
     out = []
-    for i in range(len(rows)):
-        s, day, value = int(supplier[i]), int(days[i]), float(amount[i])
-        entry = {"row": int(file_rows[i]), "supplier_id": ids[i], "supplier_name": names[i],
-                 "date": None if day == NO_DAY else _day_text(day), "amount_eur": value,
-                 "counted": bool(counted[i])}
-        if counted[i]:
-            entry["reason"] = "SW-bedrijf" if sw[i] else "supplier holds a valid certificate"
-            entry["supplier_revenue_eur"] = float(revenue[i])
-            entry["supplier_target_fte"] = float(target[i])
-            entry["indirect_fte"] = value * float(per_eur[i])
+    for i, (row, sid, sname, date, value, ok, why, rev, tfte) in enumerate(zip(
+            file_rows.tolist(), ids, names, dates, amount.tolist(), counted.tolist(), reason,
+            revenue.tolist(), target.tolist(), strict=True)):
+        entry = {"row": row, "supplier_id": sid, "supplier_name": sname, "date": date,
+                 "amount_eur": value, "counted": ok, "reason": why}
+        if ok:
+            entry["supplier_revenue_eur"] = rev
+            entry["supplier_target_fte"] = tfte
+            entry["indirect_fte"] = credit[i]
         else:
-            if s != node and uncertified[i] and not sw[i]:
-                entry["reason"] = NOT_CERTIFIED
-            else:
-                key = (s, day)
-                if key not in reasons:
-                    reasons[key] = why_not_counted(network, node, s, year, day)
-                entry["reason"] = reasons[key]
             entry["indirect_fte"] = 0.0
         for col, values in provenance.items():
             entry[col] = values[i]

@@ -104,6 +104,11 @@ def test_node_lookup_and_row_indices(tmp_path: Path) -> None:
     for missing in ("", "0", "99999999", "zzz"):
         with pytest.raises(pso_chain.PsoInputError, match="no organisation"):
             compiled.node(missing)
+    ids = list(plain.organisations["org_id"])
+    many = ids[::-1] * 3  # more than the binary-search batch: the hash path
+    np.testing.assert_array_equal(compiled.nodes(many), plain.nodes(many))
+    with pytest.raises(pso_chain.PsoInputError, match="zzz"):
+        compiled.nodes([*many, "zzz"])
 
 
 def test_explain_is_one_buyers_rows_and_credits_to_the_bit(tmp_path: Path) -> None:

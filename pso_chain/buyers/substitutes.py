@@ -34,13 +34,21 @@ PROXIMITY = ("same municipality", "same postcode area", "elsewhere")
 POSTCODE_AREA_DIGITS = 2  # a Dutch postcode area: the first two digits (e.g. 73xx Apeldoorn)
 
 
-def proximity_rank(network: PurchaseNetwork, buyer: int) -> np.ndarray:
-    """0 same municipality as the buyer, 1 same postcode area, 2 elsewhere (every node)."""
-    orgs = network.organisations
-    muni = orgs["municipality"].str.casefold().to_numpy()
-    area = orgs["postcode"].str[:POSTCODE_AREA_DIGITS].to_numpy()
-    same_muni = (muni == muni[buyer]) & (muni[buyer] != "")
-    same_area = (area == area[buyer]) & (area[buyer] != "")
+def _text_at(network: PurchaseNetwork, column: str, nodes: np.ndarray) -> pd.Series:
+    """An organisation text column at ``nodes`` only (not a conversion of every row)."""
+    return pd.Series(network.organisations[column].iloc[nodes].to_numpy(dtype=object), dtype=object)
+
+
+def proximity_rank(network: PurchaseNetwork, buyer: int, nodes: np.ndarray | None = None
+                   ) -> np.ndarray:
+    """0 same municipality as the buyer, 1 same postcode area, 2 elsewhere (for ``nodes``,
+    every node when None)."""
+    nodes = np.arange(network.n) if nodes is None else np.asarray(nodes, dtype=np.int64)
+    both = np.r_[buyer, nodes]
+    muni = _text_at(network, "municipality", both).str.casefold().to_numpy()
+    area = _text_at(network, "postcode", both).str[:POSTCODE_AREA_DIGITS].to_numpy()
+    same_muni = (muni[1:] == muni[0]) & (muni[0] != "")
+    same_area = (area[1:] == area[0]) & (area[0] != "")
     return np.where(same_muni, 0, np.where(same_area, 1, 2))
 
 
@@ -81,20 +89,27 @@ def substitutes(network: PurchaseNetwork, org_id: str, year: int, top: int | Non
     movers = movers[np.lexsort((movers, -lost[movers]))]
     largest = _largest_not_counted_row(network, buyer, year)
     orgs = network.organisations
-    sbi = orgs["sbi"].to_numpy()
     # candidates grouped by sector prefix, each group in ranking order: proximity, yield, org_id
     y = network.yield_per_eur
     counts = new_purchase_counts(network, buyer, year, on) & (y > 0)
     counts[buyer] = False
-    near = proximity_rank(network, buyer)
-    prefix = orgs["sbi"].str[:sbi_digits].to_numpy()
-    sector = pd.Categorical(prefix)
-    code = sector.codes.astype(np.int64)
     pool = np.flatnonzero(counts)
-    pool = pool[np.lexsort((pool, -y[pool], near[pool], code[pool]))]
-    starts = np.searchsorted(code[pool], np.arange(len(sector.categories) + 1))
+    # sectors of the candidates and the buyer's suppliers only (not of every organisation)
+    sbi_of = _text_at(network, "sbi", np.r_[pool, movers])
+    prefix_of = sbi_of.str[:sbi_digits]
+    codes = pd.factorize(prefix_of)[0].astype(np.int64)
+    n_codes = int(codes.max()) + 1 if len(codes) else 0
+    pool_code = codes[:len(pool)]
+    sbi = dict(zip(movers.tolist(), sbi_of.iloc[len(pool):], strict=True))
+    prefix = dict(zip(movers.tolist(), prefix_of.iloc[len(pool):], strict=True))
+    code = dict(zip(movers.tolist(), codes[len(pool):].tolist(), strict=True))
+    near = np.zeros(network.n, dtype=np.int64)
+    near[pool] = proximity_rank(network, buyer, pool)
+    order = np.lexsort((pool, -y[pool], near[pool], pool_code))
+    pool, pool_code = pool[order], pool_code[order]
+    starts = np.searchsorted(pool_code, np.arange(n_codes + 1))
     pair_mover, pair_alt, lone, note = [], [], [], []
-    for s in movers:  # one buyer's suppliers; each step takes a slice of the ranked pool
+    for s in movers.tolist():  # one buyer's suppliers; each step takes a slice of the ranked pool
         group = pool[starts[code[s]]:starts[code[s] + 1]] if sbi[s] else pool[:0]
         group = group[:top + 1]
         group = group[group != s][:top]
@@ -130,14 +145,15 @@ def substitutes(network: PurchaseNetwork, org_id: str, year: int, top: int | Non
     rank = pd.Series(np.arange(len(movers)), index=movers)
     frame = frame.iloc[np.lexsort((np.arange(len(frame)), rank.loc[frame["_mover"]].to_numpy()))]
     s = frame.pop("_mover").to_numpy()
-    reasons = {int(m): why_not_counted(network, buyer, int(m), year,
-                                       int(network.row_days(largest[m:m + 1])[0])) for m in movers}
+    days = network.row_days(largest[movers]) if len(movers) else np.zeros(0, np.int64)
+    reasons = {int(m): why_not_counted(network, buyer, int(m), year, int(d))
+               for m, d in zip(movers, days, strict=True)}
     movers_rows = orgs.iloc[s]
     frame.insert(0, "supplier_id", movers_rows["org_id"].to_numpy())
     frame.insert(1, "supplier_name", movers_rows["name"].to_numpy())
     frame.insert(2, "not_counted_eur", lost[s])
     frame.insert(3, "reason", [reasons[int(m)] for m in s])
-    frame.insert(4, "sbi", sbi[s])
+    frame.insert(4, "sbi", [sbi[int(m)] for m in s])
     frame["total_pct_now"] = now_total
     frame = frame[SUBSTITUTE_COLUMNS].reset_index(drop=True)
     frame["trede_after"] = frame["trede_after"].astype("Int64")

@@ -10,8 +10,9 @@ from typing import Annotated
 import typer
 from rich.console import Console
 
+import pso_chain
 from pso_chain.errors import PsoInputError
-from pso_chain.network import PurchaseNetwork, load_network
+from pso_chain.network import PurchaseNetwork
 from pso_chain.output import terminal_console
 
 console = terminal_console()
@@ -56,7 +57,7 @@ def open_network(dataset: str, rules: Path | None = None, show_warnings: bool = 
                  ) -> PurchaseNetwork:
     """Load and validate with a spinner on stderr; warnings printed, errors raised."""
     with err_console.status(f"loading {dataset} ...", spinner="dots"):
-        network = load_network(dataset, rules)
+        network = pso_chain.open(dataset, rules)  # the compiled network (pso_chain.compiled)
     warnings = network.data.report.warnings
     if show_warnings and len(warnings):
         from pso_chain.errors import format_problem
