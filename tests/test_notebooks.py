@@ -37,7 +37,10 @@ def test_stored_without_outputs(path: Path):
         if cell.cell_type == "code":
             assert cell.outputs == [] and cell.execution_count is None, cell.id
     text = "".join(cell.source for cell in notebook.cells)
-    assert "example_path()" in text  # the bundled data, found through the installed package
+    assert "pso_chain.load_example()" in text  # the bundled data, found through the installed package
+    code = "".join(cell.source for cell in notebook.cells if cell.cell_type == "code")
+    assert "from pso_chain" not in code  # the public API only: `import pso_chain`, then pso_chain.<verb>
+    assert "report_labels" not in code and "reporting" not in code
     assert "../" not in text and "pso_chain/data" not in text  # no paths relative to the checkout
 
 
