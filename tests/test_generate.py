@@ -15,6 +15,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from pso_chain.errors import PsoInputError
 from pso_chain.generate import (
     SCHEMAS,
     TABLE_NAMES,
@@ -156,13 +157,13 @@ def test_invariants_medium(medium):
 
 
 def test_bad_arguments():
-    with pytest.raises(ValueError, match="unknown municipalities"):
+    with pytest.raises(PsoInputError, match="unknown municipalities"):
         generate_dataset(10, 10, municipalities=["Atlantis"])
-    with pytest.raises(ValueError):
+    with pytest.raises(PsoInputError, match="--orgs"):
         generate_dataset(0, 0)
-    with pytest.raises(ValueError):
+    with pytest.raises(PsoInputError, match="at least 2 organisations"):
         generate_dataset(1, 5)
-    with pytest.raises(ValueError, match="format"):
+    with pytest.raises(PsoInputError, match="--format"):
         write_dataset({}, Path("unused"), "xlsx")
 
 

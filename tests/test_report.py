@@ -126,7 +126,7 @@ def test_dutch_and_english_labels(pages):
         fields_nl = {f for _, f, _, _ in string.Formatter().parse(text_nl) if f}
         fields_en = {f for _, f, _, _ in string.Formatter().parse(text_en) if f}
         assert fields_nl == fields_en, key
-    with pytest.raises(ValueError):
+    with pytest.raises(PsoInputError, match="--lang"):
         Labels("de")
 
 

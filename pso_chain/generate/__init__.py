@@ -34,6 +34,7 @@ from collections.abc import Sequence
 import numpy as np
 import pandas as pd
 
+from pso_chain import check
 from pso_chain.generate.orgs import _organisations, _purchases
 from pso_chain.generate.params import (
     FIRST_ORG_NUMBER,
@@ -70,16 +71,13 @@ def generate_dataset(
     >>> sorted(t["organisations"]["municipality"].unique().tolist())
     ['Apeldoorn', 'Epe']
     """
-    if n_orgs < 1:
-        raise ValueError("n_orgs must be at least 1")
-    if n_purchases < 0:
-        raise ValueError("n_purchases must be >= 0")
+    n_orgs = check.positive_int(n_orgs, "orgs")
+    n_purchases = check.whole(n_purchases, "purchases")
+    n_years = check.positive_int(n_years, "years")
     if n_purchases > 0 and n_orgs < 2:
-        raise ValueError("purchases need at least 2 organisations")
-    if n_years < 1:
-        raise ValueError("n_years must be at least 1")
+        check.fail("orgs", n_orgs, "purchases need at least 2 organisations")
     if n_orgs + FIRST_ORG_NUMBER > 100_000_000:
-        raise ValueError("at most 89,999,999 organisations (8-digit ids)")
+        check.fail("orgs", n_orgs, "at most 89,999,999 organisations (8-digit ids)")
     rules = rules if rules is not None else load_rules()
     say = progress or (lambda _msg: None)
     rng = np.random.Generator(np.random.PCG64(seed))

@@ -8,6 +8,7 @@ import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
 
+from pso_chain import check
 from pso_chain.generate.params import (
     MUNICIPALITIES,
     PLACE_WORDS,
@@ -67,8 +68,8 @@ def _organisations(
     else:
         unknown = [m for m in municipalities if m not in known]
         if unknown or not municipalities:
-            raise ValueError(
-                f"unknown municipalities {unknown}; known: {', '.join(municipality_names())}")
+            check.fail("municipality", ", ".join(unknown),
+                       f"unknown municipalities; known: {', '.join(municipality_names())}")
         chosen = [known[m] for m in dict.fromkeys(municipalities)]
     pop = np.array([m[1] for m in chosen], dtype=float)
     muni = rng.choice(len(chosen), size=n, p=pop / pop.sum())

@@ -10,6 +10,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 import pyarrow.parquet as pq
 
+from pso_chain import check
 from pso_chain.generate.orgs import _join
 from pso_chain.generate.params import FIRST_ORG_NUMBER, LEVEL_LABELS, TABLE_NAMES, Progress
 
@@ -92,8 +93,7 @@ def write_dataset(
     missing dates null). Returns the written paths.
     """
     fmt = fmt.lower().lstrip(".")
-    if fmt not in ("csv", "parquet"):
-        raise ValueError(f"format must be csv or parquet, not {fmt!r}")
+    check.choice(fmt, ("csv", "parquet"), "format")
     out = Path(out)
     out.mkdir(parents=True, exist_ok=True)
     say = progress or (lambda _msg: None)

@@ -7,6 +7,7 @@ the language's :class:`~pso_chain.reporting.page.Formatter`.
 
 from __future__ import annotations
 
+from pso_chain import check
 from pso_chain.reporting.page import Formatter
 
 LANGUAGES = ("nl", "en")
@@ -411,8 +412,7 @@ class Labels:
     groups and indicators, and the language's number :class:`Formatter` as ``fmt``."""
 
     def __init__(self, lang: str = "nl"):
-        if lang not in LANGUAGES:
-            raise ValueError(f"lang must be one of {', '.join(LANGUAGES)}, not {lang!r}")
+        check.choice(lang, LANGUAGES, "lang")
         self.lang = lang
         self.fmt = Formatter(lang)
         self._index = LANGUAGES.index(lang)
