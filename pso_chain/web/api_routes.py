@@ -36,10 +36,12 @@ def credits_frame(request: Request, year: int | None):
 @router.get("/organisations/{org_id}", summary="One organisation's credits row")
 def organisation(request: Request, org_id: OrgId, year: Year = None) -> Any:
     """The row ``pso-chain credits --out x.json`` writes for this organisation."""
-    network = holder(request).network
-    network.node(org_id)  # 404 for an unknown id
     scores = credits_frame(request, year)
-    return JSONText(records(scores[scores["org_id"] == org_id])[0])
+    row = records(scores[scores["org_id"] == org_id])
+    if not row:
+        raise HTTPException(404, f"organisations, column org_id (value {org_id!r}): no organisation "
+                                 "with this org_id")
+    return JSONText(row[0])
 
 
 @router.get("/organisations/{org_id}/explain", summary="Every number behind one score")

@@ -146,7 +146,9 @@ def organisation_page(request: Request, org_id: OrgId, year: Year = None,
 
 @router.get("/organisations", response_class=HTMLResponse)
 def organisation_lookup(request: Request, org_id: Annotated[str, Query(min_length=1, max_length=64)]):
-    network(request).node(org_id.strip())  # unknown: 404 here, not after a redirect
+    net = network(request)
+    if hasattr(net, "node"):  # unknown: 404 here, not after a redirect (a database: on the page)
+        net.node(org_id.strip())
     return RedirectResponse(request.url_for("organisation_page", org_id=org_id.strip()), status_code=303)
 
 
