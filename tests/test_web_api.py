@@ -56,6 +56,7 @@ def test_credits_equal_the_cli_json(client, tmp_path):
     assert pso("credits", str(EXAMPLE), "--out", str(out)).returncode == 0
     response = client.get("/api/credits")
     assert response.status_code == 200
+    assert response.text == out.read_text()  # byte for byte
     assert response.json() == json.loads(out.read_text())
     one = client.get(f"/api/organisations/{BUYER}").json()
     assert one == next(r for r in json.loads(out.read_text()) if r["org_id"] == BUYER)

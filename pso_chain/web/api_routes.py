@@ -11,6 +11,7 @@ from fastapi.responses import StreamingResponse
 
 import pso_chain
 from pso_chain.errors import PsoInputError
+from pso_chain.output import json_text
 from pso_chain.web.results import JSONText, public_explain, records
 
 # Routes return a JSONText themselves: FastAPI's own encoder would write dates differently.
@@ -93,16 +94,26 @@ def suppliers(request: Request, on: dt.date | None = None,
 @router.get("/credits", summary="Every organisation's credits row",
             responses={200: {"content": {"application/json": {}, "text/csv": {}}}})
 def credits(request: Request, year: Year = None) -> Any:
-    """``pso-chain credits --out x.json``; with ``Accept: text/csv`` the CSV file, streamed."""
+    """``pso-chain credits --out x.json`` byte for byte; with ``Accept: text/csv`` the CSV
+    file. Both streamed in chunks (a national network has a million rows)."""
     scores = credits_frame(request, year)
+    starts = range(0, max(len(scores), 1), CSV_CHUNK)
     if "text/csv" in request.headers.get("accept", ""):
-        def chunks():
-            for start in range(0, max(len(scores), 1), CSV_CHUNK):
+        def csv_chunks():
+            for start in starts:
                 yield scores.iloc[start:start + CSV_CHUNK].to_csv(index=False, header=start == 0)
 
-        return StreamingResponse(chunks(), media_type="text/csv; charset=utf-8",
+        return StreamingResponse(csv_chunks(), media_type="text/csv; charset=utf-8",
                                  headers={"Content-Disposition": 'attachment; filename="credits.csv"'})
-    return JSONText(records(scores))
+
+    def json_chunks():  # the layout of pso_chain.output.write_table's .json
+        yield "[\n"
+        for start in starts:
+            rows = records(scores.iloc[start:start + CSV_CHUNK])
+            yield (",\n" if start else "") + ",\n".join(json_text(r) for r in rows)
+        yield "\n]\n"
+
+    return StreamingResponse(json_chunks(), media_type="application/json")
 
 
 @router.get("/municipalities/{name}", summary="The municipal report's tables")
