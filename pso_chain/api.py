@@ -272,6 +272,28 @@ def audit_file(network: Network, org_id: str, path: str | Path, year: int | None
     """Write one organisation's audit file (PDF): every number of :func:`explain` with the rows
     it came from, the rules version and sources, the date and the SHA-256 of every input file.
 
+    Parameters
+    ----------
+    network : PurchaseNetwork or DatabaseNetwork
+    org_id : str
+        The organisation.
+    path : str or Path
+        The PDF to write.
+    year : int, optional
+        Reference year; the latest year in purchases when None.
+    made_on : datetime.date, optional
+        The date printed on the file (default today).
+
+    Returns
+    -------
+    pathlib.Path
+        The file written.
+
+    Raises
+    ------
+    PsoInputError
+        An unknown organisation or a year without purchases.
+
     Examples
     --------
     >>> import pso_chain, tempfile, pathlib
@@ -320,6 +342,24 @@ def aspirants(network: Network, year: int | None = None, on: dt.date | None = No
     year): since when, the deadline to reach trede 1 (``levels.aspirant_years`` in the rules),
     days left, and the gap between their computed score and the trede 1 norm.
 
+    Parameters
+    ----------
+    network : PurchaseNetwork or DatabaseNetwork
+    year : int, optional
+        Reference year; the latest year in purchases when None.
+    on : datetime.date, optional
+        The day the status is looked at (default 31 December of the year).
+
+    Returns
+    -------
+    pandas.DataFrame
+        One row per aspirant, with ``org_id``, its ``deadline`` and the gap to the trede 1 norm.
+
+    Raises
+    ------
+    PsoInputError
+        A year without purchases.
+
     Examples
     --------
     >>> import pso_chain
@@ -330,5 +370,6 @@ def aspirants(network: Network, year: int | None = None, on: dt.date | None = No
     from pso_chain.outlook import aspirant_outlook
 
     net = engine(network)
-    reference = net.resolve_year(year)
-    return aspirant_outlook(net, credits(net, reference), on or dt.date(reference, 12, 31))
+    reference = check.year(net, year)
+    day = check.date(on, "on") if on is not None else dt.date(reference, 12, 31)
+    return aspirant_outlook(net, credits(net, reference), day)
