@@ -416,7 +416,7 @@ def read_compiled(entry: Path, rules: Rules) -> CompiledNetwork:
     network = CompiledNetwork(data, rules)
     network.entry = entry
     network._index = arrays
-    network._dates = np.asarray(frames["purchases"]["date"].to_numpy())
+    network._dates = np.asarray(data.purchases["date"].to_numpy())
     # the ids straight from the mapped Arrow file (converting the pandas column costs seconds)
     network._id_column = ipc.open_file(pa.memory_map(str(entry / "organisations.arrow"))
                                        ).read_all().column("org_id")

@@ -82,11 +82,11 @@ def _purchase_entries(network: PurchaseNetwork, node: int, year: int, rows: np.n
     plain = ~counted & (supplier != node) & uncertified & ~sw
     reason[plain] = NOT_CERTIFIED
     memo: dict[tuple[int, int], str] = {}
-    for i in np.flatnonzero(~counted & ~plain):  # the few rows whose reason needs the dates
-        key = (int(supplier[i]), int(days[i]))
+    for at in np.flatnonzero(~counted & ~plain):  # the few rows whose reason needs the dates
+        key = (int(supplier[at]), int(days[at]))
         if key not in memo:
             memo[key] = why_not_counted(network, node, key[0], year, key[1])
-        reason[i] = memo[key]
+        reason[at] = memo[key]
     credit = (amount * per_eur).tolist()
     out = []
     for i, (row, sid, sname, date, value, ok, why, rev, tfte) in enumerate(zip(

@@ -57,7 +57,10 @@ def open_network(dataset: str, rules: Path | None = None, show_warnings: bool = 
                  ) -> PurchaseNetwork:
     """Load and validate with a spinner on stderr; warnings printed, errors raised."""
     with err_console.status(f"loading {dataset} ...", spinner="dots"):
-        network = pso_chain.open(dataset, rules)  # the compiled network (pso_chain.compiled)
+        source = pso_chain.open(dataset, rules)  # the compiled network (pso_chain.compiled)
+        # a database is read whole for the commands that still call the engine directly (the
+        # verbs through pso_chain.<verb> read only what they need)
+        network = source if isinstance(source, PurchaseNetwork) else source.whole()
     warnings = network.data.report.warnings
     if show_warnings and len(warnings):
         from pso_chain.errors import format_problem
