@@ -86,13 +86,16 @@ class CertificateIndex:
         """For every organisation: holds a (counting) certificate valid on ``day``."""
         return self.valid_between(np.arange(self.n), day, day, eligible_only)
 
-    def level_on(self, day: int) -> np.ndarray:
-        """For every organisation: index into ``levels`` of its highest certificate valid on
-        ``day`` (-1 where none)."""
-        best = np.full(self.n, -1, dtype=np.int64)
-        for j in range(self.valid_from.shape[0]):
-            ok = (self.valid_from[j] <= day) & (self.valid_until[j] >= day)
-            best = np.where(ok & (self.level[j] > best), self.level[j], best)
+    def level_on(self, day: int, nodes: np.ndarray | None = None) -> np.ndarray:
+        """For every organisation (or ``nodes`` only): index into ``levels`` of its highest
+        certificate valid on ``day`` (-1 where none)."""
+        start, end, level = self.valid_from, self.valid_until, self.level
+        if nodes is not None:
+            start, end, level = start[:, nodes], end[:, nodes], level[:, nodes]
+        best = np.full(start.shape[1], -1, dtype=np.int64)
+        for j in range(start.shape[0]):
+            ok = (start[j] <= day) & (end[j] >= day)
+            best = np.where(ok & (level[j] > best), level[j], best)
         return best
 
     def valid_until_on(self, day: int) -> np.ndarray:

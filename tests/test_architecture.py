@@ -9,10 +9,10 @@ own version string, set before any import).
 The layers, lowest first (a module may import its own layer and the ones below):
 
 0. foundation: errors, parsing, rules and the TOML settings, checks of arguments, names, output
-1. inputs: loaders, validation, the importer's matching, Neo4j as a source (connect, load, read)
-2. core: certification, network
+1. inputs: loaders, validation, the importer's matching, Neo4j as a source (connect, read)
+2. core: certification, network and its rule checks
 3. engine: scoring, explanation, buyers, olievlek, embodied FTE, spend, SROI, the compiled
-   network, the Cypher verbs of ``neo4jdb.queries``
+   network, the Cypher verbs of ``neo4jdb.queries``, loading a checked dataset into Neo4j
 4. reporting: the municipal report and its charts, PDFs
 5. api: ``pso_chain.api*`` and the package itself (``import pso_chain``)
 6. front-ends: commands, cli, web
@@ -36,12 +36,12 @@ LAYERS: tuple[tuple[str, tuple[str, ...]], ...] = (
     ("foundation", ("errors", "parsing", "rules", "settings", "import_settings", "check", "names",
                     "sectors", "output", "pdf_writer", "data", "data.*")),
     ("inputs", ("loaders", "loaders.*", "validate", "validate.*", "matching", "importer",
-                "neo4jdb", "neo4jdb.connect", "neo4jdb.model", "neo4jdb.source", "neo4jdb.load",
-                "neo4jdb.server", "generate", "generate.*")),
-    ("core", ("certification", "network")),
+                "neo4jdb", "neo4jdb.connect", "neo4jdb.model", "neo4jdb.source", "neo4jdb.server",
+                "generate", "generate.*")),
+    ("core", ("certification", "rule_checks", "network")),
     ("engine", ("scoring", "explanation", "outlook", "buyers", "buyers.*", "olievlek", "olievlek.*",
                 "embodied_fte", "spend", "social_return", "social_return.*", "compiled", "sources",
-                "neo4jdb.queries")),
+                "neo4jdb.queries", "neo4jdb.load")),
     ("reporting", ("reporting", "reporting.*", "audit_pdf", "books", "quickscan_output")),
     ("api", ("", "api", "api_*")),
     ("front-ends", ("commands", "commands.*", "cli", "web", "web.*")),

@@ -139,12 +139,8 @@ def _size(network: PurchaseNetwork, nodes: np.ndarray | None) -> int:
 
 def levels_on(network: PurchaseNetwork, day: int, nodes: np.ndarray | None = None) -> np.ndarray:
     """The highest certificate level valid on ``day`` (``""`` where none), for ``nodes`` (all
-    organisations when None) — the same answer as :meth:`PurchaseNetwork.level_on`."""
-    start, end, level, _ = _layers(network, nodes)
-    best = np.full(_size(network, nodes), -1, dtype=np.int64)
-    for j in range(start.shape[0]):
-        ok = (start[j] <= day) & (end[j] >= day)
-        best = np.where(ok & (level[j] > best), level[j], best)
+    organisations when None) — :meth:`PurchaseNetwork.level_on` by day number."""
+    best = network.certificates.level_on(day, nodes)
     return np.asarray(["", *network.certificates.levels], dtype=object)[best + 1]
 
 
