@@ -7,6 +7,8 @@ fine for a region of a few hundred organisations.
 
 from __future__ import annotations
 
+import re
+
 import numpy as np
 import pandas as pd
 
@@ -61,3 +63,53 @@ def section_name(letter: str, lang: str = "nl") -> str:
         if code == letter:
             return nl if lang == "nl" else en
     return {"nl": "Onbekend", "en": "Unknown"}.get(lang, letter) if letter == UNKNOWN else letter
+
+
+# --- what an organisation sells: its own code and the codes it delivers ----------------------
+CODE_PATTERN = r"\d{2,5}(?:;\d{2,5})*"
+
+
+def parse_delivers(values) -> tuple[pd.Series, np.ndarray]:
+    """The ``delivers`` column normalised to ``81210;81300`` (separators ``;``, ``,`` or spaces,
+    dots dropped) and, per row, whether it is not a list of 2-5 digit SBI codes.
+
+    >>> codes, bad = parse_delivers(["81210; 81300,82920", "", "81.21", "8x"])
+    >>> codes.tolist(), bad.tolist()
+    (['81210;81300;82920', '', '8121', '8x'], [False, False, False, True])
+    """
+    text = pd.Series(values, dtype="object").astype("string").fillna("").str.strip()
+    codes = text.str.replace(".", "", regex=False).str.replace(r"[\s,;]+", ";", regex=True).str.strip(";")
+    bad = (codes != "") & ~codes.str.fullmatch(CODE_PATTERN).fillna(False)
+    return codes.astype(object), bad.to_numpy(dtype=bool)
+
+
+def _delivers(organisations: pd.DataFrame) -> pd.Series:
+    if "delivers" not in organisations.columns:
+        return pd.Series([""] * len(organisations), index=organisations.index, dtype=object)
+    return organisations["delivers"].astype(object).fillna("")
+
+
+def sells_sector(organisations: pd.DataFrame, prefix: str) -> np.ndarray:
+    """Per organisation: its own SBI code or one it delivers starts with ``prefix``."""
+    prefix = str(prefix).strip()
+    own = organisations["sbi"].astype("string").fillna("").str.startswith(prefix)
+    other = _delivers(organisations).astype("string").str.contains(f"(?:^|;){re.escape(prefix)}",
+                                                                    regex=True)
+    return (own | other).to_numpy(dtype=bool)
+
+
+def sector_codes(organisations: pd.DataFrame, nodes: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Every (node, SBI code) pair of ``nodes``: the own code and each code delivered (empty
+    codes left out), as two arrays."""
+    nodes = np.asarray(nodes, dtype=np.int64)
+    own = organisations["sbi"].iloc[nodes].astype(object).fillna("").to_numpy()
+    other = (organisations["delivers"].iloc[nodes].astype(object).fillna("").to_numpy()
+             if "delivers" in organisations.columns else np.full(len(nodes), "", dtype=object))
+    owner, codes = [nodes], [own.astype(str)]
+    lists = pd.Series(other).str.split(";").explode()
+    lists = lists[lists.notna() & (lists != "")]
+    owner.append(nodes[lists.index.to_numpy(dtype=np.int64)])
+    codes.append(lists.to_numpy(dtype=str))
+    owner_all, codes_all = np.concatenate(owner), np.concatenate(codes)
+    keep = codes_all != ""
+    return owner_all[keep], codes_all[keep]

@@ -4,7 +4,7 @@
 // for an SW-bedrijf without one) and its yield: target-group FTE per million euro of revenue.
 // params:
 //   $on :: date                              the date the purchases would be made
-//   $sbi :: string|null                      SBI code prefix (null: any sector)
+//   $sbi :: string|null                      SBI code prefix of the own code or one delivered (null: any)
 //   $municipalities :: list<string>|null     municipalities in lower case, any of them (null: anywhere)
 //   $min_level :: string|null                lowest certificate level valid on the date
 //   $exclude :: string|null                  an org_id left out (the buyer: self-purchases never count)
@@ -15,7 +15,8 @@
 //   $months_per_year :: float                (rules) months in a year
 MATCH (s:Organisation)
 WHERE ($exclude IS NULL OR s.org_id <> $exclude)
-  AND ($sbi IS NULL OR s.sbi STARTS WITH $sbi)
+  AND ($sbi IS NULL OR s.sbi STARTS WITH $sbi
+       OR any(c IN split(coalesce(s.delivers, ''), ';') WHERE c <> '' AND c STARTS WITH $sbi))
   AND ($municipalities IS NULL OR toLower(trim(s.municipality)) IN $municipalities)
 CALL (s) {
   OPTIONAL MATCH (s)-[:HAS_CERTIFICATE]->(c:Certificate)
@@ -60,7 +61,7 @@ WITH s, rank, chained, size(counting) > 0 AS certified,
 RETURN s.org_id AS org_id, s.name AS name,
        CASE WHEN rank >= 0 THEN $all_levels[rank] ELSE '' END AS level, s.sw AS sw,
        CASE WHEN certified AND NOT chained.open THEN toString(chained.until) END AS valid_until,
-       s.sbi AS sbi, s.municipality AS municipality, s.postcode AS postcode,
+       s.sbi AS sbi, coalesce(s.delivers, '') AS delivers, s.municipality AS municipality, s.postcode AS postcode,
        s.revenue_eur AS revenue_eur, target_fte,
        CASE WHEN s.revenue_eur IS NOT NULL THEN 1e6 * target_fte / s.revenue_eur END
          AS yield_fte_per_meur,

@@ -15,7 +15,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from pso_chain.generate import SCHEMAS, generate_dataset, write_dataset
+from pso_chain.generate import SCHEMAS, SW_DELIVERS, generate_dataset, write_dataset
 from pso_chain.rules import load_rules
 
 YEAR = 2025
@@ -46,7 +46,8 @@ def _org(org_id: str, name: str, employees: int, fte: float, revenue: float, sbi
     return {"org_id": org_id, "name": name, "employees": employees, "fte": fte,
             "target_fte": target_fte, "revenue_eur": revenue, "sw": sw, "pso_level": "",
             "pso_valid_from": pd.NaT, "pso_valid_until": pd.NaT,
-            "qualitative_ok": qualitative_ok, "sbi": sbi, "municipality": municipality,
+            "qualitative_ok": qualitative_ok, "sbi": sbi,
+            "delivers": SW_DELIVERS if sw else "", "municipality": municipality,
             "postcode": postcode}
 
 

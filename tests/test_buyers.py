@@ -435,8 +435,10 @@ def test_substitutes_same_sector_nearby_first_with_the_gain(tmp_path):
     network = load(tables, tmp_path / "base")
     frame = substitutes(network, "B", YEAR, top=3, sbi_digits=2)
     old = frame[frame["supplier_id"] == "OLD"]
-    assert list(old["alternative_id"]) == ["NEAR", "AREA", "FAR"]
-    assert list(old["proximity"]) == ["same municipality", "same postcode area", "elsewhere"]
+    # four digits (8121) before two (81), then nearby first (issue 12, defect 10)
+    assert list(old["alternative_id"]) == ["AREA", "NEAR", "FAR"]
+    assert list(old["proximity"]) == ["same postcode area", "same municipality", "elsewhere"]
+    assert list(old["match"]) == ["8121", "81", "81"]
     assert old["reason"].iat[0] == "supplier is not certified and not an SW-bedrijf"
     assert list(frame["supplier_id"].drop_duplicates()) == ["OLD", "NOSBI"]  # by non-counting spend
     nosbi = frame[frame["supplier_id"] == "NOSBI"]
@@ -484,12 +486,18 @@ def test_substitutes_match_a_plain_oracle(seed, pick, digits):
             return 0
         return 1 if orgs.loc[o, "postcode"][:2] == home["postcode"][:2] else 2
 
+    levels = sorted({4, digits}, reverse=True) if digits < 4 else [digits]
     for s in order:
         mine = frame[frame["supplier_id"] == s]
         assert mine["not_counted_eur"].iat[0] == pytest.approx(lost[s], rel=1e-12)
+        def level(o: str, s: str = s) -> int:  # the finest shared prefix (no delivers here)
+            mine, theirs = orgs.loc[s, "sbi"], orgs.loc[o, "sbi"]
+            return next((i for i, d in enumerate(levels)
+                         if len(mine) >= d and len(theirs) >= d and mine[:d] == theirs[:d]), len(levels))
+
         pool = [o for o in eligible if o != s and network.yield_per_eur[network.node(o)] > 0
-                and orgs.loc[o, "sbi"][:digits] == orgs.loc[s, "sbi"][:digits]]
-        pool.sort(key=lambda o: (proximity(o), -network.yield_per_eur[network.node(o)], o))
+                and level(o) < len(levels)]
+        pool.sort(key=lambda o: (level(o), proximity(o), -network.yield_per_eur[network.node(o)], o))
         assert list(mine["alternative_id"].dropna()) == pool[:3]
 
 

@@ -68,7 +68,9 @@ def test_suppliers_filters_on_the_example(tmp_path):
     assert "90000003" in set(read_ids(path)["org_id"])  # its last valid day
     run("suppliers", EXAMPLE, "--on", "2025-12-31", "--sbi", "81", "--for", "90000006", "--out", path)
     cleaning = read_ids(path)
-    assert len(cleaning) and cleaning["sbi"].str.startswith("81").all() and (cleaning["gain_pct"] > 0).all()
+    sells = cleaning["sbi"].str.startswith("81") | cleaning["delivers"].fillna("").str.contains(r"(?:^|;)81")
+    assert len(cleaning) and sells.all() and (cleaning["gain_pct"] > 0).all()
+    assert {"10000159", "90000001"} <= set(cleaning["org_id"])  # SW-bedrijven that deliver cleaning
     run("suppliers", EXAMPLE, "--on", "31-12-2025", "--municipality", "apeldoorn", "--min-level", "2",
         "--out", path)
     strict = read_ids(path)

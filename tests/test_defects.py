@@ -234,3 +234,50 @@ def test_9_below_certified_level_in_explain_credits_and_report(example, tmp_path
     assert "below" in cli("explain", EXAMPLE, "--org", "10000131").output.lower()
     page = pso_chain.report(example, lang="en")
     assert "10000131" in page and 'id="below-level"' in page
+
+
+# 10. what an organisation delivers (SBI codes) counts in sector search --------------------------
+def _sector_tables():
+    cert = {"pso_level": "2", "pso_valid_from": "2024-01-01", "pso_valid_until": "2027-12-31"}
+    return [
+        org("B", municipality="Apeldoorn", postcode="7311AA", sbi="8411"),
+        org("X", sbi="8121", municipality="Deventer", postcode="7411AA", target_fte=0.0),
+        org("G", sbi="8130", municipality="Apeldoorn", postcode="7312AA", target_fte=4.0,
+            revenue_eur=1e6, **cert),
+        org("C", sbi="8121", municipality="Deventer", postcode="7412AA", target_fte=1.0,
+            revenue_eur=1e6, **cert),
+        org("W", sbi="8899", sw=True, municipality="Zutphen", postcode="7201AA", target_fte=50.0,
+            revenue_eur=2e6, delivers="81210; 81300,82920"),
+    ], [buy("B", "X", 50_000.0)]
+
+
+def test_10_delivers_validated_and_normalised(tmp_path):
+    orgs, purchases = _sector_tables()
+    net = pso_chain.open(write_tables(tmp_path / "ok", orgs, purchases))
+    assert net.organisations.set_index("org_id").loc["W", "delivers"] == "81210;81300;82920"
+    assert net.organisations.set_index("org_id").loc["B", "delivers"] == ""
+    orgs[1]["delivers"] = "81x1"
+    bad = write_tables(tmp_path / "bad", orgs, purchases)
+    result = cli("credits", str(bad), code=1)
+    assert "organisations" in result.output and "delivers" in result.output
+    assert "row 3" in result.output
+
+
+def test_10_suppliers_sbi_matches_delivers(tmp_path, example):
+    orgs, purchases = _sector_tables()
+    net = pso_chain.open(write_tables(tmp_path / "d", orgs, purchases))
+    found = pso_chain.suppliers(net, dt.date(2025, 6, 1), sbi="8121")
+    assert set(found["org_id"]) == {"C", "W"}
+    assert set(pso_chain.suppliers(net, dt.date(2025, 6, 1), sbi="88")["org_id"]) == {"W"}
+    # the example: its SW-bedrijven deliver cleaning, and are found as cleaners
+    sw_ids = set(example.organisations["org_id"][example.sw])
+    cleaners = set(pso_chain.suppliers(example, dt.date(2025, 6, 1), sbi="812")["org_id"])
+    assert sw_ids <= cleaners
+
+
+def test_10_substitutes_four_digits_before_two(tmp_path):
+    orgs, purchases = _sector_tables()
+    net = pso_chain.open(write_tables(tmp_path / "d", orgs, purchases))
+    out = pso_chain.substitutes(net, "B", 2025, top=3)
+    assert out["alternative_id"].tolist() == ["W", "C", "G"]  # cleaners (8121) before the gardener
+    assert out["match"].tolist() == ["8121", "8121", "81"]

@@ -63,7 +63,10 @@ def test_schema_exact_columns_and_types():
         assert {c: str(t) for c, t in frame.dtypes.items()} == SCHEMAS[name], name
     assert list(SCHEMAS["organisations"]) == [
         "org_id", "name", "employees", "fte", "target_fte", "revenue_eur", "sw", "pso_level",
-        "pso_valid_from", "pso_valid_until", "qualitative_ok", "sbi", "municipality", "postcode"]
+        "pso_valid_from", "pso_valid_until", "qualitative_ok", "sbi", "delivers", "municipality",
+        "postcode"]
+    orgs = tables["organisations"]  # SW-bedrijven say what they deliver (issue 12, defect 10)
+    assert (orgs["delivers"][orgs["sw"]] != "").all() and (orgs["delivers"][~orgs["sw"]] == "").all()
     assert list(SCHEMAS["purchases"]) == ["buyer_id", "supplier_id", "amount_eur", "year", "date"]
 
 

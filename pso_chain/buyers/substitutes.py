@@ -22,15 +22,17 @@ from pso_chain.buyers.common import (
 )
 from pso_chain.explanation import why_not_counted
 from pso_chain.network import PurchaseNetwork
+from pso_chain.sectors import sector_codes
 from pso_chain.settings import load_buyer_defaults
 
 SUBSTITUTE_COLUMNS = [
     "supplier_id", "supplier_name", "not_counted_eur", "reason", "sbi", "alternative_id",
-    "alternative_name", "alternative_level", "alternative_sw", "alternative_sbi",
+    "alternative_name", "alternative_level", "alternative_sw", "alternative_sbi", "match",
     "alternative_municipality", "proximity", "yield_fte_per_meur", "gain_indirect_fte",
     "total_pct_now", "total_pct_after", "gain_pct", "trede_after", "note",
 ]
 PROXIMITY = ("same municipality", "same postcode area", "elsewhere")
+FINE_DIGITS = 4  # an SBI class: alternatives sharing four digits come before the wider sector
 POSTCODE_AREA_DIGITS = 2  # a Dutch postcode area: the first two digits (e.g. 73xx Apeldoorn)
 
 
@@ -71,12 +73,14 @@ def substitutes(network: PurchaseNetwork, org_id: str, year: int, top: int | Non
     """Alternatives for the buyer's suppliers that do not count in ``year``.
 
     Suppliers come by non-counting spend (descending, ties by org_id), with the reason of their
-    largest non-counting purchase. Alternatives share the first ``sbi_digits`` of the supplier's
-    SBI code, would count for a purchase undated in ``year`` (or dated ``on``), earn credit
-    (yield > 0) and are neither the buyer nor the supplier; they are ranked by proximity, then
-    yield, then org_id, ``top`` per supplier. The gain assumes the supplier's whole non-counting
-    spend moves to that one alternative (the spend that counted already stays as it is). A
-    supplier without alternatives (or without an SBI code) gets one row saying so in ``note``.
+    largest non-counting purchase. Alternatives sell in the supplier's sector: one of their SBI
+    codes (their own or one in ``delivers``) shares the first four digits with one of the
+    supplier's (ranked first), or else the first ``sbi_digits`` (``match`` shows the shared
+    prefix). They would count for a purchase undated in ``year`` (or dated ``on``), earn credit
+    (yield > 0) and are neither the buyer nor the supplier; they are ranked by the match, then
+    proximity, then yield, then org_id, ``top`` per supplier. The gain assumes the supplier's
+    whole non-counting spend moves to that one alternative (the spend that counted already stays
+    as it is). A supplier without alternatives (or without an SBI code) gets one row saying so in ``note``.
     ``top`` and ``sbi_digits`` default to ``buyers-defaults.toml``.
     """
     conf = load_buyer_defaults()
@@ -94,32 +98,35 @@ def substitutes(network: PurchaseNetwork, org_id: str, year: int, top: int | Non
     counts = new_purchase_counts(network, buyer, year, on) & (y > 0)
     counts[buyer] = False
     pool = np.flatnonzero(counts)
-    # sectors of the candidates and the buyer's suppliers only (not of every organisation)
-    sbi_of = _text_at(network, "sbi", np.r_[pool, movers])
-    prefix_of = sbi_of.str[:sbi_digits]
-    codes = pd.factorize(prefix_of)[0].astype(np.int64)
-    n_codes = int(codes.max()) + 1 if len(codes) else 0
-    pool_code = codes[:len(pool)]
-    sbi = dict(zip(movers.tolist(), sbi_of.iloc[len(pool):], strict=True))
-    prefix = dict(zip(movers.tolist(), prefix_of.iloc[len(pool):], strict=True))
-    code = dict(zip(movers.tolist(), codes[len(pool):].tolist(), strict=True))
     near = np.zeros(network.n, dtype=np.int64)
     near[pool] = proximity_rank(network, buyer, pool)
-    order = np.lexsort((pool, -y[pool], near[pool], pool_code))
-    pool, pool_code = pool[order], pool_code[order]
-    starts = np.searchsorted(pool_code, np.arange(n_codes + 1))
-    pair_mover, pair_alt, lone, note = [], [], [], []
-    for s in movers.tolist():  # one buyer's suppliers; each step takes a slice of the ranked pool
-        group = pool[starts[code[s]]:starts[code[s] + 1]] if sbi[s] else pool[:0]
-        group = group[:top + 1]
-        group = group[group != s][:top]
+    sbi = dict(zip(movers.tolist(), _text_at(network, "sbi", movers), strict=True))
+    # every (candidate, SBI code) pair: own code and the codes delivered; cut to each level
+    owner, codes = sector_codes(orgs, pool)
+    at = np.searchsorted(pool, owner)  # position in the pool
+    levels = sorted({FINE_DIGITS, sbi_digits}, reverse=True) if sbi_digits < FINE_DIGITS else [sbi_digits]
+    cut = {d: pd.Series(codes, dtype=object).str[:d].to_numpy() for d in levels}
+    pair_mover, pair_alt, pair_match, lone, note = [], [], [], [], []
+    for s in movers.tolist():  # one buyer's suppliers; each a pass over the pool's code pairs
+        _, own = sector_codes(orgs, np.array([s]))
+        level = np.full(len(pool), len(levels), dtype=np.int64)
+        match = np.full(len(pool), "", dtype=object)
+        for i, d in reversed(list(enumerate(levels))):  # finer levels last: they win
+            wanted = sorted({c[:d] for c in own if len(c) >= d})
+            hit = np.isin(cut[d], wanted) if wanted else np.zeros(len(codes), dtype=bool)
+            level[at[hit]] = i
+            match[at[hit]] = cut[d][hit]
+        pick = np.flatnonzero((level < len(levels)) & (pool != s))
+        pick = pick[np.lexsort((pool[pick], -y[pool[pick]], near[pool[pick]], level[pick]))][:top]
+        group = pool[pick]
         if len(group):
             pair_mover.append(np.full(len(group), s))
             pair_alt.append(group)
+            pair_match.append(match[pick])
         else:
             lone.append(s)
-            note.append("supplier has no SBI code: sector unknown, no alternatives" if not sbi[s]
-                        else f"no eligible supplier with SBI prefix {prefix[s]}")
+            note.append("supplier has no SBI code: sector unknown, no alternatives" if not len(own)
+                        else f"no eligible supplier with SBI prefix {str(sbi[s])[:sbi_digits]}")
     mover = np.concatenate(pair_mover) if pair_mover else np.zeros(0, np.int64)
     alt = np.concatenate(pair_alt) if pair_alt else np.zeros(0, np.int64)
     now_fte = buyer_indirect_fte(network, buyer, year)
@@ -134,6 +141,7 @@ def substitutes(network: PurchaseNetwork, org_id: str, year: int, top: int | Non
         "_mover": mover, "alternative_id": alts["org_id"].to_numpy(),
         "alternative_name": alts["name"].to_numpy(), "alternative_level": levels[alt],
         "alternative_sw": network.sw[alt], "alternative_sbi": alts["sbi"].to_numpy(),
+        "match": np.concatenate(pair_match) if pair_match else np.zeros(0, dtype=object),
         "alternative_municipality": alts["municipality"].to_numpy(),
         "proximity": np.asarray(PROXIMITY, dtype=object)[near[alt]],
         "yield_fte_per_meur": yield_fte_per_meur(network)[alt], "gain_indirect_fte": gain,

@@ -25,10 +25,11 @@ from pso_chain.buyers.common import (
 from pso_chain.certification import FAR_PAST
 from pso_chain.network import PurchaseNetwork
 from pso_chain.parsing import day_of
+from pso_chain.sectors import sells_sector
 from pso_chain.settings import load_buyer_defaults
 
-SUPPLIER_COLUMNS = ["org_id", "name", "level", "sw", "valid_until", "sbi", "municipality", "postcode",
-                    "revenue_eur", "target_fte", "yield_fte_per_meur"]
+SUPPLIER_COLUMNS = ["org_id", "name", "level", "sw", "valid_until", "sbi", "delivers", "municipality",
+                    "postcode", "revenue_eur", "target_fte", "yield_fte_per_meur"]
 GAIN_COLUMNS = ["extra_eur", "total_pct_now", "total_pct_after", "gain_pct", "trede_after"]
 
 
@@ -52,11 +53,12 @@ def eligible_suppliers(network: PurchaseNetwork, on, *, sbi: str | None = None,
     certificate valid on the date), ordered by ``yield_fte_per_meur`` (highest first, unknown
     revenue last, ties by org_id).
 
-    Filters: ``sbi`` code prefix, ``municipality`` (one name or several, any of them counts;
-    case-insensitive; an unknown one is bad input naming the nearest known names), ``min_level`` (the
-    certificate level valid on the date is at least this one in the rules' order; an SW-bedrijf
-    without such a certificate is left out). ``valid_until`` is the end of the unbroken
-    certification (renewals included; empty when open-ended or for an SW-bedrijf without one).
+    Filters: ``sbi`` code prefix (the organisation's own code or one in ``delivers``),
+    ``municipality`` (one name or several, any of them counts; case-insensitive; an unknown one
+    is bad input naming the nearest known names), ``min_level`` (the certificate level valid on
+    the date is at least this one in the rules' order; an SW-bedrijf without such a certificate
+    is left out). ``valid_until`` is the end of the unbroken certification (renewals included;
+    empty when open-ended or for an SW-bedrijf without one).
 
     With ``for_org`` (a buyer; dropped from the list, since self-purchases never count) each row
     adds what ``gain_per_eur`` more euros there would do to that buyer's total percentage in
@@ -69,7 +71,7 @@ def eligible_suppliers(network: PurchaseNetwork, on, *, sbi: str | None = None,
     orgs = network.organisations
     keep = network.counts_on(on)
     if sbi:
-        keep &= orgs["sbi"].str.startswith(str(sbi)).to_numpy()
+        keep &= sells_sector(orgs, str(sbi))  # its own code or one it delivers
     if municipality is not None and len(municipality):
         keep &= check.municipality_mask(network, municipality)
     buyer = network.node(for_org) if for_org else None
@@ -90,7 +92,9 @@ def eligible_suppliers(network: PurchaseNetwork, on, *, sbi: str | None = None,
         "org_id": picked["org_id"].to_numpy(), "name": picked["name"].to_numpy(),
         "level": levels, "sw": network.sw[nodes],
         "valid_until": pd.to_datetime(days_to_dates(np.where(until > FAR_PAST, until, FAR_PAST))),
-        "sbi": picked["sbi"].to_numpy(), "municipality": picked["municipality"].to_numpy(),
+        "sbi": picked["sbi"].to_numpy(),
+        "delivers": picked["delivers"].to_numpy() if "delivers" in picked.columns else "",
+        "municipality": picked["municipality"].to_numpy(),
         "postcode": picked["postcode"].to_numpy(), "revenue_eur": network.revenue[nodes],
         "target_fte": network.target_fte[nodes], "yield_fte_per_meur": meur[nodes],
     }, columns=SUPPLIER_COLUMNS)

@@ -40,6 +40,7 @@ from pso_chain.generate.params import (
     FIRST_ORG_NUMBER,
     MUNICIPALITIES,
     SCHEMAS,
+    SW_DELIVERS,
     TABLE_NAMES,
     Progress,
     municipality_names,
@@ -96,5 +97,5 @@ def generate_dataset(
 
 
 
-__all__ = ["MUNICIPALITIES", "SCHEMAS", "TABLE_NAMES", "generate_dataset", "municipality_names",
-           "write_dataset"]
+__all__ = ["MUNICIPALITIES", "SCHEMAS", "SW_DELIVERS", "TABLE_NAMES", "generate_dataset",
+           "municipality_names", "write_dataset"]

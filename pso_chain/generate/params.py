@@ -26,6 +26,7 @@ SCHEMAS: dict[str, dict[str, str]] = {
         "pso_valid_until": "datetime64[us]",
         "qualitative_ok": "bool",
         "sbi": "str",
+        "delivers": "str",
         "municipality": "str",
         "postcode": "str",
     },
@@ -166,6 +167,9 @@ SBI_CODES: tuple[tuple[str, str, str, float, tuple[str, ...]], ...] = (
     ("9900", "U", "gov", 1.0, ("Internationale Organisatie",)),
 )
 SW_SBI = "8899"
+# What SW-bedrijven sell (their own code, 8899, says nothing of it): cleaning, green maintenance,
+# packaging — the ``delivers`` column, matched by supplier search and substitutes.
+SW_DELIVERS = "81210;81300;82920"
 
 SURNAMES = (
     "De Vries", "Jansen", "De Jong", "Van den Berg", "Bakker", "Visser", "Smit", "Meijer",

@@ -12,7 +12,7 @@ import pyarrow.parquet as pq
 
 from pso_chain import check
 from pso_chain.generate.orgs import _join
-from pso_chain.generate.params import FIRST_ORG_NUMBER, LEVEL_LABELS, TABLE_NAMES, Progress
+from pso_chain.generate.params import FIRST_ORG_NUMBER, LEVEL_LABELS, SW_DELIVERS, TABLE_NAMES, Progress
 
 
 def _str_series(arr: pa.Array | pa.ChunkedArray) -> pd.Series:
@@ -46,6 +46,7 @@ def _assemble(orgs: dict, current: dict, certs: dict, records: dict,
         "pso_valid_until": _dates(current["until"], none),
         "qualitative_ok": records["qualitative_ok"].astype(bool),
         "sbi": _str_series(orgs["sbi"]),
+        "delivers": pd.Series(np.where(orgs["sw"], SW_DELIVERS, ""), dtype="str"),
         "municipality": _str_series(orgs["municipality"]),
         "postcode": _str_series(orgs["postcode"]),
     })

@@ -41,7 +41,7 @@ SET o.name = $name[i], o.employees = $employees[i], o.fte = $fte[i],
     o.target_fte = $target_fte[i], o.revenue_eur = $revenue_eur[i], o.sw = $sw[i],
     o.pso_level = $pso_level[i], o.pso_valid_from = date($pso_valid_from[i]),
     o.pso_valid_until = date($pso_valid_until[i]), o.qualitative_ok = $qualitative_ok[i],
-    o.sbi = $sbi[i], o.municipality = $municipality[i], o.postcode = $postcode[i],
+    o.sbi = $sbi[i], o.delivers = $delivers[i], o.municipality = $municipality[i], o.postcode = $postcode[i],
     o.applies_code = $applies_code[i], o.threshold = $threshold[i], o.row = $row[i]
 FOREACH (_ IN CASE WHEN $sw[i] THEN [1] ELSE [] END | SET o:SWBedrijf)
 """

@@ -2,7 +2,8 @@
 
     (:Organisation[:SWBedrijf] {org_id, name, employees, fte, target_fte, revenue_eur, sw,
                                 pso_level, pso_valid_from, pso_valid_until, qualitative_ok,
-                                sbi, municipality, postcode, applies_code, threshold, row})
+                                sbi, delivers, municipality, postcode, applies_code,
+                                threshold, row})
     (:Organisation)-[:HAS_CERTIFICATE]->(:Certificate {key, level, valid_from, valid_until,
                                                        source, row})
     (:Organisation)-[:EMPLOYS]->(:EmployeeRecord {row, person_id, start_position,
@@ -61,8 +62,8 @@ SCHEMA = (
 )
 
 ORG_PROPERTIES = ("name", "employees", "fte", "target_fte", "revenue_eur", "sw", "pso_level",
-                  "pso_valid_from", "pso_valid_until", "qualitative_ok", "sbi", "municipality",
-                  "postcode", "applies_code", "threshold", "row")
+                  "pso_valid_from", "pso_valid_until", "qualitative_ok", "sbi", "delivers",
+                  "municipality", "postcode", "applies_code", "threshold", "row")
 RECORD_PROPERTIES = ("person_id", "start_position", "contract_type", "hours_per_week",
                      "fulltime_hours", "months")
 
@@ -99,6 +100,8 @@ def organisation_rows(data: Dataset) -> dict[str, list]:
         "pso_valid_until": _dates(o["pso_valid_until"]),
         "qualitative_ok": o["qualitative_ok"].astype(bool).tolist(),
         "sbi": o["sbi"].astype(str).tolist(),
+        "delivers": (o["delivers"].astype(str).tolist() if "delivers" in o.columns
+                     else [""] * len(o)),
         "municipality": o["municipality"].astype(str).tolist(),
         "postcode": o["postcode"].astype(str).tolist(),
         "applies_code": o["applies_code"].astype(bool).tolist(),

@@ -397,6 +397,7 @@ def suppliers_cypher(uri: str, on, *, sbi: str | None = None,
         "valid_until": pd.to_datetime(rows["valid_until"], format="%Y-%m-%d")
                          .astype("datetime64[s]").to_numpy(),
         "sbi": rows["sbi"].astype(object).to_numpy(),
+        "delivers": rows["delivers"].astype(object).to_numpy(),
         "municipality": rows["municipality"].astype(object).to_numpy(),
         "postcode": rows["postcode"].astype(object).to_numpy(),
         "revenue_eur": rows["revenue_eur"].astype(float).to_numpy(),

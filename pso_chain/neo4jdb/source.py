@@ -36,6 +36,7 @@ RETURN collect(o.org_id) AS org_id, collect(o.name) AS name, collect(o.employees
        collect(coalesce(toString(o.pso_valid_from), '')) AS pso_valid_from,
        collect(coalesce(toString(o.pso_valid_until), '')) AS pso_valid_until,
        collect(o.qualitative_ok) AS qualitative_ok, collect(o.sbi) AS sbi,
+       collect(coalesce(o.delivers, '')) AS delivers,
        collect(o.municipality) AS municipality, collect(o.postcode) AS postcode,
        collect(o.applies_code) AS applies_code,
        collect(coalesce(o.threshold, 0.0 / 0.0)) AS threshold, collect(o.row) AS row
@@ -83,8 +84,8 @@ RETURN collect(o.org_id) AS org_id, collect(e.person_id) AS person_id,
 """
 
 DATE_COLUMNS = ("pso_valid_from", "pso_valid_until", "date", "valid_from", "valid_until")
-STRING_COLUMNS = ("org_id", "name", "pso_level", "sbi", "municipality", "postcode", "buyer_id",
-                  "supplier_id", "level", "person_id", "start_position", "contract_type")
+STRING_COLUMNS = ("org_id", "name", "pso_level", "sbi", "delivers", "municipality", "postcode",
+                  "buyer_id", "supplier_id", "level", "person_id", "start_position", "contract_type")
 
 
 def _frame(columns: dict[str, list]) -> pd.DataFrame:

@@ -17,6 +17,7 @@ from pso_chain.errors import Problem
 from pso_chain.loaders import RawTable
 from pso_chain.parsing import NO_DAY, text, to_bool, to_date, to_number, year_bounds
 from pso_chain.rules import Rules
+from pso_chain.sectors import parse_delivers
 from pso_chain.validate.arrow import (
     IdMapper,
     arrow_strings,
@@ -109,6 +110,17 @@ def _ids(table: RawTable, col: str) -> pd.Series:
 
 
 
+def _delivers(table: RawTable, out: Collector) -> pd.Series:
+    """The optional ``delivers`` column (SBI codes of what is sold), normalised to ``a;b``."""
+    frame = view(table)
+    if "delivers" not in frame.columns:
+        return pd.Series([""] * len(frame), dtype=object)
+    codes, bad = parse_delivers(text_column(frame, "delivers"))
+    out.add(table, bad, "delivers", column(frame, "delivers"),
+            "not a list of SBI codes (2-5 digits, separated by ';', e.g. 81210;81300)")
+    return codes.where(~bad, "")
+
+
 def organisations(table: RawTable, rules: Rules, out: Collector) -> pd.DataFrame:
     frame = view(table)
     _columns_present(table, ORG_REQUIRED, out)
@@ -137,6 +149,7 @@ def organisations(table: RawTable, rules: Rules, out: Collector) -> pd.DataFrame
         "pso_valid_until": valid_until,
         "qualitative_ok": _bool(table, "qualitative_ok", out, default=True),
         "sbi": text_column(frame, "sbi"),
+        "delivers": _delivers(table, out),
         "municipality": text_column(frame, "municipality"),
         "postcode": text_column(frame, "postcode"),
         "applies_code": _bool(table, "applies_code", out, default=True),
