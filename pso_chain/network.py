@@ -17,7 +17,6 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 import pandas as pd
-import scipy.sparse as sp
 
 from pso_chain.certification import CertificateIndex, certificate_index, purchase_eligibility
 from pso_chain.errors import Problem, PsoInputError
@@ -29,6 +28,7 @@ from pso_chain.validate.report import Collector
 
 if TYPE_CHECKING:
     import networkx as nx
+    import scipy.sparse as sp
 
 
 class PurchaseNetwork:
@@ -260,6 +260,8 @@ class PurchaseNetwork:
                 mask &= self.eligible
             if drop_self:
                 mask &= self.buyer != self.supplier
+            import scipy.sparse as sp  # lazily: a one-organisation command starts 0.1-0.4 s sooner
+
             matrix = sp.csr_matrix(
                 (self.amount[mask], (self.buyer[mask], self.supplier[mask])),
                 shape=(self.n, self.n),
