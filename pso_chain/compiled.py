@@ -52,6 +52,7 @@ CACHE_ENV = "PSO_CHAIN_CACHE"  # a folder for every dataset's compiled network
 NO_CACHE_ENV = "PSO_CHAIN_NO_CACHE"  # "1": read and validate the tables every time
 DEFAULT_FOLDER = ".pso-cache"  # inside the dataset folder unless CACHE_ENV says otherwise
 MANIFEST = "manifest.json"
+KEEP_OTHERS = 2  # older entries of a dataset kept beside the newest (most recently used first)
 TABLES = ("organisations", "purchases", "employees_records", "certifications")
 # the modules whose code decides what a compiled network holds
 _CODE = ("compiled.py", "network.py", "certification.py", "parsing.py", "rules.py", "validate",
@@ -232,6 +233,9 @@ def write_compiled(network: PurchaseNetwork, entry: Path, key: str) -> Path:
     """
     entry.parent.mkdir(parents=True, exist_ok=True)
     tmp = Path(tempfile.mkdtemp(prefix=f".tmp-{key[:8]}-", dir=entry.parent))
+    umask = os.umask(0)
+    os.umask(umask)
+    tmp.chmod(0o777 & ~umask)  # readable like the files in it (mkdtemp makes it private)
     try:
         data = network.data
         tables = {}
@@ -275,10 +279,13 @@ def _remove_temporary(root: Path) -> None:
 
 
 def _remove_others(root: Path, keep: Path) -> None:
-    """Drop older entries (other keys) of the same dataset; open mappings stay valid."""
-    for other in root.iterdir():
-        if other != keep and other.is_dir() and not other.name.startswith(".tmp-"):
-            shutil.rmtree(other, ignore_errors=True)
+    """Drop older entries of the same dataset, all but the :data:`KEEP_OTHERS` most recently
+    used (another rules file, another pso-chain version alternating do not rebuild each
+    time); open mappings of removed ones stay valid until closed."""
+    others = [p for p in root.iterdir() if p != keep and p.is_dir() and not p.name.startswith(".tmp-")]
+    others.sort(key=lambda p: p.stat().st_mtime, reverse=True)
+    for other in others[KEEP_OTHERS:]:
+        shutil.rmtree(other, ignore_errors=True)
 
 
 # ------------------------------------------------------------------------- reading
@@ -457,7 +464,12 @@ def open_compiled(folder: str | Path, rules: Rules | str | Path | None = None, *
     entry = root / key
     if not rebuild and _complete(entry, verify):
         try:
-            return read_compiled(entry, rules)
+            network = read_compiled(entry, rules)
+            try:
+                os.utime(entry)  # most recently used: kept longest
+            except OSError:
+                pass
+            return network
         except (OSError, ValueError, KeyError, pa.ArrowException):
             pass  # damaged: rebuilt below
     return build_compiled(folder, rules, entry, say=say)

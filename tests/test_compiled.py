@@ -156,7 +156,17 @@ def test_each_kind_of_input_change_is_seen(tmp_path: Path, change: str) -> None:
     assert cache_key(folder, load_rules()) != key
     plain, compiled = _pair(folder)
     _equal(_every_verb(plain), _every_verb(compiled))
-    assert [p.name for p in (folder / ".pso-cache").iterdir()] == [compiled.entry.name]
+    assert compiled.entry.name in [p.name for p in (folder / ".pso-cache").iterdir()]
+
+
+def test_older_entries_are_pruned(tmp_path: Path) -> None:
+    folder = _dataset(tmp_path, 20)
+    path = folder / "purchases.csv"
+    text = path.read_text()
+    for k in range(1, 6):  # five versions of the data: the newest and two others are kept
+        path.write_text(text + "\n" * k)  # blank lines at the end: same data, other bytes
+        _pair(folder)
+    assert len([p for p in cache_root(folder).iterdir()]) == 3
 
 
 def test_a_table_file_added_is_seen(tmp_path: Path) -> None:
