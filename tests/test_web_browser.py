@@ -36,6 +36,7 @@ ARTEFACTS = ROOT / "test-artifacts"
 EXAMPLE = pso_chain.example_path()
 BUYER, SUPPLIER = "10000020", "10000159"  # 70,000 euros at this SW-bedrijf lifts trede none -> 1
 LOAD_CLIENTS, LOAD_REQUESTS = 20, 400
+PROCESSES: dict[str, subprocess.Popen] = {}
 
 
 def free_port() -> int:
@@ -49,7 +50,8 @@ def server():
     """``pso-chain serve`` on the bundled example, stopped (SIGTERM) after the module."""
     port = free_port()
     exe = Path(sys.executable).with_name("pso-chain")
-    log = open(ARTEFACTS.joinpath("web-server.log") if ARTEFACTS.exists() else os.devnull, "w")  # noqa: SIM115
+    ARTEFACTS.mkdir(exist_ok=True)
+    log = open(ARTEFACTS / "web-server.log", "w")  # noqa: SIM115
     proc = subprocess.Popen([str(exe), "serve", str(EXAMPLE), "--port", str(port)], stdout=log,
                             stderr=subprocess.STDOUT)
     url = f"http://127.0.0.1:{port}"
@@ -63,6 +65,7 @@ def server():
     else:
         proc.terminate()
         pytest.fail("pso-chain serve did not start within 60 s")
+    PROCESSES["server"] = proc  # for the SIGHUP test
     yield url
     proc.terminate()
     proc.wait(timeout=30)
@@ -176,3 +179,20 @@ def test_bounded_load(server):
     done = [s for s in statuses if s != -1]
     assert len(done) >= LOAD_REQUESTS // 4
     assert set(done) == {200}
+
+
+def test_sighup_reloads_without_stopping(server):
+    """SIGHUP opens the source again in the background; the server keeps answering."""
+    import signal
+
+    log = ARTEFACTS / "web-server.log"
+    opened = log.read_text().count("opened ")
+    server_proc = PROCESSES["server"]
+    server_proc.send_signal(signal.SIGHUP)
+    deadline = time.monotonic() + 60
+    while log.read_text().count("opened ") == opened and time.monotonic() < deadline:
+        assert urllib.request.urlopen(f"{server}/healthz", timeout=10).status == 200
+        time.sleep(0.2)
+    assert log.read_text().count("opened ") == opened + 1
+    assert server_proc.poll() is None
+    assert urllib.request.urlopen(f"{server}/api/organisations/{BUYER}", timeout=30).status == 200
