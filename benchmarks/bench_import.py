@@ -68,6 +68,10 @@ def quality(args) -> None:
     print(f"  listed accepted rightly without review: {((listed['status'] == 'accepted') & (listed['matched_kvk'] == listed['true_kvk'])).mean():.2%}; "
           f"review band {(rep['status'] == 'review').mean():.2%} of all suppliers; "
           f"unlisted suppliers in review {(unlisted['status'] == 'review').mean():.2%}")
+    missed = listed[~found]
+    if len(missed):
+        print("  listed suppliers missed (first 10):")
+        print(missed[["ledger_name", "ledger_place", "status", "matched_name", "note"]].head(10).to_string())
     if (~right).any():
         print(accepted[~right][["ledger_name", "ledger_place", "matched_name", "matched_kvk", "true_kvk"]]
               .to_string())

@@ -23,7 +23,7 @@ from rapidfuzz import fuzz, process
 from rapidfuzz.distance import Levenshtein
 
 from pso_chain.import_settings import ImportSettings
-from pso_chain.names import name_variants, name_variants_many, normalise_place, postcode4
+from pso_chain.names import name_variants, name_variants_many, normalise_place, postcode4, repair_words
 
 REPORT_COLUMNS = ["ledger_name", "ledger_kvk", "ledger_place", "amount_eur", "status", "method",
                   "score", "matched_kvk", "matched_name", "matched_level"]
@@ -89,8 +89,8 @@ def build_index(candidates: pd.DataFrame, settings: ImportSettings) -> Candidate
     raw_places = frame["place"].astype(str)
     place_of = {p: normalise_place(p, settings) for p in raw_places.unique()}  # a few hundred
     places = raw_places.map(place_of).tolist()
-    pcs = frame["postcode"].astype(str).str.extract(r"^\s*(\d{4})", expand=False).fillna("").tolist()
-    seen = [sorted({w for v in vs for w in v}) for vs in variants]
+    pcs = [postcode4(p) for p in frame["postcode"].astype(str).tolist()]
+    seen = [sorted(set(vs[0])) if len(vs) == 1 else sorted({w for v in vs for w in v}) for vs in variants]
     words, word_at = _flat(seen)
     limit = max(settings.generic_share * len(frame), 2.0)
     codes, uniques = pd.factorize(words)
@@ -99,17 +99,15 @@ def build_index(candidates: pd.DataFrame, settings: ImportSettings) -> Candidate
     pairs, pair_at = _flat([[f"{a} {b}" for k, a in enumerate(s) for b in s[k + 1:]] for s in seen])
     by_word = _positions(np.concatenate([words, pairs]), np.concatenate([word_at, pair_at]),
                          settings.block_word_max)
-    prefixes = np.array([w[:PREFIX] for w in words.tolist()], dtype=object)
-    keep = np.ones(len(prefixes), dtype=bool)  # one entry per candidate and prefix
-    if len(prefixes):
-        frame_pp = pd.DataFrame({"p": prefixes, "at": word_at})
-        keep = ~frame_pp.duplicated().to_numpy()
-    prefix_pos = _positions(prefixes[keep], word_at[keep], len(frame))
-    place_codes = {p: k for k, p in enumerate(sorted(set(places)))}
-    return CandidateIndex(frame, variants, joined, np.array([place_codes[p] for p in places], dtype=np.int64),
+    prefixes, prefix_at = _flat([list({w[:PREFIX] for w in s}) for s in seen])
+    prefix_pos = _positions(prefixes, prefix_at, len(frame))
+    place_code, place_names = pd.factorize(np.array(places, dtype=object), sort=True)
+    place_codes = {p: k for k, p in enumerate(place_names.tolist())}
+    kvks = frame["kvk"].to_numpy(dtype=object)
+    return CandidateIndex(frame, variants, joined, place_code.astype(np.int64),
                           np.array([int(p) if p else -1 for p in pcs], dtype=np.int64), generic, by_word,
                           _by_key(places), _by_key(pcs),
-                          {k: i for i, k in enumerate(frame["kvk"].tolist()) if k},
+                          {k: i for i, k in enumerate(kvks.tolist()) if k},
                           frame["kvk"].to_numpy(dtype=object),
                           np.array([len(v) for v in variants], dtype=np.int64),
                           prefix_pos,
@@ -184,7 +182,7 @@ def match_one(name: str, kvk: str, place_raw: str, postcode_raw: str, index: Can
         out.update(status="accepted", method="kvk", score=100.0, candidate=index.by_kvk[kvk],
                    note="KvK number found")
         return out
-    query = name_variants(name, settings)
+    query = tuple(repair_words(v, settings) for v in name_variants(name, settings))
     place = normalise_place(place_raw, settings)
     pc4 = postcode4(postcode_raw)
     words = {w for v in query for w in v}

@@ -103,6 +103,30 @@ def name_variants_many(names: list[str], settings: ImportSettings) -> list[tuple
     return out
 
 
+def repair_words(words: tuple[str, ...], settings: ImportSettings) -> tuple[str, ...]:
+    """Typos in the words the normaliser knows, on a ledger's side ("Stihcting", "Hodling",
+    "vsetiging", "hoveinersbedr."): a word of 6+ letters within 2 edits of a long legal form is
+    dropped, of a branch word cuts the rest, of an abbreviation is expanded. Names themselves are
+    never changed."""
+    from rapidfuzz.distance import Levenshtein
+
+    legal = [w for w in settings.legal_forms if len(w) >= 6]
+    branch = [w for w in settings.branch_words if len(w) >= 6]
+    abbreviations = {k: v for k, v in settings.abbreviations.items() if len(k) >= 6 and " " not in k}
+    out: list[str] = []
+    for w in words:
+        if len(w) < 6 or w in settings.legal_forms or w in abbreviations.values():
+            out.append(w)
+            continue
+        if any(Levenshtein.distance(w, b) <= 2 for b in branch):
+            break
+        if any(Levenshtein.distance(w, f) <= 2 for f in legal):
+            continue
+        fixed = next((v for k, v in abbreviations.items() if Levenshtein.distance(w, k) <= 2), None)
+        out.append(fixed if fixed is not None else w)
+    return tuple(out) or words
+
+
 def normalise_name(name: str, settings: ImportSettings) -> str:
     """The main normalised form of a name (the trade name), words joined by spaces."""
     return " ".join(name_variants(name, settings)[0])
