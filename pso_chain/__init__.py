@@ -15,6 +15,7 @@ from pso_chain.api import (
     compliance,
     counting_spend,
     credits,
+    discount_table,
     embodied,
     example_path,
     explain,
@@ -32,7 +33,9 @@ from pso_chain.api import (
     substitutes,
     suppliers,
     tender,
+    tour,
     uplift,
+    validate_dataset,
     what_if,
 )
 from pso_chain.errors import PsoInputError
@@ -42,8 +45,8 @@ from pso_chain.sources import DatabaseNetwork
 
 __all__ = [
     "DatabaseNetwork", "PsoInputError", "PurchaseNetwork", "Rules", "__version__", "aspirants",
-    "audit_file", "cascades", "compliance", "counting_spend", "credits", "embodied", "example_path",
-    "explain", "exposure", "history", "load_example", "load_rules", "municipality", "open",
-    "quickscan", "report", "seeds", "simulate", "sroi", "stats", "substitutes", "suppliers",
-    "tender", "uplift", "what_if",
+    "audit_file", "cascades", "compliance", "counting_spend", "credits", "discount_table", "embodied",
+    "example_path", "explain", "exposure", "history", "load_example", "load_rules", "municipality",
+    "open", "quickscan", "report", "seeds", "simulate", "sroi", "stats", "substitutes", "suppliers",
+    "tender", "tour", "uplift", "validate_dataset", "what_if",
 ]

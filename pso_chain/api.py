@@ -18,7 +18,7 @@ import pandas as pd
 
 from pso_chain import check
 from pso_chain.api_base import Network, engine
-from pso_chain.api_buyers import compliance, substitutes, suppliers, tender, uplift
+from pso_chain.api_buyers import compliance, discount_table, substitutes, suppliers, tender, uplift
 from pso_chain.api_olievlek import (
     cascades,
     counting_spend,
@@ -30,16 +30,16 @@ from pso_chain.api_olievlek import (
     simulate,
     stats,
 )
-from pso_chain.api_views import municipality, what_if
+from pso_chain.api_views import municipality, tour, validate_dataset, what_if
 from pso_chain.network import PurchaseNetwork, load_network
 from pso_chain.rules import Rules, load_rules
 from pso_chain.sources import DatabaseNetwork, is_database_uri
 
 __all__ = [
     "Network", "aspirants", "audit_file", "cascades", "compliance", "counting_spend", "credits",
-    "embodied", "example_path", "explain", "exposure", "history", "load_example", "load_rules",
-    "municipality", "open", "quickscan", "report", "seeds", "simulate", "sroi", "stats",
-    "substitutes", "suppliers", "tender", "uplift", "what_if",
+    "discount_table", "embodied", "example_path", "explain", "exposure", "history", "load_example",
+    "load_rules", "municipality", "open", "quickscan", "report", "seeds", "simulate", "sroi", "stats",
+    "substitutes", "suppliers", "tender", "tour", "uplift", "validate_dataset", "what_if",
 ]
 
 
@@ -140,7 +140,7 @@ def load_example(rules: Rules | str | Path | None = None) -> PurchaseNetwork:
     return network
 
 
-def credits(network: Network, year: int | None = None) -> pd.DataFrame:
+def credits(network: Network, year: int | None = None, *, below_level: bool = False) -> pd.DataFrame:
     """PSO score of every organisation (the scoring contract's columns).
 
     Parameters
@@ -148,6 +148,9 @@ def credits(network: Network, year: int | None = None) -> pd.DataFrame:
     network : PurchaseNetwork or DatabaseNetwork
     year : int, optional
         Reference year; the latest year in purchases when None.
+    below_level : bool
+        Only the certificate holders whose score is below their certified level on 31 December
+        (at risk at the next audit), as :func:`pso_chain.scoring.below_certified_level` lists them.
 
     Returns
     -------
@@ -171,6 +174,10 @@ def credits(network: Network, year: int | None = None) -> pd.DataFrame:
     >>> round(float(row["total_pct"]), 2), int(row["trede"])
     (12.85, 1)
     """
+    if below_level:
+        from pso_chain.scoring import below_certified_level
+
+        return below_certified_level(engine(network), year)
     if isinstance(network, DatabaseNetwork):
         return network.credits(year)
     from pso_chain.scoring import credits as score

@@ -8,7 +8,7 @@ and leaves the result to the engine (:mod:`pso_chain.buyers`).
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from pathlib import Path
 
 import pandas as pd
@@ -260,7 +260,7 @@ def compliance(network: Network, org_id: str, on: dt.date | None = None, year: i
 
 
 def tender(network: Network, bids: pd.DataFrame | str | Path, on: dt.date, *,
-           discounts: dict[str, float] | None = None, method: str = "discount",
+           discounts: Mapping[str, float] | Sequence[str] | None = None, method: str = "discount",
            defaults: str | Path | None = None) -> pd.DataFrame:
     """Bids ranked with the PSO level valid on the tender date: by fictitious price after a
     discount per level (``method="discount"``) or by award points for price, PSO level and
@@ -277,8 +277,9 @@ def tender(network: Network, bids: pd.DataFrame | str | Path, on: dt.date, *,
         The bids (``supplier_id``, ``price``, ...) or a file holding them.
     on : datetime.date
         The tender date.
-    discounts : dict of str to float, optional
-        Percent per level (and ``sw``) replacing those of the defaults file.
+    discounts : dict of str to float, or LEVEL=PCT texts, optional
+        Percent per level (and ``sw``) replacing those of the defaults file (texts checked by
+        :func:`discount_table`).
     method : str
         ``discount`` or ``points``.
     defaults : str or Path, optional
@@ -307,6 +308,42 @@ def tender(network: Network, bids: pd.DataFrame | str | Path, on: dt.date, *,
     net = engine(network)
     conf = load_buyer_defaults(defaults)
     table = dict(conf.discount_pct)
+    if discounts is not None and not isinstance(discounts, Mapping):  # LEVEL=PCT texts
+        discounts = discount_table(discounts, net.rules.all_levels)
     table.update(discounts or {})
     frame = bids if isinstance(bids, pd.DataFrame) else read_bids(bids, net.rules.all_levels)
     return tender_ranking(net, frame, check.date(on, "on"), table, method=method, award=conf.award)
+
+
+def discount_table(specs: Sequence[str], levels: Sequence[str]) -> dict[str, float]:
+    """Tender discounts written ``LEVEL=PCT`` (a certificate level or ``sw``; a decimal comma
+    is fine), checked: unknown levels and percentages outside [0, 100) raise
+    :class:`PsoInputError` naming ``--discount``.
+
+    Examples
+    --------
+    >>> discount_table(["aspirant=20", "sw=12,5"], ["aspirant", "1", "2", "3"])
+    {'aspirant': 20.0, 'sw': 12.5}
+    """
+    from pso_chain.buyers.defaults import SW_KEY
+    from pso_chain.errors import Problem, PsoInputError
+
+    known = (*levels, SW_KEY)
+    out: dict[str, float] = {}
+    for spec in specs:
+        level, sep, pct = spec.partition("=")
+        level = level.strip().lower()
+
+        def bad(reason: str, spec: str = spec) -> PsoInputError:
+            return PsoInputError(Problem("--discount", None, None, spec, reason))
+
+        if not sep or level not in known:
+            raise bad(f"use LEVEL=PCT with LEVEL one of {', '.join(known)}")
+        try:
+            value = float(pct.strip().replace(",", "."))
+        except ValueError:
+            raise bad("PCT must be a number") from None
+        if not 0 <= value < 100:
+            raise bad("PCT must be in [0, 100)")
+        out[level] = value
+    return out

@@ -4,12 +4,14 @@ purchases and a municipality's report tables. Like every verb, they only call th
 from __future__ import annotations
 
 import math
+from pathlib import Path
 from typing import Any
 
 import numpy as np
 import pandas as pd
 
 from pso_chain.api_base import Network, engine
+from pso_chain.rules import Rules, load_rules
 
 
 def what_if(network: Network, org_id: str, changes: dict[str, float], year: int | None = None
@@ -135,3 +137,50 @@ def municipality(network: Network, name: str | None = None, year: int | None = N
         "spend_by_sector": data.spend_by_sector, "prospects": data.prospects.head(data.top),
         "prospect_tiers": data.prospect_tiers, "seeds": data.seeds,
     }
+
+
+def validate_dataset(source: str | Path, rules: Rules | str | Path | None = None):
+    """Read and check a dataset folder without failing on its errors: a
+    :class:`~pso_chain.validate.ValidationReport` as ``report`` and one row per table (``table,
+    file, rows, errors, warnings``) as ``files``.
+
+    Examples
+    --------
+    >>> import pso_chain
+    >>> checked = pso_chain.validate_dataset(pso_chain.example_path())
+    >>> checked.report.ok, list(checked.files.columns)
+    (True, ['table', 'file', 'rows', 'errors', 'warnings'])
+    """
+    from types import SimpleNamespace
+
+    from pso_chain.network import read_dataset
+
+    rule_set = rules if isinstance(rules, Rules) else load_rules(rules)
+    data = read_dataset(source, rule_set)
+    report = data.report
+    names = list(data.files.values())
+    files = pd.DataFrame({
+        "table": list(data.files), "file": names,
+        "rows": [len(t.frame) for t in report.raw.values()],
+        "errors": [int((report.errors["file"] == f).sum()) for f in names],
+        "warnings": [int((report.warnings["file"] == f).sum()) for f in names],
+    })
+    return SimpleNamespace(report=report, files=files, rules_version=str(rule_set.version))
+
+
+def tour(network: Network | None = None):
+    """The whole story the demo tells (validation, credits, distribution, the organisation
+    closest to its next trede explained and lifted, suppliers, prospects, a simulation), as a
+    :class:`~pso_chain.story.Tour`; on the bundled example when ``network`` is None.
+
+    Examples
+    --------
+    >>> import pso_chain
+    >>> story = pso_chain.tour()
+    >>> story.year, story.pick is not None, sorted(story.uplift)
+    (2025, True, ['targets', 'uplift'])
+    """
+    from pso_chain.api import load_example
+    from pso_chain.story import build_tour
+
+    return build_tour(load_example() if network is None else network)

@@ -1,18 +1,28 @@
-"""The ``pso-chain`` command line: thin typer wrappers over the library."""
+"""The ``pso-chain`` command line: thin typer wrappers over the library.
+
+A new verb lives in its own module of :mod:`pso_chain.commands` with a ``register(app)``
+function, and gets one line in :data:`COMMAND_MODULES`.
+"""
 
 from __future__ import annotations
 
 import importlib
+import sys
 
 import typer
 
+from pso_chain.commands import helptext
+from pso_chain.commands.options import global_options
+
 app = typer.Typer(
     name="pso-chain",
-    help="PSO scores, social-purchasing credit and the olievlek on purchase networks.",
+    help="PSO scores, social-purchasing credit and the olievlek on purchase networks. Tables, "
+         "workbooks and the report are in Dutch; pso-chain --lang en for English.",
     no_args_is_help=True,
     pretty_exceptions_enable=False,
     add_completion=False,
 )
+app.callback()(global_options)
 
 COMMAND_MODULES = ("core", "buyers", "olievlek", "neo4j", "report", "sroi", "importing", "serve",
                    "build")
@@ -26,12 +36,16 @@ for _name in COMMAND_MODULES:
         continue
     _module.register(app)
 
+helptext.tidy()
+
 
 def main() -> None:
     """Console-script entry point (numpy's huge-page advice off for the whole run: see
     :func:`pso_chain.network.small_pages`)."""
     from pso_chain.network import small_pages
+    from pso_chain.output import set_context
 
+    set_context(command=" ".join(["pso-chain", *sys.argv[1:]]))
     with small_pages():
         app()
 

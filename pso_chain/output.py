@@ -1,31 +1,69 @@
 """Writers: a readable table on the terminal, or a file chosen by its extension.
 
-``.csv`` is the machine format (comma, UTF-8, decimal point); ``.xlsx`` is for Excel users
-(bold frozen header, autofilter, number formats, sized columns); ``.parquet`` and ``.json``.
+``.csv``, ``.parquet`` and ``.json`` are machine formats: design.md's English column names,
+decimal points, every digit. The terminal and ``.xlsx`` are for people and speak the chosen
+language (:mod:`pso_chain.display`, Dutch by default): labels, ``€ 1.234,56``, ``31-12-2025``,
+``ja``/``nee``. The workbook has real number formats, a frozen header, an autofilter, sized
+columns, user text written as text, and a sheet stating the command, rules version and date.
+
+Every text printed to the terminal goes through rich as plain :class:`~rich.text.Text`, never
+as markup: a name like ``[/b]`` is printed as it is.
 """
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 import os
 import sys
+from collections.abc import Sequence
 from pathlib import Path
 
 import numpy as np
 import pandas as pd
+from rich import box
 from rich.console import Console
 from rich.table import Table
+from rich.text import Text
 
+from pso_chain.display import DEFAULT_LANGUAGE, Display, check_language, column_kind, is_missing
 from pso_chain.errors import Problem, PsoInputError
 
 FORMATS = (".csv", ".parquet", ".xlsx", ".json")
 
+# What the front-end runs under: the language of people's outputs and what the workbook's
+# "about" sheet states (set once by the CLI's entry point).
+_SETTINGS: dict[str, str] = {"lang": DEFAULT_LANGUAGE, "command": "", "rules": ""}
 
-def terminal_console() -> Console:
+
+def set_language(lang: str) -> None:
+    """Language of terminal tables and workbooks (``nl`` or ``en``)."""
+    _SETTINGS["lang"] = check_language(lang)
+
+
+def language() -> str:
+    return _SETTINGS["lang"]
+
+
+def set_context(command: str | None = None, rules: str | None = None) -> None:
+    """The command line and rules version a workbook states on its "about" sheet."""
+    if command is not None:
+        _SETTINGS["command"] = command
+    if rules is not None:
+        _SETTINGS["rules"] = rules
+
+
+def terminal_console(stderr: bool = False) -> Console:
     """The console for results: the terminal's width, or a wide page when piped to a file
     (rich's 80-column default would crop tables)."""
-    chosen = sys.stdout.isatty() or "COLUMNS" in os.environ  # rich reads COLUMNS itself
-    return Console(width=None if chosen else 160)
+    stream = sys.stderr if stderr else sys.stdout
+    chosen = stream.isatty() or "COLUMNS" in os.environ  # rich reads COLUMNS itself
+    return Console(width=None if chosen else 160, stderr=stderr)
+
+
+def plain(text: object, style: str | None = None) -> Text:
+    """User text as rich text that is never read as markup."""
+    return Text(str(text), style=style or "")
 
 
 def _check_suffix(path: Path) -> str:
@@ -115,99 +153,257 @@ def _jsonable(value):
     return str(value)
 
 
+# --- XLSX ---------------------------------------------------------------------------------------------
+EXCEL_FORMATS = {
+    "eur2": '"€" #,##0.00', "eur": '"€" #,##0', "pct": "0.00%", "pct1": "0.0%", "pct2": "0.00%",
+    "pct3": "0.000%", "share": "0.0%", "share2": "0.00%", "int": "#,##0", "year": "0",
+    "num": "#,##0.0000", "num1": "#,##0.0", "num2": "#,##0.00", "num3": "#,##0.000",
+}
+FORMULA_START = ("=", "+", "-", "@")
+ABOUT_LABELS = {"sheet": ("over", "about"), "command": ("opdracht", "command"),
+                "rules": ("PSO-regels versie", "PSO rules version"), "date": ("gemaakt op", "made on"),
+                "tool": ("programma", "tool"), "lang": ("taal", "language")}
+
+
+def _excel_value(value, kind: str, display: Display):
+    """A cell value: numbers as numbers (percent numbers as fractions for Excel's % format),
+    dates as dates, booleans and "no trede" as words, text as text."""
+    if is_missing(value):
+        return display.fmt.trede(None) if kind == "trede" else None
+    if kind == "trede":
+        word = display.fmt.trede(value)
+        return int(word) if word.isdigit() else word
+    if kind == "bool" or isinstance(value, bool | np.bool_):
+        return display.fmt.boolean(value) if display.lang == "nl" else bool(value)
+    if kind == "date":
+        try:
+            stamp = pd.Timestamp(value)
+        except (ValueError, TypeError):
+            return str(value)
+        return stamp.tz_localize(None).to_pydatetime() if stamp.tzinfo else stamp.to_pydatetime()
+    if isinstance(value, np.integer):
+        return int(value)
+    if isinstance(value, int | float | np.floating):
+        number = float(value)
+        if not np.isfinite(number):
+            return str(number)
+        return number / 100 if kind.startswith("pct") else number
+    return str(value)
+
+
 def write_xlsx(sheets: dict[str, pd.DataFrame], path: str | Path) -> Path:
-    """An Excel workbook a purchasing officer can open directly: one formatted sheet each."""
+    """An Excel workbook people open directly: one sheet per frame with the language's labels
+    and real number formats (euro, percent, date), bold frozen header, autofilter and sized
+    columns, plus an "about" sheet with the command, rules version and date.
+
+    User text is written as text: a cell starting with ``=``, ``+``, ``-`` or ``@`` is never
+    a formula, and control characters Excel cannot hold are replaced by U+FFFD.
+    """
+    from openpyxl import Workbook
+    from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
     from openpyxl.styles import Alignment, Font, PatternFill
     from openpyxl.utils import get_column_letter
 
     path = Path(path)
-    with pd.ExcelWriter(path, engine="openpyxl") as writer:
-        for name, frame in sheets.items():
-            safe = name[:31]
-            clean = frame.copy()
-            for col in clean.columns:
-                if isinstance(clean[col].dtype, pd.DatetimeTZDtype):
-                    clean[col] = clean[col].dt.tz_localize(None)
-            clean.to_excel(writer, sheet_name=safe, index=False)
-            ws = writer.sheets[safe]
-            ws.freeze_panes = "A2"
-            ws.auto_filter.ref = ws.dimensions
-            fill = PatternFill("solid", fgColor="1F4E78")
-            for cell in ws[1]:
-                cell.font = Font(bold=True, color="FFFFFF")
-                cell.fill = fill
-                cell.alignment = Alignment(horizontal="center", vertical="center", wrap_text=True)
-            for idx, col in enumerate(clean.columns, start=1):
-                letter = get_column_letter(idx)
-                fmt = _excel_format(col, clean[col])
-                if fmt:
-                    for cell in ws[letter][1:]:
-                        cell.number_format = fmt
-                width = max([len(str(col))] + [len(str(v)) for v in clean[col].head(200)])
-                ws.column_dimensions[letter].width = min(max(10, width + 2), 50)
+    display = Display(language())
+    nl = display.lang == "nl"
+    book = Workbook()
+    book.remove(book.active)
+    date_format = "dd-mm-yyyy" if nl else "yyyy-mm-dd"
+    fill = PatternFill("solid", fgColor="1F4E78")
+    for name, frame in sheets.items():
+        ws = book.create_sheet(_sheet_name(name, book.sheetnames))
+        columns = list(frame.columns)
+        kinds = [column_kind(c, frame[c].dtype) for c in columns]
+        ws.append([display.header(c) for c in columns])
+        for cell in ws[1]:
+            cell.font = Font(bold=True, color="FFFFFF")
+            cell.fill = fill
+            cell.alignment = Alignment(horizontal="center", vertical="center", wrap_text=True)
+        widths = [len(display.header(c)) for c in columns]
+        for r, row in enumerate(frame.itertuples(index=False, name=None), start=2):
+            for c, (value, kind) in enumerate(zip(row, kinds, strict=True), start=1):
+                out = _excel_value(value, kind, display)
+                cell = ws.cell(row=r, column=c)
+                if isinstance(out, str):
+                    out = ILLEGAL_CHARACTERS_RE.sub("\ufffd", out)
+                    cell.value = out
+                    cell.data_type = "s"  # never a formula, whatever it starts with
+                    if out.startswith(FORMULA_START):
+                        cell.quotePrefix = True
+                else:
+                    cell.value = out
+                    if kind == "date":  # empty cells too: a value typed in later reads the same
+                        cell.number_format = date_format
+                    elif kind in EXCEL_FORMATS:
+                        cell.number_format = EXCEL_FORMATS[kind]
+                if r <= 201:
+                    widths[c - 1] = max(widths[c - 1], len(display.cell(columns[c - 1], value,
+                                                                        frame[columns[c - 1]].dtype)))
+        ws.freeze_panes = "A2"
+        if columns:
+            ws.auto_filter.ref = f"A1:{get_column_letter(len(columns))}{max(len(frame) + 1, 1)}"
+        for idx, width in enumerate(widths, start=1):
+            ws.column_dimensions[get_column_letter(idx)].width = min(max(10, width + 2), 50)
+    _about_sheet(book, display)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    book.save(path)
     return path
 
 
-def _excel_format(name: str, series: pd.Series) -> str | None:
-    if pd.api.types.is_datetime64_any_dtype(series.dtype):
-        return "yyyy-mm-dd"
-    if pd.api.types.is_bool_dtype(series.dtype) or not pd.api.types.is_numeric_dtype(series.dtype):
+def _sheet_name(name: str, taken: Sequence[str]) -> str:
+    safe = "".join("_" if ch in "[]:*?/\\" else ch for ch in name)[:31] or "sheet"
+    candidate, n = safe, 2
+    while candidate in taken:
+        candidate, n = f"{safe[:28]}-{n}", n + 1
+    return candidate
+
+
+def _about_sheet(book, display: Display) -> None:
+    from openpyxl.styles import Font
+
+    from pso_chain import __version__
+
+    i = 0 if display.lang == "nl" else 1
+    ws = book.create_sheet(_sheet_name(ABOUT_LABELS["sheet"][i], book.sheetnames))
+    rows = [("tool", f"pso-chain {__version__}"), ("command", _SETTINGS["command"] or "pso-chain"),
+            ("rules", _SETTINGS["rules"] or "-"), ("date", dt.date.today()),
+            ("lang", display.lang)]
+    for key, value in rows:
+        ws.append([ABOUT_LABELS[key][i], value])
+        cell = ws.cell(row=ws.max_row, column=2)
+        cell.data_type = "s" if isinstance(value, str) else cell.data_type
+        if isinstance(value, dt.date):
+            cell.number_format = "dd-mm-yyyy" if display.lang == "nl" else "yyyy-mm-dd"
+        ws.cell(row=ws.max_row, column=1).font = Font(bold=True)
+    ws.column_dimensions["A"].width = 22
+    ws.column_dimensions["B"].width = min(100, max(20, len(_SETTINGS["command"]) + 2))
+
+
+# --- the terminal ---------------------------------------------------------------------------------------
+GAP = 2  # columns are separated by two spaces (box SIMPLE_HEAD, no outer padding)
+
+
+def _widths(frame: pd.DataFrame, cells: dict[str, list[str]], display: Display
+            ) -> tuple[list[int], list[int], list[bool]]:
+    """Per column: the narrowest width that splits no value (numbers, ids, dates, treden and
+    booleans whole; text wrapped at spaces; headers wrapped between words), the natural width,
+    and whether the column's values must stay whole."""
+    least, natural, whole = [], [], []
+    for col in frame.columns:
+        values = cells[col]
+        header = display.header(col)
+        longest_word = max([len(w) for w in header.split()] or [0])
+        widest = max([0] + [len(v) for v in values])
+        keep = display.is_numeric(col, frame[col].dtype) or str(col).endswith("_id") or column_kind(
+            col, frame[col].dtype) in ("trede", "bool", "date")
+        if keep:
+            least.append(max(widest, longest_word))
+            natural.append(max(widest, len(header)))
+        else:
+            words = max([len(w) for v in values for w in v.split()] or [0])
+            least.append(max(longest_word, min(widest, max(words, 12), 24)))
+            natural.append(max(len(header), min(widest, 40), least[-1]))
+        whole.append(keep)
+    return least, natural, whole
+
+
+def _fit(least: list[int], natural: list[int], room: int) -> list[int] | None:
+    """Column widths within ``room`` (None when even the narrowest do not fit): the natural
+    widths, the widest column with slack given up first."""
+    if sum(least) + GAP * (len(least) - 1) > room:
         return None
-    if name.endswith("_eur") or name in ("price", "fee", "fictitious_price"):
-        return "#,##0.00"
-    if name.endswith("_pct") or name.startswith("norm_"):
-        return "0.00"
-    if pd.api.types.is_integer_dtype(series.dtype) or name == "year":
-        return "0"
-    return "0.0000"
+    widths = list(natural)
+    excess = sum(widths) + GAP * (len(widths) - 1) - room
+    while excess > 0:
+        i = max(range(len(widths)), key=lambda j: (widths[j] - least[j], widths[j]))
+        step = min(excess, widths[i] - least[i])
+        widths[i] -= step
+        excess -= step
+    return widths
 
 
-def _cell(value, col: str) -> str:
-    if value is None or value is pd.NA or (isinstance(value, float) and np.isnan(value)):
-        return ""
-    if isinstance(value, bool | np.bool_):
-        return "yes" if value else "no"
-    if isinstance(value, float | np.floating):
-        if col.endswith("_eur") or col in ("price", "fictitious_price"):
-            return f"{value:,.0f}"
-        return f"{value:.2f}" if col.endswith("_pct") or col.startswith("norm_") else f"{value:.4g}"
-    if isinstance(value, pd.Timestamp):
-        return str(value.date())
-    return str(value)
+def _table(frame: pd.DataFrame, cells: dict[str, list[str]], display: Display, title: str | None,
+           widths: list[int], whole: list[bool]) -> Table:
+    table = Table(title=plain(title) if title else None, box=box.SIMPLE_HEAD, header_style="bold cyan",
+                  pad_edge=False, collapse_padding=True, show_edge=False)
+    for col, width, keep in zip(frame.columns, widths, whole, strict=True):
+        numeric = display.is_numeric(col, frame[col].dtype)
+        table.add_column(Text(display.header(col), no_wrap=False), width=width,
+                         justify="right" if numeric else "left", overflow="fold" if not keep else "crop")
+    for i in range(len(frame)):
+        table.add_row(*(Text(cells[c][i], no_wrap=k) for c, k in zip(frame.columns, whole, strict=True)))
+    return table
+
+
+def _records(frame: pd.DataFrame, cells: dict[str, list[str]], display: Display, title: str | None
+             ) -> Table:
+    """One block per row, label: value: the view for a terminal too narrow for any table."""
+    grid = Table(title=plain(title) if title else None, box=box.SIMPLE, show_header=False,
+                 pad_edge=False)
+    grid.add_column(style="bold cyan", no_wrap=True)
+    grid.add_column(overflow="fold")
+    whole = _widths(frame, cells, display)[2]
+    for i in range(len(frame)):
+        for col, keep in zip(frame.columns, whole, strict=True):
+            grid.add_row(plain(display.header(col)), Text(cells[col][i], no_wrap=keep))
+        if i < len(frame) - 1:
+            grid.add_row("", "")
+    return grid
 
 
 def render_table(frame: pd.DataFrame, title: str | None = None, console: Console | None = None,
-                 max_rows: int = 40) -> None:
-    """Print a readable table (the first ``max_rows`` rows, with a count of the rest)."""
+                 max_rows: int = 40, keep: Sequence[str] = ()) -> None:
+    """Print a readable table (the first ``max_rows`` rows, with a count of the rest).
+
+    No value is ever cut or split: where the terminal is too narrow the rightmost columns not
+    in ``keep`` (the first column is always kept) are left out with a note saying which; where
+    even the kept ones do not fit, each row is printed as a record (label: value).
+    """
     console = console or terminal_console()
-    table = Table(title=title, show_lines=False, header_style="bold cyan")
-    shown = frame.head(max_rows)
-    for col in frame.columns:
-        dtype = frame[col].dtype
-        widest = max([0] + [len(_cell(v, str(col))) for v in shown[col]])
-        numeric = pd.api.types.is_numeric_dtype(dtype) and not pd.api.types.is_bool_dtype(dtype)
-        name = str(col)
-        if numeric or name.endswith("_id") or pd.api.types.is_bool_dtype(dtype):
-            # ids and numbers stay on one line: a wrapped number is misread
-            table.add_column(name, justify="right" if numeric else "left", no_wrap=True,
-                             min_width=widest, overflow="fold")
-        elif name in ("name", "supplier_name", "buyer_name") or name.endswith("_name"):
-            table.add_column(name, max_width=28, no_wrap=True, overflow="ellipsis")
-        else:
-            table.add_column(name, overflow="fold")
-    for row in shown.itertuples(index=False, name=None):
-        table.add_row(*(_cell(v, c) for v, c in zip(row, frame.columns, strict=True)))
+    display = Display(language())
+    shown = frame.head(max_rows).reset_index(drop=True)
+    cells = {c: display.column(shown, c) for c in shown.columns}
+    least, natural, whole = _widths(shown, cells, display)
+    columns = list(range(len(shown.columns)))
+    essential = {i for i, c in enumerate(shown.columns) if c in set(keep)} | {0}
+    left_out: list[str] = []
+    widths = _fit(least, natural, console.width)
+    while widths is None:
+        droppable = [i for i in columns if i not in essential]
+        if not droppable:
+            break
+        left_out.insert(0, str(shown.columns[droppable[-1]]))
+        columns.remove(droppable[-1])
+        widths = _fit([least[i] for i in columns], [natural[i] for i in columns], console.width)
+    if widths is None:
+        left_out = []
+        table = _records(shown, cells, display, title)
+    else:
+        table = _table(shown.iloc[:, columns], cells, display, title, widths, [whole[i] for i in columns])
     console.print(table)
+    if left_out:
+        console.print(plain(display.word("left_out", cols=", ".join(display.header(c) for c in left_out)),
+                            style="dim"))
     if len(frame) > max_rows:
-        console.print(f"[dim]... {len(frame) - max_rows} more rows; use --out FILE for all[/dim]")
+        console.print(plain(display.word("more_rows", n=display.fmt.integer(len(frame) - max_rows)),
+                            style="dim"))
+
+
+def wrote(what: str, path: str | Path, console: Console | None = None) -> None:
+    """Say that ``what`` was written to ``path``."""
+    console = console or terminal_console()
+    console.print(plain(Display(language()).word("wrote", what=what, path=path), style="green"))
 
 
 def emit(frame: pd.DataFrame, out: str | Path | None, title: str | None = None,
-         console: Console | None = None, max_rows: int = 40) -> None:
+         console: Console | None = None, max_rows: int = 40, keep: Sequence[str] = ()) -> None:
     """Write to ``out`` when given, else render on the terminal."""
     console = console or terminal_console()
     if out:
         path = write_table(frame, out)
-        console.print(f"wrote {len(frame):,} rows to {path}", style="green")
+        display = Display(language())
+        console.print(plain(display.word("wrote_rows", n=display.fmt.integer(len(frame)), path=path),
+                            style="green"))
     else:
-        render_table(frame, title=title, console=console, max_rows=max_rows)
+        render_table(frame, title=title, console=console, max_rows=max_rows, keep=keep)

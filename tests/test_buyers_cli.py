@@ -21,7 +21,7 @@ runner = CliRunner()
 
 
 def run(*args: str, code: int = 0):
-    result = runner.invoke(app, [str(a) for a in args])
+    result = runner.invoke(app, ["--lang", "en", *(str(a) for a in args)])  # English: contract names
     assert result.exit_code == code, result.output
     return result
 
@@ -41,12 +41,12 @@ def test_uplift_on_the_example(tmp_path):
     run("uplift", EXAMPLE, "--org", "90000006", "--max-share", "0.0005", "--shift", "10000270:90000001:50000",
         "--out", book)
     wb = load_workbook(book)
-    assert wb.sheetnames == ["uplift", "targets", "mix", "shift"]
+    assert wb.sheetnames == ["uplift", "targets", "mix", "shift", "about"]
     ws = wb["uplift"]
     header = [c.value for c in ws[1]]
     assert ws["A1"].font.bold and ws.freeze_panes == "A2"
     col = header.index("extra_eur") + 1
-    assert ws.cell(row=2, column=col).number_format == "#,##0.00"
+    assert ws.cell(row=2, column=col).number_format == '"€" #,##0.00'
     shift = pd.read_excel(book, sheet_name="shift").set_index("scenario")
     assert shift.loc["after", "total_pct"] > shift.loc["before", "total_pct"]
     run("uplift", EXAMPLE, "--org", "90000006", "--shift", "nonsense", code=1)
@@ -98,13 +98,13 @@ def test_compliance_on_the_example(tmp_path):
     book = tmp_path / "compliance.xlsx"
     run("compliance", EXAMPLE, "--org", "90000011", "--on", "2025-12-31", "--out", book)
     wb = load_workbook(book)
-    assert wb.sheetnames == ["suppliers", "summary", "letters"]
+    assert wb.sheetnames == ["suppliers", "summary", "letters", "about"]
     suppliers = read_ids(book, "suppliers").set_index("supplier_id")
     assert suppliers.loc["90000003", "status"] == "expired" and suppliers.loc["90000001", "status"] == "sw"
     header = [c.value for c in wb["suppliers"][1]]
     assert wb["suppliers"].cell(row=2, column=header.index("valid_until") + 1).number_format == "yyyy-mm-dd"
     summary = pd.read_excel(book, sheet_name="summary").set_index("status")
-    assert summary.loc["total", "spend_share_pct"] == pytest.approx(100)
+    assert summary.loc["total", "spend_share_pct"] == pytest.approx(1)  # 100%: a fraction in a % format
 
 
 def test_tender_on_the_example(tmp_path):
@@ -123,6 +123,7 @@ def test_tender_on_the_example(tmp_path):
     bad.write_text("supplier_id,price\n90000009,100\n90000003,abc\n", encoding="utf-8")
     result = run("tender", EXAMPLE, bad, "--on", "2025-10-01", code=1)
     assert "row 3, column price" in result.output
-    run("tender", EXAMPLE, BIDS, "--on", "2025-10-01", "--discount", "9=5", code=2)
-    run("tender", EXAMPLE, BIDS, "--on", "2025-10-01", "--discount", "2=150", code=2)
+    run("tender", EXAMPLE, BIDS, "--on", "2025-10-01", "--discount", "9", code=2)  # not LEVEL=PCT: usage
+    assert "--discount" in run("tender", EXAMPLE, BIDS, "--on", "2025-10-01", "--discount", "9=5", code=1).output
+    run("tender", EXAMPLE, BIDS, "--on", "2025-10-01", "--discount", "2=150", code=1)
     run("tender", EXAMPLE, BIDS, code=2)  # the tender date is required

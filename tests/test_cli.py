@@ -43,7 +43,7 @@ def console_script() -> str:
 
 
 def pso_chain(*args, check_exit: int | None = 0) -> subprocess.CompletedProcess:
-    env = {**os.environ, "COLUMNS": "200", "NO_COLOR": "1"}
+    env = {**os.environ, "COLUMNS": "200", "NO_COLOR": "1", "PSO_CHAIN_LANG": "en"}  # English: contract names
     done = subprocess.run([console_script(), *map(str, args)], capture_output=True, text=True,
                           env=env, timeout=120)
     if check_exit is not None:
@@ -101,13 +101,15 @@ def test_credits_out_writes_exactly_the_contract_columns(story: Path, tmp_path: 
     assert list(frame.columns) == CONTRACT_COLUMNS
     assert frame["org_id"].tolist() == ["A", "B", "C", "D"]
     expected = credits(load_network(story))
+    pct = 100 if suffix == ".xlsx" else 1  # Excel holds percentages as fractions in a % format
     for col in ("direct_pct", "indirect_fte", "total_pct", "norm_trede1"):
-        assert frame[col].to_numpy(dtype=float) == pytest.approx(expected[col].to_numpy(dtype=float),
-                                                                 rel=1e-12)
+        scale = pct if col.endswith("_pct") or col.startswith("norm_") else 1
+        assert scale * frame[col].to_numpy(dtype=float) == pytest.approx(
+            expected[col].to_numpy(dtype=float), rel=1e-12)
     a = frame.set_index("org_id").loc["A"]
     assert a["indirect_fte"] == pytest.approx(6.2)
     assert bool(a["cap_applied"]) is True
-    assert a["indirect_counted_pct"] == pytest.approx(100 * 1.1125 / 40 * 4)
+    assert pct * a["indirect_counted_pct"] == pytest.approx(100 * 1.1125 / 40 * 4)
     assert int(a["year"]) == 2025
 
 
@@ -280,3 +282,75 @@ def test_adjacency_equals_dense_accumulation(small_network, year, eligible_only,
     assert matrix.shape == (net.n, net.n) and matrix.format == "csr"
     np.testing.assert_allclose(matrix.toarray(), dense, rtol=1e-12, atol=0)
     assert matrix.nnz == np.count_nonzero(dense)  # duplicates summed, one entry per pair
+
+
+# --- the CLI is parse, one library call, render ---------------------------------------------------------
+COMMANDS = Path(__file__).resolve().parents[1] / "pso_chain" / "commands"
+
+
+def test_commands_choose_no_backend_and_compute_nothing() -> None:
+    for path in COMMANDS.glob("*.py"):
+        text = path.read_text(encoding="utf-8")
+        for banned in ("is_database_uri", "_cypher(", "from pso_chain.scoring", "def example_path",
+                       "closest_to_next_trede(", "trede_distribution("):
+            assert banned not in text, (path.name, banned)
+        if path.name != "neo4j.py":  # `pso-chain neo4j load|query` is about the database itself
+            assert "neo4jdb" not in text, path.name
+
+
+def test_version() -> None:
+    from pso_chain import __version__
+
+    assert pso_chain("--version").stdout.strip() == f"pso-chain {__version__}"
+
+
+def _help_pages() -> list[list[str]]:
+    from typer.main import get_command
+
+    from pso_chain.cli import app
+
+    root = get_command(app)
+    pages = [[]]
+    for name, command in root.commands.items():
+        pages.append([name])
+        for sub in getattr(command, "commands", {}):
+            pages.append([name, sub])
+    return pages
+
+
+def test_help_reads_as_plain_words() -> None:
+    from typer.testing import CliRunner
+
+    from pso_chain.cli import app
+
+    runner = CliRunner()
+    for page in _help_pages():
+        text = runner.invoke(app, [*page, "--help"], env={"COLUMNS": "200"}).output
+        for bad in ("<bool>", "<list[", "%Y", "{dataset}", "[default:", "<str>", "<int", "<float"):
+            assert bad not in text, (page, bad)
+    embodied = runner.invoke(app, ["embodied", "--help"], env={"COLUMNS": "200"}).output
+    assert "Usage: pso-chain embodied [OPTIONS] DATASET" in embodied
+    assert "(default: 1000)" in runner.invoke(app, ["generate", "--help"], env={"COLUMNS": "200"}).output
+
+
+def test_flags_are_flags(story: Path, tmp_path: Path) -> None:
+    out = tmp_path / "e.csv"
+    pso_chain("embodied", story, "--compare", "--out", out)
+    assert "indirect_fte" in pd.read_csv(out).columns
+    pso_chain("embodied", story, "--compare", "true", check_exit=2)  # a flag takes no value
+
+
+def test_municipality_is_m_on_every_verb_that_has_it() -> None:
+    from typer.main import get_command
+
+    from pso_chain.cli import app
+
+    root = get_command(app)
+    found = []
+    for command in root.commands.values():
+        for cmd in [command, *getattr(command, "commands", {}).values()]:
+            for param in cmd.params:
+                if "--municipality" in getattr(param, "opts", []):
+                    assert "-m" in param.opts, cmd.name
+                    found.append(cmd.name)
+    assert {"suppliers", "exposure", "seeds", "report"} <= set(found)

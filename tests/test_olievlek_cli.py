@@ -9,8 +9,8 @@ import pandas as pd
 import pytest
 from typer.testing import CliRunner
 
+from pso_chain import example_path
 from pso_chain.cli import app
-from pso_chain.commands.core import example_path
 from pso_chain.embodied_fte import EMBODIED_COLUMNS, embodied
 from pso_chain.network import load_network
 from pso_chain.olievlek import history, simulate

@@ -15,8 +15,8 @@ import pandas as pd
 import pytest
 from typer.testing import CliRunner
 
+from pso_chain import example_path
 from pso_chain.cli import app
-from pso_chain.commands.core import example_path
 from pso_chain.errors import PsoInputError
 from pso_chain.network import load_network
 from pso_chain.olievlek import spend_by_buyer_group

@@ -18,7 +18,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from pso_chain.commands.core import example_path
+from pso_chain import example_path
 from pso_chain.reporting import SECTION_IDS
 
 pytest.importorskip("matplotlib")

@@ -214,4 +214,5 @@ def test_cli_sroi(tmp_path):
     result = runner.invoke(app, ["sroi", str(pso_chain.example_path()), "--on", "2025-12-31",
                                  "--out", str(out)])
     assert result.exit_code == 0, result.output
-    assert set(pd.read_excel(out, sheet_name=None)) == {"contracts", "realisations", "suppliers", "buyers"}
+    assert set(pd.read_excel(out, sheet_name=None)) == {"contracts", "realisations", "suppliers", "buyers",
+                                                         "over"}  # "over": command, rules, date

@@ -1,4 +1,5 @@
-"""Shared CLI plumbing: common options, loading with progress, one way to report bad input."""
+"""Shared CLI plumbing: common options, opening a source with progress, one way to report bad
+input, and printing user text safely (never read as rich markup)."""
 
 from __future__ import annotations
 
@@ -9,34 +10,71 @@ from typing import Annotated
 
 import typer
 from rich.console import Console
+from rich.text import Text
 
 import pso_chain
-from pso_chain.errors import PsoInputError
-from pso_chain.network import PurchaseNetwork
-from pso_chain.output import terminal_console
+from pso_chain.display import Display
+from pso_chain.errors import PsoInputError, format_problem
+from pso_chain.output import FORMATS, language, plain, set_context, terminal_console
 
 console = terminal_console()
 err_console = Console(stderr=True)
 
 DatasetArg = Annotated[str, typer.Argument(
+    metavar="DATASET", show_default=False,
     help="Dataset folder (organisations, purchases, ... as .csv/.parquet/.xlsx) "
          "or a bolt:// / neo4j:// URI")]
-YearOpt = Annotated[int | None, typer.Option("--year", "-y",
+YearOpt = Annotated[int | None, typer.Option("--year", "-y", metavar="YEAR", show_default=False,
                                              help="Reference year (default: latest in purchases)")]
-RulesOpt = Annotated[Path | None, typer.Option("--rules", help="Rules TOML file (default: packaged)",
+RulesOpt = Annotated[Path | None, typer.Option("--rules", metavar="FILE", show_default=False,
+                                               help="Rules TOML file (default: the packaged rules)",
                                                exists=True, dir_okay=False)]
+MunicipalityOpt = Annotated[str | None, typer.Option(
+    "--municipality", "-m", metavar="NAME", show_default=False,
+    help="Only organisations in this municipality")]
+
+
 def _check_out(path: Path | None) -> Path | None:
     """A usage error (exit 2) before any work when --out names a format we cannot write."""
-    from pso_chain.output import FORMATS
-
     if path is not None and path.suffix.lower() not in FORMATS:
         raise typer.BadParameter(f"{path}: use one of {', '.join(FORMATS)}", param_hint="--out")
     return path
 
 
-OutOpt = Annotated[Path | None, typer.Option("--out", "-o", callback=_check_out,
+OutOpt = Annotated[Path | None, typer.Option("--out", "-o", callback=_check_out, metavar="FILE",
+                                             show_default=False,
                                              help="Write to FILE (.csv, .parquet, .xlsx or .json)")]
-OrgOpt = Annotated[str, typer.Option("--org", help="org_id of the organisation")]
+OrgOpt = Annotated[str, typer.Option("--org", metavar="ORG_ID", help="org_id of the organisation")]
+
+
+def display() -> Display:
+    """Labels and number formats of the chosen language (``--lang``)."""
+    return Display(language())
+
+
+def say(*parts: object, style: str | None = None, err: bool = False) -> None:
+    """Print text made of plain parts (user values never read as markup); a ``(text, style)``
+    tuple styles one part."""
+    text = Text(style=style or "")
+    for part in parts:
+        if isinstance(part, tuple):
+            text.append(str(part[0]), style=part[1])
+        else:
+            text.append(str(part))
+    # results wrap at words within the terminal; messages on stderr stay whole lines (paths, rows)
+    (err_console if err else console).print(text, highlight=False, soft_wrap=err)
+
+
+def error(message: object) -> None:
+    say(("error: ", "bold red"), message, err=True)
+
+
+def warn(message: object) -> None:
+    say(("warning: ", "yellow"), message, err=True)
+
+
+def note(message: object) -> None:
+    say(("note: ", "yellow"), message, err=True)
 
 
 def fails_on_bad_input(func):
@@ -47,32 +85,30 @@ def fails_on_bad_input(func):
         try:
             return func(*args, **kwargs)
         except PsoInputError as exc:
-            err_console.print(f"[bold red]error:[/bold red] {exc}", highlight=False, soft_wrap=True)
+            error(exc)
             raise typer.Exit(1) from None
 
     return wrapper
 
 
-def open_network(dataset: str, rules: Path | None = None, show_warnings: bool = True
-                 ) -> PurchaseNetwork:
-    """Load and validate with a spinner on stderr; warnings printed, errors raised."""
-    with err_console.status(f"loading {dataset} ...", spinner="dots"):
-        source = pso_chain.open(dataset, rules)  # the compiled network (pso_chain.compiled)
-        # a database is read whole for the commands that still call the engine directly (the
-        # verbs through pso_chain.<verb> read only what they need)
-        network = source if isinstance(source, PurchaseNetwork) else source.whole()
-    warnings = network.data.report.warnings
-    if show_warnings and len(warnings):
-        from pso_chain.errors import format_problem
-
-        for r in warnings.head(10).itertuples(index=False):
-            err_console.print(f"[yellow]warning:[/yellow] "
-                              f"{format_problem(r.file, r.row, r.column, r.value, r.reason)}",
-                              highlight=False, soft_wrap=True)
-        if len(warnings) > 10:
-            err_console.print(f"[yellow]... {len(warnings) - 10} more warnings "
-                              "(pso-chain validate lists all)[/yellow]")
+def open_source(dataset: str, rules: Path | None = None, show_warnings: bool = True):
+    """:func:`pso_chain.open` with a spinner on stderr; the data's warnings printed."""
+    with err_console.status(plain(f"loading {dataset} ..."), spinner="dots"):
+        network = pso_chain.open(dataset, rules)
+    set_context(rules=str(network.rules.version))
+    report = getattr(getattr(network, "data", None), "report", None)
+    if show_warnings and report is not None and len(report.warnings):
+        for r in report.warnings.head(10).itertuples(index=False):
+            warn(format_problem(r.file, r.row, r.column, r.value, r.reason))
+        if len(report.warnings) > 10:
+            say((f"... {len(report.warnings) - 10} more warnings (pso-chain validate lists all)", "yellow"),
+                err=True)
     return network
+
+
+def status(message: str):
+    """A spinner on stderr while a computation runs."""
+    return err_console.status(plain(message), spinner="dots")
 
 
 def is_terminal() -> bool:

@@ -11,9 +11,8 @@ import typer
 from pso_chain.commands.common import (
     OutOpt,
     RulesOpt,
-    console,
-    err_console,
     fails_on_bad_input,
+    say,
 )
 from pso_chain.output import emit, render_table
 
@@ -22,14 +21,16 @@ neo4j_app = typer.Typer(
     help="Neo4j: start a local server, load a dataset, run the packaged Cypher queries. "
          "Credentials from NEO4J_USER / NEO4J_PASSWORD, database from NEO4J_DATABASE.")
 
-UriOpt = Annotated[str, typer.Option("--uri", help="bolt:// or neo4j:// URI of the server")]
+UriOpt = Annotated[str, typer.Option("--uri", metavar="URI", help="bolt:// or neo4j:// URI of the server")]
 
 
 @neo4j_app.command("local")
 def local_cmd(
-    port: Annotated[int | None, typer.Option("--port", help="Bolt port (default: a free one)")] = None,
+    port: Annotated[int | None, typer.Option("--port", metavar="PORT", show_default=False,
+                                             help="Bolt port (default: a free one)")] = None,
     data: Annotated[Path | None, typer.Option(
-        "--data", help="Keep the database in this folder (default: a throwaway temporary one)")] = None,
+        "--data", metavar="FOLDER", show_default=False,
+        help="Keep the database in this folder (default: a throwaway temporary one)")] = None,
 ) -> None:
     """Start a throwaway Neo4j Community server on loopback; prints its bolt:// URI when ready.
     Stops cleanly on Ctrl-C or SIGTERM. Needs a JDK 17+ and Maven (first start builds it)."""
@@ -41,11 +42,12 @@ def local_cmd(
 @neo4j_app.command("load")
 @fails_on_bad_input
 def load_cmd(
-    dataset: Annotated[str, typer.Argument(help="Dataset folder to load")],
+    dataset: Annotated[str, typer.Argument(metavar="DATASET", help="Dataset folder to load")],
     uri: UriOpt,
     replace: Annotated[bool, typer.Option(
         "--replace", help="Delete the dataset already in the database first")] = False,
-    batch: Annotated[int, typer.Option("--batch", min=1, help="Rows per transaction")] = 50_000,
+    batch: Annotated[int, typer.Option("--batch", min=1, metavar="ROWS",
+                                       help="Rows per transaction")] = 50_000,
     rules: RulesOpt = None,
 ) -> None:
     """Validate a dataset folder and load it into Neo4j (idempotent: loading twice changes nothing)."""
@@ -59,17 +61,18 @@ def load_cmd(
                         summary["certificates"], summary["employee_records"], summary["purchases"]],
     })
     render_table(counts, title=f"loaded {dataset} into {uri.split('@')[-1]} (counts checked)")
-    console.print(f"{summary['seconds']:.1f} s; purchases at "
-                  f"{summary['purchases_per_second']:,.0f} relationships/s", highlight=False)
+    say(f"{summary['seconds']:.1f} s; purchases at {summary['purchases_per_second']:,.0f} relationships/s")
 
 
 @neo4j_app.command("query")
 @fails_on_bad_input
 def query_cmd(
-    uri: Annotated[str, typer.Argument(help="bolt:// or neo4j:// URI of the server")],
-    name: Annotated[str, typer.Argument(help="Query name (a file in queries/, see `neo4j queries`)")],
+    uri: Annotated[str, typer.Argument(metavar="URI", help="bolt:// or neo4j:// URI of the server")],
+    name: Annotated[str, typer.Argument(metavar="QUERY",
+                                        help="Query name (a file in queries/, see `neo4j queries`)")],
     param: Annotated[list[str] | None, typer.Option(
-        "--param", "-p", help="NAME=VALUE for a parameter the query declares (repeatable)")] = None,
+        "--param", "-p", metavar="NAME=VALUE", show_default=False,
+        help="A parameter the query declares (repeatable)")] = None,
     rules: RulesOpt = None,
     out: OutOpt = None,
 ) -> None:
@@ -95,7 +98,7 @@ def queries_cmd() -> None:
         rows.append({"query": name, "parameters": ", ".join(given) or "-",
                      "rules parameters": sum(p.from_rules for p in q.params)})
     render_table(pd.DataFrame(rows), title="queries (pso-chain neo4j query URI NAME --param k=v)")
-    err_console.print("rules parameters are filled from the rules file (--rules FILE)")
+    say("rules parameters are filled from the rules file (--rules FILE)", err=True)
 
 
 def register(app: typer.Typer) -> None:

@@ -13,18 +13,23 @@ from typing import Annotated
 import typer
 from rich.panel import Panel
 
+import pso_chain
+from pso_chain.commands.columns import EXPOSURE_SHOWN
 from pso_chain.commands.common import (
     DatasetArg,
+    MunicipalityOpt,
     OutOpt,
     RulesOpt,
     YearOpt,
     console,
-    err_console,
+    display,
     fails_on_bad_input,
-    open_network,
+    note,
+    open_source,
+    say,
+    status,
 )
-from pso_chain.network import is_database_uri
-from pso_chain.output import emit, render_table, write_table
+from pso_chain.output import emit, plain, render_table, write_table, wrote
 from pso_chain.settings import defaults
 
 DEFAULTS = defaults()  # the help states the packaged defaults (data/*.toml), written once there
@@ -44,30 +49,23 @@ class Objective(StrEnum):
 
 
 PlotOpt = Annotated[Path | None, typer.Option("--plot", help="Also draw a picture to FILE.png",
-                                              dir_okay=False)]
+                                              metavar="FILE", show_default=False, dir_okay=False)]
 GraphOpt = Annotated[Path | None, typer.Option(
-    "--graph", help="Export the propagation forest to FILE.gexf or FILE.graphml (Gephi)", dir_okay=False)]
-MunicipalityOpt = Annotated[str | None, typer.Option("--municipality", "-m",
-                                                     help="Only organisations in this municipality")]
+    "--graph", help="Export the propagation forest to FILE.gexf or FILE.graphml (Gephi)", dir_okay=False,
+    metavar="FILE", show_default=False)]
 ThresholdOpt = Annotated[float | None, typer.Option(
-    "--threshold", "-t", min=0.0,
+    "--threshold", "-t", min=0.0, metavar="SHARE", show_default=False,
     help="Share of revenue from code-applying buyers that makes an organisation certify "
-         f"(default {DEFAULTS.olievlek.threshold:g} from olievlek.toml; an organisation's own threshold "
+         f"(default: {DEFAULTS.olievlek.threshold:g}, from olievlek.toml; an organisation's own threshold "
          "column wins)")]
 ModelOpt = Annotated[Model, typer.Option(
     "--model", help="threshold: pressure >= threshold; fee: pressure x revenue x at-risk >= fee")]
 AtRiskOpt = Annotated[float | None, typer.Option(
-    "--at-risk", "-a", min=0.0,
+    "--at-risk", "-a", min=0.0, metavar="SHARE", show_default=False,
     help="Fee model: share of sales to code-applying buyers lost without a certificate "
-         f"(default {DEFAULTS.olievlek.at_risk:g} from olievlek.toml)")]
+         f"(default: {DEFAULTS.olievlek.at_risk:g}, from olievlek.toml)")]
 
 
-def _status(message: str):
-    return err_console.status(message, spinner="dots")
-
-
-def _wrote(kind: str, path: Path) -> None:
-    console.print(f"wrote {kind} to {path}", style="green")
 
 
 @fails_on_bad_input
@@ -80,39 +78,30 @@ def exposure_cmd(dataset: DatasetArg, year: YearOpt = None, municipality: Munici
     code-applying buyers and its distance in tiers (supplier hops) from the nearest one;
     nearest and most exposed first.
     """
-    from pso_chain.olievlek.exposure import exposure, exposure_summary
+    from pso_chain.olievlek.exposure import exposure_summary
 
-    if is_database_uri(dataset):  # computed in Cypher
-        from pso_chain.neo4jdb.queries import exposure_cypher, resolve_year_cypher
-        from pso_chain.rules import load_rules
-
-        year = resolve_year_cypher(dataset, year, load_rules(rules))
-        with _status("computing exposure in Neo4j ..."):
-            frame = exposure_cypher(dataset, year, municipality, threshold, load_rules(rules))
-    else:
-        network = open_network(dataset, rules)
-        year = network.resolve_year(year)
-        with _status("computing exposure ..."):
-            frame = exposure(network, year, municipality, threshold)
+    network = open_source(dataset, rules)
+    with status("computing exposure ..."):
+        frame = pso_chain.exposure(network, year, municipality=municipality, threshold=threshold)
     where = f" in {municipality}" if municipality else ""
+    year = network.resolve_year(year)
     render_table(exposure_summary(frame), title=f"exposure {year}{where}: prospects per tier")
     if out:
         emit(frame, out)
     else:
-        emit(frame[["org_id", "name", "municipality", "employees", "code_buyers", "code_share",
-                    "distance", "meets_threshold"]], None,
-             title="prospect list (--out FILE for every row and column)", max_rows=25)
+        emit(frame[EXPOSURE_SHOWN], None, title="prospect list (--out FILE for every row and column)",
+             max_rows=25, keep=["org_id", "code_share", "distance"])
     if plot:
         from pso_chain.reporting.charts import plot_exposure
 
-        _wrote("plot", plot_exposure(frame, plot, title=f"olievlek exposure {year}{where}"))
+        wrote("plot", plot_exposure(frame, plot, title=f"olievlek exposure {year}{where}"))
 
 
 @fails_on_bad_input
 def history_cmd(dataset: DatasetArg, year: Annotated[int | None, typer.Option(
                     "--year", "-y",
                     help="Only certifications first started up to this year (default: all)")] = None,
-                top: Annotated[int, typer.Option("--top", min=1, help="Largest cascades to list")
+                top: Annotated[int, typer.Option("--top", min=1, metavar="N", help="Largest cascades to list")
                                ] = DEFAULTS.olievlek.history_top,
                 rules: RulesOpt = None, out: OutOpt = None, plot: PlotOpt = None,
                 graph: GraphOpt = None) -> None:
@@ -121,21 +110,22 @@ def history_cmd(dataset: DatasetArg, year: Annotated[int | None, typer.Option(
     Parent, generation and root of each certification, the largest cascades and the share
     of certifications that followed a certified buyer.
     """
-    from pso_chain.olievlek.history import history, history_figures, largest_cascades
+    from pso_chain.olievlek.history import history_figures, largest_cascades
 
-    network = open_network(dataset, rules)
-    with _status("tracing certifications ..."):
-        frame = history(network, year)
-    if network.certifications is None:
-        err_console.print("[yellow]note:[/yellow] no certifications table: only the organisations' "
-                          "current certificates are known", highlight=False)
+    network = open_source(dataset, rules)
+    with status("tracing certifications ..."):
+        frame = pso_chain.history(network, year)
+    if getattr(network, "certifications", False) is None:
+        note("no certifications table: only the organisations' current certificates are known")
     fig = history_figures(frame)
-    console.print(Panel.fit(
-        f"certified organisations {fig['certified_organisations']:,}; roots {fig['roots']:,}; "
-        f"followed a certified buyer {fig['followed_certified_buyer']:,} "
-        f"({100 * fig['followed_share']:.1f}%)\n"
-        f"deepest generation {fig['max_generation']}; largest cascade {fig['largest_cascade']:,}; "
-        f"cascades with followers {fig['cascades_with_followers']:,}", title="olievlek history"))
+    fmt = display().fmt
+    console.print(Panel.fit(plain(
+        f"certified organisations {fmt.integer(fig['certified_organisations'])}; roots "
+        f"{fmt.integer(fig['roots'])}; followed a certified buyer "
+        f"{fmt.integer(fig['followed_certified_buyer'])} "
+        f"({fmt.share(fig['followed_share'], 1)})\n"
+        f"deepest generation {fig['max_generation']}; largest cascade {fmt.integer(fig['largest_cascade'])}; "
+        f"cascades with followers {fmt.integer(fig['cascades_with_followers'])}"), title="olievlek history"))
     render_table(largest_cascades(network, frame, top), title=f"the {top} largest cascades")
     if out:
         emit(frame, out)
@@ -147,11 +137,11 @@ def history_cmd(dataset: DatasetArg, year: Annotated[int | None, typer.Option(
     if plot:
         from pso_chain.reporting.charts import plot_history
 
-        _wrote("plot", plot_history(frame, plot))
+        wrote("plot", plot_history(frame, plot))
     if graph:
         from pso_chain.olievlek.export import history_forest, write_graph
 
-        _wrote("propagation forest", write_graph(history_forest(network, frame), graph))
+        wrote("propagation forest", write_graph(history_forest(network, frame), graph))
 
 
 @fails_on_bad_input
@@ -174,23 +164,24 @@ def simulate_cmd(dataset: DatasetArg, year: YearOpt = None, threshold: Threshold
     Also a per-round summary: newly certified, cumulative, target-group FTE of the newly
     certified and the share of spend with counting suppliers.
     """
-    from pso_chain.olievlek.simulate import read_seed_orgs, simulate
+    from pso_chain.olievlek.simulate import read_seed_orgs
 
-    network = open_network(dataset, rules)
+    network = open_source(dataset, rules)
     seeds = read_seed_orgs(seed_orgs) if seed_orgs else None
-    with _status("simulating ...") as status:
-        sim = simulate(network, year, threshold, model.value, at_risk, rounds, seeds,
-                             progress=lambda msg: status.update(f"simulating: {msg}"))
+    with status("simulating ...") as spinner:
+        sim = pso_chain.simulate(network, year, threshold=threshold, model=model.value, at_risk=at_risk,
+                                 rounds=rounds, seed_orgs=seeds,
+                                 progress=lambda msg: spinner.update(plain(f"simulating: {msg}")))
         frame = sim.certified_frame()
         per_round = sim.rounds_frame()
-    for note in sim.notes:
-        err_console.print(f"[yellow]note:[/yellow] {note}", highlight=False, soft_wrap=True)
+    for text in sim.notes:
+        note(text)
     how = (f"fee model, at risk {sim.rule.at_risk:g}" if model is Model.fee
            else "threshold model" + (f" {threshold:g}" if threshold is not None else ""))
     render_table(per_round, title=f"olievlek simulation {sim.year} ({how}, "
                                   f"{len(frame):,} organisations certified)", max_rows=60)
     if summary:
-        _wrote("per-round summary", write_table(per_round, summary))
+        wrote("per-round summary", write_table(per_round, summary))
     if out:
         emit(frame, out)
     else:
@@ -199,11 +190,11 @@ def simulate_cmd(dataset: DatasetArg, year: YearOpt = None, threshold: Threshold
     if plot:
         from pso_chain.reporting.charts import plot_simulation
 
-        _wrote("plot", plot_simulation(per_round, plot, title=f"olievlek simulation {sim.year}"))
+        wrote("plot", plot_simulation(per_round, plot, title=f"olievlek simulation {sim.year}"))
     if graph:
         from pso_chain.olievlek.export import simulation_forest, write_graph
 
-        _wrote("propagation forest", write_graph(simulation_forest(network, frame), graph))
+        wrote("propagation forest", write_graph(simulation_forest(network, frame), graph))
 
 
 @fails_on_bad_input
@@ -220,17 +211,15 @@ def seeds_cmd(dataset: DatasetArg,
     Greedy selection with lazy evaluation (CELF), each pick with its marginal gain;
     --municipality limits the candidates (as for a municipal stimulation subsidy).
     """
-    from pso_chain.olievlek.seeds import select_seeds
-
-    network = open_network(dataset, rules)
-    with _status("choosing seeds ...") as status:
-        result = select_seeds(network, k, year, municipality, objective.value, threshold,
-                                    model.value, at_risk,
-                                    progress=lambda msg: status.update(f"choosing seeds: {msg}"))
-    err_console.print(f"{result.candidates:,} candidates, {result.live_candidates:,} of them tip a "
-                      f"supplier over; {result.evaluations:,} marginal-gain evaluations", highlight=False)
-    for note in result.notes:
-        err_console.print(f"[yellow]note:[/yellow] {note}", highlight=False)
+    network = open_source(dataset, rules)
+    with status("choosing seeds ...") as spinner:
+        result = pso_chain.seeds(network, k, year, municipality=municipality, objective=objective.value,
+                                 threshold=threshold, model=model.value, at_risk=at_risk,
+                                 progress=lambda msg: spinner.update(plain(f"choosing seeds: {msg}")))
+    say(f"{result.candidates:,} candidates, {result.live_candidates:,} of them tip a "
+        f"supplier over; {result.evaluations:,} marginal-gain evaluations", err=True)
+    for text in result.notes:
+        note(text)
     where = f" in {municipality}" if municipality else ""
     emit(result.frame, out, title=f"{k} seeds{where} (objective: {objective.value})")
 
@@ -243,14 +232,10 @@ def stats_cmd(dataset: DatasetArg, year: YearOpt = None, rules: RulesOpt = None,
     Share of spend to counting suppliers for certified versus other buyers, spend-weighted
     assortativity of certification, and the figures of history.
     """
-    from pso_chain.olievlek.stats import chain_stats, spend_by_buyer_group
-
-    network = open_network(dataset, rules)
-    with _status("computing indicators ..."):
-        spend = spend_by_buyer_group(network, year)
-        frame = chain_stats(network, year)
-    render_table(spend, title="spend going to counting suppliers")
-    emit(frame, out, title="olievlek indicators", max_rows=60)
+    with status("computing indicators ..."):
+        found = pso_chain.stats(open_source(dataset, rules), year)
+    render_table(found["spend"], title="spend going to counting suppliers")
+    emit(found["indicators"], out, title="olievlek indicators", max_rows=60)
 
 
 @fails_on_bad_input
@@ -267,11 +252,9 @@ def embodied_cmd(dataset: DatasetArg, year: YearOpt = None, rules: RulesOpt = No
     leaves out. Fails naming the organisations that buy for more than their revenue when the
     system does not converge.
     """
-    from pso_chain.embodied_fte import embodied_comparison
-
-    network = open_network(dataset, rules)
-    with _status("solving the embodied-employment system ..."):
-        frame = embodied_comparison(network, year, drop_self)
+    with status("solving the embodied-employment system ..."):
+        network = open_source(dataset, rules)
+        frame = pso_chain.embodied(network, year, drop_self=drop_self)
     if out:
         emit(frame if compare else frame[["org_id", "embodied_fte", "embodied_fte_certified"]], out)
     else:

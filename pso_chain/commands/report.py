@@ -1,6 +1,6 @@
 """``pso-chain report``: the municipal report as one self-contained HTML file.
 
-Thin wrapper: parse, call :func:`pso_chain.reporting.build_report`, write the file.
+Thin wrapper: parse, call :func:`pso_chain.report.build_report`, write the file.
 """
 
 from __future__ import annotations
@@ -11,16 +11,20 @@ from typing import Annotated
 
 import typer
 
+import pso_chain
 from pso_chain.commands.common import (
     DatasetArg,
+    MunicipalityOpt,
     RulesOpt,
     YearOpt,
-    console,
-    err_console,
     fails_on_bad_input,
-    open_network,
+    open_source,
+    status,
 )
+from pso_chain.output import language, wrote
 from pso_chain.settings import defaults
+
+DEFAULTS = defaults()  # the help states the packaged defaults (data/*.toml), written once there
 
 
 class Lang(StrEnum):
@@ -35,24 +39,23 @@ def check_html_path(path: Path) -> Path:
     return path
 
 
-DEFAULTS = defaults()  # the help states the packaged defaults (data/*.toml), written once there
 ReportOutOpt = Annotated[Path, typer.Option("--out", "-o", help="Write the report to FILE.html",
-                                            dir_okay=False, callback=check_html_path)]
-MunicipalityOpt = Annotated[str | None, typer.Option(
-    "--municipality", "-m", help="Report on one municipality (default: every organisation in the data)")]
-LangOpt = Annotated[Lang, typer.Option("--lang", help="Language of the labels: nl (default) or en")]
-TopOpt = Annotated[int, typer.Option("--top", min=1, help="Rows in the prospect and follower lists")]
-SeedsOpt = Annotated[int, typer.Option("--seeds", "-k", min=1,
+                                            metavar="FILE", dir_okay=False, callback=check_html_path)]
+LangOpt = Annotated[Lang | None, typer.Option(
+    "--lang", show_default=False, help="Language of the report: nl or en (default: pso-chain --lang, nl)")]
+TopOpt = Annotated[int, typer.Option("--top", min=1, metavar="N",
+                                     help="Rows in the prospect and follower lists")]
+SeedsOpt = Annotated[int, typer.Option("--seeds", "-k", min=1, metavar="K",
                                        help="How many organisations to pick for a stimulation subsidy")]
 ThresholdOpt = Annotated[float | None, typer.Option(
-    "--threshold", "-t", min=0.0,
+    "--threshold", "-t", min=0.0, metavar="SHARE", show_default=False,
     help="Share of revenue from code-applying buyers that makes an organisation certify "
-         f"(default {DEFAULTS.olievlek.threshold:g} from olievlek.toml)")]
+         f"(default: {DEFAULTS.olievlek.threshold:g}, from olievlek.toml)")]
 
 
 @fails_on_bad_input
 def report_cmd(dataset: DatasetArg, out: ReportOutOpt, municipality: MunicipalityOpt = None,
-               year: YearOpt = None, lang: LangOpt = Lang.nl, top: TopOpt = DEFAULTS.olievlek.report_top,
+               year: YearOpt = None, lang: LangOpt = None, top: TopOpt = DEFAULTS.olievlek.report_top,
                seeds: SeedsOpt = DEFAULTS.olievlek.report_seeds,
                threshold: ThresholdOpt = None, rules: RulesOpt = None) -> None:
     """One self-contained HTML report for a municipality or the whole dataset.
@@ -61,14 +64,13 @@ def report_cmd(dataset: DatasetArg, out: ReportOutOpt, municipality: Municipalit
     olievlek's history and a simulation, who to approach first and which organisations to
     subsidise, and the method with its sources. Charts are embedded: the file opens offline.
     """
-    from pso_chain.reporting import build_report
-
-    network = open_network(dataset, rules)
-    with err_console.status("building the report ...", spinner="dots"):
-        page = build_report(network, year, municipality, lang.value, top=top, k=seeds, threshold=threshold)
+    network = open_source(dataset, rules)
+    with status("building the report ..."):
+        page = pso_chain.report(network, year, municipality, lang.value if lang else language(), top=top,
+                                k=seeds, threshold=threshold)
     out.parent.mkdir(parents=True, exist_ok=True)
     out.write_text(page, encoding="utf-8")
-    console.print(f"wrote report to {out} ({len(page.encode('utf-8')) / 1024:,.0f} KB)", style="green")
+    wrote(f"report ({len(page.encode('utf-8')) / 1024:,.0f} KB)", out)
 
 
 def register(app: typer.Typer) -> None:

@@ -9,8 +9,8 @@ from typing import Annotated
 import typer
 
 import pso_chain
-from pso_chain.commands.buyers import DATE_FORMATS, _terminal, _write
-from pso_chain.commands.common import DatasetArg, OutOpt, RulesOpt, console, fails_on_bad_input, open_network
+from pso_chain.commands.buyers import DATE_FORMATS, _write
+from pso_chain.commands.common import DatasetArg, OutOpt, RulesOpt, fails_on_bad_input, open_source, say
 from pso_chain.output import render_table
 
 TableOpt = Annotated[Path | None, typer.Option(exists=True, dir_okay=False)]
@@ -55,7 +55,7 @@ def sroi_cmd(
 
     Per supplier and per buyer totals too; values per the building-blocks approach.
     """
-    network = open_network(dataset, rules)
+    network = open_source(dataset, rules)
     day = (on or dt.datetime.now()).date()
     result = pso_chain.sroi(network, _table_in(dataset, contracts, "contracts"),
                             _table_in(dataset, realisations, "realisations"), day, settings=settings)
@@ -64,14 +64,13 @@ def sroi_cmd(
     if out:
         _write(frames, out)
         return
-    render_table(_terminal(result.contracts[CONTRACTS_SHOWN], cents=EUROS),
+    render_table(result.contracts[CONTRACTS_SHOWN], keep=["contract_id", "remaining_eur", "status"],
                  title=f"social return on {day} (settings {result.settings_version})")
-    render_table(_terminal(result.suppliers, cents=EUROS), title="per supplier")
-    render_table(_terminal(result.buyers, cents=EUROS), title="per buyer")
+    render_table(result.suppliers, title="per supplier")
+    render_table(result.buyers, title="per buyer")
     late = result.contracts[result.contracts["at_risk"]]
     if len(late):
-        console.print(f"{len(late)} contract(s) at risk or overdue: "
-                      f"{', '.join(late['contract_id'])}", highlight=False)
+        say(f"{len(late)} contract(s) at risk or overdue: {', '.join(late['contract_id'])}")
 
 
 def register(app: typer.Typer) -> None:

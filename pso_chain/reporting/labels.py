@@ -2,13 +2,13 @@
 
 Dutch is the default: the users (municipalities, buyers, PSO holders) are Dutch. Texts with
 ``{placeholders}`` are filled by :meth:`Labels.__call__`; numbers arrive already formatted by
-the language's :class:`~pso_chain.reporting.page.Formatter`.
+the language's :class:`~pso_chain.display.Formatter`.
 """
 
 from __future__ import annotations
 
 from pso_chain import check
-from pso_chain.reporting.page import Formatter
+from pso_chain.display import Formatter
 
 LANGUAGES = ("nl", "en")
 

@@ -10,12 +10,12 @@ from __future__ import annotations
 import base64
 import html
 import io
-import math
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
 
-import numpy as np
 import pandas as pd
+
+from pso_chain.display import NUMERIC_KINDS, Formatter
 
 CSS = """
 :root { --ink: #1f2933; --muted: #5f6b7a; --line: #d9dee5; --accent: #0b6e4f; --soft: #f3f6f4; }
@@ -60,77 +60,6 @@ def esc(value) -> str:
     return html.escape("" if value is None else str(value), quote=True)
 
 
-def _missing(value) -> bool:
-    if value is None or value is pd.NA or value is pd.NaT:
-        return True
-    try:
-        return bool(isinstance(value, float | np.floating) and math.isnan(value))
-    except TypeError:
-        return False
-
-
-@dataclass(frozen=True)
-class Formatter:
-    """Numbers, percentages, money, dates and booleans the way readers of ``lang`` write them
-    (Dutch: 1.234.567,8 and 28-03-2025; English: 1,234,567.8 and 2025-03-28)."""
-
-    lang: str = "nl"
-    missing: str = "–"
-
-    def number(self, value, decimals: int = 0) -> str:
-        if _missing(value):
-            return self.missing
-        text = f"{float(value):,.{decimals}f}"
-        if self.lang == "nl":
-            text = text.replace(",", "_").replace(".", ",").replace("_", ".")
-        return text
-
-    def integer(self, value) -> str:
-        return self.number(value, 0)
-
-    def pct(self, value, decimals: int = 1) -> str:
-        """A percent number (3.7 means 3.7%)."""
-        return self.missing if _missing(value) else f"{self.number(value, decimals)}%"
-
-    def share(self, value, decimals: int = 1) -> str:
-        """A fraction (0.037 means 3.7%)."""
-        return self.missing if _missing(value) else self.pct(100 * float(value), decimals)
-
-    def eur(self, value) -> str:
-        return self.missing if _missing(value) else f"€ {self.number(value, 0)}"
-
-    def date(self, value) -> str:
-        if _missing(value):
-            return self.missing
-        stamp = pd.Timestamp(value)
-        return stamp.strftime("%d-%m-%Y" if self.lang == "nl" else "%Y-%m-%d")
-
-    def boolean(self, value) -> str:
-        if _missing(value):
-            return self.missing
-        return ("ja" if value else "nee") if self.lang == "nl" else ("yes" if value else "no")
-
-    def year(self, value) -> str:
-        """A year as written: 2025, never 2.025 or 2025.0."""
-        return self.missing if _missing(value) else str(int(value))
-
-    def text(self, value) -> str:
-        return self.missing if _missing(value) or value == "" else str(value)
-
-    def by_kind(self, kind: str) -> Callable[[object], str]:
-        """The formatter of one column kind: text, int, num1, num2, pct1, pct2, pct3, share,
-        eur, date, bool, year."""
-        kinds: dict[str, Callable[[object], str]] = {
-            "text": self.text, "int": self.integer, "num1": lambda v: self.number(v, 1),
-            "num2": lambda v: self.number(v, 2), "num3": lambda v: self.number(v, 3),
-            "pct1": lambda v: self.pct(v, 1), "pct2": lambda v: self.pct(v, 2),
-            "pct3": lambda v: self.pct(v, 3), "share": self.share, "eur": self.eur,
-            "date": self.date, "bool": self.boolean, "year": self.year,
-        }
-        return kinds[kind]
-
-
-NUMERIC_KINDS = {"int", "num1", "num2", "num3", "pct1", "pct2", "pct3", "share", "eur"}
 
 
 @dataclass(frozen=True)

@@ -1,0 +1,179 @@
+"""Rendering of the nested results (an explanation, the demo's story) on the terminal, in the
+chosen language. Only presentation: every number arrives computed by the library."""
+
+from __future__ import annotations
+
+from rich.panel import Panel
+from rich.text import Text
+
+from pso_chain.commands.columns import SUPPLIERS_SHOWN, TARGETS_SHOWN, UPLIFT_SHOWN
+from pso_chain.commands.common import console, display, say
+from pso_chain.output import plain, render_table
+
+# Sentences of the explanation and the demo (key -> (nl, en)); numbers are filled in formatted.
+TEXTS: dict[str, tuple[str, str]] = {
+    "organisation": ("organisatie", "organisation"),
+    "org_line1": ("{name} ({org_id}), {municipality}, SBI {sbi}",
+                  "{name} ({org_id}), {municipality}, SBI {sbi}"),
+    "org_line2": ("werknemers {employees}, fte {fte}, SW-bedrijf {sw}, huidig certificaat {level}; "
+                  "jaar {year}; PSO-regels {rules}",
+                  "employees {employees}, fte {fte}, SW-bedrijf {sw}, current certificate {level}; "
+                  "year {year}; rules {rules}"),
+    "direct": ("directe bijdrage", "direct contribution"),
+    "source": ("bron: {source}", "source: {source}"),
+    "person": ("  rij {row}: {person}: {start} ({sw}) x {contract} ({cw}) x {h}/{fh} uur x {m}/12 = "
+               "{fte} fte",
+               "  row {row}: {person}: {start} ({sw}) x {contract} ({cw}) x {h}/{fh} h x {m}/12 = "
+               "{fte} FTE"),
+    "more_persons": ("  ... nog {n} personen (--out x.json voor allen)",
+                     "  ... {n} more persons (--out x.json for all)"),
+    "direct_formula": ("direct = 100 x {target} / {fte} = {pct}",
+                       "direct_pct = 100 x {target} / {fte} = {pct}"),
+    "purchases_in": ("inkoop in {year}", "purchases in {year}"),
+    "indirect": ("indirecte bijdrage en plafond", "indirect contribution and cap"),
+    "ind_fte": ("indirecte fte = {fte} uit {n} tellende inkoop/inkopen",
+                "indirect_fte = {fte} from {n} counted purchase(s)"),
+    "ind_pct": ("indirect = 100 x {ind} / ({fte} + {ind}) = {pct}",
+                "indirect_pct = 100 x {ind} / ({fte} + {ind}) = {pct}"),
+    "cap": ("plafond = direct x {s}/(1-{s}) = {cap} -> geteld {counted} ({note})",
+            "cap = direct_pct x {s}/(1-{s}) = {cap} -> counted {counted} ({note})"),
+    "cap_applied": ("plafond toegepast: indirect afgekapt", "cap applied: indirect cut to the cap"),
+    "cap_not": ("plafond niet bereikt", "cap not reached"),
+    "total": ("totaal = {direct} + {counted} = {total}", "total_pct = {direct} + {counted} = {total}"),
+    "norms": ("normen en trede", "norms and trede"),
+    "norm_rows": ("werknemers {employees}: {method} ({rows})", "employees {employees}: {method} ({rows})"),
+    "norm_values": ("normen trede 1/2/3: {n1} / {n2} / {n3}", "norms trede 1/2/3: {n1} / {n2} / {n3}"),
+    "trede": ("trede: {trede} ({reason}); PSO 30+: {pso30}", "trede: {trede} ({reason}); PSO 30+: {pso30}"),
+    "below": ("onder het gecertificeerde niveau:", "below its certified level:"),
+    "certificate": ("certificaat", "certificate"),
+    "fee": ("PSO-bijdrage per jaar: {fee} (klasse {band} werknemers)",
+            "annual fee: {fee} (band {band} employees)"),
+    "demo_title": ("pso-chain demo: het meegeleverde voorbeeld", "pso-chain demo: the bundled example"),
+    "demo_dataset": ("gegevens: {folder}", "dataset: {folder}"),
+    "demo_validated": ("1. gecontroleerd: {n} organisaties, {rows} inkoopregels, {errors} fouten, "
+                       "{warnings} waarschuwingen",
+                       "1. validated: {n} organisations, {rows} purchase rows, {errors} errors, "
+                       "{warnings} warnings"),
+    "demo_scored": ("2. scores voor {year} met PSO-regels {rules}",
+                    "2. scored year {year} with rules {rules}"),
+    "demo_top": ("hoogste totale sociale bijdrage", "highest total social contribution"),
+    "demo_distribution": ("3. verdeling over de treden", "3. trede distribution"),
+    "demo_closest": ("4. het dichtst bij de volgende trede (tekort in procentpunten)",
+                     "4. closest to their next trede (gap in percentage points)"),
+    "demo_explain": ("5. uitleg van {org}", "5. explain {org}"),
+    "demo_uplift": ("6. inkoper: wat {org} naar een hogere trede tilt",
+                    "6. buyer: what lifts {org} to a higher trede"),
+    "demo_targets": ("wat elke hogere trede vraagt", "what each higher trede needs"),
+    "demo_priced": ("extra inkoop bij één leverancier die de trede haalt",
+                    "extra spend at one supplier alone that reaches the trede"),
+    "demo_suppliers": ("7. leveranciers die op {on} tellen ({n}), hoogste opbrengst eerst",
+                       "7. suppliers that count on {on} ({n}), highest yield first"),
+    "demo_olievlek": ("8. olievlek: kandidaten per schakel en een simulatie",
+                      "8. olievlek: prospects per tier and a simulation"),
+    "demo_exposure": ("kandidaten per schakel van code-toepassende inkopers",
+                      "prospects per tier from code-applying buyers"),
+    "demo_prospects": ("meest blootgestelde kandidaten", "most exposed prospects"),
+    "demo_simulation": ("simulatie {year}: nieuw gecertificeerd per ronde",
+                        "simulation {year}: newly certified per round"),
+    "demo_next": ("verder: pso-chain credits / explain / uplift / suppliers / olievlek op uw eigen "
+                  "gegevensmap; zie README.md",
+                  "next: pso-chain credits / explain / uplift / suppliers / olievlek on your own "
+                  "dataset folder; see README.md"),
+}
+
+
+def text(key: str, **values) -> str:
+    """A sentence of :data:`TEXTS` in the chosen language."""
+    nl, en = TEXTS[key]
+    return (nl if display().lang == "nl" else en).format(**values)
+
+
+def panel(lines: list[str], title: str) -> None:
+    console.print(Panel(plain("\n".join(lines)), title=plain(title)))
+
+
+def render_explanation(ex: dict) -> None:
+    """An explanation readably: sections as panels, purchases as a table."""
+    from pso_chain.explanation import purchases_frame
+
+    disp = display()
+    fmt = disp.fmt
+    n4 = lambda v: fmt.number(v, 4)  # noqa: E731
+    p4 = lambda v: fmt.pct(v, 4)  # noqa: E731
+    d, ind, nrm, org = ex["direct"], ex["indirect"], ex["norms"], ex["organisation"]
+    panel([text("org_line1", name=ex["name"], org_id=ex["org_id"], municipality=org["municipality"],
+                sbi=org["sbi"]),
+           text("org_line2", employees=fmt.integer(org["employees"]), fte=fmt.number(org["fte"], 2),
+                sw=fmt.boolean(org["sw"]), level=org["pso_level"] or fmt.trede(None), year=ex["year"],
+                rules=ex["rules"]["version"])], text("organisation"))
+    lines = [text("source", source=d["source"])]
+    for p in d["persons"][:30]:
+        lines.append(text("person", row=p["row"], person=p["person_id"], start=p["start_position"],
+                          sw=fmt.number(p["start_position_weight"], 2), contract=p["contract_type"],
+                          cw=fmt.number(p["contract_weight"], 2), h=fmt.number(p["hours_per_week"], 1),
+                          fh=fmt.number(p["fulltime_hours"], 1), m=fmt.number(p["months"], 1),
+                          fte=n4(p["weighted_fte"])))
+    if len(d["persons"]) > 30:
+        lines.append(text("more_persons", n=len(d["persons"]) - 30))
+    lines.append(text("direct_formula", target=n4(d["target_fte"]), fte=n4(d["fte"]),
+                      pct=p4(d["direct_pct"])))
+    panel(lines, text("direct"))
+    if ex["purchases"]:
+        render_table(purchases_frame(ex).drop(columns=["row"]), title=text("purchases_in", year=ex["year"]),
+                     max_rows=50, keep=["supplier_id", "amount_eur", "counted"])
+    share = fmt.number(ind["max_indirect_share"], 2)
+    panel([text("ind_fte", fte=n4(ind["indirect_fte"]), n=ind["counted_purchases"]),
+           text("ind_pct", ind=n4(ind["indirect_fte"]), fte=n4(d["fte"]), pct=p4(ind["indirect_pct"])),
+           text("cap", s=share, cap=p4(ind["cap_pct"]), counted=p4(ind["indirect_counted_pct"]),
+                note=text("cap_applied" if ind["cap_applied"] else "cap_not")),
+           text("total", direct=n4(d["direct_pct"]), counted=n4(ind["indirect_counted_pct"]),
+                total=p4(ex["total_pct"]))], text("indirect"))
+    held = ex.get("certified_level") or {}
+    if held.get("below"):
+        console.print(Panel(Text.assemble((text("below") + " ", "bold red"), str(held["note"])),
+                            title=plain(text("certificate"))))
+    rows = "; ".join(f"{r['size']}: {fmt.number(r['trede1'], 1)}/{fmt.number(r['trede2'], 1)}/"
+                     f"{fmt.number(r['trede3'], 1)}" for r in nrm["rows"])
+    panel([text("norm_rows", employees=fmt.integer(nrm["employees"]), method=nrm["method"], rows=rows),
+           text("norm_values", n1=p4(nrm["norm_trede1"]), n2=p4(nrm["norm_trede2"]),
+                n3=p4(nrm["norm_trede3"])),
+           text("trede", trede=fmt.trede(ex["trede"]), reason=ex["trede_reason"],
+                pso30=fmt.boolean(ex["pso30plus"])),
+           text("fee", fee=fmt.eur(ex["fee"]["eur_per_year"], 2), band=ex["fee"]["band"])], text("norms"))
+
+
+def render_uplift_targets(plan: dict) -> None:
+    """The uplift plan's two main tables: what each trede needs, and what one supplier costs."""
+    targets, main = plan["targets"], plan["uplift"]
+    render_table(targets[TARGETS_SHOWN], title=text("demo_targets"), keep=["target_trede", "reachable"])
+    priced = main[main["reachable"] & main["supplier_id"].notna()]
+    if len(priced):
+        render_table(priced[UPLIFT_SHOWN], title=text("demo_priced"),
+                     keep=["target_trede", "supplier_id", "extra_eur"])
+
+
+def render_tour(tour, folder: str) -> None:
+    """The demo's story, step by step."""
+    fmt = display().fmt
+    console.rule(Text(text("demo_title"), style="bold"))
+    say(text("demo_dataset", folder=folder))
+    say(text("demo_validated", n=fmt.integer(tour.organisations), rows=fmt.integer(tour.purchase_rows),
+             errors=tour.errors, warnings=tour.warnings))
+    say(text("demo_scored", year=tour.year, rules=tour.rules_version))
+    render_table(tour.top, title=text("demo_top"), keep=["org_id", "total_pct", "trede"])
+    render_table(tour.distribution, title=text("demo_distribution"))
+    render_table(tour.closest, title=text("demo_closest"), keep=["org_id", "trede", "next_trede", "gap_pct"])
+    if tour.pick is not None:
+        console.rule(plain(text("demo_explain", org=tour.pick)))
+        render_explanation(tour.explained)
+        console.rule(plain(text("demo_uplift", org=tour.pick)))
+        render_uplift_targets(tour.uplift)
+    console.rule(plain(text("demo_suppliers", on=fmt.date(tour.suppliers_on),
+                            n=fmt.integer(tour.supplier_count))))
+    render_table(tour.suppliers[SUPPLIERS_SHOWN], keep=["org_id", "yield_fte_per_meur"])
+    console.rule(plain(text("demo_olievlek")))
+    render_table(tour.exposure, title=text("demo_exposure"))
+    render_table(tour.prospects, title=text("demo_prospects"), keep=["org_id", "code_share", "distance"])
+    render_table(tour.simulation, title=text("demo_simulation", year=tour.year), keep=["round"])
+    say("")
+    say(text("demo_next"))
