@@ -256,6 +256,6 @@ def markup_names(tmp_path_factory) -> Path:
 def test_markup_in_names_is_printed_as_is(markup_names: Path) -> None:
     assert "[/b] Bakkerij [bold]" in run("credits", markup_names, env={"COLUMNS": "200"}).output
     assert "[SW]/[/i]" in run("explain", markup_names, "--org", "A", env={"COLUMNS": "200"}).output
-    run("validate_dataset", markup_names)
+    run("validate", markup_names)
     done = run("explain", markup_names, "--org", "[/b]", code=1)
     assert "[/b]" in done.output

@@ -23,7 +23,7 @@ EXAMPLE = str(example_path())
 
 
 def run(*args):
-    result = CliRunner().invoke(app, [str(a) for a in args])
+    result = CliRunner().invoke(app, ["--lang", "en", *(str(a) for a in args)])  # English: contract names
     return result
 
 
