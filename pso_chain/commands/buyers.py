@@ -98,7 +98,6 @@ def uplift_cmd(
 
     Exact and cap-aware, with the reason where purchasing cannot reach a trede.
     """
-    from pso_chain.buyers.common import default_purchase_date
     from pso_chain.commands.render import render_uplift_targets
 
     network = open_source(dataset, rules)
@@ -109,7 +108,8 @@ def uplift_cmd(
         return
     fmt = display().fmt
     year = plan_year if plan_year is not None else network.resolve_year(year)
-    day = _day(on) or default_purchase_date(year, dt.date.today())
+    dates = plan["uplift"].get("purchase_date", pd.Series(dtype=object)).dropna()
+    day = dates.iat[0] if len(dates) else _day(on)  # the date the library priced the purchases on
     if "baseline" in plan:
         base = plan["baseline"].iloc[0]
         say(f"{org}: {base['base_year']} total {fmt.pct(base['base_total_pct'], 2)} (trede "
@@ -126,8 +126,8 @@ def uplift_cmd(
         head = targets.iloc[0]
         say(f"{org} in {year}: direct {fmt.pct(head['direct_pct'], 2)}, total "
             f"{fmt.pct(head['total_pct_now'], 2)}, trede {fmt.trede(head['current_trede'])}, indirect FTE "
-            f"{fmt.number(head['indirect_fte_now'], 4)}, cap {fmt.pct(head['cap_pct'], 2)}; new purchases "
-            f"dated {fmt.date(day)}")
+            f"{fmt.number(head['indirect_fte_now'], 4)}, cap {fmt.pct(head['cap_pct'], 2)}"
+            + (f"; new purchases dated {fmt.date(day)}" if day is not None else ""))
         render_uplift_targets(plan)
     if "mix" in plan and max_share is not None:
         mix = plan["mix"]
