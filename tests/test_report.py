@@ -27,7 +27,6 @@ from pso_chain.sectors import sbi_section, section_name
 from pso_chain.spend import counting_spend
 from tests.datasets import buy, org, random_tables, write_tables
 
-pytest.importorskip("matplotlib")
 PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"
 
 

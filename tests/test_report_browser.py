@@ -21,8 +21,6 @@ import pytest
 from pso_chain import example_path
 from pso_chain.reporting import SECTION_IDS
 
-pytest.importorskip("matplotlib")
-
 ROOT = Path(__file__).resolve().parent.parent
 ARTEFACT = ROOT / "test-artifacts" / "report-screenshot.png"
 WIDTH = 1280
