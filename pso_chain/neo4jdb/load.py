@@ -29,8 +29,9 @@ import pandas as pd
 
 from pso_chain.neo4jdb import model
 from pso_chain.neo4jdb.connect import Connection, connect
+from pso_chain.network import read_dataset
 from pso_chain.rules import Rules, load_rules
-from pso_chain.validate import Dataset, validate_folder
+from pso_chain.validate import Dataset
 
 DEFAULT_BATCH = 50_000
 WIPE_BATCH = 50_000
@@ -287,7 +288,7 @@ def load_dataset(folder: str | Path, uri: str, replace: bool = False, batch: int
         raise ValueError("batch must be at least 1")
     if not isinstance(rules, Rules):
         rules = load_rules(rules)
-    data = validate_folder(folder, rules)
+    data = read_dataset(folder, rules)  # table checks and the rule checks (eligible suppliers)
     data.report.raise_for_errors()
     meta = model.dataset_meta(data, str(folder))
     bar = _rich_progress() if progress is True else None
