@@ -281,3 +281,26 @@ def test_10_substitutes_four_digits_before_two(tmp_path):
     out = pso_chain.substitutes(net, "B", 2025, top=3)
     assert out["alternative_id"].tolist() == ["W", "C", "G"]  # cleaners (8121) before the gardener
     assert out["match"].tolist() == ["8121", "8121", "81"]
+
+
+# 12. no setuptools warnings on install -----------------------------------------------------------
+def test_12_pyproject_has_an_spdx_license_and_every_shipped_folder_as_a_package():
+    import tomllib
+
+    root = Path(__file__).resolve().parents[1]
+    conf = tomllib.loads((root / "pyproject.toml").read_text(encoding="utf-8"))
+    assert isinstance(conf["project"]["license"], str)  # SPDX, not a table (deprecated)
+    tools = conf["tool"]["setuptools"]
+    packages = set(tools["packages"])
+    missing = []
+    for package, folder in tools["package-dir"].items():
+        base = root / folder
+        for sub in base.rglob("*"):
+            if not sub.is_dir() or "__pycache__" in sub.parts or sub.name.endswith(".egg-info"):
+                continue
+            if not any(f.is_file() for f in sub.iterdir()):
+                continue
+            name = ".".join([package, *sub.relative_to(base).parts])
+            if not any(name == p for p in packages):
+                missing.append(name)
+    assert missing == []
