@@ -304,3 +304,29 @@ def test_12_pyproject_has_an_spdx_license_and_every_shipped_folder_as_a_package(
             if not any(name == p for p in packages):
                 missing.append(name)
     assert missing == []
+
+
+# 11. the test command reaches pytest on a machine without apt, root or Java ----------------------
+@pytest.mark.parametrize("ci", ["", "true"])
+def test_11_prepare_steps_name_what_is_missing_and_go_on_outside_ci(tmp_path, ci):
+    import os
+    import shutil
+    import subprocess
+
+    root = Path(__file__).resolve().parents[1]
+    bare = tmp_path / "bin"  # a PATH without java, apt-get, sudo or chromium
+    bare.mkdir()
+    for tool in ("bash", "dirname", "id", "cat", "env"):
+        found = shutil.which(tool)
+        assert found, tool
+        (bare / tool).symlink_to(found)
+    env = {"PATH": str(bare), "HOME": str(tmp_path), "CI": ci, "PYTHON": "/nonexistent/python"}
+    done = subprocess.run(["bash", str(root / "scripts" / "prepare-tests")], env=env, cwd=root,
+                          capture_output=True, text=True, timeout=60)
+    assert "java" in done.stderr.lower() and "chromium" in done.stderr.lower(), done.stderr
+    assert done.returncode == (1 if ci else 0), done.stderr
+    test_script = (root / "scripts" / "test").read_text(encoding="utf-8")
+    assert "scripts/prepare-tests" in test_script and "prepare-neo4j\n" not in test_script
+    readme = (root / "README.md").read_text(encoding="utf-8")
+    assert "downloads" in readme and "minutes" in readme
+    assert os.access(root / "scripts" / "prepare-tests", os.X_OK)
