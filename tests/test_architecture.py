@@ -64,9 +64,13 @@ KNOWN_LONG: dict[str, str] = {
     "pso_chain/compiled.py": "perf: the compiled network (cache key, writer and reader in one file)",
 }
 
-# What a command module may import: the public API, the package, and output/display helpers.
-COMMAND_MAY_IMPORT = ("", "api", "api_*", "errors", "output", "settings", "rules", "parsing",
-                      "commands", "commands.*", "reporting.charts", "web", "web.*", "display", "locale")
+# What a command module may import: the public API, the package, output/display helpers, and the
+# writers and tools that are not engine verbs (graph and PDF writers, the quick scan's files,
+# the synthetic-data generator, the Neo4j server/loader/query runner, the compiled-network build).
+COMMAND_MAY_IMPORT = ("", "api", "api_*", "errors", "output", "display", "settings", "rules", "parsing",
+                      "commands", "commands.*", "reporting.charts", "web", "web.*",
+                      "olievlek.export", "buyers.tender_file", "quickscan_output", "generate",
+                      "neo4jdb.server", "neo4jdb.load", "neo4jdb.queries", "compiled")
 
 
 def _module_name(path: Path) -> str:
@@ -240,8 +244,9 @@ def test_no_source_file_over_500_lines():
     assert not gone, f"now short enough, remove from KNOWN_LONG: {gone}"
 
 
-@pytest.mark.xfail(reason="the cli helper is making commands thin (issue 9); until then commands "
-                          "import engine modules", strict=False)
+@pytest.mark.xfail(reason="cli/import helpers: a few commands still reach engine modules (network, "
+                          "explanation, olievlek summaries, buyers.defaults, books/importer/loaders)",
+                   strict=False)
 def test_commands_import_only_the_api_and_display_helpers():
     heavy = {m: sorted(t for t in targets if not _matches(t, COMMAND_MAY_IMPORT))
              for m, targets in import_graph().items() if _matches(m, ("commands.*", "cli"))}
