@@ -196,3 +196,26 @@ def test_sighup_reloads_without_stopping(server):
     assert log.read_text().count("opened ") == opened + 1
     assert server_proc.poll() is None
     assert urllib.request.urlopen(f"{server}/api/organisations/{BUYER}", timeout=30).status == 200
+
+
+def test_two_workers_serve():
+    """``--workers 2``: the parent opens the data once, each worker process answers."""
+    port = free_port()
+    exe = Path(sys.executable).with_name("pso-chain")
+    proc = subprocess.Popen([str(exe), "serve", str(EXAMPLE), "--port", str(port), "--workers", "2"],
+                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    try:
+        deadline = time.monotonic() + 120
+        while time.monotonic() < deadline:
+            try:
+                with urllib.request.urlopen(f"http://127.0.0.1:{port}/api/organisations/{BUYER}",
+                                            timeout=10) as response:
+                    assert response.status == 200
+                    break
+            except OSError:
+                time.sleep(0.5)
+        else:
+            pytest.fail("no answer from pso-chain serve --workers 2 within 120 s")
+    finally:
+        proc.terminate()
+        proc.wait(timeout=60)

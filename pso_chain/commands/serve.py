@@ -3,6 +3,8 @@
 
 from __future__ import annotations
 
+import gc
+import inspect
 import json
 import logging
 import os
@@ -12,6 +14,8 @@ from typing import Annotated
 import typer
 
 from pso_chain.commands.common import DatasetArg, RulesOpt, console, err_console, fails_on_bad_input
+
+WORKER_START_SECONDS = 600  # a worker opening a national network must not be taken for dead
 
 
 def _web_installed() -> None:
@@ -61,10 +65,18 @@ def serve_cmd(
             "max_upload_bytes": upload_bytes}
     where = f"http://{host if ':' not in host else f'[{host}]'}:{port}/"
     if workers > 1:
+        # Open once here: bad data fails before any worker starts, and a dataset folder's
+        # compiled network is built once, then memory-mapped by every worker.
+        with err_console.status(f"opening {dataset} ..."):
+            NetworkHolder(dataset, rules)
+        gc.collect()
         os.environ[CONFIG_ENV] = json.dumps(conf)
         console.print(f"serving {dataset} on {where} with {workers} workers", highlight=False)
+        extra = {}
+        if "timeout_worker_healthcheck" in inspect.signature(uvicorn.run).parameters:
+            extra["timeout_worker_healthcheck"] = WORKER_START_SECONDS  # opening takes a while
         uvicorn.run("pso_chain.web.app:app_from_env", factory=True, host=host, port=port,
-                    workers=workers, log_level="info", server_header=False)
+                    workers=workers, log_level="info", server_header=False, **extra)
         return
     with err_console.status(f"opening {dataset} ..."):
         holder = NetworkHolder(dataset, rules)
