@@ -72,7 +72,6 @@ def home(request: Request):
 @router.get("/suppliers", response_class=HTMLResponse)
 def supplier_search(request: Request, q: Annotated[str, Query(max_length=100)] = "",
                     sbi: Annotated[str, Query(max_length=20)] = "",
-                    delivers: Annotated[str, Query(max_length=100)] = "",
                     municipalities: Annotated[str, Query(max_length=500)] = "",
                     min_level: Annotated[str, Query(max_length=20)] = "",
                     on: dt.date | None = None,
@@ -101,14 +100,11 @@ def supplier_search(request: Request, q: Annotated[str, Query(max_length=100)] =
             needle = q.strip()
             frame = frame[(frame["org_id"] == needle)
                           | frame["name"].astype(str).str.contains(needle, case=False, regex=False, na=False)]
-        if delivers.strip() and "delivers" in frame.columns:
-            frame = frame[frame["delivers"].astype(str).str.contains(delivers.strip(), case=False, na=False,
-                                                                     regex=False)]
     rows = [] if frame is None else frame.head(SHOWN_ROWS).to_dict(orient="records")
     return render(request, "suppliers.html", rows=rows, total=0 if frame is None else len(frame),
                   searched=searched, has_gain=bool(for_org), has_delivers=frame is not None and
                   "delivers" in frame.columns,
-                  form={"q": q, "sbi": sbi, "delivers": delivers, "municipalities": municipalities,
+                  form={"q": q, "sbi": sbi, "municipalities": municipalities,
                         "min_level": min_level, "on": on.isoformat() if on else "", "for": for_org,
                         "gain": "" if gain is None else f"{gain:g}", "year": year or ""},
                   levels=["aspirant", "1", "2", "3"])
