@@ -6,9 +6,9 @@ from __future__ import annotations
 
 import importlib.util
 
-OPTIONAL = {  # module path pattern -> the optional package it imports
+OPTIONAL = {  # module path pattern -> the optional package (extra) it imports at the top
     "pso_chain/neo4jdb/*.py": "neo4j",
-    "pso_chain/commands/neo4j.py": "neo4j",
+    "pso_chain/web/*.py": "fastapi",
 }
 
 collect_ignore_glob = [pattern for pattern, package in OPTIONAL.items()
