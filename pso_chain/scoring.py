@@ -9,8 +9,10 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
+from pso_chain import check
 from pso_chain.network import PurchaseNetwork
 from pso_chain.rules import Rules
+from pso_chain.settings import load_settings
 
 CREDIT_COLUMNS = [
     "org_id", "name", "year", "employees", "fte", "target_fte", "direct_pct", "indirect_fte",
@@ -98,13 +100,15 @@ def trede_distribution(scores: pd.DataFrame) -> pd.DataFrame:
                          "share_pct": 100 * counts.to_numpy() / max(len(scores), 1)})
 
 
-def closest_to_next_trede(scores: pd.DataFrame, top: int = 10,
+def closest_to_next_trede(scores: pd.DataFrame, top: int | None = None,
                           qualitative_ok: np.ndarray | None = None) -> pd.DataFrame:
-    """Organisations nearest (in percentage points) to the norm of their next trede.
+    """The ``top`` organisations (default ``report.closest`` of ``olievlek.toml``) nearest (in
+    percentage points) to the norm of their next trede.
 
     With ``qualitative_ok`` (one flag per row of ``scores``) only those that passed the
     qualitative checklist: for the others no percentage gives a trede.
     """
+    top = load_settings().report_closest if top is None else check.positive_int(top, "top")
     current = scores["trede"].fillna(0).astype(int).to_numpy()
     norms = scores[["norm_trede1", "norm_trede2", "norm_trede3"]].to_numpy()
     has_next = current < 3

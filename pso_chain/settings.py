@@ -198,6 +198,7 @@ class OlievlekSettings:
     report_top: int
     report_seeds: int
     report_cascades: int
+    report_closest: int
     source_file: str
 
 
@@ -212,6 +213,7 @@ def parse_settings(toml: TomlTable) -> OlievlekSettings:
         report_top=toml.integer("report.top", 1, 10**6),
         report_seeds=toml.integer("report.seeds", 1, 10**6),
         report_cascades=toml.integer("report.cascades", 1, 10**6),
+        report_closest=toml.integer("report.closest", 1, 10**6),
         source_file=toml.name,
     )
 

@@ -142,7 +142,7 @@ def collect_report(network: PurchaseNetwork, year: int | None = None, municipali
     return ReportData(
         year=year, municipality=name, network=network, scope=scope, scores=scores,
         tredes_scope=trede_distribution(in_scope), tredes_all=trede_distribution(scores),
-        closest=closest_to_next_trede(in_scope, top=10),
+        closest=closest_to_next_trede(in_scope, top=settings.report_closest),
         below_level=_below_level(network, year, scores, scope),
         spend_scope=counting_spend(network, year, municipality=name),
         spend_all=counting_spend(network, year),
