@@ -190,8 +190,10 @@ def read_overrides(path: str | Path) -> pd.DataFrame:
                                     "an accepted row needs matched_kvk: the 8-digit KvK number"))
     if problems:
         raise PsoInputError(problems)
+    unquote = lambda s: text(s).str.replace(r"^'(?=[=+\-@])", "", regex=True)  # noqa: E731 (xlsx text)
     out = pd.DataFrame({
-        "ledger_name": text(frame[cols["ledger_name"]]), "ledger_place": text(frame[cols["ledger_place"]]),
+        "ledger_name": unquote(frame[cols["ledger_name"]]),
+        "ledger_place": unquote(frame[cols["ledger_place"]]),
         "status": status, "matched_kvk": kvk, "matched_kvk_raw": raw_kvk.astype(str), "file": sheet.file,
         "row": rows,
     })

@@ -215,3 +215,34 @@ def test_kvk_numbers_are_eight_digits_not_vestigingsnummers():
     kvk, bad = kvk_numbers(pd.Series(["1234 5678", "12.34.56.78", "123456780001", "", 1234567.0, "K1234567"]))
     assert kvk.tolist() == ["12345678", "12345678", "", "", "01234567", ""]
     assert bad.tolist() == [False, False, True, False, False, True]
+
+
+def test_map_names_columns_the_recogniser_does_not_know(books, tmp_path):
+    w, base, lists = books
+    row = w.invoices.iloc[0]
+    ledger = tmp_path / "odd.csv"
+    ledger.write_text(f"Wie;Waar;Hoeveel;Wanneer\n{row['supplier_name']};{row['place']};100,50;03-02-2025\n",
+                      encoding="utf-8")
+    args = ["import", "ledger", ledger, *common(lists), "--allow-missing-figures", "--out", tmp_path / "ds"]
+    assert run(*args).exit_code == 1
+    result = run(*args, "--map", "Wie=supplier_name", "--map", "Waar=place", "--map", "Hoeveel=amount_excl",
+                 "--map", "Wanneer=date")
+    assert result.exit_code == 0, result.output
+    purchases = pd.read_csv(tmp_path / "ds" / "purchases.csv")
+    assert purchases["amount_eur"].tolist() == [100.5] and purchases["date"].tolist() == ["2025-02-03"]
+    bad = run(*args, "--map", "Wie=nonsense")
+    assert bad.exit_code == 1 and "COLUMN=FIELD" in errors(bad)
+
+
+def test_an_xlsx_match_report_works_as_overrides(books, tmp_path):
+    w, base, lists = books
+    run("import", "ledger", lists["ledger"], *common(lists), "--out", tmp_path / "ds")
+    report = pd.read_excel(tmp_path / "ds-match-report.xlsx", dtype=str).fillna("")
+    review = report.index[report["status"] == "review"]
+    report.loc[review, "status"] = "rejected"
+    report.to_excel(tmp_path / "over.xlsx", index=False)
+    result = run("import", "ledger", lists["ledger"], *common(lists), "--overrides", tmp_path / "over.xlsx",
+                 "--out", tmp_path / "ds2")
+    assert result.exit_code == 0, result.output
+    again = pd.read_csv(tmp_path / "ds2-match-report.csv", dtype=str, keep_default_na=False)
+    assert (again["status"] == "review").sum() == 0 and "override row(s) name a supplier" not in result.output
