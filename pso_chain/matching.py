@@ -23,7 +23,14 @@ from rapidfuzz import fuzz, process
 from rapidfuzz.distance import Levenshtein
 
 from pso_chain.import_settings import ImportSettings
-from pso_chain.names import name_variants, name_variants_many, normalise_place, postcode4, repair_words
+from pso_chain.names import (
+    name_variants,
+    name_variants_many,
+    normalise_place,
+    postcode4,
+    postcode4_many,
+    repair_words,
+)
 
 REPORT_COLUMNS = ["ledger_name", "ledger_kvk", "ledger_place", "amount_eur", "status", "method",
                   "score", "matched_kvk", "matched_name", "matched_level"]
@@ -42,16 +49,19 @@ class CandidateIndex:
     place: np.ndarray           # normalised place as a code (see place_codes)
     pc4: np.ndarray             # the 4 postcode digits as a number, -1 when none
     generic: frozenset[str]
-    by_word: dict[str, np.ndarray]
-    by_place: dict[str, np.ndarray]
-    by_pc4: dict[str, np.ndarray]
+    by_word: KeyIndex           # word code -> candidates (uncommon words only)
+    by_place: KeyIndex
+    by_pc4: KeyIndex
     by_kvk: dict[str, int]
     kvk: np.ndarray
     n_variants: np.ndarray
-    by_prefix: dict[str, np.ndarray]
+    by_prefix: KeyIndex         # prefix code -> candidates
     place_codes: dict[str, int]
     names: np.ndarray
     places: np.ndarray
+    words: dict[str, int]       # word -> word code
+    by_pair: KeyIndex           # pair of word codes -> candidates (uncommon pairs only)
+    prefix_codes: dict[str, int]
 
 
 def _flat(lists: list[list[str]]) -> tuple[np.ndarray, np.ndarray]:
@@ -61,24 +71,56 @@ def _flat(lists: list[list[str]]) -> tuple[np.ndarray, np.ndarray]:
     return items, np.repeat(np.arange(len(lists), dtype=np.int64), sizes)
 
 
-def _positions(keys: np.ndarray, at: np.ndarray, most: int) -> dict[str, np.ndarray]:
-    """Key -> sorted positions, for keys found at most ``most`` times (one sort, no loop per row)."""
-    if len(keys) == 0:
-        return {}
-    codes, uniques = pd.factorize(keys)
-    order = np.argsort(codes, kind="stable")
-    counts = np.bincount(codes, minlength=len(uniques))
-    bounds = np.concatenate([[0], np.cumsum(counts)])
-    sorted_at = at[order]
-    return {uniques[k]: sorted_at[bounds[k]:bounds[k + 1]] for k in np.flatnonzero(counts <= most)}
+class KeyIndex:
+    """Candidate positions per key (a word, a pair of words, a prefix, a place), for keys found
+    at most ``most`` times: one sort, no Python loop per candidate."""
+
+    def __init__(self, keys: np.ndarray, at: np.ndarray, most: int):
+        if len(keys) == 0:
+            self.lookup: dict = {}
+            self.bounds, self.at = np.zeros(1, dtype=np.int64), at
+            return
+        codes, uniques = pd.factorize(keys)
+        counts = np.bincount(codes, minlength=len(uniques))
+        keep = counts <= most
+        order = np.argsort(codes, kind="stable")
+        sorted_codes = codes[order]
+        kept_rows = keep[sorted_codes]
+        self.at = at[order][kept_rows]
+        self.lookup = {k: i for i, k in enumerate(np.asarray(uniques)[keep].tolist())}
+        self.bounds = np.concatenate([[0], np.cumsum(counts[keep])])
+
+    def get(self, key) -> np.ndarray | None:
+        k = self.lookup.get(key)
+        return None if k is None else self.at[self.bounds[k]:self.bounds[k + 1]]
+
+    def __contains__(self, key) -> bool:
+        return key in self.lookup
 
 
-def _by_key(keys: list[str]) -> dict[str, np.ndarray]:
+def _pair_keys(codes: np.ndarray, at: np.ndarray, n_words: int) -> tuple[np.ndarray, np.ndarray]:
+    """Every pair of distinct words of a candidate as one integer (codes grouped by candidate)."""
+    keys, where = [], []
+    for d in range(1, 8):
+        if d >= len(codes):
+            break
+        same = at[:-d] == at[d:]
+        if not same.any():
+            break
+        a, b = codes[:-d][same], codes[d:][same]
+        keys.append(np.minimum(a, b) * n_words + np.maximum(a, b))
+        where.append(at[:-d][same])
+    if not keys:
+        return np.empty(0, dtype=np.int64), np.empty(0, dtype=np.int64)
+    return np.concatenate(keys), np.concatenate(where)
+
+
+def _by_key(keys: list[str]) -> KeyIndex:
     """Positions of each non-empty key."""
     arr = np.array(keys, dtype=object)
     at = np.arange(len(arr), dtype=np.int64)
     filled = arr != ""
-    return _positions(arr[filled], at[filled], len(arr))
+    return KeyIndex(arr[filled], at[filled], len(arr))
 
 
 def build_index(candidates: pd.DataFrame, settings: ImportSettings) -> CandidateIndex:
@@ -89,30 +131,34 @@ def build_index(candidates: pd.DataFrame, settings: ImportSettings) -> Candidate
     raw_places = frame["place"].astype(str)
     place_of = {p: normalise_place(p, settings) for p in raw_places.unique()}  # a few hundred
     places = raw_places.map(place_of).tolist()
-    pcs = [postcode4(p) for p in frame["postcode"].astype(str).tolist()]
+    pcs = postcode4_many(frame["postcode"].astype(str).tolist())
     seen = [sorted(set(vs[0])) if len(vs) == 1 else sorted({w for v in vs for w in v}) for vs in variants]
     words, word_at = _flat(seen)
     limit = max(settings.generic_share * len(frame), 2.0)
     codes, uniques = pd.factorize(words)
     counts = np.bincount(codes, minlength=len(uniques))
     generic = frozenset(uniques[counts > limit].tolist()) | settings.generic_words
-    pairs, pair_at = _flat([[f"{a} {b}" for k, a in enumerate(s) for b in s[k + 1:]] for s in seen])
-    by_word = _positions(np.concatenate([words, pairs]), np.concatenate([word_at, pair_at]),
-                         settings.block_word_max)
-    prefixes, prefix_at = _flat([list({w[:PREFIX] for w in s}) for s in seen])
-    prefix_pos = _positions(prefixes, prefix_at, len(frame))
+    words_index = {w: k for k, w in enumerate(np.asarray(uniques).tolist())}
+    by_word = KeyIndex(codes, word_at, settings.block_word_max)
+    by_pair = KeyIndex(*_pair_keys(codes, word_at, len(uniques)), settings.block_word_max)
+    prefix_codes, prefix_names = pd.factorize(
+        np.array([u[:PREFIX] for u in uniques.tolist()], dtype=object))
+    width = len(prefix_names) + 1  # one entry per candidate and prefix
+    per_candidate = np.unique(word_at * width + prefix_codes[codes])
+    by_prefix = KeyIndex(per_candidate % width, per_candidate // width, len(frame))
     place_code, place_names = pd.factorize(np.array(places, dtype=object), sort=True)
     place_codes = {p: k for k, p in enumerate(place_names.tolist())}
     kvks = frame["kvk"].to_numpy(dtype=object)
     return CandidateIndex(frame, variants, joined, place_code.astype(np.int64),
-                          np.array([int(p) if p else -1 for p in pcs], dtype=np.int64), generic, by_word,
+                          np.array([int(p) if p else -1 for p in pcs], dtype=np.int64), generic,
+                          by_word,
                           _by_key(places), _by_key(pcs),
                           {k: i for i, k in enumerate(kvks.tolist()) if k},
                           frame["kvk"].to_numpy(dtype=object),
                           np.array([len(v) for v in variants], dtype=np.int64),
-                          prefix_pos,
-                          place_codes, frame["name"].to_numpy(dtype=object),
-                          frame["place"].to_numpy(dtype=object))
+                          by_prefix, place_codes, frame["name"].to_numpy(dtype=object),
+                          frame["place"].to_numpy(dtype=object), words_index, by_pair,
+                          {p: k for k, p in enumerate(prefix_names.tolist())})
 
 
 _PREPARED: dict[tuple, CandidateIndex] = {}
@@ -156,18 +202,25 @@ def _name_score(query: tuple[tuple[str, ...], ...], cand: tuple[tuple[str, ...],
 def _block(words: set[str], place: str, pc4: str, index: CandidateIndex) -> np.ndarray:
     """Candidates sharing an uncommon word or pair of words, the 4 postcode digits, or the
     place together with the first letters of a word."""
-    ordered = sorted(words)
-    keys = ordered + [f"{a} {b}" for k, a in enumerate(ordered) for b in ordered[k + 1:]]
-    parts = [index.by_word[w] for w in keys if w in index.by_word]
-    if place in index.by_place:
-        in_place = index.by_place[place]
+    known = [c for c in (index.words.get(w) for w in sorted(words)) if c is not None]
+    parts = [p for p in (index.by_word.get(c) for c in known) if p is not None]
+    n = len(index.words)
+    for k, a in enumerate(known):
+        for b in known[k + 1:]:
+            found = index.by_pair.get(min(a, b) * n + max(a, b))
+            if found is not None:
+                parts.append(found)
+    in_place = index.by_place.get(place) if place else None
+    if in_place is not None:
         mask = np.zeros(len(index.joined), dtype=bool)
         for p in {w[:PREFIX] for w in words}:
-            if p in index.by_prefix:
-                mask[index.by_prefix[p]] = True
+            found = index.by_prefix.get(index.prefix_codes[p]) if p in index.prefix_codes else None
+            if found is not None:
+                mask[found] = True
         parts.append(in_place[mask[in_place]])
-    if pc4 in index.by_pc4:
-        parts.append(index.by_pc4[pc4])
+    in_pc4 = index.by_pc4.get(pc4) if pc4 else None
+    if in_pc4 is not None:
+        parts.append(in_pc4)
     if not parts:
         return np.empty(0, dtype=np.int64)
     return np.unique(np.concatenate(parts))

@@ -89,17 +89,34 @@ def name_variants_many(names: list[str], settings: ImportSettings) -> list[tuple
     text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode("ascii").lower()
     text = _DOTTED.sub(lambda m: m.group(1).replace(".", ""), text)
     text = re.sub(branch.pattern, "", text, flags=re.M)
-    lines = text.split("\n")
-    marked = [trade.search(line) is not None for line in lines]
+    lengths = np.fromiter((len(line) + 1 for line in text.split("\n")), dtype=np.int64)
+    starts = np.concatenate([[0], np.cumsum(lengths)[:-1]])
+    marked = np.zeros(len(lengths), dtype=bool)  # names with "h.o.d.n.": two variants each
+    hits = [m.start() for m in trade.finditer(text)]
+    if hits:
+        marked[np.searchsorted(starts, hits, side="right") - 1] = True
     text = _LINE_NON_WORD.sub(" ", text.replace("&", " en "))
     text = abbreviations.sub(lambda m: settings.abbreviations[m.group(0)], text)
+    before = text.split("\n")
+    legal = re.compile(r"(?<![a-z0-9+])(?:" + "|".join(map(re.escape, sorted(settings.legal_forms, key=len,
+                                                                              reverse=True)))
+                       + r")(?![a-z0-9+])")
     out = []
-    for i, line in enumerate(text.split("\n")):
+    for i, line in enumerate(legal.sub(" ", text).split("\n")):
         if marked[i]:
             out.append(name_variants(names[i], settings))
-        else:
-            words = _kept(line, settings)
-            out.append((words,) if words else ((),))
+            continue
+        words = tuple(line.split()) or tuple(before[i].split())  # only legal forms: keep them
+        out.append((words,) if words else ((),))
+    return out
+
+
+def postcode4_many(postcodes: list[str]) -> list[str]:
+    """:func:`postcode4` of many postcodes."""
+    out = []
+    for p in postcodes:
+        head = str(p).lstrip()[:4]
+        out.append(head if len(head) == 4 and head.isdigit() else "")
     return out
 
 
