@@ -177,6 +177,19 @@ COLUMN_LABELS: dict[str, str] = {
     "counting_spend_share": "aandeel tellende inkoop", "large_share": "groot deel",
     "baseline_eur": "inkoop nu", "not_counting_eur": "telt niet", "gain": "winst", "pick": "keuze",
     "note": "opmerking",
+    # social return, tenders, reviews, planning
+    "contract_id": "contract", "value_eur": "contractwaarde", "sroi_pct": "SROI", "start": "begin",
+    "end": "einde", "obligation_eur": "verplichting", "certificate_level": "certificaatniveau",
+    "certificate_eur": "via certificaat", "hire_eur": "via plaatsingen", "sw_purchase_eur": "via SW-inkoop",
+    "pso_purchase_eur": "via PSO-inkoop", "activity_eur": "via activiteiten", "fulfilled_eur": "ingevuld",
+    "remaining_eur": "resterend", "fulfilled_pct": "ingevuld deel", "elapsed_pct": "verstreken",
+    "due": "uiterlijk", "contracts": "contracten", "at_risk_contracts": "contracten met risico",
+    "at_risk": "risico", "certificate_source": "bron certificaat", "certificate_number": "certificaatnummer",
+    "copy_check": "controle kopie", "price_points": "punten prijs", "pso_points": "punten PSO",
+    "quality_points": "punten kwaliteit", "total_points": "totaal punten", "how": "toelichting",
+    "level_history": "niveauhistorie", "letter": "brief", "postcode": "postcode",
+    "aspirant_since": "aspirant sinds", "deadline": "uiterlijk", "reaches_trede1": "haalt trede 1",
+    "valid_until_plan": "geldig tot",
 }
 
 TREDE_COLUMNS = {"trede", "current_trede", "target_trede", "trede_after", "next_trede"}

@@ -10,15 +10,22 @@ import typer
 
 import pso_chain
 from pso_chain.commands.buyers import DATE_FORMATS, _write
-from pso_chain.commands.common import DatasetArg, OutOpt, RulesOpt, fails_on_bad_input, open_source, say
+from pso_chain.commands.common import (
+    DatasetArg,
+    OutOpt,
+    RulesOpt,
+    display,
+    fails_on_bad_input,
+    open_source,
+    say,
+)
 from pso_chain.output import render_table
 
 TableOpt = Annotated[Path | None, typer.Option(exists=True, dir_okay=False)]
 CONTRACTS_SHOWN = ["contract_id", "supplier_id", "supplier_name", "obligation_eur", "certificate_level",
                    "certificate_eur", "hire_eur", "sw_purchase_eur", "pso_purchase_eur", "activity_eur",
                    "remaining_eur", "due", "status"]
-EUROS = ("obligation_eur", "certificate_eur", "hire_eur", "sw_purchase_eur", "pso_purchase_eur",
-         "activity_eur", "fulfilled_eur", "remaining_eur")
+TOTALS_SHOWN = ["contracts", "obligation_eur", "fulfilled_eur", "remaining_eur", "at_risk_contracts"]
 
 
 def _table_in(dataset: str, given: Path | None, name: str) -> Path:
@@ -64,13 +71,20 @@ def sroi_cmd(
     if out:
         _write(frames, out)
         return
+    view = display()
+    dutch = view.lang == "nl"
+    when = view.fmt.date(day)
     render_table(result.contracts[CONTRACTS_SHOWN], keep=["contract_id", "remaining_eur", "status"],
-                 title=f"social return on {day} (settings {result.settings_version})")
-    render_table(result.suppliers, title="per supplier")
-    render_table(result.buyers, title="per buyer")
+                 title=(f"social return op {when} (bouwblokken {result.settings_version})" if dutch
+                        else f"social return on {when} (building blocks {result.settings_version})"))
+    render_table(result.suppliers[["supplier_id", *TOTALS_SHOWN]],
+                 title="per leverancier" if dutch else "per supplier")
+    render_table(result.buyers[["buyer_id", *TOTALS_SHOWN]], title="per inkoper" if dutch else "per buyer")
     late = result.contracts[result.contracts["at_risk"]]
     if len(late):
-        say(f"{len(late)} contract(s) at risk or overdue: {', '.join(late['contract_id'])}")
+        ids = ", ".join(late["contract_id"])
+        say(f"{len(late)} contract(en) met risico of te laat: {ids}" if dutch
+            else f"{len(late)} contract(s) at risk or overdue: {ids}")
 
 
 def register(app: typer.Typer) -> None:
