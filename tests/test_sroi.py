@@ -209,7 +209,10 @@ def test_cli_sroi(tmp_path):
     result = runner.invoke(app, ["sroi", str(pso_chain.example_path()), "--on", "2025-12-31"],
                            env={"COLUMNS": "200"})
     assert result.exit_code == 0, result.output
-    assert "APD-2025-004" in result.output and "at risk" in result.output
+    assert "APD-2025-004" in result.output and "met risico" in result.output  # Dutch by default
+    english = runner.invoke(app, ["--lang", "en", "sroi", str(pso_chain.example_path()), "--on", "2025-12-31"],
+                            env={"COLUMNS": "200"})
+    assert english.exit_code == 0 and "at risk or overdue: APD-2025-002, APD-2025-004" in english.output
     out = tmp_path / "sroi.xlsx"
     result = runner.invoke(app, ["sroi", str(pso_chain.example_path()), "--on", "2025-12-31",
                                  "--out", str(out)])
