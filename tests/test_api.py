@@ -12,6 +12,7 @@ import pytest
 
 import pso_chain as p
 from pso_chain import check
+from pso_chain.buyers.common import default_purchase_date
 from pso_chain.buyers.compliance import compliance_report
 from pso_chain.buyers.substitutes import substitutes as engine_substitutes
 from pso_chain.buyers.suppliers import eligible_suppliers
@@ -60,7 +61,9 @@ def test_score_verbs_equal_the_engine(net):
 
 def test_buyer_verbs_equal_the_engine(net):
     conf = defaults().buyers
-    plan, engine_plan = p.uplift(net, BUYER), uplift_plan(net, BUYER, 2025, top=conf.uplift_top)
+    day = default_purchase_date(2025, dt.date.today())  # the API's default purchase date
+    plan = p.uplift(net, BUYER)
+    engine_plan = uplift_plan(net, BUYER, 2025, top=conf.uplift_top, on=day)
     assert sorted(plan) == sorted(engine_plan)
     for key in plan:
         pd.testing.assert_frame_equal(plan[key], engine_plan[key])
