@@ -133,13 +133,13 @@ def substitutes(network: PurchaseNetwork, org_id: str, year: int, top: int | Non
     now_total = float(buyer_scores(network, buyer, now_fte)["total_pct"][0])
     gain = lost[mover] * y[alt]
     after = buyer_scores(network, buyer, now_fte + gain)
-    levels = network.level_on(on) if on is not None else level_in_year(network, year)
+    held = network.level_on(on) if on is not None else level_in_year(network, year)
     trede = pd.array(after["trede"], dtype="Int64")
     trede[after["trede"] == 0] = pd.NA
     alts = orgs.iloc[alt]
     paired = pd.DataFrame({
         "_mover": mover, "alternative_id": alts["org_id"].to_numpy(),
-        "alternative_name": alts["name"].to_numpy(), "alternative_level": levels[alt],
+        "alternative_name": alts["name"].to_numpy(), "alternative_level": held[alt],
         "alternative_sw": network.sw[alt], "alternative_sbi": alts["sbi"].to_numpy(),
         "match": np.concatenate(pair_match) if pair_match else np.zeros(0, dtype=object),
         "alternative_municipality": alts["municipality"].to_numpy(),

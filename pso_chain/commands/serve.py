@@ -9,7 +9,7 @@ import json
 import logging
 import os
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Any
 
 import typer
 
@@ -72,7 +72,7 @@ def serve_cmd(
         gc.collect()
         os.environ[CONFIG_ENV] = json.dumps(conf)
         console.print(f"serving {dataset} on {where} with {workers} workers", highlight=False)
-        extra = {}
+        extra: dict[str, Any] = {}  # keyword arguments this uvicorn version knows
         if "timeout_worker_healthcheck" in inspect.signature(uvicorn.run).parameters:
             extra["timeout_worker_healthcheck"] = WORKER_START_SECONDS  # opening takes a while
         uvicorn.run("pso_chain.web.app:app_from_env", factory=True, host=host, port=port,
