@@ -68,18 +68,9 @@ class ImportResult:
         for stem, frame in (("match-report", self.match_report), ("request-list", self.request_list)):
             base = folder.parent / f"{folder.name}-{stem}"
             frame.to_csv(base.with_suffix(".csv"), index=False, encoding="utf-8")
-            write_xlsx({stem: safe_cells(frame), "notes": safe_cells(notes)}, base.with_suffix(".xlsx"))
+            write_xlsx({stem: frame, "notes": notes}, base.with_suffix(".xlsx"))  # text stays text
             paths += [base.with_suffix(".csv"), base.with_suffix(".xlsx")]
         return paths
-
-
-def safe_cells(frame: pd.DataFrame) -> pd.DataFrame:
-    """Text cells starting with = + - @ written as text in a spreadsheet (no formulas)."""
-    out = frame.copy()
-    for col in out.columns:
-        if pd.api.types.is_object_dtype(out[col]) or pd.api.types.is_string_dtype(out[col]):
-            out[col] = out[col].map(lambda v: "'" + v if isinstance(v, str) and v[:1] in "=+-@" else v)
-    return out
 
 
 def candidates(register: pd.DataFrame, sw: pd.DataFrame | None) -> pd.DataFrame:

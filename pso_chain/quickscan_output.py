@@ -18,7 +18,7 @@ from rich.console import Console
 from rich.markup import escape
 
 from pso_chain.books import QuickscanResult
-from pso_chain.importer import ACCEPT_REVIEW_NOTE, MISSING_FIGURES_NOTE, safe_cells
+from pso_chain.importer import ACCEPT_REVIEW_NOTE, MISSING_FIGURES_NOTE
 from pso_chain.output import write_json, write_xlsx
 
 PURCHASE_LABELS = {"supplier_id": "leverancier (KvK)", "supplier_name": "leverancier", "date": "datum",
@@ -245,5 +245,5 @@ def write_quickscan(result: QuickscanResult, path: str | Path) -> Path:
     for name, frame in result.uplift.items():
         sheets[f"uplift-{name}"] = frame
     sheets["opmerkingen"] = pd.DataFrame({"opmerking": result.notes})
-    write_xlsx({k: safe_cells(v) for k, v in sheets.items()}, path)
+    write_xlsx(sheets, path)  # user text is written as text (never a formula)
     return path

@@ -68,8 +68,9 @@ def test_accept_review_is_said_in_every_output(books, tmp_path):
     report = pd.read_csv(tmp_path / "ds-match-report.csv", dtype=str, keep_default_na=False)
     review = report[report["status"] == "review"]
     assert len(review) and review["note"].str.contains("--accept-review").all()
-    notes = pd.read_excel(tmp_path / "ds-match-report.xlsx", sheet_name="notes")
-    assert notes["note"].str.contains("--accept-review").any()
+    sheets = pd.read_excel(tmp_path / "ds-match-report.xlsx", sheet_name=None, header=None)
+    assert any(frame.astype(str).apply(lambda c: c.str.contains("--accept-review")).any().any()
+               for frame in sheets.values())
     for suffix in (".json", ".html", ".xlsx"):
         scan = tmp_path / f"scan{suffix}"
         result = run("quickscan", "--ledger", lists["ledger"], *common(lists), "--accept-review", "--out", scan)
@@ -81,8 +82,8 @@ def test_accept_review_is_said_in_every_output(books, tmp_path):
         elif suffix == ".html":
             assert "--accept-review" in scan.read_text()
         else:
-            summary = pd.read_excel(scan, sheet_name="samenvatting")
-            assert summary["waarde"].str.contains("--accept-review").any()
+            summary = pd.read_excel(scan, sheet_name=0, header=None)
+            assert summary.astype(str).apply(lambda c: c.str.contains("--accept-review")).any().any()
     terminal = run("quickscan", "--ledger", lists["ledger"], *common(lists), "--accept-review")
     assert terminal.exit_code == 0 and "ZONDER bevestiging" in terminal.output
 

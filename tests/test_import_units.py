@@ -12,7 +12,7 @@ from hypothesis import strategies as st
 from pso_chain.loaders.register import level_code
 
 from pso_chain.import_settings import load_import_settings
-from pso_chain.importer import net_credit_notes, safe_cells
+from pso_chain.importer import net_credit_notes
 from pso_chain.names import name_variants, normalise_name
 
 SETTINGS = load_import_settings()
@@ -73,6 +73,13 @@ def test_credit_notes_keep_each_suppliers_total(invoices, credits):
             assert not (group["amount_eur"] < 0).any() or any(s in n for n in notes) or net > -1e-9
 
 
-def test_formulas_are_written_as_text():
-    out = safe_cells(pd.DataFrame({"a": ["=HYPERLINK(1)", "+1", "-x", "@y", "ok"], "b": [1, 2, 3, 4, 5]}))
-    assert out["a"].tolist() == ["'=HYPERLINK(1)", "'+1", "'-x", "'@y", "ok"]
+def test_supplier_names_that_look_like_formulas_stay_text(tmp_path):
+    from openpyxl import load_workbook
+
+    from pso_chain.output import write_xlsx
+
+    path = write_xlsx({"report": pd.DataFrame({"ledger_name": ["=HYPERLINK(\"x\")", "+31", "@a", "ok"]})},
+                      tmp_path / "r.xlsx")
+    cells = [c for row in load_workbook(path).worksheets[0].iter_rows(min_row=2) for c in row]
+    assert [c.value for c in cells][:4] == ["=HYPERLINK(\"x\")", "+31", "@a", "ok"]
+    assert all(c.data_type == "s" for c in cells[:4])

@@ -64,14 +64,13 @@ def _write_partial(exc: PsoInputError, out: Path) -> None:
     matches = getattr(exc, "match_report", None)
     if requests is None or matches is None:
         return
-    from pso_chain.importer import safe_cells
     from pso_chain.output import write_xlsx
 
     for stem, frame in (("match-report", matches), ("request-list", requests)):
         base = out.parent / f"{out.name}-{stem}"
         base.parent.mkdir(parents=True, exist_ok=True)
         frame.to_csv(base.with_suffix(".csv"), index=False, encoding="utf-8")
-        write_xlsx({stem: safe_cells(frame)}, base.with_suffix(".xlsx"))
+        write_xlsx({stem: frame}, base.with_suffix(".xlsx"))
         err_console.print(f"wrote {escape(str(base))}.csv/.xlsx", highlight=False)
 
 
