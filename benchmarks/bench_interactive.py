@@ -76,6 +76,9 @@ def main() -> None:
     ap.add_argument("--repeat", type=int, default=2)
     ap.add_argument("--on", default="2025-12-31")
     ap.add_argument("--skip-orgs", action="store_true", help="only credits, build and opening")
+    ap.add_argument("--verbs", default="explain,explain --out x.json,uplift,suppliers --for,substitutes,"
+                    "compliance", help="comma-separated one-organisation verbs to time")
+    ap.add_argument("--busiest-only", action="store_true", help="not the median buyer")
     args = ap.parse_args()
     folder = ensure_dataset(args.dataset, args.orgs, args.purchases)
     tmp = Path(tempfile.mkdtemp(prefix="pso-bench-"))
@@ -109,7 +112,9 @@ def main() -> None:
     if args.skip_orgs:
         return
     busy, median = busiest_and_median(folder)
-    for label, org in (("busiest buyer", busy), ("median buyer", median)):
+    chosen = [v.strip() for v in args.verbs.split(",")]
+    buyers = (("busiest buyer", busy),) if args.busiest_only else (("busiest buyer", busy), ("median buyer", median))
+    for label, org in buyers:
         verbs = {
             "explain": ["explain", str(folder), "--org", org],
             "explain --out x.json": ["explain", str(folder), "--org", org, "--out", str(tmp / "e.json")],
@@ -119,7 +124,7 @@ def main() -> None:
             "compliance": ["compliance", str(folder), "--org", org, "--on", args.on],
         }
         print(f"-- {label} {org}")
-        for verb, cmd in verbs.items():
+        for verb, cmd in ((v, c) for v, c in verbs.items() if v in chosen):
             plain = best(args.repeat, lambda cmd=cmd: whole([*PSO, *cmd], no_cache))
             line(f"{verb}, no compiled network", plain, credits_plain, "(ratio to credits: target <= 1)")
             cached = best(args.repeat, lambda cmd=cmd: whole([*PSO, *cmd]))

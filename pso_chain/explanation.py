@@ -216,8 +216,8 @@ def _certified_level(network: PurchaseNetwork, node: int, year: int, trede: int,
                      norms: np.ndarray) -> dict:
     """The certificate level held at the end of the year and whether the score is below it
     (at risk at the next audit; :func:`pso_chain.scoring.below_certified_level` for all)."""
-    levels, promised, day = certified_levels(network, year)
-    level, want = str(levels[node]), int(promised[node])
+    levels, promised, day = certified_levels(network, year, nodes=np.array([node]))
+    level, want = str(levels[0]), int(promised[0])
     below = want > trede
     return {"level": level or None, "on": str(day.date()), "below": bool(below),
             "norm_pct": float(norms[want - 1]) if want else None,

@@ -11,6 +11,7 @@ import pandas as pd
 
 from pso_chain import check
 from pso_chain.network import PurchaseNetwork
+from pso_chain.parsing import day_of
 from pso_chain.rules import Rules
 from pso_chain.settings import load_settings
 
@@ -124,13 +125,21 @@ def closest_to_next_trede(scores: pd.DataFrame, top: int | None = None,
     ]
 
 
-def certified_levels(network: PurchaseNetwork, year: int, on=None
+def certified_levels(network: PurchaseNetwork, year: int, on=None, nodes: np.ndarray | None = None
                      ) -> tuple[np.ndarray, np.ndarray, pd.Timestamp]:
-    """Per organisation: the highest certificate level valid on ``on`` (default 31 December of
-    ``year``; ``""`` where none), the trede it promises (1-3; 0 for none or aspirant), and the
-    day used."""
+    """Per organisation (of ``nodes`` only, when given): the highest certificate level valid on
+    ``on`` (default 31 December of ``year``; ``""`` where none), the trede it promises (1-3; 0
+    for none or aspirant), and the day used."""
     day = pd.Timestamp(on) if on is not None else pd.Timestamp(year=int(year), month=12, day=31)
-    levels = np.asarray(network.level_on(day), dtype=object)
+    if nodes is None:
+        levels = np.asarray(network.level_on(day), dtype=object)
+    else:  # one organisation's certificates, not everyone's
+        c, d = network.certificates, day_of(day)
+        best = np.full(len(nodes), -1, dtype=np.int64)
+        for j in range(c.valid_from.shape[0]):
+            ok = (c.valid_from[j, nodes] <= d) & (c.valid_until[j, nodes] >= d)
+            best = np.where(ok & (c.level[j, nodes] > best), c.level[j, nodes], best)
+        levels = np.asarray(["", *network.rules.all_levels], dtype=object)[best + 1]
     promised = np.zeros(len(levels), dtype=np.int64)
     for t in (1, 2, 3):
         promised[levels == str(t)] = t

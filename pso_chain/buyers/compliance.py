@@ -103,7 +103,7 @@ def letter_list(network: PurchaseNetwork, suppliers: pd.DataFrame) -> pd.DataFra
     (expired) or for the renewal (expiring within the warning period)."""
     wanted = suppliers[suppliers["status"].isin(list(LETTERS))]
     at = network.nodes(wanted["supplier_id"].tolist())
-    postcode = network.organisations["postcode"].to_numpy()[at] if "postcode" in network.organisations \
+    postcode = network.organisations["postcode"].iloc[at].to_numpy() if "postcode" in network.organisations \
         else np.full(len(at), "")
     letter = [LETTERS[s] for s in wanted["status"]]
     return pd.DataFrame({

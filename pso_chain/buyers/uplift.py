@@ -234,8 +234,8 @@ def uplift_by_supplier(network: PurchaseNetwork, org_id: str, year: int, top: in
     why = {int(s): _supplier_reason(network, buyer, int(s), year, day, counts) for s in chosen} \
         if named else {}
     meur = yield_fte_per_meur(network)
-    ids = network.organisations["org_id"].to_numpy()
-    names = network.organisations["name"].to_numpy()
+    ids = network.organisations["org_id"]  # looked up per proposed supplier, not converted whole
+    names = network.organisations["name"]
     when = pd.Timestamp(on) if on is not None else pd.NaT
     rows = []
     for target in targets:
@@ -267,7 +267,8 @@ def uplift_by_supplier(network: PurchaseNetwork, org_id: str, year: int, top: in
             continue
         for s, amount, reason, r in zip(nodes, amounts, reasons, room, strict=True):
             share = 100 * amount / network.revenue[s]
-            rows.append({**head, "reason": reason, "supplier_id": ids[s], "supplier_name": names[s],
+            rows.append({**head, "reason": reason, "supplier_id": ids.iat[int(s)],
+                         "supplier_name": names.iat[int(s)],
                          "yield_fte_per_meur": meur[s], "extra_eur": amount,
                          "share_of_revenue_pct": share, "room_eur": r,
                          "large_share": bool(share >= large_share_pct)})
