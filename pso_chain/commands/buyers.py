@@ -307,7 +307,7 @@ def tender_cmd(
 
 def _weights(method: str, discount: list[str] | None, defaults: Path | None, levels) -> str:
     """The discounts or points the ranking used, as one line for the title and the tender file."""
-    from pso_chain.buyers.defaults import load_buyer_defaults
+    from pso_chain.settings import load_buyer_defaults
 
     conf = load_buyer_defaults(defaults)
     if method == "discount":
