@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
 from functools import lru_cache
 from importlib import resources
 from pathlib import Path
 
-from pso_chain.errors import Problem, PsoInputError
-from pso_chain.rules import read_toml
+from pso_chain.settings import TomlTable
 
 
 @dataclass(frozen=True)
@@ -47,39 +47,27 @@ def default_settings_path() -> Path:
     return Path(str(resources.files("pso_chain.data").joinpath("import.toml")))
 
 
-def _get(raw: dict, dotted: str, name: str):
-    node = raw
-    for part in dotted.split("."):
-        if not isinstance(node, dict) or part not in node:
-            raise PsoInputError(Problem(name, None, dotted, None, "missing setting"))
-        node = node[part]
-    return node
-
-
 @lru_cache(maxsize=8)
 def _load(path: str) -> ImportSettings:
-    raw = read_toml(Path(path), "import settings file")
+    toml = TomlTable.read(path, "import settings file")  # the one TOML reader (pso_chain.settings)
 
     def words(key: str) -> tuple[str, ...]:
-        value = _get(raw, key, path)
+        value = toml.get(key)
         if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
-            raise PsoInputError(Problem(path, None, key, value, "must be a list of words"))
+            raise toml.fail(key, value, "must be a list of words")
         return tuple(v.lower() for v in value)
 
     def number(key: str) -> float:
-        value = _get(raw, key, path)
-        if isinstance(value, bool) or not isinstance(value, int | float) or value < 0:
-            raise PsoInputError(Problem(path, None, key, value, "must be a number >= 0"))
-        return float(value)
+        return toml.number(key, 0.0, math.inf)
 
     def mapping(key: str) -> dict[str, str]:
-        value = _get(raw, key, path)
+        value = toml.get(key)
         if not isinstance(value, dict):
-            raise PsoInputError(Problem(path, None, key, value, "must be a table of words"))
+            raise toml.fail(key, value, "must be a table of words")
         return {str(k).lower(): str(v).lower() for k, v in value.items()}
 
     return ImportSettings(
-        version=str(_get(raw, "meta.version", path)),
+        version=str(toml.get("meta.version")),
         accept_score=number("matching.accept_score"), review_score=number("matching.review_score"),
         review_alone_score=number("matching.review_alone_score"),
         margin=number("matching.margin"), generic_share=number("matching.generic_share"),
@@ -93,12 +81,12 @@ def _load(path: str) -> ImportSettings:
         abbreviations=mapping("names.abbreviations"), places=mapping("names.places"),
         aspirant_words=words("levels.aspirant_words"), trede_words=words("levels.trede_words"),
         pso30plus_words=words("levels.pso30plus_words"),
-        pso30plus_level=str(_get(raw, "levels.pso30plus_level", path)),
+        pso30plus_level=str(toml.get("levels.pso30plus_level")),
         zip_max_unpacked=int(number("ubl.max_unpacked_bytes")), zip_max_ratio=number("ubl.max_ratio"),
         zip_max_members=int(number("ubl.max_members")),
         max_file_bytes=int(number("ubl.max_file_bytes")),
         kvk_schemes=tuple(s.upper() for s in words("ubl.kvk_schemes")),
-        currency=str(_get(raw, "ubl.currency", path)).upper(),
+        currency=str(toml.get("ubl.currency")).upper(),
         source_file=path,
     )
 

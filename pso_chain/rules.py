@@ -13,7 +13,7 @@ from pathlib import Path
 import numpy as np
 
 from pso_chain.errors import RulesError
-from pso_chain.settings import TomlTable, read_toml  # noqa: F401  (read_toml: kept importable here)
+from pso_chain.settings import TomlTable
 
 DEFAULT_RULES_NAME = "pso-2024.toml"
 
