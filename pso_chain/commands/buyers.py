@@ -34,6 +34,7 @@ from pso_chain.commands.common import (
     fails_on_bad_input,
     open_source,
     say,
+    tr,
 )
 from pso_chain.output import render_table, write_table, write_xlsx, wrote
 from pso_chain.settings import defaults
@@ -124,10 +125,14 @@ def uplift_cmd(
         say(f"{org}: already at the highest trede in {year}; nothing to lift.")
     else:
         head = targets.iloc[0]
-        say(f"{org} in {year}: direct {fmt.pct(head['direct_pct'], 2)}, total "
-            f"{fmt.pct(head['total_pct_now'], 2)}, trede {fmt.trede(head['current_trede'])}, indirect FTE "
-            f"{fmt.number(head['indirect_fte_now'], 4)}, cap {fmt.pct(head['cap_pct'], 2)}"
-            + (f"; new purchases dated {fmt.date(day)}" if day is not None else ""))
+        figures = dict(org=org, year=year, direct=fmt.pct(head["direct_pct"], 2),
+                       total=fmt.pct(head["total_pct_now"], 2), trede=fmt.trede(head["current_trede"]),
+                       fte=fmt.number(head["indirect_fte_now"], 4), cap=fmt.pct(head["cap_pct"], 2))
+        say(tr("{org} in {year}: direct {direct}, totaal {total}, trede {trede}, indirecte fte {fte}, "
+               "plafond {cap}", "{org} in {year}: direct {direct}, total {total}, trede {trede}, indirect "
+               "FTE {fte}, cap {cap}").format(**figures)
+            + (tr("; nieuwe inkoop gedateerd ", "; new purchases dated ") + fmt.date(day) if day is not None
+               else ""))
         render_uplift_targets(plan)
     if "mix" in plan and max_share is not None:
         mix = plan["mix"]

@@ -52,6 +52,11 @@ def display() -> Display:
     return Display(language())
 
 
+def tr(nl: str, en: str) -> str:
+    """The text of the chosen language (a heading or a sentence of one command)."""
+    return nl if display().lang == "nl" else en
+
+
 def say(*parts: object, style: str | None = None, err: bool = False) -> None:
     """Print text made of plain parts (user values never read as markup); a ``(text, style)``
     tuple styles one part."""

@@ -21,6 +21,7 @@ from pso_chain.commands.common import (
     open_source,
     say,
     status,
+    tr,
 )
 from pso_chain.commands.render import render_explanation, render_tour
 from pso_chain.errors import format_problem
@@ -40,11 +41,13 @@ def validate_cmd(
     with status(f"validating {dataset} ..."):
         checked = pso_chain.validate_dataset(dataset, rules)
     report = checked.report
-    render_table(checked.files, title=f"validate {dataset} (rules {checked.rules_version})")
+    render_table(checked.files, title=tr(f"controle {dataset} (PSO-regels {checked.rules_version})",
+                                         f"validate {dataset} (rules {checked.rules_version})"))
     if out:
         emit(report.problems, out)
     elif len(report.problems):
-        render_table(report.problems, title="problems", max_rows=60, keep=["file", "row", "column"])
+        render_table(report.problems, title=tr("problemen", "problems"), max_rows=60,
+                     keep=["file", "row", "column"])
     if quarantine:
         count = report.write_quarantine(quarantine)
         say(f"wrote {count} rejected-row problem(s) to {quarantine}")
@@ -53,7 +56,8 @@ def validate_cmd(
         error(f"{len(report.errors)} error(s); first: "
               f"{format_problem(first.file, first.row, first.column, first.value, first.reason)}")
         raise typer.Exit(1)
-    say(("ok", "green"), f": no errors, {len(report.warnings)} warning(s)")
+    say(("ok", "green"), tr(f": geen fouten, {len(report.warnings)} waarschuwing(en)",
+                            f": no errors, {len(report.warnings)} warning(s)"))
 
 
 @fails_on_bad_input
@@ -65,13 +69,16 @@ def credits_cmd(dataset: DatasetArg, year: YearOpt = None, rules: RulesOpt = Non
     """PSO score of every organisation: direct, indirect (capped), total, norms, trede."""
     scores = pso_chain.credits(open_source(dataset, rules), year, below_level=below_level)
     if below_level:
-        emit(scores, out, title=f"certificate holders below their certified level ({len(scores)})")
+        emit(scores, out, title=tr(f"gecertificeerd boven de berekende score ({len(scores)})",
+                                   f"certificate holders below their certified level ({len(scores)})"))
         return
     if out:
         emit(scores, out)
     else:
-        title = f"PSO credits {scores['year'].iat[0] if len(scores) else ''}"
-        emit(scores[CREDITS_SHOWN], None, title=title + " (--out FILE for every column)", keep=CREDITS_KEEP)
+        year = scores["year"].iat[0] if len(scores) else ""
+        emit(scores[CREDITS_SHOWN], None, keep=CREDITS_KEEP,
+             title=tr(f"PSO-scores {year} (--out BESTAND voor alle kolommen)",
+                      f"PSO credits {year} (--out FILE for every column)"))
 
 
 def _check_explain_out(path: Path | None) -> Path | None:
