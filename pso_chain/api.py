@@ -30,7 +30,7 @@ from pso_chain.api_olievlek import (
     simulate,
     stats,
 )
-from pso_chain.api_views import municipality, tour, validate_dataset, what_if
+from pso_chain.api_views import municipality, validate_dataset, what_if
 from pso_chain.network import PurchaseNetwork, load_network
 from pso_chain.rules import Rules, load_rules
 from pso_chain.sources import DatabaseNetwork, is_database_uri
@@ -380,3 +380,20 @@ def aspirants(network: Network, year: int | None = None, on: dt.date | None = No
     reference = check.year(net, year)
     day = check.date(on, "on") if on is not None else dt.date(reference, 12, 31)
     return aspirant_outlook(net, credits(net, reference), day)
+
+
+def tour(network: Network | None = None):
+    """The whole story the demo tells (validation, credits, distribution, the organisation
+    closest to its next trede explained and lifted, suppliers, prospects, a simulation), as a
+    :class:`~pso_chain.api_story.Tour`; on the bundled example when ``network`` is None.
+
+    Examples
+    --------
+    >>> import pso_chain
+    >>> story = pso_chain.tour()
+    >>> story.year, story.pick is not None, sorted(story.uplift)
+    (2025, True, ['targets', 'uplift'])
+    """
+    from pso_chain.api_story import build_tour
+
+    return build_tour(load_example() if network is None else network)

@@ -166,21 +166,3 @@ def validate_dataset(source: str | Path, rules: Rules | str | Path | None = None
         "warnings": [int((report.warnings["file"] == f).sum()) for f in names],
     })
     return SimpleNamespace(report=report, files=files, rules_version=str(rule_set.version))
-
-
-def tour(network: Network | None = None):
-    """The whole story the demo tells (validation, credits, distribution, the organisation
-    closest to its next trede explained and lifted, suppliers, prospects, a simulation), as a
-    :class:`~pso_chain.story.Tour`; on the bundled example when ``network`` is None.
-
-    Examples
-    --------
-    >>> import pso_chain
-    >>> story = pso_chain.tour()
-    >>> story.year, story.pick is not None, sorted(story.uplift)
-    (2025, True, ['targets', 'uplift'])
-    """
-    from pso_chain.api import load_example
-    from pso_chain.story import build_tour
-
-    return build_tour(load_example() if network is None else network)

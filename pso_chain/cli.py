@@ -42,10 +42,11 @@ helptext.tidy()
 def main() -> None:
     """Console-script entry point (numpy's huge-page advice off for the whole run: see
     :func:`pso_chain.network.small_pages`)."""
+    from pso_chain import __version__
     from pso_chain.network import small_pages
     from pso_chain.output import set_context
 
-    set_context(command=" ".join(["pso-chain", *sys.argv[1:]]))
+    set_context(command=" ".join(["pso-chain", *sys.argv[1:]]), tool=f"pso-chain {__version__}")
     with small_pages():
         app()
 

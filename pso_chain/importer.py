@@ -68,7 +68,8 @@ class ImportResult:
         for stem, frame in (("match-report", self.match_report), ("request-list", self.request_list)):
             base = folder.parent / f"{folder.name}-{stem}"
             frame.to_csv(base.with_suffix(".csv"), index=False, encoding="utf-8")
-            write_xlsx({stem: frame, "notes": notes}, base.with_suffix(".xlsx"))  # text stays text
+            write_xlsx({stem: frame, "notes": notes}, base.with_suffix(".xlsx"),
+                       labels=False)  # read back as --overrides: the column names stay
             paths += [base.with_suffix(".csv"), base.with_suffix(".xlsx")]
         return paths
 

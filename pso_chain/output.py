@@ -33,7 +33,7 @@ FORMATS = (".csv", ".parquet", ".xlsx", ".json")
 
 # What the front-end runs under: the language of people's outputs and what the workbook's
 # "about" sheet states (set once by the CLI's entry point).
-_SETTINGS: dict[str, str] = {"lang": DEFAULT_LANGUAGE, "command": "", "rules": ""}
+_SETTINGS: dict[str, str] = {"lang": DEFAULT_LANGUAGE, "command": "", "rules": "", "tool": "pso-chain"}
 
 
 def set_language(lang: str) -> None:
@@ -45,8 +45,10 @@ def language() -> str:
     return _SETTINGS["lang"]
 
 
-def set_context(command: str | None = None, rules: str | None = None) -> None:
-    """The command line and rules version a workbook states on its "about" sheet."""
+def set_context(command: str | None = None, rules: str | None = None, tool: str | None = None) -> None:
+    """The command line, rules version and tool version a workbook states on its "about" sheet."""
+    if tool is not None:
+        _SETTINGS["tool"] = tool
     if command is not None:
         _SETTINGS["command"] = command
     if rules is not None:
@@ -191,13 +193,14 @@ def _excel_value(value, kind: str, display: Display):
     return str(value)
 
 
-def write_xlsx(sheets: dict[str, pd.DataFrame], path: str | Path) -> Path:
+def write_xlsx(sheets: dict[str, pd.DataFrame], path: str | Path, labels: bool = True) -> Path:
     """An Excel workbook people open directly: one sheet per frame with the language's labels
     and real number formats (euro, percent, date), bold frozen header, autofilter and sized
     columns, plus an "about" sheet with the command, rules version and date.
 
     User text is written as text: a cell starting with ``=``, ``+``, ``-`` or ``@`` is never
-    a formula, and control characters Excel cannot hold are replaced by U+FFFD.
+    a formula, and control characters Excel cannot hold are replaced by U+FFFD. ``labels=False``
+    keeps the column names as they are, for a workbook the program reads back (a match report).
     """
     from openpyxl import Workbook
     from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
@@ -215,12 +218,12 @@ def write_xlsx(sheets: dict[str, pd.DataFrame], path: str | Path) -> Path:
         ws = book.create_sheet(_sheet_name(name, book.sheetnames))
         columns = list(frame.columns)
         kinds = [column_kind(c, frame[c].dtype) for c in columns]
-        ws.append([display.header(c) for c in columns])
+        ws.append([display.header(c) if labels else str(c) for c in columns])
         for cell in ws[1]:
             cell.font = Font(bold=True, color="FFFFFF")
             cell.fill = fill
             cell.alignment = Alignment(horizontal="center", vertical="center", wrap_text=True)
-        widths = [len(display.header(c)) for c in columns]
+        widths = [len(str(ws.cell(row=1, column=i + 1).value)) for i in range(len(columns))]
         for r, row in enumerate(frame.itertuples(index=False, name=None), start=2):
             for c, (value, kind) in enumerate(zip(row, kinds, strict=True), start=1):
                 out = _excel_value(value, kind, display)
@@ -262,11 +265,9 @@ def _sheet_name(name: str, taken: Sequence[str]) -> str:
 def _about_sheet(book, display: Display) -> None:
     from openpyxl.styles import Font
 
-    from pso_chain import __version__
-
     i = 0 if display.lang == "nl" else 1
     ws = book.create_sheet(_sheet_name(ABOUT_LABELS["sheet"][i], book.sheetnames))
-    rows = [("tool", f"pso-chain {__version__}"), ("command", _SETTINGS["command"] or "pso-chain"),
+    rows = [("tool", _SETTINGS["tool"]), ("command", _SETTINGS["command"] or "pso-chain"),
             ("rules", _SETTINGS["rules"] or "-"), ("date", dt.date.today()),
             ("lang", display.lang)]
     for key, value in rows:

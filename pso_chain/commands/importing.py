@@ -70,7 +70,7 @@ def _write_partial(exc: PsoInputError, out: Path) -> None:
         base = out.parent / f"{out.name}-{stem}"
         base.parent.mkdir(parents=True, exist_ok=True)
         frame.to_csv(base.with_suffix(".csv"), index=False, encoding="utf-8")
-        write_xlsx({stem: frame}, base.with_suffix(".xlsx"))
+        write_xlsx({stem: frame}, base.with_suffix(".xlsx"), labels=False)  # read back: names stay
         err_console.print(f"wrote {escape(str(base))}.csv/.xlsx", highlight=False)
 
 

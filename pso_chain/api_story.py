@@ -14,6 +14,8 @@ from typing import Any
 
 import pandas as pd
 
+from pso_chain.api_base import engine
+
 TOP_ROWS = 12
 CLOSEST_ROWS = 10
 SUPPLIER_ROWS = 8
@@ -45,33 +47,35 @@ class Tour:
 
 
 def build_tour(network) -> Tour:
-    """Run the story on ``network`` (a folder network or a database source)."""
-    import pso_chain as api
+    """Run the story on ``network`` (a folder network, or a database source read whole)."""
+    from pso_chain.api_buyers import suppliers, uplift
+    from pso_chain.api_olievlek import exposure, simulate
+    from pso_chain.explanation import explain
     from pso_chain.olievlek.exposure import exposure_summary
-    from pso_chain.scoring import closest_to_next_trede, trede_distribution
+    from pso_chain.scoring import closest_to_next_trede, credits, trede_distribution
 
-    report = getattr(getattr(network, "data", None), "report", None)
-    scores = api.credits(network)
-    year = int(scores["year"].iat[0]) if len(scores) else network.resolve_year(None)
+    net = engine(network)  # the story reads the whole network (a database is read whole)
+    report = getattr(getattr(net, "data", None), "report", None)
+    scores = credits(net, net.resolve_year(None))
+    year = int(scores["year"].iat[0]) if len(scores) else net.resolve_year(None)
     top = scores.sort_values(["total_pct", "org_id"], ascending=[False, True]).head(TOP_ROWS)
-    qualitative = getattr(network, "qualitative_ok", None)
+    qualitative = getattr(net, "qualitative_ok", None)
     closest = closest_to_next_trede(scores, top=CLOSEST_ROWS, qualitative_ok=qualitative)
     pick = str(closest["org_id"].iat[0]) if len(closest) else None
     on = dt.date(year, 12, 31)
-    found = api.suppliers(network, on)
-    prospects = api.exposure(network, year)
-    sim = api.simulate(network, year)
+    found = suppliers(net, on)
+    prospects = exposure(net, year)
+    sim = simulate(net, year)
     return Tour(
-        organisations=int(network.n) if hasattr(network, "n") else len(scores),
-        purchase_rows=len(network.purchases) if hasattr(network, "purchases") else 0,
+        organisations=int(net.n), purchase_rows=len(net.purchases),
         errors=len(report.errors) if report is not None else 0,
         warnings=len(report.warnings) if report is not None else 0,
-        year=year, rules_version=str(network.rules.version),
+        year=year, rules_version=str(net.rules.version),
         top=top[["org_id", "name", "employees", "direct_pct", "indirect_counted_pct", "total_pct",
                  "trede"]],
         distribution=trede_distribution(scores), closest=closest, pick=pick,
-        explained=api.explain(network, pick, year) if pick else None,
-        uplift=api.uplift(network, pick, year) if pick else None,
+        explained=explain(net, pick, year) if pick else None,
+        uplift=uplift(net, pick, year) if pick else None,
         suppliers_on=on, suppliers=found.head(SUPPLIER_ROWS), supplier_count=len(found),
         exposure=exposure_summary(prospects),
         prospects=prospects.head(PROSPECT_ROWS)[["org_id", "name", "municipality", "code_share",
