@@ -264,7 +264,9 @@ def match_one(name: str, kvk: str, place_raw: str, postcode_raw: str, index: Can
         f"{index.kvk[block[k]]} {index.names[block[k]]} ({index.places[block[k]]}, {scores[k]:.0f})"
         for k in top if block[k] != best)
     shared = words & {w for v in index.variants[best] for w in v} - index.generic
-    partial = fuzz.token_set_ratio(main, index.joined[best]) if shared else 0.0
+    q_words, c_words = set(query[0]), set(index.variants[best][0])
+    contained = q_words <= c_words or c_words <= q_words  # "Jansen" within "Bouwbedrijf Jansen"
+    partial = fuzz.token_set_ratio(main, index.joined[best]) if shared and contained else 0.0
     if not ((shared and max(score, partial) >= settings.review_score)
             or score >= settings.review_alone_score):
         out.update(score=score, note="best candidate too far off")

@@ -135,3 +135,41 @@ def test_person_rows_never_leave_the_quickscan(world, tmp_path):
 
     text = json.dumps(scan.to_dict(), default=str) + quickscan_html(scan)
     assert "P-00" not in text and scan.explain["direct"]["persons_counted"] == 3
+
+
+@pytest.mark.parametrize("buyer", ["90000008", "10000159", "10000137"])
+def test_quickscan_on_the_bundled_example_equals_credits(buyer, tmp_path):
+    """A second, independent generator: the example's organisations as register, SW list and
+    ledger (canonical-style headers, decimal commas), one buyer at a time."""
+    ex = pso_chain.example_path()
+    orgs = pd.read_csv(ex / "organisations.csv", dtype={"org_id": str, "sbi": str})
+    purchases = pd.read_csv(ex / "purchases.csv", dtype={"buyer_id": str, "supplier_id": str})
+    certs = pd.read_csv(ex / "certifications.csv", dtype={"org_id": str})
+    register = certs.merge(orgs[["org_id", "name", "municipality", "postcode", "revenue_eur", "target_fte"]],
+                           on="org_id").rename(columns={"level": "pso_level", "valid_from": "pso_valid_from",
+                                                        "valid_until": "pso_valid_until"})
+    register.to_csv(tmp_path / "register.csv", index=False)
+    orgs[orgs["sw"]][["org_id", "name", "municipality", "revenue_eur", "target_fte"]].to_csv(tmp_path / "sw.csv",
+                                                                                           index=False)
+    orgs[orgs["org_id"] == buyer].to_csv(tmp_path / "buyer.csv", index=False)
+    records = pd.read_csv(ex / "employees_records.csv", dtype={"org_id": str})
+    records[records["org_id"] == buyer].to_csv(tmp_path / "records.csv", index=False)
+    ledger = purchases[purchases["buyer_id"] == buyer].merge(
+        orgs[["org_id", "name", "municipality", "postcode"]], left_on="supplier_id", right_on="org_id")
+    ledger.rename(columns={"name": "Leverancier", "municipality": "Plaats", "postcode": "Postcode",
+                           "amount_eur": "Bedrag excl. btw", "year": "Jaar", "date": "Factuurdatum"})[
+        ["Leverancier", "Plaats", "Postcode", "Bedrag excl. btw", "Jaar", "Factuurdatum"]].to_csv(
+        tmp_path / "ledger.csv", index=False, sep=";", decimal=",")
+    has_records = (records["org_id"] == buyer).any()
+    scan = pso_chain.quickscan(ledger=tmp_path / "ledger.csv", register=tmp_path / "register.csv",
+                               sw=tmp_path / "sw.csv", buyer=tmp_path / "buyer.csv",
+                               buyer_records=tmp_path / "records.csv" if has_records else None)
+    truth = pso_chain.credits(pso_chain.load_example())
+    want = truth[truth["org_id"] == buyer].iloc[0]
+    for col in SCORE_COLUMNS:
+        if col == "trede":
+            assert scan.credits[col] == (None if pd.isna(want[col]) else want[col])
+        elif isinstance(want[col], float):
+            assert scan.credits[col] == pytest.approx(want[col], rel=1e-9, abs=1e-12), col
+        else:
+            assert scan.credits[col] == want[col], col
