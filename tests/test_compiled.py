@@ -221,6 +221,21 @@ def test_no_cache_writes_nothing(tmp_path: Path, monkeypatch: pytest.MonkeyPatch
     assert not (folder / ".pso-cache").exists()
 
 
+def test_cli_no_cache_and_cache_dir_options(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.delenv("PSO_CHAIN_NO_CACHE", raising=False)
+    monkeypatch.delenv("PSO_CHAIN_CACHE", raising=False)
+    folder = _dataset(tmp_path, 21)
+    out = str(tmp_path / "c.csv")
+    result = CliRunner().invoke(app, ["--no-cache", "credits", str(folder), "--out", out])
+    assert result.exit_code == 0, result.output
+    assert not (folder / ".pso-cache").exists()
+    monkeypatch.delenv("PSO_CHAIN_NO_CACHE", raising=False)  # the option set it for its run
+    result = CliRunner().invoke(app, ["--cache-dir", str(tmp_path / "cc"), "credits", str(folder), "--out", out])
+    assert result.exit_code == 0, result.output
+    assert not (folder / ".pso-cache").exists() and any((tmp_path / "cc").iterdir())
+    monkeypatch.delenv("PSO_CHAIN_CACHE", raising=False)
+
+
 def test_cache_dir_option_and_environment(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     folder = _dataset(tmp_path, 11)
     _pair(folder, cache_dir=tmp_path / "elsewhere")
