@@ -1,7 +1,10 @@
-"""CSV as Dutch users produce it: comma or semicolon, UTF-8 (BOM or not) or cp1252."""
+"""CSV as Dutch users produce it: comma, semicolon or tab, UTF-8 (BOM or not), cp1252 or UTF-16
+(Excel's "Unicode text"), with or without Excel's ``sep=;`` first line."""
 
 from __future__ import annotations
 
+import io
+import re
 from pathlib import Path
 
 import pandas as pd
@@ -10,6 +13,9 @@ from pso_chain.loaders.base import RawTable
 from pso_chain.errors import Problem, PsoInputError
 
 ENCODINGS = ("utf-8-sig", "cp1252")
+HEAD_BYTES = 65_536
+SEP_LINE = re.compile(r"^\ufeff?sep=(.)\s*$", re.IGNORECASE)
+FIELDS = re.compile(r"Expected (\d+) fields in line (\d+), saw (\d+)")
 
 
 def sniff_separator(header: str) -> str:
@@ -19,44 +25,103 @@ def sniff_separator(header: str) -> str:
     return best if counts[best] > 0 else ","
 
 
-def _header_line(path: Path) -> tuple[str, str]:
-    raw = path.open("rb").readline()
-    for encoding in ENCODINGS:
-        try:
-            return raw.decode(encoding), encoding
-        except UnicodeDecodeError:
+def _fail(path: Path, row: int | None, reason: str, column: str | None = None, value=None):
+    raise PsoInputError(Problem(str(path), row, column, value, reason))
+
+
+def _utf8_mix(path: Path) -> None:
+    """A file that is UTF-8 except for some rows (pasted from a cp1252 program) would turn into
+    mojibake either way: name the first such row."""
+    lines = path.read_bytes().split(b"\n")
+    bad, utf8_text = None, False
+    for i, line in enumerate(lines):
+        if line.isascii():
             continue
-    raise PsoInputError(Problem(str(path), 1, None, None, "header is neither UTF-8 nor cp1252"))
+        try:
+            line.decode("utf-8")
+            utf8_text = True
+        except UnicodeDecodeError:
+            bad = i + 1 if bad is None else bad
+        if bad is not None and utf8_text:
+            text = lines[bad - 1].decode("cp1252", errors="replace").strip()[:60]
+            _fail(path, bad, "this row is not UTF-8 while the rest of the file is (pasted from "
+                             "another program?): save the file as UTF-8", value=text)
+
+
+def _parse(source, path: Path, sep: str, encoding: str | None, skip: int) -> pd.DataFrame:
+    try:
+        return pd.read_csv(source, sep=sep, header=None, skiprows=skip, dtype=str, encoding=encoding,
+                           keep_default_na=False, na_filter=False, skipinitialspace=False,
+                           skip_blank_lines=False)
+    except pd.errors.ParserError as exc:
+        found = FIELDS.search(str(exc))
+        if found:
+            expected, line, saw = (int(g) for g in found.groups())
+            _fail(path, line + skip, f"{saw} fields where the header has {expected} (a separator at "
+                                     "the end of the line, or a value with an unquoted separator?)")
+        _fail(path, None, f"not valid CSV: {exc}")
+    except pd.errors.EmptyDataError:
+        _fail(path, 1, "file is empty")
 
 
 def read_csv_table(path: Path, id_columns: tuple[str, ...] = ()) -> RawTable:
-    """Read a CSV file as strings; id columns as categoricals (cheap at national scale)."""
-    header, _ = _header_line(path)
-    sep = sniff_separator(header)
-    last_error: Exception | None = None
-    for encoding in ENCODINGS:
+    """Read a CSV file as strings; id columns as categoricals (cheap at national scale).
+
+    The header is row 1 as the user sees the file (row 2 after a ``sep=`` line); a column named
+    twice (also differing only in case) is bad input, since either one could be the one meant.
+    """
+    with path.open("rb") as handle:
+        head = handle.read(HEAD_BYTES)
+    if not head.strip():
+        _fail(path, 1, "file is empty")
+    source: object = path
+    encodings: tuple[str | None, ...] = ENCODINGS
+    if head.startswith((b"\xff\xfe", b"\xfe\xff")):  # UTF-16 with BOM (Excel "Unicode text")
         try:
-            frame = pd.read_csv(
-                path, sep=sep, dtype=str, encoding=encoding, keep_default_na=False,
-                na_filter=False, skipinitialspace=False, skip_blank_lines=False,
-            )
-            break
+            text = path.read_bytes().decode("utf-16")
         except UnicodeDecodeError as exc:
-            last_error = exc
-        except pd.errors.ParserError as exc:
-            raise PsoInputError(Problem(str(path), None, None, None, f"not valid CSV: {exc}")) from None
-        except pd.errors.EmptyDataError:
-            raise PsoInputError(Problem(str(path), 1, None, None, "file is empty")) from None
+            _fail(path, None, f"not valid UTF-16 text: {exc}")
+        source, encodings, shown = io.StringIO(text), (None,), text[:HEAD_BYTES]
+    elif b"\x00" in head:
+        _fail(path, None, "not a text file (binary data): export the table as CSV")
     else:
-        raise PsoInputError(
-            Problem(str(path), None, None, None, f"neither UTF-8 nor cp1252 text: {last_error}")
-        )
-    frame.columns = [str(c).strip().lower() for c in frame.columns]
+        shown = head.decode("utf-8-sig", errors="replace")  # only to find the separator
+    first = shown.split("\n", 1)[0].rstrip("\r")
+    marker = SEP_LINE.match(first)
+    if marker:  # Excel's separator hint: the header follows on the next line
+        sep, skip = marker.group(1), 1
+    else:
+        sep, skip = sniff_separator(first), 0
+    frame = None
+    for encoding in encodings:
+        try:
+            frame = _parse(source, path, sep, encoding, skip)
+            break
+        except UnicodeDecodeError:
+            if encoding == "utf-8-sig":
+                _utf8_mix(path)
+    if frame is None:
+        _fail(path, None, "neither UTF-8 nor cp1252 text: save the file as UTF-8")
+    header = [str(c).strip().lower() for c in frame.iloc[0]] if len(frame) else []
+    frame = frame.iloc[1:].reset_index(drop=True)
+    frame.columns = header
+    _check_header(path, header, skip + 1)
     frame = drop_trailing_empty_rows(frame)
     for col in id_columns:
         if col in frame.columns:
             frame[col] = frame[col].str.strip().astype("category")
-    return RawTable(name=path.stem, file=str(path), frame=frame, decimal_comma=sep == ";")
+    return RawTable(name=path.stem, file=str(path), frame=frame, decimal_comma=sep == ";",
+                    first_data_row=skip + 2)
+
+
+def _check_header(path: Path, header: list[str], row: int) -> None:
+    """Empty or repeated column names are bad input (the header row named)."""
+    seen: dict[str, int] = {}
+    for i, name in enumerate(header):
+        if name in seen:
+            _fail(path, row, f"duplicate column (also when differing only in case): columns "
+                             f"{seen[name] + 1} and {i + 1} are both '{name}'", column=name)
+        seen[name] = i
 
 
 def drop_trailing_empty_rows(frame: pd.DataFrame) -> pd.DataFrame:

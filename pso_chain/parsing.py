@@ -30,9 +30,10 @@ def text(series: pd.Series) -> pd.Series:
 def to_number(series: pd.Series, decimal_comma: bool = False):
     """Floats from a column; returns ``(values, bad, missing)``.
 
-    In a semicolon file a column holding commas is read with decimal commas (dots then are
-    thousands separators, as Dutch spreadsheets write ``1.234,5``). There a dot that is not a
-    thousands separator (``1.5`` beside ``1,5``) makes the value bad rather than silently 15.
+    In a semicolon file numbers are read with decimal commas and dots as thousands separators,
+    as Dutch spreadsheets write ``1.234,5`` and whole euros ``24.169``. There a dot that is not a
+    thousands separator (``1.5`` beside ``1,5`` or ``24.169``) makes the value bad rather than
+    silently 15; only a column with no comma and no thousands group keeps dots as decimal points.
     """
     if pd.api.types.is_bool_dtype(series.dtype):
         values = series.to_numpy(dtype=float)
@@ -49,12 +50,16 @@ def to_number(series: pd.Series, decimal_comma: bool = False):
     missing = (raw == "").to_numpy()
     cleaned = raw.str.replace("€", "", regex=False).str.replace(" ", "", regex=False)
     misplaced_dot = np.zeros(len(cleaned), dtype=bool)
-    if decimal_comma and cleaned.str.contains(",", regex=False).any():
-        dotted = cleaned.str.contains(".", regex=False).to_numpy()
+    if decimal_comma:  # a dot is a thousands separator here (24.169 is 24,169 euros)
+        dotted = cleaned.str.contains(".", regex=False).to_numpy(dtype=bool)
         if dotted.any():  # few rows: Dutch exports rarely write thousands separators
-            grouped = cleaned[dotted].str.fullmatch(THOUSANDS_DOTS).to_numpy(dtype=bool)
-            misplaced_dot[np.flatnonzero(dotted)[~grouped]] = True
-        cleaned = cleaned.str.replace(".", "", regex=False).str.replace(",", ".", regex=False)
+            grouped = np.zeros(len(cleaned), dtype=bool)
+            grouped[dotted] = cleaned[dotted].str.fullmatch(THOUSANDS_DOTS).to_numpy(dtype=bool)
+            # dots are decimal points only where nothing in the column reads as Dutch
+            if grouped.any() or cleaned.str.contains(",", regex=False).any():
+                misplaced_dot = dotted & ~grouped
+                cleaned = cleaned.str.replace(".", "", regex=False)
+        cleaned = cleaned.str.replace(",", ".", regex=False)
     values = np.array(
         pd.to_numeric(cleaned.where(~missing, None), errors="coerce"), dtype=float
     )

@@ -41,13 +41,26 @@ def packaged(name: str, package: str = "pso_chain.data") -> Path:
 
 
 def read_toml(path: str | Path, what: str, error: type[PsoInputError] = PsoInputError) -> dict[str, Any]:
-    """A TOML file as a dict; a missing or malformed file is bad input naming the file."""
+    """A TOML file as a dict; a missing or malformed file is bad input naming the file.
+
+    TOML is UTF-8, but a file edited in an old Windows editor comes back as cp1252 (or with a
+    BOM): those are read as what they are.
+    """
     try:
-        return tomllib.loads(Path(path).read_text(encoding="utf-8"))
-    except (FileNotFoundError, IsADirectoryError):
+        data = Path(path).read_bytes()
+    except (FileNotFoundError, IsADirectoryError, NotADirectoryError):
         raise error(Problem(str(path), None, None, None, f"{what} not found")) from None
+    except PermissionError:
+        raise error(Problem(str(path), None, None, None, f"{what} cannot be read (permission)")) from None
+    try:
+        text = data.decode("utf-8-sig")
     except UnicodeDecodeError:
-        raise error(Problem(str(path), None, None, None, f"{what} is not UTF-8 text")) from None
+        try:
+            text = data.decode("cp1252")
+        except UnicodeDecodeError:
+            raise error(Problem(str(path), None, None, None, f"{what} is not UTF-8 text")) from None
+    try:
+        return tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:
         raise error(Problem(str(path), None, None, None, f"not valid TOML: {exc}")) from None
 

@@ -4,6 +4,7 @@ input, and printing user text safely (never read as rich markup)."""
 from __future__ import annotations
 
 import functools
+import os
 import sys
 from pathlib import Path
 from typing import Annotated
@@ -35,10 +36,37 @@ MunicipalityOpt = Annotated[str | None, typer.Option(
 
 
 def _check_out(path: Path | None) -> Path | None:
-    """A usage error (exit 2) before any work when --out names a format we cannot write."""
+    """A usage error (exit 2) before any work when --out names a format we cannot write, or a
+    place no file can be written to."""
     if path is not None and path.suffix.lower() not in FORMATS:
         raise typer.BadParameter(f"{path}: use one of {', '.join(FORMATS)}", param_hint="--out")
+    problem = path_problem(path) if path is not None else None
+    if problem:
+        raise typer.BadParameter(f"{path}: {problem}", param_hint="--out")
     return path
+
+
+def check_file_path(ctx: typer.Context, param: typer.CallbackParam, path: Path | None) -> Path | None:
+    """A usage error (exit 2) before any work when a file option names a place no file can
+    be written to."""
+    problem = path_problem(path) if path is not None else None
+    if problem:
+        raise typer.BadParameter(f"{path}: {problem}", param_hint=param.opts[0] if param.opts else None)
+    return path
+
+
+def path_problem(path: Path) -> str | None:
+    """What makes ``path`` unusable for a new file (None when it looks writable)."""
+    if path.is_dir():
+        return "is an existing folder: give a file name"
+    for parent in path.parents:
+        if parent.exists():
+            if not parent.is_dir():
+                return f"{parent} is a file, not a folder"
+            if not os.access(parent, os.W_OK | os.X_OK):
+                return f"no permission to write in {parent}"
+            return None
+    return None
 
 
 OutOpt = Annotated[Path | None, typer.Option("--out", "-o", callback=_check_out, metavar="FILE",
@@ -91,6 +119,10 @@ def fails_on_bad_input(func):
             return func(*args, **kwargs)
         except PsoInputError as exc:
             error(exc)
+            raise typer.Exit(1) from None
+        except OSError as exc:  # a file that cannot be written or read: say which and why
+            where = exc.filename if exc.filename is not None else ""
+            error(f"{where}: {exc.strerror or exc}" if where else str(exc))
             raise typer.Exit(1) from None
 
     return wrapper

@@ -16,6 +16,7 @@ from pso_chain.commands.common import (
     RulesOpt,
     YearOpt,
     _check_out,
+    check_file_path,
     error,
     fails_on_bad_input,
     open_source,
@@ -33,7 +34,7 @@ def validate_cmd(
     dataset: DatasetArg,
     rules: RulesOpt = None,
     quarantine: Annotated[Path | None, typer.Option(
-        "--quarantine", metavar="FILE", show_default=False,
+        "--quarantine", metavar="FILE", show_default=False, callback=check_file_path,
         help="Write every rejected row with its reasons to this CSV")] = None,
     out: OutOpt = None,
 ) -> None:

@@ -16,6 +16,7 @@ from pathlib import Path
 
 import pandas as pd
 
+from pso_chain.errors import PsoInputError
 from pso_chain.loaders import RawTable, read_folder
 from pso_chain.parsing import NO_DAY
 from pso_chain.rules import Rules
@@ -29,6 +30,8 @@ def validate_tables(tables: dict[str, RawTable], rules: Rules) -> Dataset:
     """Type and check raw tables; the report lists every problem found."""
     out = Collector()
     orgs = organisations(tables["organisations"], rules, out)
+    if "org_id" not in tables["organisations"].columns:  # every other table would follow from it
+        raise PsoInputError(out.frame())
     mapper = IdMapper(pd.Index(orgs["org_id"]))
     bought = purchases(tables["purchases"], mapper, out)
     people = (records(tables["employees_records"], mapper, rules, out)

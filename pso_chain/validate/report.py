@@ -73,6 +73,15 @@ class ValidationReport:
 
 
 
+TABLE_ORDER = ("organisations", "purchases", "employees_records", "certifications")
+
+
+def _table_rank(file: str) -> int:
+    """Organisations first: problems in the other tables often follow from it."""
+    stem = Path(file).stem
+    return TABLE_ORDER.index(stem) if stem in TABLE_ORDER else len(TABLE_ORDER)
+
+
 class Collector:
     """Collects blocks of problems from boolean masks."""
 
@@ -104,9 +113,15 @@ class Collector:
         if not self.blocks:
             return problems_frame()
         out = pd.concat(self.blocks, ignore_index=True)
-        return out.sort_values(["severity", "file", "row"], kind="stable",
-                               key=lambda s: s if s.name != "severity" else s.map(
-                                   {"error": 0, "warning": 1})).reset_index(drop=True)
+        # causes before consequences: errors first, then whole-file and header problems (no row,
+        # or the header row), organisations before the tables that refer to it, then by row
+        cause = out["row"].isna() | (pd.to_numeric(out["row"], errors="coerce") <= 1)
+        table = out["file"].astype(str).map(_table_rank)
+        order = np.lexsort((pd.to_numeric(out["row"], errors="coerce").fillna(-1).to_numpy(),
+                            out["file"].astype(str).to_numpy(), table.to_numpy(),
+                            ~cause.to_numpy(), out["severity"].map({"error": 0, "warning": 1})
+                            .fillna(2).to_numpy()))
+        return out.iloc[order].reset_index(drop=True)
 
 
     def extend(self, problems: pd.DataFrame) -> None:

@@ -20,6 +20,7 @@ from pso_chain.rules import Rules
 from pso_chain.sectors import parse_delivers
 from pso_chain.validate.arrow import (
     IdMapper,
+    _needs_strip,
     arrow_strings,
     byte_lengths,
     column,
@@ -37,6 +38,13 @@ ORG_REQUIRED = ("org_id", "name", "employees", "fte")
 PURCHASE_REQUIRED = ("buyer_id", "supplier_id", "amount_eur", "year")
 RECORD_REQUIRED = ("org_id", "person_id", "start_position", "contract_type", "hours_per_week")
 CERT_REQUIRED = ("org_id", "level", "valid_from", "valid_until")
+
+# Plausibility limits of input values (not PSO rules): beyond them a value is a typing or export
+# error, and would overflow or divide into infinities further on.
+MAX_MAGNITUDE = 1e15  # no euro amount, FTE or headcount is larger
+MIN_MAGNITUDE = 1e-9  # a non-zero value smaller than this is a unit or export error
+YEARS = (1900, 2200)  # purchase years outside are bad input
+
 
 def _columns_present(table: RawTable, required: tuple[str, ...], out: Collector) -> bool:
     missing = [c for c in required if c not in view(table).columns]
@@ -62,6 +70,12 @@ def _number(table: RawTable, col: str, out: Collector, *, required: bool,
     else:
         values = np.where(missing, default, values)
     ok = ~bad & ~missing
+    size = np.abs(values)
+    wild = ok & ((size > MAX_MAGNITUDE) | ((size < MIN_MAGNITUDE) & (values != 0)))
+    if wild.any():
+        out.add(table, wild, col, raw, f"out of range (0, or between {MIN_MAGNITUDE:g} and "
+                                       f"{MAX_MAGNITUDE:g} in size)")
+        ok &= ~wild
     if integer:
         out.add(table, ok & (values != np.round(values)), col, raw, "not a whole number")
     if positive:
@@ -195,7 +209,8 @@ def _id_source(table: RawTable, col: str):
     """An id column for :class:`IdMapper`: Arrow strings when the table has them, else pandas."""
     arrow = table.arrow_column(col)
     if arrow is not None and (pa.types.is_string(arrow.type) or pa.types.is_large_string(arrow.type)):
-        return arrow
+        # ids padded with spaces are the same ids, in Parquet as in CSV
+        return pc.utf8_trim_whitespace(arrow) if _needs_strip(arrow) else arrow
     return view(table)[col]
 
 
@@ -222,6 +237,7 @@ def purchases(table: RawTable, index_of: IdMapper, out: Collector) -> pd.DataFra
         year = year_raw.to_numpy().astype(np.int64, copy=False)  # Parquet int64: no copy
         known = np.abs(year) < 10000 if len(year) and (
             year.min() <= -10000 or year.max() >= 10000) else None  # None: all known
+        year_raw_ok = np.ones(len(year), dtype=bool)
     else:
         year_f, bad_year, missing_year = to_number(year_raw, table.decimal_comma)
         whole = year_f == np.round(year_f)
@@ -232,7 +248,17 @@ def purchases(table: RawTable, index_of: IdMapper, out: Collector) -> pd.DataFra
             year_f[fill] = date[fill].astype("datetime64[Y]").astype(np.int64) + 1970
         out.add(table, missing_year & ~dated, "year", year_raw, "year is empty and there is no date")
         known = ~np.isnan(year_f) & whole & (np.abs(year_f) < 10000)
-        year = np.nan_to_num(year_f, nan=-1).astype(np.int64)
+        year_raw_ok = ~np.isnan(year_f) & whole & (np.abs(year_f) < 1e15)
+        year = np.where(year_raw_ok, np.nan_to_num(year_f, nan=-1), -1).astype(np.int64)
+    if known is None:
+        implausible = (year < YEARS[0]) | (year > YEARS[1])
+    else:  # whole years, out of the plausible range (the others are reported above)
+        parsed = year_raw_ok & (year != -1)
+        implausible = parsed & ((year < YEARS[0]) | (year > YEARS[1]))
+    if implausible.any():
+        out.add(table, implausible, "year", year_raw, f"implausible year (use {YEARS[0]}-{YEARS[1]})")
+        year = np.where(implausible, -1, year)
+        known = ~implausible if known is None else known & ~implausible
     if known is None and len(year) and year.min() == year.max():  # one year: two numbers
         start, end = (int(b[0]) * 86_400 for b in year_bounds(year[:1]))  # seconds of the one year
         outside = dated & ((seconds < start) | (seconds >= end + 86_400))
