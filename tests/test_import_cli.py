@@ -247,3 +247,15 @@ def test_an_xlsx_match_report_works_as_overrides(books, tmp_path):
     assert result.exit_code == 0, result.output
     again = pd.read_csv(tmp_path / "ds2-match-report.csv", dtype=str, keep_default_na=False)
     assert (again["status"] == "review").sum() == 0 and "override row(s) name a supplier" not in result.output
+
+
+def test_quickscan_from_ubl_equals_quickscan_from_the_ledger(books, tmp_path):
+    w, base, lists = books
+    folder = write_ubl_folder(w.invoices, tmp_path / "ubl")
+    by_ubl = run("quickscan", "--ubl", folder, *common(lists), "--accept-review", "--out", tmp_path / "u.json")
+    by_ledger = run("quickscan", "--ledger", lists["ledger"], *common(lists), "--accept-review",
+                    "--out", tmp_path / "l.json")
+    assert by_ubl.exit_code == 0 and by_ledger.exit_code == 0
+    u, led = (json.loads((tmp_path / f).read_text())["credits"] for f in ("u.json", "l.json"))
+    assert u["total_pct"] == pytest.approx(led["total_pct"], rel=1e-12) and u["trede"] == led["trede"]
+    assert run("quickscan", *common(lists)).exit_code == 2  # neither --ledger nor --ubl
