@@ -43,7 +43,7 @@ def main() -> None:
     """Console-script entry point (numpy's huge-page advice off for the whole run: see
     :func:`pso_chain.network.small_pages`)."""
     from pso_chain import __version__
-    from pso_chain.network import small_pages
+    from pso_chain.api_outputs import small_pages
     from pso_chain.output import set_context
 
     set_context(command=" ".join(["pso-chain", *sys.argv[1:]]), tool=f"pso-chain {__version__}")

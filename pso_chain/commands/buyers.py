@@ -15,6 +15,7 @@ import pandas as pd
 import typer
 
 import pso_chain
+from pso_chain import api_outputs
 from pso_chain.commands.columns import (
     COMPLIANCE_SHOWN,
     MIX_SHOWN,
@@ -295,10 +296,8 @@ def tender_cmd(
                                defaults=defaults)
     weights = _weights(method, discount, defaults, network.rules.all_levels)
     if out and out.suffix.lower() == ".pdf":
-        from pso_chain.buyers.tender_file import write_tender_pdf
-
-        wrote("the tender file", write_tender_pdf(ranking, out, on.date(), method, weights,
-                                                  network.rules.version))
+        wrote("the tender file", api_outputs.write_tender_file(ranking, out, on.date(), method, weights,
+                                                              network.rules.version))
         return
     if out:
         _write({"tender": ranking}, out)

@@ -8,6 +8,7 @@ from typing import Annotated
 import typer
 
 import pso_chain
+from pso_chain import api_outputs
 from pso_chain.commands.columns import CREDITS_KEEP, CREDITS_SHOWN
 from pso_chain.commands.common import (
     DatasetArg,
@@ -99,8 +100,6 @@ ExplainOutOpt = Annotated[Path | None, typer.Option(
 def explain_cmd(dataset: DatasetArg, org: OrgOpt, year: YearOpt = None, rules: RulesOpt = None,
                 out: ExplainOutOpt = None) -> None:
     """One organisation's score with every number traced to its records and purchases."""
-    from pso_chain.explanation import purchases_frame
-
     if out and out.suffix.lower() == ".pdf":
         wrote(f"the audit file of {org}", pso_chain.audit_file(open_source(dataset, rules), org, out, year))
         return
@@ -109,7 +108,7 @@ def explain_cmd(dataset: DatasetArg, org: OrgOpt, year: YearOpt = None, rules: R
         if out.suffix.lower() == ".json":
             write_json(ex, out)
         else:
-            emit(purchases_frame(ex), out)
+            emit(api_outputs.explanation_purchases(ex), out)
         wrote(f"explanation of {org}", out)
     else:
         render_explanation(ex)
@@ -140,13 +139,10 @@ def generate_cmd(
     fmt: Annotated[str, typer.Option("--format", help="csv or parquet")] = "csv",
 ) -> None:
     """A synthetic, realistic purchase network of any size (deterministic per seed)."""
-    from pso_chain.generate import generate_dataset, write_dataset
-
     if fmt not in ("csv", "parquet"):
         raise typer.BadParameter("use csv or parquet", param_hint="--format")
     with status(f"generating {orgs:,} organisations and {purchases:,} purchases ..."):
-        tables = generate_dataset(orgs, purchases, seed=seed, year=year)
-        paths = write_dataset(tables, out, fmt)
+        paths = api_outputs.generate(out, orgs, purchases, seed=seed, year=year, fmt=fmt)
     for p in paths:
         say(f"wrote {p}")
 

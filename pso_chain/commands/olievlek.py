@@ -14,6 +14,7 @@ import typer
 from rich.panel import Panel
 
 import pso_chain
+from pso_chain import api_outputs
 from pso_chain.commands.columns import EXPOSURE_SHOWN
 from pso_chain.commands.common import (
     DatasetArg,
@@ -78,14 +79,12 @@ def exposure_cmd(dataset: DatasetArg, year: YearOpt = None, municipality: Munici
     code-applying buyers and its distance in tiers (supplier hops) from the nearest one;
     nearest and most exposed first.
     """
-    from pso_chain.olievlek.exposure import exposure_summary
-
     network = open_source(dataset, rules)
     with status("computing exposure ..."):
         frame = pso_chain.exposure(network, year, municipality=municipality, threshold=threshold)
     where = f" in {municipality}" if municipality else ""
     year = network.resolve_year(year)
-    render_table(exposure_summary(frame), title=f"exposure {year}{where}: prospects per tier")
+    render_table(api_outputs.exposure_tiers(frame), title=f"exposure {year}{where}: prospects per tier")
     if out:
         emit(frame, out)
     else:
@@ -110,14 +109,12 @@ def history_cmd(dataset: DatasetArg, year: Annotated[int | None, typer.Option(
     Parent, generation and root of each certification, the largest cascades and the share
     of certifications that followed a certified buyer.
     """
-    from pso_chain.olievlek.history import history_figures, largest_cascades
-
     network = open_source(dataset, rules)
     with status("tracing certifications ..."):
         frame = pso_chain.history(network, year)
     if getattr(network, "certifications", False) is None:
         note("no certifications table: only the organisations' current certificates are known")
-    fig = history_figures(frame)
+    fig = api_outputs.history_summary(frame)
     fmt = display().fmt
     console.print(Panel.fit(plain(
         f"certified organisations {fmt.integer(fig['certified_organisations'])}; roots "
@@ -126,22 +123,18 @@ def history_cmd(dataset: DatasetArg, year: Annotated[int | None, typer.Option(
         f"({fmt.share(fig['followed_share'], 1)})\n"
         f"deepest generation {fig['max_generation']}; largest cascade {fmt.integer(fig['largest_cascade'])}; "
         f"cascades with followers {fmt.integer(fig['cascades_with_followers'])}"), title="olievlek history"))
-    render_table(largest_cascades(network, frame, top), title=f"the {top} largest cascades")
+    render_table(pso_chain.cascades(network, year, top=top), title=f"the {top} largest cascades")
     if out:
         emit(frame, out)
     else:
-        followed = frame[frame["parent_id"].notna()].sort_values(["generation", "certified_on", "org_id"],
-                                                                 ascending=[False, True, True])
-        emit(followed, None, title="certifications that followed a certified buyer "
-                                   "(--out FILE for every certification)", max_rows=25)
+        emit(api_outputs.history_followers(frame), None, max_rows=25,
+             title="certifications that followed a certified buyer (--out FILE for every certification)")
     if plot:
         from pso_chain.reporting.charts import plot_history
 
         wrote("plot", plot_history(frame, plot))
     if graph:
-        from pso_chain.olievlek.export import history_forest, write_graph
-
-        wrote("propagation forest", write_graph(history_forest(network, frame), graph))
+        wrote("propagation forest", api_outputs.write_propagation_forest(network, frame, graph, "history"))
 
 
 @fails_on_bad_input
@@ -164,10 +157,8 @@ def simulate_cmd(dataset: DatasetArg, year: YearOpt = None, threshold: Threshold
     Also a per-round summary: newly certified, cumulative, target-group FTE of the newly
     certified and the share of spend with counting suppliers.
     """
-    from pso_chain.olievlek.simulate import read_seed_orgs
-
     network = open_source(dataset, rules)
-    seeds = read_seed_orgs(seed_orgs) if seed_orgs else None
+    seeds = api_outputs.read_seed_orgs(seed_orgs) if seed_orgs else None
     with status("simulating ...") as spinner:
         sim = pso_chain.simulate(network, year, threshold=threshold, model=model.value, at_risk=at_risk,
                                  rounds=rounds, seed_orgs=seeds,
@@ -192,9 +183,7 @@ def simulate_cmd(dataset: DatasetArg, year: YearOpt = None, threshold: Threshold
 
         wrote("plot", plot_simulation(per_round, plot, title=f"olievlek simulation {sim.year}"))
     if graph:
-        from pso_chain.olievlek.export import simulation_forest, write_graph
-
-        wrote("propagation forest", write_graph(simulation_forest(network, frame), graph))
+        wrote("propagation forest", api_outputs.write_propagation_forest(network, frame, graph, "simulation"))
 
 
 @fails_on_bad_input

@@ -6,6 +6,7 @@ from __future__ import annotations
 from rich.panel import Panel
 from rich.text import Text
 
+from pso_chain.api_outputs import explanation_purchases
 from pso_chain.commands.columns import SUPPLIERS_SHOWN, TARGETS_SHOWN, UPLIFT_SHOWN
 from pso_chain.commands.common import console, display, say
 from pso_chain.output import plain, render_table
@@ -94,8 +95,6 @@ def panel(lines: list[str], title: str) -> None:
 
 def render_explanation(ex: dict) -> None:
     """An explanation readably: sections as panels, purchases as a table."""
-    from pso_chain.explanation import purchases_frame
-
     disp = display()
     fmt = disp.fmt
     n4 = lambda v: fmt.number(v, 4)  # noqa: E731
@@ -119,8 +118,9 @@ def render_explanation(ex: dict) -> None:
                       pct=p4(d["direct_pct"])))
     panel(lines, text("direct"))
     if ex["purchases"]:
-        render_table(purchases_frame(ex).drop(columns=["row"]), title=text("purchases_in", year=ex["year"]),
-                     max_rows=50, keep=["supplier_id", "amount_eur", "counted"])
+        render_table(explanation_purchases(ex).drop(columns=["row"]), max_rows=50,
+                     title=text("purchases_in", year=ex["year"]),
+                     keep=["supplier_id", "amount_eur", "counted"])
     share = fmt.number(ind["max_indirect_share"], 2)
     panel([text("ind_fte", fte=n4(ind["indirect_fte"]), n=ind["counted_purchases"]),
            text("ind_pct", ind=n4(ind["indirect_fte"]), fte=n4(d["fte"]), pct=p4(ind["indirect_pct"])),

@@ -32,7 +32,7 @@ def _table_in(dataset: str, given: Path | None, name: str) -> Path:
     """The given file, or ``DATASET/<name>.csv|.xlsx|.parquet``."""
     if given is not None:
         return given
-    from pso_chain.loaders import find_table
+    from pso_chain.api_outputs import find_table
 
     found = find_table(Path(dataset), name)
     if found is None:
