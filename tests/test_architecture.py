@@ -44,7 +44,7 @@ LAYERS: tuple[tuple[str, tuple[str, ...]], ...] = (
                 "embodied_fte", "spend", "social_return", "social_return.*", "compiled", "sources",
                 "neo4jdb.queries", "neo4jdb.load")),
     ("reporting", ("reporting", "reporting.*", "audit_pdf", "books", "quickscan_output")),
-    ("api", ("", "api", "api_*", "story")),
+    ("api", ("", "api", "api_*")),
     ("front-ends", ("commands", "commands.*", "cli", "web", "web.*")),
 )
 
@@ -53,8 +53,6 @@ LAYERS: tuple[tuple[str, tuple[str, ...]], ...] = (
 # entry here that no longer occurs.
 KNOWN_EDGES: dict[tuple[str, str], str] = {
     ("books", "api"): "import: books.quickscan calls the API (books belongs above it or takes a callback)",
-    ("api_views", "api"): "api: tour() takes load_example from the module that imports api_views",
-    ("story", ""): "cli: the demo's tour calls the public verbs through the package that imports it",
     ("web.pages", "web.app"): "web: pages import the app that registers them",
     ("web.quickscan", "web.app"): "web: the quick scan page imports the app that registers it",
 }
