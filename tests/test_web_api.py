@@ -332,3 +332,19 @@ def test_users_file(holder, tmp_path):
 def test_serve_cli_help():
     done = pso("serve", "--help")
     assert done.returncode == 0 and "--auth-token-env" in done.stdout
+
+
+def test_organisation_page_flags_audit_risk_and_aspirants(client):
+    """Issue 14: a holder scoring below its certificate is at risk at the next audit; an
+    aspirant sees its deadline for trede 1."""
+    below = pso_chain.explain(pso_chain.load_example(), "10000131")
+    assert below["certified_level"]["below"]
+    page = client.get("/organisations/10000131?lang=nl")
+    assert page.status_code == 200 and 'id="audit-risk"' in page.text
+    assert "Risico bij de volgende audit" in page.text
+    english = client.get("/organisations/10000131?lang=en")
+    assert "At risk at the next audit" in english.text
+    aspirant = client.get("/organisations/90000009?lang=nl")
+    assert 'id="aspirant"' in aspirant.text and "18-03-2026" in aspirant.text
+    fine = client.get("/organisations/90000006")
+    assert 'id="audit-risk"' not in fine.text and 'id="aspirant"' not in fine.text

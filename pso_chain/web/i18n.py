@@ -58,6 +58,14 @@ WORDS: dict[str, tuple[str, str]] = {
     "cap_applied": ("plafond toegepast", "cap applied"),
     "cap_not": ("plafond niet bereikt", "cap not reached"),
     "fee": ("Jaarlijkse bijdrage", "Annual fee"),
+    "audit_risk": ("Risico bij de volgende audit", "At risk at the next audit"),
+    "audit_risk_text": ("gecertificeerd op trede {want} ({on}), maar de score geeft {got}",
+                        "certified at trede {want} ({on}), but the score gives {got}"),
+    "aspirant": ("Aspirant", "Aspirant"),
+    "aspirant_text": ("aspirant sinds {since}; trede 1 uiterlijk {deadline} ({days} dagen); {gap}",
+                      "aspirant since {since}; trede 1 by {deadline} ({days} days); {gap}"),
+    "aspirant_met": ("haalt de norm van trede 1 al", "already meets the trede 1 norm"),
+    "aspirant_gap": ("{gap} procentpunt onder de norm van trede 1", "{gap} percentage points below the trede 1 norm"),
     "employees": ("Medewerkers", "Employees"),
     "persons": ("Personen in de doelgroep (alleen het aantal)", "Target-group persons (count only)"),
     "target_fte": ("Doelgroep-FTE", "Target-group FTE"),
@@ -145,9 +153,12 @@ class Text:
 
     lang: str = "nl"
 
-    def __call__(self, key: str) -> str:
+    def __call__(self, key: str, **values: object) -> str:
+        """The word or sentence ``key`` in this language, ``{placeholders}`` filled (the
+        template escapes the result)."""
         pair = WORDS.get(key)
-        return key if pair is None else pair[LANGS.index(self.lang)]
+        text = key if pair is None else pair[LANGS.index(self.lang)]
+        return text.format(**values) if values else text
 
     def num(self, value, decimals: int = 0) -> str:
         if _missing(value):
