@@ -21,6 +21,7 @@ from pso_chain.api import (
     explain,
     exposure,
     history,
+    import_books,
     load_example,
     municipality,
     open,
@@ -46,7 +47,8 @@ from pso_chain.sources import DatabaseNetwork
 __all__ = [
     "DatabaseNetwork", "PsoInputError", "PurchaseNetwork", "Rules", "__version__", "aspirants",
     "audit_file", "cascades", "compliance", "counting_spend", "credits", "discount_table", "embodied",
-    "example_path", "explain", "exposure", "history", "load_example", "load_rules", "municipality",
+    "example_path", "explain", "exposure", "history", "import_books", "load_example", "load_rules",
+    "municipality",
     "open", "quickscan", "report", "seeds", "simulate", "sroi", "stats", "substitutes", "suppliers",
     "tender", "tour", "uplift", "validate_dataset", "what_if",
 ]

@@ -10,6 +10,7 @@ Whatever the source, each result is assembled once, by the engine.
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Sequence
 from importlib import resources
 from pathlib import Path
 from typing import Any
@@ -320,7 +321,7 @@ def quickscan(*, ledger=None, ubl=None, register: str | Path, buyer: str | Path,
               buyer_records: str | Path | None = None, overrides: str | Path | None = None,
               accept_review: bool = False, allow_missing_figures: bool = False,
               year: int | None = None, profile: str | None = None,
-              mapping: dict[str, str] | None = None, vat: float | None = None,
+              mapping: dict[str, str] | Sequence[str] | None = None, vat: float | None = None,
               rules: Rules | str | Path | None = None, dataset: str | Path | None = None):
     """A buyer's PSO score straight from its books (ledger exports or UBL e-invoices) and the
     PSO register: MijnPSO's rekentool (a :class:`~pso_chain.books.QuickscanResult` with
@@ -397,3 +398,32 @@ def tour(network: Network | None = None):
     from pso_chain.api_story import build_tour
 
     return build_tour(load_example() if network is None else network)
+
+
+def import_books(*, ledger=None, ubl=None, register: str | Path, buyer: str | Path,
+                 sw: str | Path | None = None, figures: str | Path | None = None,
+                 buyer_records: str | Path | None = None, overrides: str | Path | None = None,
+                 accept_review: bool = False, allow_missing_figures: bool = False,
+                 profile: str | None = None, mapping: dict[str, str] | Sequence[str] | None = None,
+                 vat: float | None = None, year: int | None = None,
+                 rules: Rules | str | Path | None = None):
+    """A buyer's books and the PSO register as a canonical dataset (an
+    :class:`~pso_chain.importer.ImportResult`: ``organisations``, ``purchases`` with provenance,
+    ``certifications``, ``match_report``, ``request_list``, ``notes``; ``write(folder)``).
+
+    Raises :class:`PsoInputError` for bad input (file, row or element, reason), and naming every
+    eligible supplier without figures unless ``allow_missing_figures`` (the error then carries
+    ``request_list`` and ``match_report``).
+
+    Examples
+    --------
+    >>> import pso_chain
+    >>> callable(pso_chain.import_books)
+    True
+    """
+    from pso_chain.books import import_books as read_books
+
+    return read_books(ledger=ledger, ubl=ubl, register=register, buyer=buyer, sw=sw, figures=figures,
+                      buyer_records=buyer_records, overrides=overrides, accept_review=accept_review,
+                      allow_missing_figures=allow_missing_figures, profile=profile, mapping=mapping,
+                      vat=vat, year=year, rules=rules)

@@ -53,11 +53,18 @@ def import_books(*, ledger: PathLike | Sequence[PathLike] | None = None,
                  buyer: PathLike, sw: PathLike | None = None, figures: PathLike | None = None,
                  buyer_records: PathLike | None = None, overrides: PathLike | None = None,
                  accept_review: bool = False, allow_missing_figures: bool = False,
-                 profile: str | None = None, mapping: dict[str, str] | None = None,
+                 profile: str | None = None, mapping: dict[str, str] | Sequence[str] | None = None,
                  vat: float | None = None, year: int | None = None,
                  rules: Rules | PathLike | None = None,
                  settings: ImportSettings | PathLike | None = None) -> ImportResult:
-    """Read the books and the lists and build the canonical dataset (not yet written)."""
+    """Read the books and the lists and build the canonical dataset (not yet written).
+
+    ``mapping`` names columns: a dict column -> field, or ``"Kolom=field"`` strings.
+    """
+    if mapping is not None and not isinstance(mapping, dict):
+        from pso_chain.loaders.ledger import parse_mapping
+
+        mapping = parse_mapping(list(mapping))
     rule_set = rules if isinstance(rules, Rules) else load_rules(rules)
     conf = settings if isinstance(settings, ImportSettings) else load_import_settings(settings)
     notes: list[str] = []
@@ -125,7 +132,7 @@ def quickscan(*, ledger: PathLike | Sequence[PathLike] | None = None,
               buyer_records: PathLike | None = None, overrides: PathLike | None = None,
               accept_review: bool = False, allow_missing_figures: bool = False,
               year: int | None = None, profile: str | None = None,
-              mapping: dict[str, str] | None = None, vat: float | None = None,
+              mapping: dict[str, str] | Sequence[str] | None = None, vat: float | None = None,
               rules: Rules | PathLike | None = None,
               settings: ImportSettings | PathLike | None = None,
               dataset: PathLike | None = None) -> QuickscanResult:

@@ -41,14 +41,13 @@ DatasetOut = Annotated[Path, typer.Option("--out", "-o", help="Dataset folder to
 
 def _import(ledger, ubl, register, sw, figures, buyer, buyer_records, profile, mapping, vat,
             overrides, accept_review, allow_missing_figures, rules, out: Path, year=None) -> None:
-    from pso_chain.books import import_books
-    from pso_chain.loaders.ledger import parse_mapping
+    from pso_chain import api
 
     try:
-        result = import_books(ledger=ledger, ubl=ubl, register=register, buyer=buyer, sw=sw,
+        result = api.import_books(ledger=ledger, ubl=ubl, register=register, buyer=buyer, sw=sw,
                               figures=figures, buyer_records=buyer_records, overrides=overrides,
                               accept_review=accept_review, allow_missing_figures=allow_missing_figures,
-                              profile=profile, mapping=parse_mapping(mapping), vat=vat, year=year,
+                              profile=profile, mapping=mapping, vat=vat, year=year,
                               rules=rules)
     except PsoInputError as exc:
         _write_partial(exc, out)
@@ -135,17 +134,16 @@ def quickscan_cmd(
 ) -> None:
     """MijnPSO's rekentool from your own books: score, trede, norms, every purchase that counts
     and why others don't, the fee, and the cheapest way to the next trede (in Dutch)."""
-    from pso_chain.books import quickscan
-    from pso_chain.loaders.ledger import parse_mapping
+    from pso_chain import api
     from pso_chain.quickscan_output import render_quickscan, write_quickscan
 
     if not ledger and not ubl:
         raise typer.BadParameter("give --ledger FILE or --ubl DIR_OR_ZIP", param_hint="--ledger")
     with err_console.status("quickscan ..."):
-        result = quickscan(ledger=ledger, ubl=ubl, register=register, buyer=buyer, sw=sw,
+        result = api.quickscan(ledger=ledger, ubl=ubl, register=register, buyer=buyer, sw=sw,
                            figures=figures, buyer_records=buyer_records, overrides=overrides,
                            accept_review=accept_review, allow_missing_figures=allow_missing_figures,
-                           year=year, profile=profile, mapping=parse_mapping(mapping), vat=vat,
+                           year=year, profile=profile, mapping=mapping, vat=vat,
                            rules=rules)
     if out:
         write_quickscan(result, out)
