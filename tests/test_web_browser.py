@@ -17,6 +17,7 @@ import socket
 import subprocess
 import sys
 import time
+import urllib.error
 import urllib.request
 from pathlib import Path
 
@@ -216,6 +217,37 @@ def test_two_workers_serve():
                 time.sleep(0.5)
         else:
             pytest.fail("no answer from pso-chain serve --workers 2 within 120 s")
+    finally:
+        proc.terminate()
+        proc.wait(timeout=60)
+
+
+def test_all_addresses_with_a_token_need_it():
+    """``--host 0.0.0.0 --auth-token-env VAR``: a real server that answers 401 without the
+    token and 200 with it (without the option it refuses to start: tests/test_web_api.py)."""
+    port = free_port()
+    exe = Path(sys.executable).with_name("pso-chain")
+    token = "s3cret-token-for-the-test-0123456789"
+    env = {**os.environ, "PSO_WEB_TEST_TOKEN": token}
+    proc = subprocess.Popen([str(exe), "serve", str(EXAMPLE), "--host", "0.0.0.0", "--port", str(port),
+                             "--auth-token-env", "PSO_WEB_TEST_TOKEN"], env=env,
+                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    url = f"http://127.0.0.1:{port}/api/organisations/{BUYER}"
+    try:
+        deadline = time.monotonic() + 60
+        while time.monotonic() < deadline:
+            try:
+                urllib.request.urlopen(f"http://127.0.0.1:{port}/healthz", timeout=5)
+                break
+            except OSError:
+                time.sleep(0.3)
+        for headers in ({}, {"Authorization": "Bearer wrong"}):
+            with pytest.raises(urllib.error.HTTPError) as refused:
+                urllib.request.urlopen(urllib.request.Request(url, headers=headers), timeout=30)
+            assert refused.value.code == 401
+        ok = urllib.request.urlopen(urllib.request.Request(url, headers={"Authorization": f"Bearer {token}"}),
+                                    timeout=30)
+        assert ok.status == 200
     finally:
         proc.terminate()
         proc.wait(timeout=60)
