@@ -27,8 +27,6 @@ import tomllib
 from functools import cache
 from pathlib import Path
 
-import pytest
-
 ROOT = Path(__file__).resolve().parents[1]
 SOURCE_DIRS = ("pso_chain", "loaders", "scripts")
 MAX_LINES = 500
@@ -242,9 +240,6 @@ def test_no_source_file_over_500_lines():
     assert not gone, f"now short enough, remove from KNOWN_LONG: {gone}"
 
 
-@pytest.mark.xfail(reason="cli/import helpers: a few commands still reach engine modules (network, "
-                          "explanation, olievlek summaries, buyers.defaults, books/importer/loaders)",
-                   strict=False)
 def test_commands_import_only_the_api_and_display_helpers():
     heavy = {m: sorted(t for t in targets if not _matches(t, COMMAND_MAY_IMPORT))
              for m, targets in import_graph().items() if _matches(m, ("commands.*", "cli"))}
