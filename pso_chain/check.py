@@ -150,6 +150,10 @@ def year_in(value: int | None, years: Sequence[int], name: str = "year") -> int:
 def year(network: PurchaseNetwork, value: int | None, name: str = "year") -> int:
     """The reference year: ``value`` or the latest year in purchases; bad input (naming the
     years present) when no purchase falls in it."""
+    if len(network.years) == 0:  # the file is at fault, not the argument
+        files = getattr(getattr(network, "data", None), "files", None) or {}
+        raise PsoInputError(Problem(files.get("purchases", "purchases"), None, None, None,
+                                    "there are no purchases"))
     return year_in(value, [int(y) for y in network.years], name)
 
 

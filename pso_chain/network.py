@@ -182,6 +182,8 @@ class PurchaseNetwork:
         when no purchase falls in it (:func:`pso_chain.check.year`)."""
         from pso_chain import check
 
+        if len(self.years) == 0:
+            return self.latest_year  # bad input naming the purchases file
         return check.year(self, year)
 
     # Public edge arrays, one value per purchase row, read-only views of ``purchases``: every

@@ -142,7 +142,24 @@ def parquet_padded_ids(folder: Path) -> None:
         frame.to_parquet(path, index=False)
 
 
+def utf8_tabs(folder: Path) -> None:
+    for name in TABLES:
+        table(folder, name).to_csv(folder / f"{name}.csv", sep="\t", index=False)
+
+
+def header_only_purchases(folder: Path) -> None:
+    path = folder / "purchases.csv"
+    path.write_text(path.read_text(encoding="utf-8").splitlines()[0] + "\n", encoding="utf-8")
+
+
+def duplicate_org_id(folder: Path) -> None:
+    frame = table(folder, "organisations", raw=True)
+    frame.loc[9, "org_id"] = frame.loc[8, "org_id"]
+    frame.to_csv(folder / "organisations.csv", index=False)
+
+
 HARMLESS: dict[str, Callable[[Path], None]] = {
+    "utf8-tab": utf8_tabs,
     "semicolon-decimal-comma": semicolon_decimal_comma, "bom": bom, "cp1252": cp1252,
     "crlf": crlf, "extra-reordered-columns": extra_and_reordered_columns, "parquet": as_parquet,
     "xlsx": as_xlsx, "excel-sep-line": excel_sep_line, "utf16-tab": utf16_tabs,
@@ -281,6 +298,10 @@ BAD: dict[str, tuple[Callable[[Path], None], tuple[str, ...]]] = {
     "unknown-supplier": (set_cell("purchases", 2, "supplier_id", "99999999"),
                          ("purchases.csv", "row 2", "supplier_id")),
     "negative-amount": (set_cell("purchases", 2, "amount_eur", "-5"), ("purchases.csv", "row 2", "amount_eur")),
+    "header-only-purchases": (header_only_purchases, ("purchases.csv",)),
+    "duplicate-org_id": (duplicate_org_id, ("organisations.csv", "row 11", "org_id")),
+    "employees-not-whole": (set_cell("organisations", 3, "employees", "12,5"),
+                            ("organisations.csv", "row 3", "employees")),
 }
 
 
@@ -289,8 +310,11 @@ def test_bad_input_exits_1_naming_file_row_and_column(mutation, tmp_path):
     folder = copy_example(tmp_path)
     mutate, words = BAD[mutation]
     mutate(folder)
-    for verb in (["credits"], ["validate"]):
-        code, output = run(*verb, folder)
+    verbs = [["credits"], ["validate"], ["explain", "--org", "90000002"]]
+    if mutation == "header-only-purchases":  # a valid table, just empty: no year to score
+        verbs.remove(["validate"])
+    for verb in verbs:
+        code, output = run(verb[0], folder, *verb[1:])
         assert code == 1, (verb, output)
         first = output[output.find("error"):]  # the cause comes first, before follow-on errors
         for word in words:
