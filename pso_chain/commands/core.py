@@ -77,10 +77,10 @@ def credits_cmd(dataset: DatasetArg, year: YearOpt = None, rules: RulesOpt = Non
     if out:
         emit(scores, out)
     else:
-        year = scores["year"].iat[0] if len(scores) else ""
+        shown = scores["year"].iat[0] if len(scores) else ""  # the year scored (not the option)
         emit(scores[CREDITS_SHOWN], None, keep=CREDITS_KEEP,
-             title=tr(f"PSO-scores {year} (--out BESTAND voor alle kolommen)",
-                      f"PSO credits {year} (--out FILE for every column)"))
+             title=tr(f"PSO-scores {shown} (--out BESTAND voor alle kolommen)",
+                      f"PSO credits {shown} (--out FILE for every column)"))
 
 
 def _check_explain_out(path: Path | None) -> Path | None:
