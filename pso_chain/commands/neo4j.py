@@ -25,18 +25,29 @@ UriOpt = Annotated[str, typer.Option("--uri", metavar="URI", help="bolt:// or ne
 
 
 @neo4j_app.command("local")
+@fails_on_bad_input
 def local_cmd(
     port: Annotated[int | None, typer.Option("--port", metavar="PORT", show_default=False,
                                              help="Bolt port (default: a free one)")] = None,
     data: Annotated[Path | None, typer.Option(
         "--data", metavar="FOLDER", show_default=False,
         help="Keep the database in this folder (default: a throwaway temporary one)")] = None,
+    dataset: Annotated[Path | None, typer.Option(
+        "--load", metavar="DATASET", show_default=False,
+        help="Load this dataset folder first: Neo4j's offline importer into an empty "
+             "database, a transactional update of an existing one")] = None,
+    heap: Annotated[str, typer.Option("--heap", help="JVM heap of the server and importer")] = "1g",
+    pagecache: Annotated[str, typer.Option("--pagecache", help="Neo4j page cache")] = "256m",
 ) -> None:
     """Start a throwaway Neo4j Community server on loopback; prints its bolt:// URI when ready.
     Stops cleanly on Ctrl-C or SIGTERM. Needs a JDK 17+ and Maven (first start builds it)."""
-    from pso_chain.neo4jdb.server import run_forever
+    from pso_chain.neo4jdb.server import Neo4jServerError, run_forever
 
-    run_forever(port, data)
+    try:
+        run_forever(port, data, heap=heap, pagecache=pagecache, dataset=dataset)
+    except Neo4jServerError as exc:
+        err_console.print(f"error: {exc}", markup=False, highlight=False, soft_wrap=True)
+        raise typer.Exit(1) from None
 
 
 @neo4j_app.command("load")

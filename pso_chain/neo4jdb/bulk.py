@@ -1,0 +1,285 @@
+"""A fresh load through Neo4j's own offline importer (``neo4j-admin database import full``).
+
+For an empty database the transactional loader (``load.py``) is the slow way: every
+relationship is a transaction-log record and an index update. Neo4j's importer instead writes
+the store files directly from CSV files, on all cores, before the server starts. So a fresh
+load here is: validate the dataset (the same checks as every verb), write the graph model of
+``docs/neo4j.md`` as CSV files with separate header files (``:ID``/``:START_ID``/``:END_ID``,
+typed columns), run the importer (``org.neo4j.cli.AdminTool`` from the launcher's classpath,
+the same Maven Central artifacts as the server), start the server on that store, then create
+the constraints and indexes, record the ``:PsoDataset`` node and check every count.
+
+The result is the same graph as the transactional load: the same labels, properties, types
+and keys (``tests/test_neo4j_bulk.py`` compares the two), so updates to it later go through
+``pso-chain neo4j load`` (MERGE on the keys).
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+import tempfile
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+from urllib.parse import quote
+
+import numpy as np
+import pyarrow as pa
+import pyarrow.csv as pacsv
+
+from pso_chain.neo4jdb import model
+from pso_chain.neo4jdb.build import ADMIN_CLASS, Neo4jServerError, Progress, _tail, java_command
+from pso_chain.validate import Dataset
+
+DATABASE = "neo4j"  # the embedded server's default database
+
+
+@dataclass
+class ImportFiles:
+    """The CSV files of one import: ``--nodes``/``--relationships`` arguments (header file,
+    data file) and whether any text field holds a line break (the importer must then parse
+    quoted fields over several lines, which is slower)."""
+
+    nodes: list[tuple[Path, Path]] = field(default_factory=list)
+    relationships: list[tuple[Path, Path]] = field(default_factory=list)
+    multiline: bool = False
+
+
+def _dates(values) -> pa.Array:
+    """Dates as Arrow date32 (null where missing: an absent property)."""
+    days = np.asarray(values, dtype="datetime64[s]").astype("datetime64[D]")
+    return pa.array(days, type=pa.date32(), mask=np.isnat(days))
+
+
+def _floats(values) -> pa.Array:
+    """Floats, null where NaN (an absent property). Arrow writes the shortest text that reads
+    back as the same double, so the bits survive the CSV."""
+    arr = np.asarray(values, dtype=float)
+    return pa.array(arr, type=pa.float64(), mask=np.isnan(arr))
+
+
+def _texts(values) -> pa.Array:
+    return pa.array(np.asarray(values, dtype=object).astype(str), type=pa.string())
+
+
+def _has_break(array: pa.Array) -> bool:
+    import pyarrow.compute as pc
+
+    return bool(pc.any(pc.match_substring_regex(array, "[\r\n]")).as_py() or False)
+
+
+class _Writer:
+    """Writes one header file and one data file per node label or relationship type."""
+
+    def __init__(self, folder: Path):
+        self.folder = folder
+        self.files = ImportFiles()
+
+    def add(self, kind: str, name: str, header: list[str], columns: list[pa.Array]) -> None:
+        head, body = self.folder / f"{name}.header.csv", self.folder / f"{name}.csv"
+        head.write_text(",".join(header) + "\n", encoding="utf-8")
+        table = pa.table(columns, names=[f"c{i}" for i in range(len(columns))])
+        for column in table.columns:
+            if pa.types.is_string(column.type) and _has_break(column.combine_chunks()):
+                self.files.multiline = True
+        # quoted strings: "" is an empty text, an unquoted empty field a missing value
+        pacsv.write_csv(table, body, pacsv.WriteOptions(include_header=False,
+                                                        quoting_style="needed"))
+        (self.files.nodes if kind == "nodes" else self.files.relationships).append((head, body))
+
+
+def write_import_files(data: Dataset, folder: Path) -> ImportFiles:
+    """The graph model of ``data`` as importer CSV files in ``folder``.
+
+    Node ids are integers in separate id spaces (``--id-type=integer``): an organisation's
+    node index, a certificate's or a person's position; they are not stored as properties.
+    """
+    folder.mkdir(parents=True, exist_ok=True)
+    out = _Writer(folder)
+    o = data.organisations
+    n = len(o)
+    sw = o["sw"].to_numpy(dtype=bool)
+    labels = np.where(sw, f"{model.ORGANISATION};{model.SW_LABEL}", model.ORGANISATION)
+    out.add("nodes", "organisations", [
+        ":ID(Organisation)", "org_id", "name", "employees:long", "fte:double", "target_fte:double",
+        "revenue_eur:double", "sw:boolean", "pso_level", "pso_valid_from:date",
+        "pso_valid_until:date", "qualitative_ok:boolean", "sbi", "municipality", "postcode",
+        "applies_code:boolean", "threshold:double", "row:long", ":LABEL"], [
+        pa.array(np.arange(n, dtype=np.int64)), _texts(o["org_id"]), _texts(o["name"]),
+        pa.array(o["employees"].to_numpy(dtype=np.int64)), _floats(o["fte"]),
+        _floats(o["target_fte"]), _floats(o["revenue_eur"]), pa.array(sw),
+        _texts(o["pso_level"]), _dates(o["pso_valid_from"]), _dates(o["pso_valid_until"]),
+        pa.array(o["qualitative_ok"].to_numpy(dtype=bool)), _texts(o["sbi"]),
+        _texts(o["municipality"]), _texts(o["postcode"]),
+        pa.array(o["applies_code"].to_numpy(dtype=bool)), _floats(o["threshold"]),
+        pa.array(o["_row"].to_numpy(dtype=np.int64)), pa.array(labels.astype(str))])
+
+    certs = model.certificate_rows(data)
+    m = len(certs["row"])
+    ids = pa.array(np.arange(m, dtype=np.int64))
+    out.add("nodes", "certificates", [
+        ":ID(Certificate)", "key", "level", "valid_from:date", "valid_until:date", "source",
+        "row:long", ":LABEL"], [
+        ids, _texts(certs["key"]), _texts(certs["level"]),
+        _dates(np.array(certs["valid_from"], dtype="datetime64[D]")),
+        _dates(np.array(certs["valid_until"], dtype="datetime64[D]")), _texts(certs["source"]),
+        pa.array(np.asarray(certs["row"], dtype=np.int64)),
+        pa.array(np.full(m, model.CERTIFICATE).astype(str))])
+    out.add("relationships", "has_certificate", [
+        ":START_ID(Organisation)", ":END_ID(Certificate)", ":TYPE"], [
+        pa.array(np.asarray(certs["org"], dtype=np.int64)), ids,
+        pa.array(np.full(m, model.HAS_CERTIFICATE).astype(str))])
+
+    records = model.record_rows(data)
+    k = len(records["row"])
+    ids = pa.array(np.arange(k, dtype=np.int64))
+    out.add("nodes", "employees_records", [
+        ":ID(EmployeeRecord)", "row:long", "person_id", "start_position", "contract_type",
+        "hours_per_week:double", "fulltime_hours:double", "months:double", ":LABEL"], [
+        ids, pa.array(np.asarray(records["row"], dtype=np.int64)), _texts(records["person_id"]),
+        _texts(records["start_position"]), _texts(records["contract_type"]),
+        _floats(np.array(records["hours_per_week"], dtype=float)),
+        _floats(np.array(records["fulltime_hours"], dtype=float)),
+        _floats(np.array(records["months"], dtype=float)),
+        pa.array(np.full(k, model.EMPLOYEE_RECORD).astype(str))])
+    out.add("relationships", "employs", [
+        ":START_ID(Organisation)", ":END_ID(EmployeeRecord)", ":TYPE"], [
+        pa.array(np.asarray(records["org"], dtype=np.int64)), ids,
+        pa.array(np.full(k, model.EMPLOYS).astype(str))])
+
+    p = data.purchases
+    out.add("relationships", "purchases", [
+        ":START_ID(Organisation)", ":END_ID(Organisation)", "row:long", "year:long",
+        "amount_eur:double", "date:date", ":TYPE"], [
+        pa.array(p["buyer"].to_numpy(dtype=np.int64)),
+        pa.array(p["supplier"].to_numpy(dtype=np.int64)),
+        pa.array(p["_row"].to_numpy(dtype=np.int64)), pa.array(p["year"].to_numpy(dtype=np.int64)),
+        _floats(p["amount_eur"]), _dates(p["date"]),
+        pa.array(np.full(len(p), model.BUYS_FROM).astype(str))])
+    return out.files
+
+
+def database_exists(home: Path, database: str = DATABASE) -> bool:
+    """Whether the local server home ``home`` already holds the store of ``database``."""
+    return (Path(home) / "data" / "databases" / database / "neostore").exists()
+
+
+def run_importer(home: Path, files: ImportFiles, *, heap: str = "1g", database: str = DATABASE,
+                 progress: Progress | None = None) -> float:
+    """Run ``neo4j-admin database import full`` into the (stopped) server home ``home``;
+    returns the seconds it took. A :class:`Neo4jServerError` with the importer's last lines
+    when it fails (it refuses any bad row: ``--bad-tolerance=0``)."""
+    home = Path(home).resolve()
+    if database_exists(home, database):
+        raise Neo4jServerError(f"{home} already holds a database: a bulk import needs an empty one "
+                               "(load into a running server with `pso-chain neo4j load`)")
+    (home / "conf").mkdir(parents=True, exist_ok=True)
+    report = Path(tempfile.mkdtemp(prefix="pso-chain-import-")) / "import.report"
+    java, build_dir = java_command(ADMIN_CLASS, heap, progress)
+    cmd = [*java, "database", "import", "full", database, "--id-type=integer",
+           f"--multiline-fields={'true' if files.multiline else 'false'}",
+           "--bad-tolerance=0", "--skip-bad-relationships=false", "--skip-duplicate-nodes=false",
+           f"--report-file={report}"]
+    cmd += [f"--nodes={head},{body}" for head, body in files.nodes]
+    cmd += [f"--relationships={head},{body}" for head, body in files.relationships]
+    env = {**os.environ, "NEO4J_HOME": str(home), "NEO4J_CONF": str(home / "conf")}
+    started = time.perf_counter()
+    try:
+        done = subprocess.run(cmd, cwd=build_dir, env=env, stdin=subprocess.DEVNULL,
+                              capture_output=True, text=True, encoding="utf-8", errors="replace",
+                              check=False)
+    finally:
+        shutil.rmtree(report.parent, ignore_errors=True)
+    if done.returncode != 0 or "IMPORT DONE" not in done.stdout:
+        raise Neo4jServerError(f"the Neo4j importer failed (exit {done.returncode}):\n"
+                               + _tail(done.stdout + "\n" + done.stderr, 25))
+    return time.perf_counter() - started
+
+
+def import_dataset(folder: str | Path, home: Path, rules=None, *, heap: str = "1g",
+                   progress: Progress | None = None) -> tuple[Dataset, dict]:
+    """Validate the dataset in ``folder`` and import it into the stopped server home ``home``
+    (which must not hold a database yet). Returns the validated dataset and timings."""
+    from pso_chain.rules import Rules, load_rules
+    from pso_chain.validate import validate_folder
+
+    rules = rules if isinstance(rules, Rules) else load_rules(rules)
+    started = time.perf_counter()
+    data = validate_folder(folder, rules)
+    data.report.raise_for_errors()
+    validated = time.perf_counter()
+    if database_exists(home):
+        raise Neo4jServerError(f"{Path(home).resolve()} already holds a database: a bulk import "
+                               "needs an empty one (update a running server with "
+                               "`pso-chain neo4j load`)")
+    work = Path(tempfile.mkdtemp(prefix="pso-chain-csv-"))
+    try:
+        if progress:
+            progress(f"Writing the import files of {folder}...")
+        files = write_import_files(data, work)
+        written = time.perf_counter()
+        if progress:
+            progress("Running the Neo4j importer (neo4j-admin database import full)...")
+        seconds = run_importer(home, files, heap=heap, progress=progress)
+    finally:
+        shutil.rmtree(work, ignore_errors=True)
+    return data, {"validate_s": validated - started, "write_csv_s": written - validated,
+                  "import_s": seconds}
+
+
+def finish_import(uri: str, data: Dataset, source: str) -> dict[str, int]:
+    """After the server started on an imported store: constraints and indexes (waited for),
+    the ``:PsoDataset`` node marked complete, and every count checked against the dataset."""
+    from pso_chain.neo4jdb.connect import connect
+    from pso_chain.neo4jdb.load import DATASET_WRITE, check_counts, create_schema
+
+    with connect(uri) as conn:
+        create_schema(conn)
+        conn.write(DATASET_WRITE, meta=model.dataset_meta(data, source), complete=True)
+        return check_counts(conn, data)
+
+
+def start_with_dataset(folder: str | Path, *, port: int | None = None, data_dir: Path | None = None,
+                       heap: str = "1g", pagecache: str = "256m", password: str | None = None,
+                       rules=None, progress: Progress | None = None):
+    """A started :class:`~pso_chain.neo4jdb.server.LocalNeo4j` holding the dataset in
+    ``folder``, and what the load took.
+
+    When the server's home holds no database yet (a temporary one, or a new ``data_dir``) the
+    dataset goes in through the offline importer before the server starts; otherwise the
+    server starts on the database it has and the dataset is loaded into it transactionally
+    (MERGE on the keys: an update). The caller stops the server.
+    """
+    from pso_chain.neo4jdb.server import LocalNeo4j
+    from pso_chain.rules import Rules, load_rules
+
+    rules = rules if isinstance(rules, Rules) else load_rules(rules)
+    held: dict = {}
+
+    def before(home: Path) -> None:
+        if not database_exists(home):
+            held["data"], held["times"] = import_dataset(folder, home, rules, heap=heap,
+                                                         progress=progress)
+
+    started = time.perf_counter()
+    server = LocalNeo4j(port=port, data_dir=data_dir, heap=heap, pagecache=pagecache,
+                        password=password, progress=progress, before_start=before)
+    server.start()
+    uri = server.uri if password is None else server.uri.replace(
+        "bolt://", f"bolt://neo4j:{quote(password, safe='')}@")
+    try:
+        if "data" in held:
+            ready = time.perf_counter()
+            counts = finish_import(uri, held["data"], str(folder))
+            summary = {**held["times"], **counts, "mode": "import", "indexes_s": time.perf_counter() - ready}
+        else:
+            from pso_chain.neo4jdb.load import load_dataset
+
+            summary = {**load_dataset(folder, uri, rules=rules, progress=bool(progress)), "mode": "update"}
+    except BaseException:
+        server.stop()
+        raise
+    summary["seconds"] = time.perf_counter() - started
+    return server, summary
