@@ -1,17 +1,24 @@
-"""Neo4j benchmark: load rate and every Cypher verb's time beside the in-memory engine's.
+"""Neo4j benchmark: the bulk fresh load, the transactional load and re-load, and the verbs on a
+URI beside the in-memory engine, in one run.
 
-Starts its own throwaway Neo4j (LocalNeo4j, temporary data), loads the 100k-organisation /
-1M-purchase dataset (generated once into benchmarks/data/n100k), loads it again (the
-idempotent MERGE path), then times each verb computed in Cypher next to the in-memory engine
-computing the same answer on the same data, checks the answers agree, and prints one table.
+1. Fresh load through Neo4j's offline importer (``pso-chain neo4j local --load``:
+   validate, write the import CSVs, ``neo4j-admin database import full``, start the server,
+   constraints and indexes online, counts checked) into a throwaway server.
+2. The verbs on that URI (``pso_chain.<verb>(pso_chain.open(uri))``: the part of the database
+   each verb needs, then the engine's function) next to the same verbs on the folder
+   (``pso_chain.open(folder)``, read once); every answer is checked equal.
+3. Unless ``--no-transactional``: the transactional loader (UNWIND batches, CREATE path) into a
+   second throwaway server, then the same load again (the idempotent MERGE path).
 
-    .venv/bin/python benchmarks/bench_neo4j.py [--batch 50000] [--heap 2g] [--pagecache 1g]
+    .venv/bin/python benchmarks/bench_neo4j.py [--orgs 100000 --purchases 1000000]
+        [--heap 2g] [--pagecache 1g] [--batch 100000] [--no-transactional]
+
+Big datasets (1M organisations and up) run under ``flock /tmp/pso-bench.lock``.
 """
 
 from __future__ import annotations
 
 import argparse
-import json
 import os
 import sys
 import time
@@ -22,17 +29,11 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 import numpy as np  # noqa: E402
 import pandas as pd  # noqa: E402
 
+import pso_chain  # noqa: E402
 from benchmarks.common import ensure_dataset  # noqa: E402
-from pso_chain.buyers.suppliers import eligible_suppliers  # noqa: E402
-from pso_chain.buyers.uplift import uplift_plan  # noqa: E402
-from pso_chain.explanation import explain  # noqa: E402
-from pso_chain.neo4jdb import queries as cy  # noqa: E402
+from pso_chain.neo4jdb.bulk import start_with_dataset  # noqa: E402
 from pso_chain.neo4jdb.load import load_dataset  # noqa: E402
 from pso_chain.neo4jdb.server import LocalNeo4j  # noqa: E402
-from pso_chain.neo4jdb.source import read_tables  # noqa: E402
-from pso_chain.network import load_network  # noqa: E402
-from pso_chain.olievlek.exposure import exposure  # noqa: E402
-from pso_chain.scoring import credits  # noqa: E402
 
 
 def timed(fn):
@@ -41,82 +42,106 @@ def timed(fn):
     return out, time.perf_counter() - start
 
 
+def dataset_name(orgs: int, purchases: int) -> str:
+    known = {(100_000, 1_000_000): "n100k", (1_000_000, 10_000_000): "n1m"}
+    return known.get((orgs, purchases), f"n{orgs}_{purchases}")
+
+
+def verbs(uri: str, folder: Path, rows: list) -> None:
+    """Each verb on the URI and on the folder, answers checked equal."""
+    network, t_read = timed(lambda: pso_chain.open(folder))
+    database = pso_chain.open(uri, network.rules)
+    year = network.latest_year
+    busiest = int(np.bincount(network.buyer, minlength=network.n).argmax())
+    org_id = str(network.organisations["org_id"].iat[busiest])
+    on = pd.Timestamp(f"{year}-06-30").date()
+
+    def both(label, call, check, note=""):
+        mem, t_mem = timed(lambda: call(network))
+        db, t_db = timed(lambda: call(database))
+        check(db, mem)
+        rows.append((label, t_db, t_mem, note or "identical"))
+        print(f"{label}: Neo4j {t_db:.2f} s, in-memory {t_mem:.2f} s", flush=True)
+        return mem
+
+    def frames_equal(a, b):
+        pd.testing.assert_frame_equal(a, b, check_exact=True)
+
+    def plans_equal(a, b):
+        assert a.keys() == b.keys()
+        for key in a:
+            pd.testing.assert_frame_equal(a[key], b[key], check_exact=True)
+
+    def same(a, b):
+        assert a == b
+
+    both("credits (every organisation)", lambda n: pso_chain.credits(n, year), frames_equal)
+    explained = both("explain (busiest buyer)", lambda n: pso_chain.explain(n, org_id, year), same)
+    rows[-1] = (rows[-1][0].replace("buyer", f"buyer, {len(explained['purchases']):,} purchases"),
+                *rows[-1][1:])
+    both("uplift (busiest buyer, top 5, max_share 0.25)",
+         lambda n: pso_chain.uplift(n, org_id, year, top=5, max_share=0.25), plans_equal)
+    found = both(f"suppliers on {on} for the busiest buyer",
+                 lambda n: pso_chain.suppliers(n, on, for_org=org_id, year=year), frames_equal)
+    rows[-1] = (rows[-1][0] + f" ({len(found):,} rows)", *rows[-1][1:])
+    out = both("exposure", lambda n: pso_chain.exposure(n, year), frames_equal)
+    rows[-1] = (rows[-1][0] + f" ({len(out):,} rows)", *rows[-1][1:])
+    rows.append(("read the folder once (pso_chain.open, validated)", None, t_read, ""))
+
+
 def main() -> None:
     parser = argparse.ArgumentParser()
-    parser.add_argument("--batch", type=int, default=50_000)
-    parser.add_argument("--heap", default="2g")
-    parser.add_argument("--pagecache", default="1g")
     parser.add_argument("--orgs", type=int, default=100_000)
     parser.add_argument("--purchases", type=int, default=1_000_000)
+    parser.add_argument("--heap", default="2g")
+    parser.add_argument("--pagecache", default="1g")
+    parser.add_argument("--batch", type=int, default=100_000)
+    parser.add_argument("--no-transactional", action="store_true")
     args = parser.parse_args()
-    name = "n100k" if (args.orgs, args.purchases) == (100_000, 1_000_000) else \
-        f"n{args.orgs}_{args.purchases}"
-    folder = ensure_dataset(name, args.orgs, args.purchases)
+    folder = ensure_dataset(dataset_name(args.orgs, args.purchases), args.orgs, args.purchases)
     print(f"dataset {folder}; load average {os.getloadavg()[0]:.1f} on {os.cpu_count()} cores",
           flush=True)
-    rows = []
-    with LocalNeo4j(heap=args.heap, pagecache=args.pagecache) as server:
-        uri = server.uri
-        first, t_first = timed(lambda: load_dataset(folder, uri, replace=True, batch=args.batch))
-        print("fresh load", json.dumps({k: v for k, v in first.items() if k != "batches"},
-                                       default=float), flush=True)
-        again, t_again = timed(lambda: load_dataset(folder, uri, batch=args.batch))
-        print("second load", json.dumps({k: v for k, v in again.items() if k != "batches"},
-                                        default=float), flush=True)
-        rows.append(("load (fresh, CREATE path)", t_first,
-                     f"{first['purchases_per_second']:,.0f} relationships/s "
-                     f"({first['purchases_s']:.1f} s for {first['purchases']:,} BUYS_FROM; "
-                     f"{first['organisations_s']:.1f} s organisations)", None))
-        rows.append(("load again (MERGE path, no change)", t_again,
-                     f"{again['purchases_per_second']:,.0f} relationships/s", None))
+    rows: list = []
 
-        network, t_net = timed(lambda: load_network(folder))
-        year = network.latest_year
-        _, t_stream = timed(lambda: read_tables(uri))
-        rows.append(("tables: stream out of Neo4j / read folder (validated)", t_stream,
-                     "read_tables", t_net))
+    (server, bulk), t_bulk = timed(lambda: start_with_dataset(
+        folder, heap=args.heap, pagecache=args.pagecache, progress=lambda m: print(m, flush=True)))
+    try:
+        n = bulk["purchases"]
+        rows.append(("fresh load: neo4j-admin import, indexes included", t_bulk, None,
+                     f"**{n / t_bulk:,.0f} relationships/s** ({n:,} BUYS_FROM, "
+                     f"{bulk['organisations']:,} organisations): validate {bulk['validate_s']:.1f} s, "
+                     f"write CSV {bulk['write_csv_s']:.1f} s, import {bulk['import_s']:.1f} s, "
+                     f"indexes + counts {bulk['indexes_s']:.1f} s, rest = server start"))
+        print(rows[-1], flush=True)
+        verbs(server.uri, folder, rows)
+    finally:
+        server.stop()
 
-        mem, t_mem = timed(lambda: credits(network, year))
-        db, t_db = timed(lambda: cy.credits_cypher(uri, year, network.rules))
-        pd.testing.assert_frame_equal(db, mem, check_exact=True, check_dtype=False)
-        rows.append(("credits (all organisations)", t_db, "identical", t_mem))
-
-        busiest = int(np.bincount(network.buyer, minlength=network.n).argmax())
-        org_id = network.organisations["org_id"].iat[busiest]
-        mem, t_mem = timed(lambda: explain(network, org_id, year))
-        db, t_db = timed(lambda: cy.explain_cypher(uri, org_id, year, network.rules))
-        assert db == mem
-        rows.append((f"explain (busiest buyer, {len(mem['purchases'])} purchases)", t_db,
-                     "identical", t_mem))
-
-        on = f"{year}-06-30"
-        mem, t_mem = timed(lambda: eligible_suppliers(network, on))
-        db, t_db = timed(lambda: cy.suppliers_cypher(uri, on, rules=network.rules))
-        pd.testing.assert_frame_equal(db, mem, check_exact=True)
-        rows.append((f"suppliers on {on} ({len(mem):,} rows)", t_db, "identical", t_mem))
-
-        mem, t_mem = timed(lambda: uplift_plan(network, org_id, year, top=5, max_share=0.25))
-        db, t_db = timed(lambda: cy.uplift_cypher(uri, org_id, year, top=5, max_share=0.25,
-                                                  rules=network.rules))
-        for key in mem:
-            pd.testing.assert_frame_equal(db[key], mem[key], check_exact=True)
-        rows.append(("uplift (busiest buyer, top 5, --max-share 0.25)", t_db, "identical", t_mem))
-
-        mem, t_mem = timed(lambda: exposure(network, year))
-        db, t_db = timed(lambda: cy.exposure_cypher(uri, year, rules=network.rules))
-        pd.testing.assert_frame_equal(db, mem, rtol=1e-9)
-        rows.append((f"olievlek exposure ({len(mem):,} rows)", t_db, "equal (rtol 1e-9)", t_mem))
+    if not args.no_transactional:
+        with LocalNeo4j(heap=args.heap, pagecache=args.pagecache) as fresh:
+            first, t_first = timed(lambda: load_dataset(folder, fresh.uri, batch=args.batch))
+            rows.append(("transactional load (UNWIND batches, CREATE path)", t_first, None,
+                         f"{first['purchases_per_second']:,.0f} relationships/s "
+                         f"({first['purchases_s']:.1f} s for the purchases)"))
+            print(rows[-1], flush=True)
+            again, t_again = timed(lambda: load_dataset(folder, fresh.uri, batch=args.batch))
+            rows.append(("transactional re-load (MERGE path, no change)", t_again, None,
+                         f"{again['purchases_per_second']:,.0f} relationships/s"))
+            print(rows[-1], flush=True)
 
     print()
     print("| step | Neo4j (s) | in-memory (s) | note |")
     print("|---|---:|---:|---|")
-    for step, t_db, note, t_mem in rows:
+    for step, t_db, t_mem, note in rows:
+        db = "" if t_db is None else f"{t_db:.2f}"
         mem = "" if t_mem is None else f"{t_mem:.2f}"
-        print(f"| {step} | {t_db:.2f} | {mem} | {note} |")
-    print(f"\ncommand: .venv/bin/python benchmarks/bench_neo4j.py --batch {args.batch} "
-          f"--heap {args.heap} --pagecache {args.pagecache}")
-    print(f"in-memory times exclude reading the folder ({t_net:.1f} s, once); Neo4j times include "
-          "connecting and transferring the answer.")
+        print(f"| {step} | {db} | {mem} | {note} |")
+    flags = f"--orgs {args.orgs} --purchases {args.purchases} --heap {args.heap} " \
+            f"--pagecache {args.pagecache} --batch {args.batch}" \
+            + (" --no-transactional" if args.no_transactional else "")
+    print(f"\ncommand: .venv/bin/python benchmarks/bench_neo4j.py {flags}")
+    print("Neo4j times include connecting, the query and building the engine's network of the part "
+          "read; in-memory times are the verb on the folder's network, read once.")
 
 
 if __name__ == "__main__":

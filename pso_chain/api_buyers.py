@@ -86,8 +86,10 @@ def uplift(network: Network, org_id: str, year: int | None = None, *, top: int |
     else:
         day = check.date(on, "on")
     if isinstance(network, DatabaseNetwork):
-        return network.uplift(org_id, year, top=top, suppliers=picked, max_share=share,
-                              shift=shift, on=day)
+        if plan_year is None:
+            return network.uplift(org_id, year, top=top, suppliers=picked, max_share=share,
+                                  shift=shift, on=day)
+        network = network.whole()  # planning ahead reads the whole network
     if plan_year is not None:
         from pso_chain.buyers.planning import plan_ahead
 

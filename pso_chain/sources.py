@@ -2,7 +2,8 @@
 database, which hands the engine only the rows a verb needs.
 
 :class:`DatabaseNetwork` is the database side of :func:`pso_chain.open`. It never computes a
-rule of its own: each method selects rows in Neo4j and leaves the result to the engine.
+rule of its own: each method selects rows in Neo4j, builds a small network of them and runs
+the engine's function on it (:mod:`pso_chain.neo4jdb.verbs`).
 """
 
 from __future__ import annotations
@@ -34,32 +35,33 @@ class DatabaseNetwork:
         return self._whole
 
     def resolve_year(self, year: int | None) -> int:
-        from pso_chain.neo4jdb.queries import resolve_year_cypher
+        from pso_chain.neo4jdb import verbs
 
-        return resolve_year_cypher(self.uri, year, self.rules)
+        return verbs.resolve_year(self.uri, self.rules, year)
 
     def credits(self, year: int | None) -> pd.DataFrame:
-        from pso_chain.neo4jdb.queries import credits_cypher
+        from pso_chain.neo4jdb import verbs
 
-        return credits_cypher(self.uri, year, self.rules)
+        return verbs.credits(self.uri, self.rules, year)
 
     def explain(self, org_id: str, year: int | None) -> dict:
-        from pso_chain.neo4jdb.queries import explain_cypher
+        from pso_chain.neo4jdb import verbs
 
-        return explain_cypher(self.uri, org_id, year, self.rules)
+        return verbs.explain(self.uri, self.rules, org_id, year)
 
     def uplift(self, org_id: str, year: int | None, **options) -> dict[str, pd.DataFrame]:
-        from pso_chain.neo4jdb.queries import uplift_cypher
+        from pso_chain.neo4jdb import verbs
 
-        return uplift_cypher(self.uri, org_id, self.resolve_year(year), rules=self.rules, **options)
+        return verbs.uplift(self.uri, self.rules, org_id, year, **options)
 
     def suppliers(self, on: dt.date, **options) -> pd.DataFrame:
-        from pso_chain.neo4jdb.queries import suppliers_cypher
+        from pso_chain.neo4jdb import verbs
 
-        return suppliers_cypher(self.uri, on, rules=self.rules, **options)
+        return verbs.suppliers(self.uri, self.rules, on, **options)
 
     def exposure(self, year: int | None, *, municipality: str | None, threshold: float | None
                  ) -> pd.DataFrame:
-        from pso_chain.neo4jdb.queries import exposure_cypher
+        from pso_chain.neo4jdb import verbs
 
-        return exposure_cypher(self.uri, year, municipality, threshold, self.rules)
+        return verbs.exposure(self.uri, self.rules, year, municipality=municipality,
+                              threshold=threshold)

@@ -13,10 +13,11 @@ import pandas as pd
 import pytest
 from typer.testing import CliRunner
 
+import pso_chain
 from pso_chain.cli import app
 from pso_chain.errors import PsoInputError
 from pso_chain.neo4jdb.load import load_dataset
-from pso_chain.neo4jdb.queries import credits_cypher, explain_cypher, load_query, query_names
+from pso_chain.neo4jdb.queries import all_query_names, load_query
 from pso_chain.neo4jdb.source import read_tables
 from pso_chain.network import load_network
 from pso_chain.rules import load_rules
@@ -34,14 +35,14 @@ def _random_folder(tmp_path, seed: int, n_orgs: int = 40, n_purchases: int = 300
 
 # --- no server needed -------------------------------------------------------------------------
 def test_every_query_declares_exactly_the_parameters_it_uses():
-    for name in query_names():
+    for name in all_query_names():
         query = load_query(name)
         body = "\n".join(line for line in query.text.splitlines()
                          if not line.strip().startswith("//"))
         used = set(re.findall(r"\$(\w+)", body))
         declared = {p.name for p in query.params}
         assert used == declared, name
-        assert query.summary.startswith(f"{name}:"), name
+        assert query.summary.startswith(f"{name.split('/')[-1]}:"), name
 
 
 def test_credentials_come_from_the_environment_or_the_uri(monkeypatch):
@@ -258,11 +259,10 @@ def test_hostile_identifiers_and_names_come_back_intact(neo4j_server, tmp_path):
                     strict=True))
     assert pairs == {(p["buyer_id"], p["supplier_id"]) for p in purchases}
     network = load_network(folder)
-    pd.testing.assert_frame_equal(credits_cypher(uri, 2025, network.rules), credits(network))
-    from pso_chain.explanation import explain
-
+    database = pso_chain.open(uri, network.rules)
+    pd.testing.assert_frame_equal(pso_chain.credits(database, 2025), credits(network))
     for org_id in ids:
-        assert explain_cypher(uri, org_id, 2025, network.rules) == explain(network, org_id, 2025)
+        assert pso_chain.explain(database, org_id, 2025) == pso_chain.explain(network, org_id, 2025)
     run_cypher(uri, "MATCH (s:Sentinel) DETACH DELETE s")
 
 
@@ -291,3 +291,15 @@ def test_local_command_prints_its_uri_and_stops_on_sigterm(neo4j_server):
         watchdog.cancel()
         if proc.poll() is None:
             proc.kill()
+
+
+def test_no_cypher_in_python_strings():
+    """Every statement lives in queries/ (parameterised, with its header), none in the code."""
+    import pathlib
+
+    statement = re.compile(r"\b(MATCH|MERGE)\s*\(|\bUNWIND\s+(\$|range\()|\bCREATE (CONSTRAINT|INDEX)\b"
+                           r"|\bDETACH DELETE\b|\bRETURN \w+\(")
+    root = pathlib.Path(pso_chain.__file__).parent
+    offenders = [str(path.relative_to(root)) for path in root.rglob("*.py")
+                 if statement.search(path.read_text(encoding="utf-8"))]
+    assert offenders == []

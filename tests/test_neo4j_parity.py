@@ -1,11 +1,12 @@
-"""Every verb computed in Cypher agrees with the in-memory engine on the same data.
+"""Every verb Neo4j serves gives on the database what it gives on the folder.
 
 Random datasets (``tests.datasets.random_tables``: quotes in names, certificate histories,
 persons, SW-bedrijven, self-purchases, dated and undated rows, two years) are loaded into the
-session Neo4j (``neo4j_server`` fixture), replacing the previous one; then ``credits``,
-``explain``, ``suppliers``, ``uplift`` and ``olievlek exposure`` on the URI must give what they
-give on the folder — exactly, since the Cypher sums run in the engine's order — and so must
-the whole tables streamed back (``load_network("bolt://...")``) and the CLI's files.
+session Neo4j (``neo4j_server`` fixture), replacing the previous one; then
+``pso_chain.credits``, ``explain``, ``suppliers``, ``uplift`` and ``exposure`` on
+``pso_chain.open(uri)`` (the part of the database each verb reads, through the engine's own
+function) must equal the same calls on ``pso_chain.open(folder)`` — exactly — and so must the
+whole tables streamed back (``load_network("bolt://...")``) and the CLI's files.
 """
 
 from __future__ import annotations
@@ -20,20 +21,10 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from typer.testing import CliRunner
 
-from pso_chain.buyers.suppliers import eligible_suppliers
-from pso_chain.buyers.uplift import uplift_plan
+import pso_chain
 from pso_chain.cli import app
-from pso_chain.explanation import explain
 from pso_chain.neo4jdb.load import load_dataset
-from pso_chain.neo4jdb.queries import (
-    credits_cypher,
-    explain_cypher,
-    exposure_cypher,
-    suppliers_cypher,
-    uplift_cypher,
-)
 from pso_chain.network import load_network
-from pso_chain.olievlek.exposure import exposure
 from pso_chain.scoring import credits
 from tests.datasets import random_tables, write_tables
 
@@ -50,56 +41,63 @@ def _loaded(uri: str, folder: Path, seed: int, n_orgs: int, n_purchases: int):
 
 @settings(max_examples=6, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(seed=st.integers(0, 10**6), n_orgs=st.integers(2, 50), n_purchases=st.integers(1, 300))
-def test_credits_in_cypher_equal_the_engine(neo4j_server, seed, n_orgs, n_purchases):
+def test_credits_on_the_database_equal_the_folder(neo4j_server, seed, n_orgs, n_purchases):
     uri = neo4j_server.uri
     with tempfile.TemporaryDirectory() as tmp:
         network = _loaded(uri, Path(tmp), seed, n_orgs, n_purchases)
+        database = pso_chain.open(uri, network.rules)
         for year in YEARS:
-            # dtype aside: the engine's indirect_fte is int64 zeros when no purchase of the
-            # year counts (np.bincount of nothing); Cypher always gives floats
-            pd.testing.assert_frame_equal(credits_cypher(uri, year, network.rules),
-                                          credits(network, year), check_exact=True,
-                                          check_dtype=False)
+            pd.testing.assert_frame_equal(pso_chain.credits(database, year),
+                                          pso_chain.credits(network, year), check_exact=True)
         streamed = load_network(uri)
         pd.testing.assert_frame_equal(credits(streamed), credits(network), check_exact=True)
 
 
 @pytest.mark.parametrize("seed", [1, 2, 3])
-def test_every_cypher_verb_equals_the_engine(neo4j_server, tmp_path, seed):
+def test_every_verb_on_the_database_equals_the_folder(neo4j_server, tmp_path, seed):
     uri = neo4j_server.uri
     network = _loaded(uri, tmp_path / "d", seed, 45, 350)
-    rules = network.rules
+    database = pso_chain.open(uri, network.rules)
     ids = network.organisations["org_id"].tolist()
     rng = np.random.default_rng(seed)
     picked = [ids[i] for i in rng.choice(len(ids), 12, replace=False)]
 
     for org_id in picked:
         for year in YEARS:
-            assert explain_cypher(uri, org_id, year, rules) == explain(network, org_id, year)
+            assert pso_chain.explain(database, org_id, year) == pso_chain.explain(network, org_id, year)
 
     for on in ("2025-01-01", "2025-07-15", "2024-02-29"):
-        pd.testing.assert_frame_equal(suppliers_cypher(uri, on, rules=rules),
-                                      eligible_suppliers(network, on), check_exact=True)
+        day = pd.Timestamp(on).date()
+        pd.testing.assert_frame_equal(pso_chain.suppliers(database, day),
+                                      pso_chain.suppliers(network, day), check_exact=True)
+    day = pd.Timestamp("2025-05-01").date()
     for kwargs in ({"sbi": "4"}, {"municipality": "zutphen"}, {"min_level": "2"},
-                   {"for_org": picked[0], "year": 2025}):
-        pd.testing.assert_frame_equal(suppliers_cypher(uri, "2025-05-01", rules=rules, **kwargs),
-                                      eligible_suppliers(network, "2025-05-01", **kwargs),
-                                      check_exact=True)
+                   {"for_org": picked[0], "year": 2025}, {"for_org": picked[1]}):
+        pd.testing.assert_frame_equal(pso_chain.suppliers(database, day, **kwargs),
+                                      pso_chain.suppliers(network, day, **kwargs), check_exact=True)
 
     for org_id in picked[:5]:
         other = [o for o in ids if o != org_id]
-        for kwargs in ({"top": 3}, {"top": 4, "on": "2025-03-01"}, {"max_share": 0.25},
-                       {"suppliers": other[:2]}):
-            mine = uplift_cypher(uri, org_id, 2025, rules=rules, **kwargs)
-            theirs = uplift_plan(network, org_id, 2025, **kwargs)
+        cases = [{"top": 3}, {"top": 4, "on": pd.Timestamp("2025-03-01").date()},
+                 {"max_share": 0.25}, {"suppliers": other[:2]}, {"year": None}]
+        edges = network.edges(2025)
+        node = network.node(org_id)
+        sold = edges["supplier"][(edges["buyer"] == node) & (edges["supplier"] != node)]
+        if len(sold):  # move everything bought from one supplier to another organisation
+            source = ids[int(sold.iat[0])]
+            cases.append({"shift": f"{source}:{next(o for o in other if o != source)}"})
+        for kwargs in cases:
+            year = kwargs.pop("year", 2025)
+            mine = pso_chain.uplift(database, org_id, year, **kwargs)
+            theirs = pso_chain.uplift(network, org_id, year, **kwargs)
             assert mine.keys() == theirs.keys()
             for name in theirs:
                 pd.testing.assert_frame_equal(mine[name], theirs[name], check_exact=True, obj=name)
 
     for kwargs in ({"year": 2025}, {"year": 2024}, {"year": 2025, "municipality": "Epe"},
                    {"year": 2025, "threshold": 0.001}):
-        pd.testing.assert_frame_equal(exposure_cypher(uri, rules=rules, **kwargs),
-                                      exposure(network, **kwargs), rtol=1e-12)
+        pd.testing.assert_frame_equal(pso_chain.exposure(database, **kwargs),
+                                      pso_chain.exposure(network, **kwargs), check_exact=True)
 
 
 def test_cli_credits_on_the_uri_writes_the_folders_file(neo4j_server, tmp_path):

@@ -11,6 +11,7 @@ import typer
 from pso_chain.commands.common import (
     OutOpt,
     RulesOpt,
+    error,
     fails_on_bad_input,
     say,
 )
@@ -46,7 +47,7 @@ def local_cmd(
     try:
         run_forever(port, data, heap=heap, pagecache=pagecache, dataset=dataset)
     except Neo4jServerError as exc:
-        err_console.print(f"error: {exc}", markup=False, highlight=False, soft_wrap=True)
+        error(exc)
         raise typer.Exit(1) from None
 
 

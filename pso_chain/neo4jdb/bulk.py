@@ -105,13 +105,14 @@ def write_import_files(data: Dataset, folder: Path) -> ImportFiles:
     out.add("nodes", "organisations", [
         ":ID(Organisation)", "org_id", "name", "employees:long", "fte:double", "target_fte:double",
         "revenue_eur:double", "sw:boolean", "pso_level", "pso_valid_from:date",
-        "pso_valid_until:date", "qualitative_ok:boolean", "sbi", "municipality", "postcode",
+        "pso_valid_until:date", "qualitative_ok:boolean", "sbi", "delivers", "municipality", "postcode",
         "applies_code:boolean", "threshold:double", "row:long", ":LABEL"], [
         pa.array(np.arange(n, dtype=np.int64)), _texts(o["org_id"]), _texts(o["name"]),
         pa.array(o["employees"].to_numpy(dtype=np.int64)), _floats(o["fte"]),
         _floats(o["target_fte"]), _floats(o["revenue_eur"]), pa.array(sw),
         _texts(o["pso_level"]), _dates(o["pso_valid_from"]), _dates(o["pso_valid_until"]),
         pa.array(o["qualitative_ok"].to_numpy(dtype=bool)), _texts(o["sbi"]),
+        _texts(o["delivers"] if "delivers" in o.columns else np.full(n, "", dtype=object)),
         _texts(o["municipality"]), _texts(o["postcode"]),
         pa.array(o["applies_code"].to_numpy(dtype=bool)), _floats(o["threshold"]),
         pa.array(o["_row"].to_numpy(dtype=np.int64)), pa.array(labels.astype(str))])
@@ -202,12 +203,12 @@ def import_dataset(folder: str | Path, home: Path, rules=None, *, heap: str = "1
                    progress: Progress | None = None) -> tuple[Dataset, dict]:
     """Validate the dataset in ``folder`` and import it into the stopped server home ``home``
     (which must not hold a database yet). Returns the validated dataset and timings."""
+    from pso_chain.network import read_dataset
     from pso_chain.rules import Rules, load_rules
-    from pso_chain.validate import validate_folder
 
     rules = rules if isinstance(rules, Rules) else load_rules(rules)
     started = time.perf_counter()
-    data = validate_folder(folder, rules)
+    data = read_dataset(folder, rules)  # table checks and the rule checks, as the loader
     data.report.raise_for_errors()
     validated = time.perf_counter()
     if database_exists(home):
@@ -233,11 +234,11 @@ def finish_import(uri: str, data: Dataset, source: str) -> dict[str, int]:
     """After the server started on an imported store: constraints and indexes (waited for),
     the ``:PsoDataset`` node marked complete, and every count checked against the dataset."""
     from pso_chain.neo4jdb.connect import connect
-    from pso_chain.neo4jdb.load import DATASET_WRITE, check_counts, create_schema
+    from pso_chain.neo4jdb.load import check_counts, create_schema, statement
 
     with connect(uri) as conn:
         create_schema(conn)
-        conn.write(DATASET_WRITE, meta=model.dataset_meta(data, source), complete=True)
+        conn.write(statement("dataset_write"), meta=model.dataset_meta(data, source), complete=True)
         return check_counts(conn, data)
 
 

@@ -152,6 +152,8 @@ def connect(uri: str) -> Iterator[Connection]:
         raise PsoInputError(Problem(str(uri).split("@")[-1], None, None, None,
                                     "the neo4j driver is not installed: pip install 'pso-chain[neo4j]'")
                             ) from None
+    from pso_chain.neo4jdb.queries import load_query
+
     target = target_of(uri)
     with translated(target):
         driver = GraphDatabase.driver(target.uri, auth=target.auth,
@@ -160,7 +162,7 @@ def connect(uri: str) -> Iterator[Connection]:
     try:
         with translated(target):
             with driver.session(database=target.database) as session:
-                session.run("RETURN 1").consume()
+                session.run(load_query("source/ping").text).consume()
             quiet = tuple(driver.get_server_info().protocol_version) >= (5, 2)
             yield Connection(target, driver, quiet)
     finally:

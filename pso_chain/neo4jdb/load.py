@@ -29,6 +29,7 @@ import pandas as pd
 
 from pso_chain.neo4jdb import model
 from pso_chain.neo4jdb.connect import Connection, connect
+from pso_chain.neo4jdb.queries import load_query
 from pso_chain.network import read_dataset
 from pso_chain.rules import Rules, load_rules
 from pso_chain.validate import Dataset
@@ -37,131 +38,37 @@ DEFAULT_BATCH = 50_000
 WIPE_BATCH = 50_000
 ELEMENT_ID_CHUNK = 250_000
 
-_ORG_SET = """
-SET o.name = $name[i], o.employees = $employees[i], o.fte = $fte[i],
-    o.target_fte = $target_fte[i], o.revenue_eur = $revenue_eur[i], o.sw = $sw[i],
-    o.pso_level = $pso_level[i], o.pso_valid_from = date($pso_valid_from[i]),
-    o.pso_valid_until = date($pso_valid_until[i]), o.qualitative_ok = $qualitative_ok[i],
-    o.sbi = $sbi[i], o.delivers = $delivers[i], o.municipality = $municipality[i], o.postcode = $postcode[i],
-    o.applies_code = $applies_code[i], o.threshold = $threshold[i], o.row = $row[i]
-FOREACH (_ IN CASE WHEN $sw[i] THEN [1] ELSE [] END | SET o:SWBedrijf)
-"""
-
-
 @dataclass(frozen=True)
 class Step:
     """One kind of thing written: how to tell whether a batch's keys exist, how to create a
-    batch none of whose keys exists, and how to merge any other batch."""
+    batch none of whose keys exists, and how to merge any other batch (``queries/load/``)."""
 
     name: str
     key: str
-    present: str
-    create: str
-    merge: str
+
+    @property
+    def present(self) -> str:
+        return load_query(f"load/{self.name}_present").text
+
+    @property
+    def create(self) -> str:
+        return load_query(f"load/{self.name}_create").text
+
+    @property
+    def merge(self) -> str:
+        return load_query(f"load/{self.name}_merge").text
 
 
-ORGANISATIONS = Step(
-    "organisations", "org_id",
-    present="""
-UNWIND $org_id AS key MATCH (o:Organisation {org_id: key}) RETURN count(o) AS n
-""",
-    create="""
-UNWIND range(0, size($org_id) - 1) AS i
-CREATE (o:Organisation {org_id: $org_id[i]})
-""" + _ORG_SET,
-    merge="""
-UNWIND range(0, size($org_id) - 1) AS i
-MERGE (o:Organisation {org_id: $org_id[i]})
-""" + _ORG_SET + """
-FOREACH (_ IN CASE WHEN $sw[i] THEN [] ELSE [1] END | REMOVE o:SWBedrijf)
-""",
-)
+ORGANISATIONS = Step("organisations", "org_id")
+CERTIFICATES = Step("certificates", "key")
+EMPLOYEES_RECORDS = Step("employees_records", "row")
+PURCHASES = Step("purchases", "row")
 
-CERTIFICATES = Step(
-    "certificates", "key",
-    present="""
-UNWIND $key AS key MATCH (c:Certificate {key: key}) RETURN count(c) AS n
-""",
-    create="""
-UNWIND range(0, size($key) - 1) AS i
-MATCH (o) WHERE elementId(o) = $org[i]
-CREATE (o)-[:HAS_CERTIFICATE]->(:Certificate {
-  key: $key[i], level: $level[i], valid_from: date($valid_from[i]),
-  valid_until: date($valid_until[i]), source: $source[i], row: $row[i]})
-""",
-    merge="""
-UNWIND range(0, size($key) - 1) AS i
-MATCH (o) WHERE elementId(o) = $org[i]
-MERGE (c:Certificate {key: $key[i]})
-SET c.level = $level[i], c.valid_from = date($valid_from[i]),
-    c.valid_until = date($valid_until[i]), c.source = $source[i], c.row = $row[i]
-MERGE (o)-[:HAS_CERTIFICATE]->(c)
-""",
-)
 
-EMPLOYEES_RECORDS = Step(
-    "employees_records", "row",
-    present="""
-UNWIND $row AS key MATCH (e:EmployeeRecord {row: key}) RETURN count(e) AS n
-""",
-    create="""
-UNWIND range(0, size($row) - 1) AS i
-MATCH (o) WHERE elementId(o) = $org[i]
-CREATE (o)-[:EMPLOYS]->(:EmployeeRecord {
-  row: $row[i], person_id: $person_id[i], start_position: $start_position[i],
-  contract_type: $contract_type[i], hours_per_week: $hours_per_week[i],
-  fulltime_hours: $fulltime_hours[i], months: $months[i]})
-""",
-    merge="""
-UNWIND range(0, size($row) - 1) AS i
-MATCH (o) WHERE elementId(o) = $org[i]
-MERGE (e:EmployeeRecord {row: $row[i]})
-SET e.person_id = $person_id[i], e.start_position = $start_position[i],
-    e.contract_type = $contract_type[i], e.hours_per_week = $hours_per_week[i],
-    e.fulltime_hours = $fulltime_hours[i], e.months = $months[i]
-MERGE (o)-[:EMPLOYS]->(e)
-""",
-)
+def statement(name: str) -> str:
+    """The text of ``queries/load/NAME.cypher``."""
+    return load_query(f"load/{name}").text
 
-PURCHASES = Step(
-    "purchases", "row",
-    present="""
-MATCH ()-[p:BUYS_FROM]->() WHERE p.row >= $low AND p.row <= $high RETURN count(p) AS n
-""",
-    create="""
-UNWIND range(0, size($row) - 1) AS i
-MATCH (b) WHERE elementId(b) = $buyer[i]
-MATCH (s) WHERE elementId(s) = $supplier[i]
-CREATE (b)-[:BUYS_FROM {row: $row[i], year: $year[i], amount_eur: $amount_eur[i],
-                        date: date($date[i])}]->(s)
-""",
-    merge="""
-UNWIND range(0, size($row) - 1) AS i
-MATCH (b) WHERE elementId(b) = $buyer[i]
-MATCH (s) WHERE elementId(s) = $supplier[i]
-MERGE (b)-[p:BUYS_FROM {row: $row[i]}]->(s)
-SET p.year = $year[i], p.amount_eur = $amount_eur[i], p.date = date($date[i])
-""",
-)
-
-ELEMENT_IDS = """
-MATCH (o:Organisation) WHERE o.row >= $low AND o.row < $high
-RETURN collect(o.org_id) AS org_id, collect(elementId(o)) AS element_id
-"""
-
-DATASET_WRITE = """
-MERGE (d:PsoDataset {key: $meta.key})
-SET d += $meta, d.complete = $complete
-"""
-
-WIPE_PURCHASES = """
-MATCH ()-[p:BUYS_FROM]->() WITH p LIMIT $limit DELETE p RETURN count(*) AS n
-"""
-
-WIPE_NODES = """
-MATCH (n:Organisation|Certificate|EmployeeRecord|PsoDataset)
-WITH n LIMIT $limit DETACH DELETE n RETURN count(*) AS n
-"""
 
 Progress = Callable[[str, int, int], None]  # (step, done, total)
 
@@ -173,28 +80,35 @@ def _write_batch(tx, step: Step, columns: dict[str, list]) -> str:
         present = tx.run(step.present, low=min(keys), high=max(keys)).single()
     else:
         present = tx.run(step.present, {step.key: keys}).single()
-    query = step.create if present["n"] == 0 else step.merge
-    tx.run(query, columns).consume()
-    return "create" if query is step.create else "merge"
+    fresh = present["n"] == 0
+    tx.run(step.create if fresh else step.merge, columns).consume()
+    return "create" if fresh else "merge"
+
+
+def schema_statements() -> list[str]:
+    """The constraints and indexes of ``queries/load/schema.cypher``, one statement each."""
+    body = "\n".join(line for line in statement("schema").splitlines()
+                     if not line.lstrip().startswith("//"))
+    return [part.strip() for part in body.split(";") if part.strip()]
 
 
 def create_schema(conn: Connection) -> None:
     """Constraints and indexes of the graph model (idempotent), then wait until they are online."""
-    for statement in model.SCHEMA:
-        conn.run_auto(statement)
-    conn.run_auto("CALL db.awaitIndexes(600)")
+    for text in schema_statements():
+        conn.run_auto(text)
+    conn.run_auto(statement("await_indexes"))
 
 
 def wipe(conn: Connection, batch: int = WIPE_BATCH) -> None:
     """Delete the dataset (every node and relationship of the graph model), in batches."""
-    for query in (WIPE_PURCHASES, WIPE_NODES):
-        while conn.write(query, limit=batch)[0]["n"]:
+    for name in ("wipe_purchases", "wipe_nodes"):
+        while conn.write(statement(name), limit=batch)[0]["n"]:
             pass
 
 
 def database_counts(conn: Connection) -> dict[str, int]:
     """How many nodes and relationships of each kind of the graph model the database holds."""
-    return {name: int(conn.read(query)[0]["n"]) for name, query in model.COUNT_QUERIES.items()}
+    return {name: int(n) for name, n in conn.read(statement("counts"))[0].items()}
 
 
 def check_counts(conn: Connection, data: Dataset) -> dict[str, int]:
@@ -217,9 +131,9 @@ def element_ids(conn: Connection, data: Dataset) -> np.ndarray:
     rows = data.organisations["_row"].to_numpy(dtype=np.int64)
     if len(rows) == 0:
         return np.zeros(0, dtype=object)
-    found = []
-    for low in range(int(rows.min()), int(rows.max()) + 1, ELEMENT_ID_CHUNK):
-        found.append(pd.DataFrame(conn.read(ELEMENT_IDS, low=low, high=low + ELEMENT_ID_CHUNK)[0]))
+    query = statement("element_ids")
+    found = [pd.DataFrame(conn.read(query, low=low, high=low + ELEMENT_ID_CHUNK)[0])
+             for low in range(int(rows.min()), int(rows.max()) + 1, ELEMENT_ID_CHUNK)]
     table = pd.concat(found, ignore_index=True).drop_duplicates("org_id")
     eids = pd.Series(table["element_id"].to_numpy(dtype=object), index=table["org_id"].astype(str))
     out = eids.reindex(data.organisations["org_id"].astype(str)).to_numpy(dtype=object)
@@ -310,7 +224,7 @@ def load_dataset(folder: str | Path, uri: str, replace: bool = False, batch: int
         create_schema(conn)
         if replace:
             wipe(conn)
-        conn.write(DATASET_WRITE, meta=meta, complete=False)
+        conn.write(statement("dataset_write"), meta=meta, complete=False)
         writer = _Writer(conn, batch, report)
         writer.write(ORGANISATIONS, len(data.organisations),
                      sliced(model.organisation_rows(data)))
@@ -323,7 +237,7 @@ def load_dataset(folder: str | Path, uri: str, replace: bool = False, batch: int
         writer.write(PURCHASES, n, lambda lo, hi: _with_element_ids(
             model.purchase_rows(data, lo, hi), eids, ("buyer", "supplier")))
         counts = check_counts(conn, data)
-        conn.write(DATASET_WRITE, meta=meta, complete=True)
+        conn.write(statement("dataset_write"), meta=meta, complete=True)
         seconds = time.perf_counter() - start
     rate = n / writer.seconds["purchases_s"] if writer.seconds["purchases_s"] else 0.0
     return {**counts, **writer.seconds, "seconds": seconds, "batches": writer.modes,

@@ -18,7 +18,7 @@ constraint, so loading MERGEs on it: loading twice changes nothing. Values are t
 typed values (dates as Neo4j dates, missing numbers as absent properties), so the tables
 streamed back validate to the same dataset. Labels and types are constants here; data only
 ever travels as query parameters: one list per column, walked with
-``UNWIND range(0, size($row) - 1) AS i`` (no per-row maps built in Python).
+an index over the lists (``queries/load/``) (no per-row maps built in Python).
 """
 
 from __future__ import annotations
@@ -42,24 +42,6 @@ DATASET_KEY = "dataset"
 # truth), else from each organisation's current pso_level with its validity.
 FROM_CERTIFICATIONS = "certifications"
 FROM_ORGANISATIONS = "organisations"
-
-SCHEMA = (
-    "CREATE CONSTRAINT pso_organisation_org_id IF NOT EXISTS "
-    "FOR (o:Organisation) REQUIRE o.org_id IS UNIQUE",
-    "CREATE CONSTRAINT pso_certificate_key IF NOT EXISTS "
-    "FOR (c:Certificate) REQUIRE c.key IS UNIQUE",
-    "CREATE CONSTRAINT pso_employee_record_row IF NOT EXISTS "
-    "FOR (e:EmployeeRecord) REQUIRE e.row IS UNIQUE",
-    "CREATE CONSTRAINT pso_dataset_key IF NOT EXISTS "
-    "FOR (d:PsoDataset) REQUIRE d.key IS UNIQUE",
-    "CREATE CONSTRAINT pso_buys_from_row IF NOT EXISTS "
-    "FOR ()-[p:BUYS_FROM]-() REQUIRE p.row IS UNIQUE",
-    "CREATE INDEX pso_organisation_municipality IF NOT EXISTS "
-    "FOR (o:Organisation) ON (o.municipality)",
-    "CREATE INDEX pso_organisation_sbi IF NOT EXISTS FOR (o:Organisation) ON (o.sbi)",
-    "CREATE INDEX pso_organisation_row IF NOT EXISTS FOR (o:Organisation) ON (o.row)",
-    "CREATE INDEX pso_certificate_level IF NOT EXISTS FOR (c:Certificate) ON (c.level)",
-)
 
 ORG_PROPERTIES = ("name", "employees", "fte", "target_fte", "revenue_eur", "sw", "pso_level",
                   "pso_valid_from", "pso_valid_until", "qualitative_ok", "sbi", "delivers",
@@ -170,7 +152,8 @@ def purchase_rows(data: Dataset, start: int, stop: int) -> dict[str, list]:
 
 
 def dataset_meta(data: Dataset, folder: str) -> dict:
-    """What the :PsoDataset node records: the tables loaded, their files, first rows, counts."""
+    """What the :PsoDataset node records: the tables loaded, their files, first rows, the
+    purchase years (the verbs' default year without a scan of every purchase), counts."""
     tables = list(data.files)
     return {
         "key": DATASET_KEY,
@@ -178,6 +161,7 @@ def dataset_meta(data: Dataset, folder: str) -> dict:
         "tables": tables,
         "files": [data.files[t] for t in tables],
         "first_rows": [int(data.report.raw[t].first_data_row) for t in tables],
+        "years": [int(y) for y in np.unique(data.purchases["year"].to_numpy(dtype=np.int64))],
         **expected_counts(data),
     }
 
@@ -196,15 +180,5 @@ def expected_counts(data: Dataset) -> dict[str, int]:
     }
 
 
-# Count queries, one per figure of ``expected_counts`` (labels and types are constants).
-COUNT_QUERIES = {
-    "organisations": "MATCH (o:Organisation) RETURN count(o) AS n",
-    "sw_organisations": "MATCH (o:SWBedrijf) RETURN count(o) AS n",
-    "certificates": "MATCH (c:Certificate) RETURN count(c) AS n",
-    "certificate_links": "MATCH (:Organisation)-[h:HAS_CERTIFICATE]->(:Certificate) RETURN count(h) AS n",
-    "employee_records": "MATCH (e:EmployeeRecord) RETURN count(e) AS n",
-    "employment_links": "MATCH (:Organisation)-[w:EMPLOYS]->(:EmployeeRecord) RETURN count(w) AS n",
-    "purchases": "MATCH ()-[p:BUYS_FROM]->() RETURN count(p) AS n",
-}
 # Link counts must equal the node counts they attach.
 LINKS_OF = {"certificate_links": "certificates", "employment_links": "employee_records"}
