@@ -85,19 +85,18 @@ def uplift(network: Network, org_id: str, year: int | None = None, *, top: int |
         day = default_purchase_date(check.whole(target, "plan_year"), dt.date.today())
     else:
         day = check.date(on, "on")
-    if isinstance(network, DatabaseNetwork):
-        if plan_year is None:
-            return network.uplift(org_id, year, top=top, suppliers=picked, max_share=share,
-                                  shift=shift, on=day)
-        network = network.whole()  # planning ahead reads the whole network
+    if isinstance(network, DatabaseNetwork) and plan_year is None:
+        return network.uplift(org_id, year, top=top, suppliers=picked, max_share=share,
+                              shift=shift, on=day)
+    held = engine(network)  # planning ahead on a database reads the whole network
     if plan_year is not None:
         from pso_chain.buyers.planning import plan_ahead
 
-        return plan_ahead(network, org_id, plan_year, year, top=top, suppliers=picked,
+        return plan_ahead(held, org_id, plan_year, year, top=top, suppliers=picked,
                           max_share=share, shift=shift, on=day)
     from pso_chain.buyers.uplift import uplift_plan
 
-    return uplift_plan(network, org_id, check.year(network, year), top=top, suppliers=picked,
+    return uplift_plan(held, org_id, check.year(held, year), top=top, suppliers=picked,
                        max_share=share, shift=shift, on=day)
 
 

@@ -30,7 +30,6 @@ from tests.datasets import random_tables, write_tables
 
 pytestmark = pytest.mark.neo4j
 
-YEARS = (2024, 2025)
 
 
 def _loaded(uri: str, folder: Path, seed: int, n_orgs: int, n_purchases: int):
@@ -46,7 +45,7 @@ def test_credits_on_the_database_equal_the_folder(neo4j_server, seed, n_orgs, n_
     with tempfile.TemporaryDirectory() as tmp:
         network = _loaded(uri, Path(tmp), seed, n_orgs, n_purchases)
         database = pso_chain.open(uri, network.rules)
-        for year in YEARS:
+        for year in [int(y) for y in network.years]:  # a year without purchases is bad input
             pd.testing.assert_frame_equal(pso_chain.credits(database, year),
                                           pso_chain.credits(network, year), check_exact=True)
         streamed = load_network(uri)
@@ -63,7 +62,7 @@ def test_every_verb_on_the_database_equals_the_folder(neo4j_server, tmp_path, se
     picked = [ids[i] for i in rng.choice(len(ids), 12, replace=False)]
 
     for org_id in picked:
-        for year in YEARS:
+        for year in [int(y) for y in network.years]:
             assert pso_chain.explain(database, org_id, year) == pso_chain.explain(network, org_id, year)
 
     for on in ("2025-01-01", "2025-07-15", "2024-02-29"):

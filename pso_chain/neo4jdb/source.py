@@ -69,9 +69,9 @@ def meta(conn: Connection) -> Meta:
         if not recorded.get("complete", False):
             raise conn.target.fail("the last load into this database did not finish: "
                                    "run `pso-chain neo4j load` again")
-        tables = tuple(recorded["tables"])
+        loaded = tuple(recorded["tables"])
         years = recorded.get("years")
-        return Meta(tables, dict(zip(tables, recorded["first_rows"], strict=True)),
+        return Meta(loaded, dict(zip(loaded, recorded["first_rows"], strict=True)),
                     None if years is None else tuple(int(y) for y in years))
     if not found["any_organisation"]:
         raise conn.target.fail("no pso-chain dataset in this database "
@@ -164,9 +164,10 @@ def read_part(conn: Connection, rules: Rules, known: Meta, purchases: tuple[str,
     return frames
 
 
-def part_network(conn: Connection, rules: Rules, frames: dict[str, pd.DataFrame]):
+def part_network(conn: Connection, rules: Rules, frames: dict[str, pd.DataFrame], known: Meta):
     """A :class:`~pso_chain.network.PurchaseNetwork` of a part of the database, validated as a
-    folder is, each row keeping its file row number."""
+    folder is, each row keeping its file row number, and knowing the purchase years of the
+    whole database (so a year is checked, and the default year chosen, as on the folder)."""
     from pso_chain.network import PurchaseNetwork
     from pso_chain.validate import validate_tables
 
@@ -181,4 +182,6 @@ def part_network(conn: Connection, rules: Rules, frames: dict[str, pd.DataFrame]
         if table is not None and len(table):
             rows = frame["row"].to_numpy(dtype=np.int64)
             table["_row"] = rows[table["_row"].to_numpy(dtype=np.int64)]
-    return PurchaseNetwork(data, rules)
+    network = PurchaseNetwork(data, rules)
+    network.__dict__["years"] = np.asarray(purchase_years(conn, known), dtype=np.int64)
+    return network

@@ -61,7 +61,7 @@ def credits(uri: str, rules: Rules, year: int | None) -> pd.DataFrame:
         year = _year(conn, known, year)
         frames = read_part(conn, rules, known, ("purchases_may_count", {"year": year}),
                            all_organisations=True)
-        network = part_network(conn, rules, frames)
+        network = part_network(conn, rules, frames, known)
     return score(network, year)
 
 
@@ -74,7 +74,7 @@ def explain(uri: str, rules: Rules, org_id: str, year: int | None) -> dict:
         year = _year(conn, known, year)
         frames = read_part(conn, rules, known,
                            ("purchases_of_buyer", {"buyer": str(org_id), "year": year}), [org_id])
-        network = part_network(conn, rules, frames)
+        network = part_network(conn, rules, frames, known)
     return trace(network, str(org_id), year)
 
 
@@ -95,7 +95,7 @@ def uplift(uri: str, rules: Rules, org_id: str, year: int | None, *, top: int | 
         ids = [str(org_id), *named, *_may_supply(conn, rules, lo, hi)]
         frames = read_part(conn, rules, known,
                            ("purchases_of_buyer", {"buyer": str(org_id), "year": year}), ids)
-        network = part_network(conn, rules, frames)
+        network = part_network(conn, rules, frames, known)
     return uplift_plan(network, str(org_id), year, top=top, suppliers=suppliers,
                        max_share=max_share, shift=shift, on=on)
 
@@ -123,7 +123,7 @@ def suppliers(uri: str, rules: Rules, on, *, for_org: str | None = None, year: i
         else:
             selection = None
         frames = read_part(conn, rules, known, selection, ids)
-        network = part_network(conn, rules, frames)
+        network = part_network(conn, rules, frames, known)
     return eligible_suppliers(network, on, for_org=for_org, year=year, **options)
 
 
@@ -137,5 +137,5 @@ def exposure(uri: str, rules: Rules, year: int | None, *, municipality: str | No
         year = check.year_in(year, purchase_years(conn, known))
         frames = read_part(conn, rules, known, ("purchases_of_year", {"year": year}),
                            all_organisations=True, records=False)
-        network = part_network(conn, rules, frames)
+        network = part_network(conn, rules, frames, known)
     return prospects(network, year, municipality, threshold)
