@@ -10,10 +10,10 @@ The layers, lowest first (a module may import its own layer and the ones below):
 
 0. foundation: errors, parsing, rules and the TOML settings, checks of arguments, names, display
    (labels and number formats), output
-1. inputs: loaders, validation, the importer's matching, Neo4j as a source (connect, read)
+1. inputs: loaders, validation, the importer's matching, Neo4j as a source (connect, queries, read)
 2. core: certification, network and its rule checks
 3. engine: scoring, explanation, buyers, olievlek, embodied FTE, spend, SROI, the compiled
-   network, the Cypher verbs of ``neo4jdb.queries``, loading a checked dataset into Neo4j
+   network, the verbs on a Neo4j URI (``neo4jdb.verbs``), loading a checked dataset into Neo4j
 4. reporting: the municipal report and its charts, PDFs
 5. api: ``pso_chain.api*``, the package itself (``import pso_chain``) and the demo's tour
 6. front-ends: commands, cli, web
@@ -36,11 +36,12 @@ LAYERS: tuple[tuple[str, tuple[str, ...]], ...] = (
                     "sectors", "display", "output", "pdf_writer", "data", "data.*")),
     ("inputs", ("loaders", "loaders.*", "validate", "validate.*", "matching", "importer",
                 "neo4jdb", "neo4jdb.connect", "neo4jdb.model", "neo4jdb.source", "neo4jdb.server",
+                "neo4jdb.build", "neo4jdb.queries",
                 "generate", "generate.*")),
     ("core", ("certification", "rule_checks", "network")),
     ("engine", ("scoring", "explanation", "outlook", "buyers", "buyers.*", "olievlek", "olievlek.*",
                 "embodied_fte", "spend", "social_return", "social_return.*", "compiled", "sources",
-                "neo4jdb.queries", "neo4jdb.load")),
+                "neo4jdb.load", "neo4jdb.bulk", "neo4jdb.verbs")),
     ("reporting", ("reporting", "reporting.*", "audit_pdf", "books", "quickscan_output")),
     ("api", ("", "api", "api_*")),
     ("front-ends", ("commands", "commands.*", "cli", "web", "web.*")),
@@ -55,8 +56,6 @@ KNOWN_EDGES: dict[tuple[str, str], str] = {
     ("web.quickscan", "web.app"): "web: the quick scan page imports the app that registers it",
 }
 KNOWN_LONG: dict[str, str] = {
-    "pso_chain/neo4jdb/queries.py": "neo4j: the Cypher copies of the engine are being removed (issue 9)",
-    "pso_chain/neo4jdb/server.py": "neo4j: the test server launcher",
     "pso_chain/compiled.py": "perf: the compiled network (cache key, writer and reader in one file)",
 }
 
@@ -66,7 +65,7 @@ KNOWN_LONG: dict[str, str] = {
 COMMAND_MAY_IMPORT = ("", "api", "api_*", "errors", "output", "display", "settings", "rules", "parsing",
                       "commands", "commands.*", "reporting.charts", "web", "web.*",
                       "olievlek.export", "buyers.tender_file", "quickscan_output", "generate",
-                      "neo4jdb.server", "neo4jdb.load", "neo4jdb.queries", "compiled")
+                      "neo4jdb.server", "neo4jdb.load", "neo4jdb.bulk", "neo4jdb.queries", "compiled")
 
 
 def _module_name(path: Path) -> str:

@@ -42,10 +42,13 @@ def local_cmd(
 ) -> None:
     """Start a throwaway Neo4j Community server on loopback; prints its bolt:// URI when ready.
     Stops cleanly on Ctrl-C or SIGTERM. Needs a JDK 17+ and Maven (first start builds it)."""
+    from pso_chain.neo4jdb.bulk import starter
     from pso_chain.neo4jdb.server import Neo4jServerError, run_forever
 
+    start = None if dataset is None else starter(dataset, port=port, data_dir=data, heap=heap,
+                                                   pagecache=pagecache)
     try:
-        run_forever(port, data, heap=heap, pagecache=pagecache, dataset=dataset)
+        run_forever(port, data, heap=heap, pagecache=pagecache, start=start)
     except Neo4jServerError as exc:
         error(exc)
         raise typer.Exit(1) from None

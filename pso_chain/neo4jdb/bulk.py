@@ -284,3 +284,20 @@ def start_with_dataset(folder: str | Path, *, port: int | None = None, data_dir:
         raise
     summary["seconds"] = time.perf_counter() - started
     return server, summary
+
+
+def starter(dataset: Path, *, port: int | None = None, data_dir: Path | None = None,
+            heap: str = "1g", pagecache: str = "256m", password: str | None = None):
+    """A ``start`` for :func:`~pso_chain.neo4jdb.server.run_forever`: the server with
+    ``dataset`` loaded (:func:`start_with_dataset`), the load reported through ``say``."""
+
+    def start(say: Progress):
+        server, summary = start_with_dataset(dataset, port=port, data_dir=data_dir, heap=heap,
+                                             pagecache=pagecache, password=password, progress=say)
+        how = ("the offline importer" if summary["mode"] == "import"
+               else "a transactional update of the database there")
+        say(f"Loaded {dataset} through {how}: {summary['organisations']:,} organisations, "
+            f"{summary['purchases']:,} purchases in {summary['seconds']:.1f} s (counts checked).")
+        return server
+
+    return start

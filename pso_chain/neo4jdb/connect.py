@@ -139,6 +139,14 @@ class Connection:
             return [r.data() for r in session.run(query, params)]
 
 
+def _ping() -> str:
+    """``queries/source/ping.cypher``: one row, to check the connection and the database."""
+    from importlib import resources
+
+    return resources.files("pso_chain.queries").joinpath("source/ping.cypher").read_text(
+        encoding="utf-8")
+
+
 def _records(tx, query: str, params: dict) -> list[dict]:
     return [r.data() for r in tx.run(query, params)]
 
@@ -152,8 +160,6 @@ def connect(uri: str) -> Iterator[Connection]:
         raise PsoInputError(Problem(str(uri).split("@")[-1], None, None, None,
                                     "the neo4j driver is not installed: pip install 'pso-chain[neo4j]'")
                             ) from None
-    from pso_chain.neo4jdb.queries import load_query
-
     target = target_of(uri)
     with translated(target):
         driver = GraphDatabase.driver(target.uri, auth=target.auth,
@@ -162,7 +168,7 @@ def connect(uri: str) -> Iterator[Connection]:
     try:
         with translated(target):
             with driver.session(database=target.database) as session:
-                session.run(load_query("source/ping").text).consume()
+                session.run(_ping()).consume()
             quiet = tuple(driver.get_server_info().protocol_version) >= (5, 2)
             yield Connection(target, driver, quiet)
     finally:

@@ -322,13 +322,13 @@ def run_forever(
     *,
     heap: str = "1g",
     password: str | None = None,
-    dataset: Path | None = None,
     pagecache: str = "256m",
+    start: Callable[[Progress], LocalNeo4j] | None = None,
 ) -> None:
     """Start a local server, print its bolt URI, serve until Ctrl-C/SIGTERM, stop cleanly.
 
-    With ``dataset`` the server holds that dataset folder first (the offline importer into an
-    empty database, a transactional update of an existing one: see ``bulk.start_with_dataset``).
+    ``start(say)`` starts the server instead (``pso-chain neo4j local --load`` passes one that
+    loads a dataset first: see ``bulk.start_with_dataset``).
     The URI goes to stdout (one line, for scripts); progress and hints go to stderr.
     Raises :class:`Neo4jServerError` when the server cannot start or dies.
     """
@@ -343,19 +343,12 @@ def run_forever(
             previous[signum] = signal.signal(signum, lambda *_: stop.set())
     server = None
     try:
-        if dataset is None:
+        if start is None:
             server = LocalNeo4j(port=port, data_dir=data_dir, heap=heap, pagecache=pagecache,
                                 password=password, progress=say)
             server.start()
         else:
-            from pso_chain.neo4jdb.bulk import start_with_dataset
-
-            server, summary = start_with_dataset(dataset, port=port, data_dir=data_dir, heap=heap,
-                                                 pagecache=pagecache, password=password, progress=say)
-            how = ("the offline importer" if summary["mode"] == "import"
-                   else "a transactional update of the database there")
-            say(f"Loaded {dataset} through {how}: {summary['organisations']:,} organisations, "
-                f"{summary['purchases']:,} purchases in {summary['seconds']:.1f} s (counts checked).")
+            server = start(say)
         print(server.uri, flush=True)
         auth = "auth disabled" if password is None else "user neo4j"
         data = (f"data in {server.home}" if data_dir is not None

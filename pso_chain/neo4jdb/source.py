@@ -2,7 +2,7 @@
 
 ``read_tables(uri)`` returns the same :class:`~pso_chain.loaders.RawTable` objects a dataset
 folder gives, so ``load_network("bolt://...")`` validates and indexes them like files.
-``part_network`` reads only a part — chosen organisations, chosen purchases, their
+``read_part`` reads only a part — chosen organisations, chosen purchases, their
 certificates and persons — and builds a small :class:`~pso_chain.network.PurchaseNetwork`
 through the same validation, so a verb about one organisation runs the engine's own function
 on kilobytes instead of the whole database. Rows keep their file row numbers either way, so
@@ -162,26 +162,3 @@ def read_part(conn: Connection, rules: Rules, known: Meta, purchases: tuple[str,
     if records and "employees_records" in known.tables:
         frames["employees_records"] = _frame(read(conn, "employees_records", org_ids=ids)[0])
     return frames
-
-
-def part_network(conn: Connection, rules: Rules, frames: dict[str, pd.DataFrame], known: Meta):
-    """A :class:`~pso_chain.network.PurchaseNetwork` of a part of the database, validated as a
-    folder is, each row keeping its file row number, and knowing the purchase years of the
-    whole database (so a year is checked, and the default year chosen, as on the folder)."""
-    from pso_chain.network import PurchaseNetwork
-    from pso_chain.validate import validate_tables
-
-    where = conn.target.uri
-    tables = {name: RawTable(name=name, file=f"{where} ({name})",
-                             frame=frame.drop(columns=["row"]), first_data_row=0)
-              for name, frame in frames.items()}
-    data = validate_tables(tables, rules)
-    data.report.raise_for_errors()
-    for name, frame in frames.items():  # positions in the part -> rows in the files
-        table = getattr(data, name)
-        if table is not None and len(table):
-            rows = frame["row"].to_numpy(dtype=np.int64)
-            table["_row"] = rows[table["_row"].to_numpy(dtype=np.int64)]
-    network = PurchaseNetwork(data, rules)
-    network.__dict__["years"] = np.asarray(purchase_years(conn, known), dtype=np.int64)
-    return network

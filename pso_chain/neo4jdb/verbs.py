@@ -20,12 +20,37 @@ from __future__ import annotations
 
 import datetime as dt
 
+import numpy as np
 import pandas as pd
 
 from pso_chain import check
+from pso_chain.loaders import RawTable
 from pso_chain.neo4jdb.connect import Connection, connect
-from pso_chain.neo4jdb.source import Meta, meta, part_network, purchase_years, read, read_part
+from pso_chain.neo4jdb.source import Meta, meta, purchase_years, read, read_part
+from pso_chain.network import PurchaseNetwork
 from pso_chain.rules import Rules
+from pso_chain.validate import validate_tables
+
+
+def part_network(conn: Connection, rules: Rules, frames: dict[str, pd.DataFrame], known: Meta
+                 ) -> PurchaseNetwork:
+    """A :class:`~pso_chain.network.PurchaseNetwork` of a part of the database, validated as a
+    folder is, each row keeping its file row number, and knowing the purchase years of the
+    whole database (so a year is checked, and the default year chosen, as on the folder)."""
+    where = conn.target.uri
+    tables = {name: RawTable(name=name, file=f"{where} ({name})",
+                             frame=frame.drop(columns=["row"]), first_data_row=0)
+              for name, frame in frames.items()}
+    data = validate_tables(tables, rules)
+    data.report.raise_for_errors()
+    for name, frame in frames.items():  # positions in the part -> rows in the files
+        table = getattr(data, name)
+        if table is not None and len(table):
+            rows = frame["row"].to_numpy(dtype=np.int64)
+            table["_row"] = rows[table["_row"].to_numpy(dtype=np.int64)]
+    network = PurchaseNetwork(data, rules)
+    network.__dict__["years"] = np.asarray(purchase_years(conn, known), dtype=np.int64)
+    return network
 
 
 def _year(conn: Connection, known: Meta, year: int | None) -> int:
