@@ -138,7 +138,9 @@ def uplift_cmd(
     if "mix" in plan and max_share is not None:
         mix = plan["mix"]
         render_table(mix[mix["supplier_id"].notna() | ~mix["reachable"]][MIX_SHOWN],
-                     title=f"cheapest mix with at most {fmt.share(max_share, 1)} of each supplier's revenue",
+                     title=tr(f"goedkoopste mix met hoogstens {fmt.share(max_share, 1)} van elke omzet",
+                              f"cheapest mix with at most {fmt.share(max_share, 1)} of each supplier's "
+                              "revenue"),
                      keep=["target_trede", "supplier_id", "extra_eur"])
     if "shift" in plan:
         render_table(plan["shift"][SHIFT_SHOWN], title=f"what-if: shift {shift}",
@@ -176,10 +178,12 @@ def suppliers_cmd(
         return
     shown = SUPPLIERS_SHOWN + (["gain_pct", "trede_after"] if for_org else [])
     fmt = display().fmt
-    title = (f"eligible suppliers on {fmt.date(day)} ({fmt.integer(len(frame))}), by yield "
-             "(FTE per million euro)")
+    n = fmt.integer(len(frame))
+    title = tr(f"leveranciers die tellen op {fmt.date(day)} ({n}), hoogste opbrengst (fte per mln €) eerst",
+               f"eligible suppliers on {fmt.date(day)} ({n}), by yield (FTE per million euro)")
     if for_org:
-        title += f"; gain_pct: {for_org}'s total % up with more spend there"
+        title += tr(f"; winst: stijging van het totaal van {for_org} bij meer inkoop daar",
+                    f"; gain_pct: {for_org}'s total % up with more spend there")
     render_table(frame[shown], title=title, keep=["org_id", "yield_fte_per_meur"])
 
 
@@ -212,7 +216,9 @@ def substitutes_cmd(
     for row in frame.drop_duplicates("supplier_id").itertuples(index=False):
         extra = (f" ({row.note})", "dim") if isinstance(row.note, str) and row.note else ""
         say(f"  {row.supplier_id} {row.supplier_name}: {row.reason}", extra)
-    render_table(frame[SUBSTITUTES_SHOWN], title=f"substitutes for {org}'s suppliers that do not count",
+    render_table(frame[SUBSTITUTES_SHOWN],
+                 title=tr(f"alternatieven voor de leveranciers van {org} die niet tellen",
+                          f"substitutes for {org}'s suppliers that do not count"),
                  max_rows=60, keep=["supplier_id", "alternative_id", "gain_pct"])
 
 
@@ -238,12 +244,15 @@ def compliance_cmd(
         _write(report, out)
         return
     render_table(report["suppliers"][COMPLIANCE_SHOWN],
-                 title=f"suppliers of {org}, status on {display().fmt.date(day)}", max_rows=60,
+                 title=tr(f"leveranciers van {org}, status op {display().fmt.date(day)}",
+                          f"suppliers of {org}, status on {display().fmt.date(day)}"), max_rows=60,
                  keep=["supplier_id", "status"])
-    render_table(report["summary"], title="spend by status")
+    render_table(report["summary"], title=tr("inkoop per status", "spend by status"))
     if len(report["letters"]):
         render_table(report["letters"], keep=["supplier_id"],
-                     title="letter list: suppliers to write to (the code, a valid or renewed certificate)")
+                     title=tr("brievenlijst: leveranciers om te schrijven (de code, een geldig of vernieuwd "
+                              "certificaat)", "letter list: suppliers to write to (the code, a valid or "
+                              "renewed certificate)"))
 
 
 def _discount_specs(values: list[str] | None) -> list[str] | None:
@@ -304,7 +313,8 @@ def tender_cmd(
         return
     shown = TENDER_SHOWN if method == "discount" else POINTS_SHOWN
     render_table(ranking[shown], keep=["rank", "supplier_id", "fictitious_price", "total_points"],
-                 title=f"tender on {display().fmt.date(on.date())}: {method} ({weights})")
+                 title=tr("aanbesteding op ", "tender on ")
+                 + f"{display().fmt.date(on.date())}: {method} ({weights})")
     for row in ranking.itertuples(index=False):
         say(f"  {row.rank}. {row.supplier_id} {row.name}: {row.how}; {row.copy_check}")
 

@@ -29,6 +29,7 @@ from pso_chain.commands.common import (
     open_source,
     say,
     status,
+    tr,
 )
 from pso_chain.output import emit, plain, render_table, write_table, wrote
 from pso_chain.settings import defaults
@@ -84,11 +85,14 @@ def exposure_cmd(dataset: DatasetArg, year: YearOpt = None, municipality: Munici
         frame = pso_chain.exposure(network, year, municipality=municipality, threshold=threshold)
     where = f" in {municipality}" if municipality else ""
     year = network.resolve_year(year)
-    render_table(api_outputs.exposure_tiers(frame), title=f"exposure {year}{where}: prospects per tier")
+    render_table(api_outputs.exposure_tiers(frame),
+                 title=tr(f"blootstelling {year}{where}: kandidaten per schakel",
+                          f"exposure {year}{where}: prospects per tier"))
     if out:
         emit(frame, out)
     else:
-        emit(frame[EXPOSURE_SHOWN], None, title="prospect list (--out FILE for every row and column)",
+        emit(frame[EXPOSURE_SHOWN], None, title=tr("kandidaten (--out BESTAND voor alle rijen en kolommen)",
+                      "prospect list (--out FILE for every row and column)"),
              max_rows=25, keep=["org_id", "code_share", "distance"])
     if plot:
         from pso_chain.reporting.charts import plot_exposure
@@ -123,12 +127,14 @@ def history_cmd(dataset: DatasetArg, year: Annotated[int | None, typer.Option(
         f"({fmt.share(fig['followed_share'], 1)})\n"
         f"deepest generation {fig['max_generation']}; largest cascade {fmt.integer(fig['largest_cascade'])}; "
         f"cascades with followers {fmt.integer(fig['cascades_with_followers'])}"), title="olievlek history"))
-    render_table(pso_chain.cascades(network, year, top=top), title=f"the {top} largest cascades")
+    render_table(pso_chain.cascades(network, year, top=top),
+                 title=tr(f"de {top} grootste cascades", f"the {top} largest cascades"))
     if out:
         emit(frame, out)
     else:
         emit(api_outputs.history_followers(frame), None, max_rows=25,
-             title="certifications that followed a certified buyer (--out FILE for every certification)")
+             title=tr("certificeringen na een gecertificeerde afnemer (--out BESTAND voor alle)",
+                      "certifications that followed a certified buyer (--out FILE for every certification)"))
     if plot:
         from pso_chain.reporting.charts import plot_history
 
@@ -177,7 +183,8 @@ def simulate_cmd(dataset: DatasetArg, year: YearOpt = None, threshold: Threshold
         emit(frame, out)
     else:
         emit(frame.sort_values(["round", "org_id"]), None,
-             title="certified in the run (--out FILE for all)", max_rows=25)
+             title=tr("gecertificeerd in de simulatie (--out BESTAND voor alle)",
+                      "certified in the run (--out FILE for all)"), max_rows=25)
     if plot:
         from pso_chain.reporting.charts import plot_simulation
 
@@ -223,8 +230,9 @@ def stats_cmd(dataset: DatasetArg, year: YearOpt = None, rules: RulesOpt = None,
     """
     with status("computing indicators ..."):
         found = pso_chain.stats(open_source(dataset, rules), year)
-    render_table(found["spend"], title="spend going to counting suppliers")
-    emit(found["indicators"], out, title="olievlek indicators", max_rows=60)
+    render_table(found["spend"],
+                 title=tr("inkoop bij tellende leveranciers", "spend going to counting suppliers"))
+    emit(found["indicators"], out, title=tr("indicatoren olievlek", "olievlek indicators"), max_rows=60)
 
 
 @fails_on_bad_input
