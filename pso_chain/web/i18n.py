@@ -3,10 +3,9 @@ ja/nee), English on ``?lang=en`` (remembered in a cookie)."""
 
 from __future__ import annotations
 
-import math
 from dataclasses import dataclass
 
-import pandas as pd
+from pso_chain.display import Formatter
 
 LANGS = ("nl", "en")
 LANG_COOKIE = "pso_lang"
@@ -142,17 +141,16 @@ def pick_lang(query: str | None, cookie: str | None) -> str:
     return LANGS[0]
 
 
-def _missing(value) -> bool:
-    if value is None or value is pd.NA or value is pd.NaT:
-        return True
-    return isinstance(value, float) and math.isnan(value)
-
-
 @dataclass(frozen=True)
 class Text:
-    """Words and formats of one language, handed to the templates as ``t``."""
+    """Words of one language and its number formats (:class:`pso_chain.display.Formatter`,
+    shared with the terminal, the XLSX writer and the report), handed to templates as ``t``."""
 
     lang: str = "nl"
+
+    @property
+    def fmt(self) -> Formatter:
+        return Formatter(self.lang)
 
     def __call__(self, key: str, **values: object) -> str:
         """The word or sentence ``key`` in this language, ``{placeholders}`` filled (the
@@ -162,28 +160,19 @@ class Text:
         return text.format(**values) if values else text
 
     def num(self, value, decimals: int = 0) -> str:
-        if _missing(value):
-            return "–"
-        text = f"{float(value):,.{decimals}f}"
-        if self.lang == "nl":
-            text = text.replace(",", "_").replace(".", ",").replace("_", ".")
-        return text
+        return self.fmt.number(value, decimals)
 
     def pct(self, value, decimals: int = 2) -> str:
-        return "–" if _missing(value) else f"{self.num(value, decimals)}%"
+        return self.fmt.pct(value, decimals)
 
     def eur(self, value, decimals: int = 0) -> str:
-        return "–" if _missing(value) else f"€ {self.num(value, decimals)}"
+        return self.fmt.eur(value, decimals)
 
     def date(self, value) -> str:
-        if _missing(value) or value == "":
-            return "–"
-        return pd.Timestamp(value).strftime("%d-%m-%Y" if self.lang == "nl" else "%Y-%m-%d")
+        return self.fmt.date(value)
 
     def yesno(self, value) -> str:
-        if _missing(value):
-            return "–"
-        return ("ja" if value else "nee") if self.lang == "nl" else ("yes" if value else "no")
+        return self.fmt.boolean(value)
 
     def trede(self, value) -> str:
-        return self("none") if _missing(value) or value in (0, "") else str(int(value))
+        return self.fmt.trede(value)
