@@ -251,3 +251,18 @@ def test_all_addresses_with_a_token_need_it():
     finally:
         proc.terminate()
         proc.wait(timeout=60)
+
+
+def test_phone_width_has_no_sideways_scrolling(server, browser):
+    """At a phone's width (390 px) the pages reflow: wide tables scroll inside their own box,
+    the page itself never needs sideways scrolling."""
+    browser.set_window_size(390, 844)
+    try:
+        for path in ("/", f"/organisations/{BUYER}", "/suppliers?q=werk&on=2025-06-01", "/quickscan"):
+            browser.get(f"{server}{path}")
+            overflow = browser.execute_script(
+                "return document.documentElement.scrollWidth - window.innerWidth")
+            assert overflow <= 1, (path, overflow)
+        shot(browser, "phone")
+    finally:
+        browser.set_window_size(1280, 1400)
