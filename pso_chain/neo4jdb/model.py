@@ -118,7 +118,7 @@ def certificate_rows(data: Dataset) -> dict[str, list]:
     }
 
 
-def record_rows(data: Dataset) -> dict[str, list]:
+def record_rows(data: Dataset) -> dict[str, list | np.ndarray]:
     """Columns of the employees_records (target-group persons), keyed by file row, with the
     node index (``org``) of their organisation."""
     r = data.employees_records

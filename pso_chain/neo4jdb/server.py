@@ -33,6 +33,7 @@ import time
 from collections.abc import Callable
 from pathlib import Path
 from types import TracebackType
+from typing import Any
 
 from pso_chain.neo4jdb.build import (
     MAIN_CLASS,
@@ -187,10 +188,11 @@ class LocalNeo4j:
         if self.progress:
             where = "a temporary directory" if self._temp_home else str(self._home)
             self.progress(f"Starting Neo4j {NEO4J_VERSION} (data in {where})...")
-        platform_kwargs: dict = (
-            {"creationflags": subprocess.CREATE_NEW_PROCESS_GROUP} if os.name == "nt"
-            else {"start_new_session": True}  # Ctrl-C reaches Python, which stops the JVM
-        )
+        platform_kwargs: dict[str, Any]
+        if sys.platform == "win32":
+            platform_kwargs = {"creationflags": subprocess.CREATE_NEW_PROCESS_GROUP}
+        else:
+            platform_kwargs = {"start_new_session": True}  # Ctrl-C reaches Python, which stops the JVM
         self._output.clear()
         self._ready.clear()
         started = time.monotonic()
@@ -227,7 +229,8 @@ class LocalNeo4j:
         try:
             if process.poll() is None:
                 with contextlib.suppress(OSError, ValueError):
-                    process.stdin.close()  # the launcher stops on end-of-file too (Windows)
+                    if process.stdin is not None:
+                        process.stdin.close()  # the launcher stops on end-of-file too (Windows)
                 if os.name != "nt":
                     with contextlib.suppress(OSError):
                         process.send_signal(signal.SIGTERM)
@@ -337,7 +340,7 @@ def run_forever(
         print(message, file=sys.stderr, flush=True)
 
     stop = threading.Event()
-    previous: dict[int, object] = {}
+    previous: dict[signal.Signals, Any] = {}  # the handlers to put back
     if threading.current_thread() is threading.main_thread():
         for signum in (signal.SIGINT, signal.SIGTERM):
             previous[signum] = signal.signal(signum, lambda *_: stop.set())
@@ -362,8 +365,8 @@ def run_forever(
     finally:
         if server is not None:
             server.stop()
-        for signum, handler in previous.items():
-            signal.signal(signum, handler)  # type: ignore[arg-type]
+        for sig, handler in previous.items():
+            signal.signal(sig, handler)
     say("Neo4j stopped.")
 
 
