@@ -176,7 +176,8 @@ COLUMN_LABELS: dict[str, str] = {
     "target_fte_new": "doelgroep-fte nieuw",
     "counting_spend_share": "aandeel tellende inkoop", "large_share": "groot deel",
     "baseline_eur": "inkoop nu", "not_counting_eur": "telt niet", "gain": "winst", "pick": "keuze",
-    "note": "opmerking",
+    "note": "opmerking", "size": "omvang", "generations": "generaties",
+    "first_certified": "eerste certificering", "last_certified": "laatste certificering",
     # social return, tenders, reviews, planning
     "contract_id": "contract", "value_eur": "contractwaarde", "sroi_pct": "SROI", "start": "begin",
     "end": "einde", "obligation_eur": "verplichting", "certificate_level": "certificaatniveau",
