@@ -45,7 +45,7 @@ def serve_cmd(
     max_upload_mb: Annotated[int, typer.Option("--max-upload-mb", min=1, max=1024, help=(
         "Largest upload accepted"))] = 20,
 ) -> None:
-    """Serve the web pages and the JSON API (/api, OpenAPI at /api/docs) over DATASET.
+    """Serve the web pages and the JSON API (/api, OpenAPI at /api/openapi.json) over DATASET.
 
     The network is opened once at start; an admin's reload button or SIGHUP opens it again.
     """
