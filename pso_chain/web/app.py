@@ -99,7 +99,7 @@ def create_app(holder: NetworkHolder, auth: Auth | None = None, *,
     """The application over ``holder``'s network (see :mod:`pso_chain.web.security`)."""
     from pso_chain.web import api_routes, pages, quickscan
 
-    app = FastAPI(title="pso-chain", version="1", docs_url=None, redoc_url=None,  # Swagger/ReDoc load CDN scripts
+    app = FastAPI(title="pso-chain", version="1", docs_url=None, redoc_url=None,  # both load CDN scripts
                   openapi_url="/api/openapi.json",
                   description="PSO scores, explanations, uplift plans and supplier search: the same "
                               "fields as the `pso-chain` command line's JSON files.")
