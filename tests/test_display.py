@@ -259,3 +259,12 @@ def test_markup_in_names_is_printed_as_is(markup_names: Path) -> None:
     run("validate", markup_names)
     done = run("explain", markup_names, "--org", "[/b]", code=1)
     assert "[/b]" in done.output
+
+
+def test_the_report_follows_the_chosen_language(tmp_path: Path) -> None:
+    run("--lang", "en", "report", EXAMPLE, "--out", tmp_path / "en.html")
+    assert "PSO and chain stimulation" in (tmp_path / "en.html").read_text(encoding="utf-8")
+    run("report", EXAMPLE, "--out", tmp_path / "nl.html")
+    assert "PSO en ketenstimulering" in (tmp_path / "nl.html").read_text(encoding="utf-8")
+    run("--lang", "en", "report", EXAMPLE, "--lang", "nl", "--out", tmp_path / "own.html")  # its own wins
+    assert "PSO en ketenstimulering" in (tmp_path / "own.html").read_text(encoding="utf-8")
