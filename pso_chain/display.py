@@ -21,6 +21,8 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
+from pso_chain import check
+
 LANGUAGES = ("nl", "en")
 DEFAULT_LANGUAGE = "nl"
 
@@ -36,10 +38,8 @@ def is_missing(value) -> bool:
 
 
 def check_language(lang: str) -> str:
-    """``lang`` when it is one of :data:`LANGUAGES`, else a ValueError naming them."""
-    if lang not in LANGUAGES:
-        raise ValueError(f"language {lang!r}: use one of {', '.join(LANGUAGES)}")
-    return lang
+    """``lang`` when it is one of :data:`LANGUAGES`, else bad input naming them."""
+    return check.choice(lang, LANGUAGES, "lang")
 
 
 @dataclass(frozen=True)

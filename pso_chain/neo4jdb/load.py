@@ -27,6 +27,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
+from pso_chain import check
 from pso_chain.neo4jdb import model
 from pso_chain.neo4jdb.connect import Connection, connect
 from pso_chain.neo4jdb.queries import load_query
@@ -198,8 +199,7 @@ def load_dataset(folder: str | Path, uri: str, replace: bool = False, batch: int
     Raises :class:`PsoInputError` on bad data, on connection problems and when the counts
     after loading differ from the dataset.
     """
-    if batch < 1:
-        raise ValueError("batch must be at least 1")
+    batch = check.positive_int(batch, "batch")
     if not isinstance(rules, Rules):
         rules = load_rules(rules)
     data = read_dataset(folder, rules)  # table checks and the rule checks (eligible suppliers)

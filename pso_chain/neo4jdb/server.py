@@ -35,6 +35,7 @@ from pathlib import Path
 from types import TracebackType
 from typing import Any
 
+from pso_chain import check
 from pso_chain.neo4jdb.build import (
     MAIN_CLASS,
     NEO4J_VERSION,
@@ -97,8 +98,8 @@ class LocalNeo4j:
         progress: Progress | None = None,
         before_start: Callable[[Path], None] | None = None,
     ) -> None:
-        if port is not None and not 0 <= port <= 65535:
-            raise ValueError(f"port must be between 0 and 65535, not {port}")
+        if port is not None and not 0 <= check.whole(port, "port") <= 65535:
+            check.fail("port", port, "must be between 0 and 65535")
         self._requested_port = port
         self.port: int | None = port  # the bound port once started
         self.data_dir: Path | None = Path(data_dir) if data_dir is not None else None
