@@ -11,7 +11,7 @@ URI beside the in-memory engine, in one run.
    second throwaway server, then the same load again (the idempotent MERGE path).
 
     .venv/bin/python benchmarks/bench_neo4j.py [--orgs 100000 --purchases 1000000]
-        [--heap 2g] [--pagecache 1g] [--batch 100000] [--no-transactional]
+        [--heap 2g] [--pagecache 1g] [--batch 100000] [--no-transactional] [--load-only]
 
 Big datasets (1M organisations and up) run under ``flock /tmp/pso-bench.lock``.
 """
@@ -97,6 +97,7 @@ def main() -> None:
     parser.add_argument("--pagecache", default="1g")
     parser.add_argument("--batch", type=int, default=100_000)
     parser.add_argument("--no-transactional", action="store_true")
+    parser.add_argument("--load-only", action="store_true", help="the fresh bulk load alone")
     args = parser.parse_args()
     folder = ensure_dataset(dataset_name(args.orgs, args.purchases), args.orgs, args.purchases)
     print(f"dataset {folder}; load average {os.getloadavg()[0]:.1f} on {os.cpu_count()} cores",
@@ -113,11 +114,12 @@ def main() -> None:
                      f"write CSV {bulk['write_csv_s']:.1f} s, import {bulk['import_s']:.1f} s, "
                      f"indexes + counts {bulk['indexes_s']:.1f} s, rest = server start"))
         print(rows[-1], flush=True)
-        verbs(server.uri, folder, rows)
+        if not args.load_only:
+            verbs(server.uri, folder, rows)
     finally:
         server.stop()
 
-    if not args.no_transactional:
+    if not (args.no_transactional or args.load_only):
         with LocalNeo4j(heap=args.heap, pagecache=args.pagecache) as fresh:
             first, t_first = timed(lambda: load_dataset(folder, fresh.uri, batch=args.batch))
             rows.append(("transactional load (UNWIND batches, CREATE path)", t_first, None,
@@ -138,7 +140,8 @@ def main() -> None:
         print(f"| {step} | {db} | {mem} | {note} |")
     flags = f"--orgs {args.orgs} --purchases {args.purchases} --heap {args.heap} " \
             f"--pagecache {args.pagecache} --batch {args.batch}" \
-            + (" --no-transactional" if args.no_transactional else "")
+            + (" --no-transactional" if args.no_transactional else "") \
+            + (" --load-only" if args.load_only else "")
     print(f"\ncommand: .venv/bin/python benchmarks/bench_neo4j.py {flags}")
     print("Neo4j times include connecting, the query and building the engine's network of the part "
           "read; in-memory times are the verb on the folder's network, read once.")

@@ -1,10 +1,10 @@
-// organisations: the organisations with file rows in [$low, $high), in file order, one list per
-// column (missing numbers as NaN, missing dates as '', so the lists stay aligned).
+// organisations: the organisations with file rows in [$low, $high), one list per column with the
+// file row (the reader sorts them into file order; missing numbers as NaN, missing dates as '',
+// so the lists stay aligned).
 // params:
 //   $low :: integer                          first file row
 //   $high :: integer                         first file row after the chunk
 MATCH (o:Organisation) WHERE o.row >= $low AND o.row < $high
-WITH o ORDER BY o.row
 RETURN collect(o.org_id) AS org_id, collect(o.name) AS name, collect(o.employees) AS employees,
        collect(o.fte) AS fte, collect(coalesce(o.target_fte, 0.0 / 0.0)) AS target_fte,
        collect(coalesce(o.revenue_eur, 0.0 / 0.0)) AS revenue_eur, collect(o.sw) AS sw,

@@ -4,7 +4,7 @@
 //   $org_ids :: list<string>                 the organisations
 UNWIND $org_ids AS key
 MATCH (o:Organisation {org_id: key})
-WITH DISTINCT o ORDER BY o.row
+WITH DISTINCT o
 RETURN collect(o.org_id) AS org_id, collect(o.name) AS name, collect(o.employees) AS employees,
        collect(o.fte) AS fte, collect(coalesce(o.target_fte, 0.0 / 0.0)) AS target_fte,
        collect(coalesce(o.revenue_eur, 0.0 / 0.0)) AS revenue_eur, collect(o.sw) AS sw,

@@ -9,7 +9,6 @@ WHERE s:SWBedrijf OR EXISTS {
   MATCH (s)-[:HAS_CERTIFICATE]->(c:Certificate) WHERE c.level IN $eligible_levels
 }
 MATCH (b:Organisation)-[p:BUYS_FROM]->(s) WHERE p.year = $year AND b <> s
-WITH b, p, s ORDER BY p.row
 RETURN collect(b.org_id) AS buyer_id, collect(s.org_id) AS supplier_id,
        collect(p.amount_eur) AS amount_eur, collect(p.year) AS year,
        collect(coalesce(toString(p.date), '')) AS date, collect(p.row) AS row
