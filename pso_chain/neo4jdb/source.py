@@ -14,6 +14,7 @@ per row.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -164,12 +165,12 @@ def read_part(conn: Connection, rules: Rules, known: Meta, purchases: tuple[str,
         ids = sorted({*map(str, org_ids), *bought["buyer_id"], *bought["supplier_id"]})
         orgs = _frame(read(conn, "organisations_named", org_ids=ids)[0])
     frames = {"organisations": orgs, "purchases": bought}
-    named = {} if ids is None else {"org_ids": ids}
+    named: dict[str, Any] = {"org_ids": ids}  # None: every organisation
     suffix = "" if ids is None else "_named"  # index seeks by org_id for a part
     if "certifications" in known.tables:
         frames["certifications"] = _frame(read(conn, f"certifications{suffix}",
-                                               **(named or {"org_ids": None}))[0])
+                                               **named)[0])
     if records and "employees_records" in known.tables:
         frames["employees_records"] = _frame(read(conn, f"employees_records{suffix}",
-                                                  **(named or {"org_ids": None}))[0])
+                                                  **named)[0])
     return frames
