@@ -49,7 +49,7 @@ class ImportResult:
     def write(self, folder: str | Path) -> list[Path]:
         """The dataset folder, and beside it ``<folder>-match-report.csv/.xlsx`` and
         ``<folder>-request-list.csv/.xlsx``."""
-        from pso_chain.output import write_xlsx
+        from pso_chain.output import spreadsheet_safe, write_xlsx
 
         folder = Path(folder)
         folder.mkdir(parents=True, exist_ok=True)
@@ -67,7 +67,7 @@ class ImportResult:
         notes = pd.DataFrame({"note": self.notes})
         for stem, frame in (("match-report", self.match_report), ("request-list", self.request_list)):
             base = folder.parent / f"{folder.name}-{stem}"
-            frame.to_csv(base.with_suffix(".csv"), index=False, encoding="utf-8")
+            spreadsheet_safe(frame).to_csv(base.with_suffix(".csv"), index=False, encoding="utf-8")
             write_xlsx({stem: frame, "notes": notes}, base.with_suffix(".xlsx"),
                        labels=False)  # read back as --overrides: the column names stay
             paths += [base.with_suffix(".csv"), base.with_suffix(".xlsx")]

@@ -93,6 +93,21 @@ def write_table(frame: pd.DataFrame, path: str | Path, sheet: str = "pso-chain")
     return path
 
 
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def spreadsheet_safe(frame: pd.DataFrame) -> pd.DataFrame:
+    """A copy whose text cells cannot run as a formula when a spreadsheet opens the CSV: a
+    cell starting with ``= + - @`` (or a tab or carriage return) gets a leading ``'``. For CSV
+    files meant for people (a match report to edit); machine CSV stays as it is."""
+    out = frame.copy()
+    for column in out.columns:
+        if out[column].dtype == object:
+            out[column] = [("'" + v) if isinstance(v, str) and v.startswith(FORMULA_STARTS) else v
+                           for v in out[column].tolist()]
+    return out
+
+
 def write_json(obj, path: str | Path) -> Path:
     """Write a nested result (e.g. ``explain``) as JSON (numpy and dates converted)."""
     path = Path(path)

@@ -259,3 +259,15 @@ def test_quickscan_from_ubl_equals_quickscan_from_the_ledger(books, tmp_path):
     u, led = (json.loads((tmp_path / f).read_text())["credits"] for f in ("u.json", "l.json"))
     assert u["total_pct"] == pytest.approx(led["total_pct"], rel=1e-12) and u["trede"] == led["trede"]
     assert run("quickscan", *common(lists)).exit_code == 2  # neither --ledger nor --ubl
+
+
+def test_match_report_csv_cannot_run_formulas():
+    """A ledger name starting with = + - @ is written with a leading ' in the CSV people open in
+    a spreadsheet (the reader of --overrides takes it off again)."""
+    from pso_chain.output import spreadsheet_safe
+
+    frame = pd.DataFrame({"ledger_name": ["=HYPERLINK(\"x\")", "+31 Bouw", "-Kort", "@Home", "Gewoon"],
+                          "amount_eur": [1.0, -2.0, 3.0, 4.0, 5.0]})
+    safe = spreadsheet_safe(frame)
+    assert safe["ledger_name"].tolist() == ["'=HYPERLINK(\"x\")", "'+31 Bouw", "'-Kort", "'@Home", "Gewoon"]
+    assert safe["amount_eur"].tolist() == frame["amount_eur"].tolist()  # numbers untouched
