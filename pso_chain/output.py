@@ -102,7 +102,7 @@ def spreadsheet_safe(frame: pd.DataFrame) -> pd.DataFrame:
     files meant for people (a match report to edit); machine CSV stays as it is."""
     out = frame.copy()
     for column in out.columns:
-        if out[column].dtype == object:
+        if out[column].dtype == object or pd.api.types.is_string_dtype(out[column].dtype):
             out[column] = [("'" + v) if isinstance(v, str) and v.startswith(FORMULA_STARTS) else v
                            for v in out[column].tolist()]
     return out
