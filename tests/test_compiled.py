@@ -229,11 +229,12 @@ def test_cli_no_cache_and_cache_dir_options(tmp_path: Path, monkeypatch: pytest.
     result = CliRunner().invoke(app, ["--no-cache", "credits", str(folder), "--out", out])
     assert result.exit_code == 0, result.output
     assert not (folder / ".pso-cache").exists()
-    monkeypatch.delenv("PSO_CHAIN_NO_CACHE", raising=False)  # the option set it for its run
+    os.environ.pop("PSO_CHAIN_NO_CACHE", None)  # the option set it for its run (not monkeypatch:
+    # that would restore the option's value after the test and turn the cache off for the rest)
     result = CliRunner().invoke(app, ["--cache-dir", str(tmp_path / "cc"), "credits", str(folder), "--out", out])
     assert result.exit_code == 0, result.output
     assert not (folder / ".pso-cache").exists() and any((tmp_path / "cc").iterdir())
-    monkeypatch.delenv("PSO_CHAIN_CACHE", raising=False)
+    os.environ.pop("PSO_CHAIN_CACHE", None)
 
 
 def test_cache_dir_option_and_environment(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
