@@ -106,23 +106,48 @@ def substitutes(network: PurchaseNetwork, org_id: str, year: int, top: int | Non
     at = np.searchsorted(pool, owner)  # position in the pool
     levels = sorted({FINE_DIGITS, sbi_digits}, reverse=True) if sbi_digits < FINE_DIGITS else [sbi_digits]
     cut = {d: pd.Series(codes, dtype=object).str[:d].to_numpy() for d in levels}
+    # pair indices per code prefix at each level; movers with the same codes share one ranking
+    by_prefix = {d: pd.Series(np.arange(len(codes))).groupby(cut[d]).indices for d in levels}
+    m_owner, m_codes = sector_codes(orgs, movers)
+    own_of: dict[int, list[str]] = {}
+    for o, c in zip(m_owner.tolist(), m_codes.tolist(), strict=True):
+        own_of.setdefault(o, []).append(c)
+    ranked: dict[tuple[str, ...], tuple[np.ndarray, np.ndarray]] = {}
+
+    def ranking(own: list[str]) -> tuple[np.ndarray, np.ndarray]:
+        """The ``top + 1`` best pool positions for these codes and the prefix each matched."""
+        key = tuple(sorted(set(own)))
+        if key not in ranked:
+            pos, lvl, pre = [], [], []
+            for i, d in reversed(list(enumerate(levels))):  # finer levels last: they win
+                wanted = sorted({c[:d] for c in own if len(c) >= d})
+                hits = [by_prefix[d][w] for w in wanted if w in by_prefix[d]]
+                if hits:
+                    idx = np.sort(np.concatenate(hits))
+                    pos.append(at[idx])
+                    lvl.append(np.full(len(idx), i, dtype=np.int64))
+                    pre.append(cut[d][idx])
+            if not pos:
+                ranked[key] = (np.zeros(0, np.int64), np.zeros(0, dtype=object))
+            else:  # the last match of a position wins, as overwriting in order would
+                p_all, l_all, m_all = (np.concatenate(v)[::-1] for v in (pos, lvl, pre))
+                cand, first = np.unique(p_all, return_index=True)
+                level, match = l_all[first], m_all[first]
+                nodes = pool[cand]
+                order = np.lexsort((nodes, -y[nodes], near[nodes], level))[:top + 1]
+                ranked[key] = (cand[order], match[order])
+        return ranked[key]
+
     pair_mover, pair_alt, pair_match, lone, note = [], [], [], [], []
-    for s in movers.tolist():  # one buyer's suppliers; each a pass over the pool's code pairs
-        _, own = sector_codes(orgs, np.array([s]))
-        level = np.full(len(pool), len(levels), dtype=np.int64)
-        match = np.full(len(pool), "", dtype=object)
-        for i, d in reversed(list(enumerate(levels))):  # finer levels last: they win
-            wanted = sorted({c[:d] for c in own if len(c) >= d})
-            hit = np.isin(cut[d], wanted) if wanted else np.zeros(len(codes), dtype=bool)
-            level[at[hit]] = i
-            match[at[hit]] = cut[d][hit]
-        pick = np.flatnonzero((level < len(levels)) & (pool != s))
-        pick = pick[np.lexsort((pool[pick], -y[pool[pick]], near[pool[pick]], level[pick]))][:top]
-        group = pool[pick]
+    for s in movers.tolist():  # one buyer's suppliers; each a lookup of its sector's ranking
+        own = own_of.get(s, [])
+        cand, match = ranking(own)
+        keep = pool[cand] != s
+        group, matched = pool[cand][keep][:top], match[keep][:top]
         if len(group):
             pair_mover.append(np.full(len(group), s))
             pair_alt.append(group)
-            pair_match.append(match[pick])
+            pair_match.append(matched)
         else:
             lone.append(s)
             note.append("supplier has no SBI code: sector unknown, no alternatives" if not len(own)
