@@ -160,7 +160,10 @@ def quickscan(*, ledger: PathLike | Sequence[PathLike] | None = None,
     PsoInputError
         Bad input (file, row or element, and reason), or eligible suppliers without figures.
     """
-    from pso_chain import api
+    from pso_chain.buyers.uplift import uplift_plan
+    from pso_chain.explanation import explain
+    from pso_chain.network import load_network
+    from pso_chain.scoring import credits
 
     rule_set = rules if isinstance(rules, Rules) else load_rules(rules)
     imported = import_books(ledger=ledger, ubl=ubl, register=register, buyer=buyer, sw=sw,
@@ -171,10 +174,11 @@ def quickscan(*, ledger: PathLike | Sequence[PathLike] | None = None,
     with tempfile.TemporaryDirectory(prefix="pso-quickscan-") as tmp:
         folder = Path(dataset) if dataset else Path(tmp) / "dataset"
         imported.write(folder)
-        network = api.open(folder, rule_set)
-        scores = api.credits(network, year)
-        explained = api.explain(network, imported.buyer_id, year)
-        plan = api.uplift(network, imported.buyer_id, year)
+        network = load_network(folder, rule_set)  # a one-off folder: no compiled network
+        year = network.resolve_year(year)
+        scores = credits(network, year)
+        explained = explain(network, imported.buyer_id, year)
+        plan = uplift_plan(network, imported.buyer_id, year)
     # person-level rows never leave the machine: the explanation keeps their count only
     persons = explained["direct"].pop("persons", [])
     imported.employees_records = None

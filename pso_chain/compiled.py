@@ -24,16 +24,13 @@ files) is rebuilt, not trusted. ``pso-chain build --verify`` also rechecks each 
 
 from __future__ import annotations
 
-import dataclasses
 import json
-import mmap
 import os
 import shutil
 import sys
 import tempfile
 import time
 from collections.abc import Callable
-from functools import cache
 from pathlib import Path
 
 import numpy as np
@@ -41,111 +38,32 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
 import pyarrow.ipc as ipc
-import xxhash
 
+from pso_chain.compiled_key import (  # noqa: F401 (re-exported: the compiled network's key)
+    CACHE_ENV,
+    DEFAULT_FOLDER,
+    FORMAT_VERSION,
+    NO_CACHE_ENV,
+    TABLES,
+    cache_key,
+    cache_root,
+    hash_file,
+    no_cache_requested,
+    table_files,
+)
 from pso_chain.errors import PROBLEM_COLUMNS, Problem, PsoInputError
 from pso_chain.network import PurchaseNetwork, load_network
 from pso_chain.parsing import to_days
 from pso_chain.rules import Rules, load_rules
 
-FORMAT_VERSION = 1
-CACHE_ENV = "PSO_CHAIN_CACHE"  # a folder for every dataset's compiled network
-NO_CACHE_ENV = "PSO_CHAIN_NO_CACHE"  # "1": read and validate the tables every time
-DEFAULT_FOLDER = ".pso-cache"  # inside the dataset folder unless CACHE_ENV says otherwise
 MANIFEST = "manifest.json"
 KEEP_OTHERS = 2  # older entries of a dataset kept beside the newest (most recently used first)
-TABLES = ("organisations", "purchases", "employees_records", "certifications")
-# the modules whose code decides what a compiled network holds
-_CODE = ("compiled.py", "network.py", "certification.py", "parsing.py", "rules.py", "validate",
-         "validate.py", "loaders")
 
 Say = Callable[[str], None]
 
 
 def _stderr(message: str) -> None:
     print(message, file=sys.stderr, flush=True)
-
-
-# ------------------------------------------------------------------------------ the key
-
-
-def _hash_file(path: Path) -> str:
-    """xxh3-128 of a file's bytes, hashed through a read-only mapping (no copies: reading
-    into fresh buffers costs more than the hash here)."""
-    h = xxhash.xxh3_128()
-    with open(path, "rb") as fh:
-        if os.fstat(fh.fileno()).st_size:
-            with mmap.mmap(fh.fileno(), 0, access=mmap.ACCESS_READ) as mapped:
-                h.update(mapped)
-    return h.hexdigest()
-
-
-@cache
-def _code_fingerprint() -> str:
-    """Hash of the engine's own source files: other code, other compiled network."""
-    here = Path(__file__).resolve().parent
-    roots = [here / name for name in _CODE]
-    try:
-        import pso_chain.loaders as loaders
-
-        roots.append(Path(loaders.__file__).resolve().parent)
-    except ImportError:  # pragma: no cover - the loaders ship with the package
-        pass
-    h = xxhash.xxh3_128()
-    for root in roots:
-        files = sorted(root.rglob("*.py")) if root.is_dir() else [root] if root.exists() else []
-        for f in files:
-            h.update(f.name.encode())
-            h.update(f.read_bytes())
-    return h.hexdigest()
-
-
-def _rules_fingerprint(rules: Rules) -> str:
-    """Every value of the rules (not only their version: an edited file may keep it)."""
-    values = {}
-    for f in dataclasses.fields(rules):
-        if f.name == "source_file":
-            continue
-        v = getattr(rules, f.name)
-        if isinstance(v, tuple) and v and isinstance(v[0], np.ndarray):
-            v = [a.tolist() for a in v]
-        elif isinstance(v, np.ndarray):
-            v = v.tolist()
-        values[f.name] = v
-    return xxhash.xxh3_128(json.dumps(values, sort_keys=True, default=str).encode()).hexdigest()
-
-
-def table_files(folder: str | Path) -> dict[str, Path]:
-    """The table files of a dataset folder (as the loaders find them)."""
-    from pso_chain.loaders import find_table
-
-    folder = Path(folder)
-    if not folder.is_dir():
-        raise PsoInputError(Problem(str(folder), None, None, None, "dataset folder not found"))
-    found = {name: find_table(folder, name) for name in TABLES}
-    return {name: path for name, path in found.items() if path is not None}
-
-
-def cache_key(folder: str | Path, rules: Rules) -> str:
-    """The name of a dataset's compiled network: a hash of the tables' content, the rules,
-    the engine code and the format (see the module docstring)."""
-    h = xxhash.xxh3_128()
-    h.update(f"format {FORMAT_VERSION}\ncode {_code_fingerprint()}\n".encode())
-    h.update(f"rules {_rules_fingerprint(rules)}\n".encode())
-    for name, path in sorted(table_files(folder).items()):
-        h.update(f"{name} {path.name} {_hash_file(path)}\n".encode())
-    return h.hexdigest()
-
-
-def cache_root(folder: str | Path, cache_dir: str | Path | None = None) -> Path:
-    """Where a dataset's compiled networks live: ``cache_dir`` (or ``$PSO_CHAIN_CACHE``) with
-    one sub-folder per dataset path, else ``DATASET/.pso-cache``."""
-    base = cache_dir or os.environ.get(CACHE_ENV)
-    folder = Path(folder).resolve()
-    if base:
-        tag = xxhash.xxh3_64(str(folder).encode()).hexdigest()
-        return Path(base).expanduser() / f"{folder.name}-{tag}"
-    return folder / DEFAULT_FOLDER
 
 
 # ------------------------------------------------------------------------- writing
@@ -259,7 +177,7 @@ def write_compiled(network: PurchaseNetwork, entry: Path, key: str) -> Path:
             "tables": tables, "arrays": {k: list(v.shape) for k, v in arrays.items()},
             "levels": list(network.certificates.levels), "files": files,
             "years": [int(y) for y in network.years],
-            "hashes": {name: _hash_file(tmp / name) for name in files},
+            "hashes": {name: hash_file(tmp / name) for name in files},
             "sources": dict(data.files), "rules_version": network.rules.version,
         }
         (tmp / MANIFEST).write_text(json.dumps(manifest, indent=1))
@@ -313,7 +231,7 @@ def _complete(entry: Path, verify: bool = False) -> bool:
                 return False
         except OSError:
             return False
-        if verify and _hash_file(entry / name) != manifest["hashes"][name]:
+        if verify and hash_file(entry / name) != manifest["hashes"][name]:
             return False
     return True
 
@@ -501,8 +419,3 @@ def build_compiled(folder: str | Path, rules: Rules, entry: Path, say: Say | Non
     if say:
         say(f"compiled network written to {entry} in {time.perf_counter() - start:.1f} s")
     return network
-
-
-def no_cache_requested() -> bool:
-    """``$PSO_CHAIN_NO_CACHE`` set to 1/true/yes."""
-    return os.environ.get(NO_CACHE_ENV, "").strip().lower() in ("1", "true", "yes")

@@ -15,17 +15,17 @@ import signal
 import threading
 from importlib import resources
 from pathlib import Path
-from typing import Any
 
 import jinja2
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
-from fastapi.responses import HTMLResponse, JSONResponse, Response
+from fastapi.responses import JSONResponse, Response
 from fastapi.staticfiles import StaticFiles
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from pso_chain.errors import PsoInputError
 from pso_chain.web.i18n import LANG_COOKIE, Text, pick_lang
+from pso_chain.web.rendering import render
 from pso_chain.web.results import is_unknown_org
 from pso_chain.web.security import CSP, CSRF_COOKIE, HEADERS, SESSION_COOKIE, Auth, new_csrf_token
 from pso_chain.web.state import NetworkHolder
@@ -48,18 +48,6 @@ def templates_env() -> jinja2.Environment:
 
 def is_api(request: Request) -> bool:
     return request.url.path.startswith("/api")
-
-
-def render(request: Request, name: str, status_code: int = 200, **context: Any) -> HTMLResponse:
-    """A page from a template with the request's language, user and CSRF token."""
-    env: jinja2.Environment = request.app.state.templates
-    state = request.state
-    text = getattr(state, "t", Text())
-    html = env.get_template(name).render(
-        t=text, lang=text.lang, csrf=getattr(state, "csrf", ""), user=getattr(state, "user", None),
-        auth_enabled=request.app.state.auth.enabled, path=request.url.path,
-        query=str(request.url.query), **context)
-    return HTMLResponse(html, status_code=status_code)
 
 
 def error_response(request: Request, status: int, message: str) -> Response:

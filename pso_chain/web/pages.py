@@ -15,7 +15,7 @@ from fastapi.responses import HTMLResponse, PlainTextResponse, RedirectResponse,
 import pso_chain
 from pso_chain.errors import Problem, PsoInputError
 from pso_chain.web.api_routes import municipality_tables
-from pso_chain.web.app import render
+from pso_chain.web.rendering import render
 from pso_chain.web.results import public_explain
 from pso_chain.web.security import CSRF_COOKIE, CSRF_FIELD, REPORT_CSP, SESSION_COOKIE, csrf_ok
 

@@ -22,8 +22,8 @@ from starlette.datastructures import UploadFile
 
 import pso_chain
 from pso_chain.errors import PsoInputError
-from pso_chain.web.app import render
 from pso_chain.web.pages import checked_form
+from pso_chain.web.rendering import render
 from pso_chain.web.results import public_explain
 
 router = APIRouter(include_in_schema=False)
