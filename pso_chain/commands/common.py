@@ -7,7 +7,7 @@ import functools
 import os
 import sys
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, NoReturn
 
 import typer
 from rich.console import Console
@@ -35,23 +35,30 @@ MunicipalityOpt = Annotated[str | None, typer.Option(
     help="Only organisations in this municipality")]
 
 
+def _unwritable(path: Path, option: str | None, problem: str) -> NoReturn:
+    """Bad input before any work: a path no file can be written to (exit 1, the path named)."""
+    err_console.print(Text.assemble(("error: ", "bold red"), f"{option or 'path'} {path}: {problem}"),
+                      soft_wrap=True)
+    raise typer.Exit(1)
+
+
 def _check_out(path: Path | None) -> Path | None:
-    """A usage error (exit 2) before any work when --out names a format we cannot write, or a
-    place no file can be written to."""
+    """Before any work: a usage error (exit 2) when --out names a format we cannot write; bad
+    input (exit 1) when it names a place no file can be written to."""
     if path is not None and path.suffix.lower() not in FORMATS:
         raise typer.BadParameter(f"{path}: use one of {', '.join(FORMATS)}", param_hint="--out")
     problem = path_problem(path) if path is not None else None
-    if problem:
-        raise typer.BadParameter(f"{path}: {problem}", param_hint="--out")
+    if problem and path is not None:
+        _unwritable(path, "--out", problem)
     return path
 
 
 def check_file_path(ctx: typer.Context, param: typer.CallbackParam, path: Path | None) -> Path | None:
-    """A usage error (exit 2) before any work when a file option names a place no file can
-    be written to."""
+    """Bad input (exit 1) before any work when a file option names a place no file can be
+    written to."""
     problem = path_problem(path) if path is not None else None
-    if problem:
-        raise typer.BadParameter(f"{path}: {problem}", param_hint=param.opts[0] if param.opts else None)
+    if problem and path is not None:
+        _unwritable(path, param.opts[0] if param.opts else None, problem)
     return path
 
 
