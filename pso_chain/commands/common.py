@@ -45,11 +45,11 @@ def _unwritable(path: Path, option: str | None, problem: str) -> NoReturn:
 def _check_out(path: Path | None) -> Path | None:
     """Before any work: a usage error (exit 2) when --out names a format we cannot write; bad
     input (exit 1) when it names a place no file can be written to."""
-    if path is not None and path.suffix.lower() not in FORMATS:
-        raise typer.BadParameter(f"{path}: use one of {', '.join(FORMATS)}", param_hint="--out")
     problem = path_problem(path) if path is not None else None
     if problem and path is not None:
         _unwritable(path, "--out", problem)
+    if path is not None and path.suffix.lower() not in FORMATS:
+        raise typer.BadParameter(f"{path}: use one of {', '.join(FORMATS)}", param_hint="--out")
     return path
 
 
