@@ -62,24 +62,30 @@ def _take(series: pd.Series, nodes: np.ndarray) -> np.ndarray:
     return series.iloc[nodes].to_numpy(dtype=object)
 
 
+def _place(out: list, at: np.ndarray, entries) -> None:
+    """Put ``entries`` at the positions ``at`` of ``out``."""
+    for i, entry in zip(at.tolist(), entries, strict=True):
+        out[i] = entry
+
+
 def _purchase_entries(network: PurchaseNetwork, node: int, year: int, rows: np.ndarray) -> list[dict]:
-    """One dict per purchase row of the buyer: supplier, amount, counted or why not, credit."""
+    """One dict per purchase row of the buyer: supplier, amount, counted or why not, credit.
+
+    Built column by column (numpy over the buyer's rows), then one dict literal per row for the
+    rows that do not count and for those that do: the busiest buyer of a national network has
+    tens of thousands of rows.
+    """
     orgs = network.organisations
     supplier = network.supplier[rows]
     amount = network.amount[rows]
-    counted = network.eligible[rows]
+    counted = np.asarray(network.eligible[rows], dtype=bool)
     days = network.row_days(rows)
-    file_rows = network.purchases["_row"].to_numpy()[rows]
-    provenance = _provenance(network, rows)
-    ids, names = _take(orgs["org_id"], supplier), _take(orgs["name"], supplier)
-    sw, revenue = network.sw[supplier], network.revenue[supplier]
-    target, per_eur = network.target_fte[supplier], network.yield_per_eur[supplier]
-    uncertified = network.certificates.count[supplier] == 0
     dated = days != NO_DAY
     dates = np.full(len(rows), None, dtype=object)
     dates[dated] = np.datetime_as_string(days[dated].astype("datetime64[D]"))
+    sw = network.sw[supplier]
     reason = np.where(sw, "SW-bedrijf", "supplier holds a valid certificate").astype(object)
-    plain = ~counted & (supplier != node) & uncertified & ~sw
+    plain = ~counted & (supplier != node) & (network.certificates.count[supplier] == 0) & ~sw
     reason[plain] = NOT_CERTIFIED
     memo: dict[tuple[int, int], str] = {}
     for at in np.flatnonzero(~counted & ~plain):  # the few rows whose reason needs the dates
@@ -87,22 +93,26 @@ def _purchase_entries(network: PurchaseNetwork, node: int, year: int, rows: np.n
         if key not in memo:
             memo[key] = why_not_counted(network, node, key[0], year, key[1])
         reason[at] = memo[key]
-    credit = (amount * per_eur).tolist()
-    out = []
-    for i, (row, sid, sname, date, value, ok, why, rev, tfte) in enumerate(zip(
-            file_rows.tolist(), ids, names, dates, amount.tolist(), counted.tolist(), reason,
-            revenue.tolist(), target.tolist(), strict=True)):
-        entry = {"row": row, "supplier_id": sid, "supplier_name": sname, "date": date,
-                 "amount_eur": value, "counted": ok, "reason": why}
-        if ok:
-            entry["supplier_revenue_eur"] = rev
-            entry["supplier_target_fte"] = tfte
-            entry["indirect_fte"] = credit[i]
-        else:
-            entry["indirect_fte"] = 0.0
-        for col, values in provenance.items():
-            entry[col] = values[i]
-        out.append(entry)
+    file_rows = network.purchases["_row"].to_numpy()[rows]
+    ids, names = _take(orgs["org_id"], supplier), _take(orgs["name"], supplier)
+    out: list = [None] * len(rows)
+    no, ok = np.flatnonzero(~counted), np.flatnonzero(counted)
+    _place(out, no, ({"row": row, "supplier_id": sid, "supplier_name": name, "date": date,
+                      "amount_eur": value, "counted": False, "reason": why, "indirect_fte": 0.0}
+                     for row, sid, name, date, value, why in zip(
+                         file_rows[no].tolist(), ids[no], names[no], dates[no], amount[no].tolist(),
+                         reason[no], strict=True)))
+    at = supplier[ok]
+    _place(out, ok, ({"row": row, "supplier_id": sid, "supplier_name": name, "date": date,
+                      "amount_eur": value, "counted": True, "reason": why, "supplier_revenue_eur": rev,
+                      "supplier_target_fte": tfte, "indirect_fte": fte}
+                     for row, sid, name, date, value, why, rev, tfte, fte in zip(
+                         file_rows[ok].tolist(), ids[ok], names[ok], dates[ok], amount[ok].tolist(),
+                         reason[ok], network.revenue[at].tolist(), network.target_fte[at].tolist(),
+                         (amount[ok] * network.yield_per_eur[at]).tolist(), strict=True)))
+    for col, values in _provenance(network, rows).items():  # imported rows: file and invoice
+        for entry, value in zip(out, values, strict=True):
+            entry[col] = value
     return out
 
 
@@ -230,5 +240,6 @@ def purchases_frame(explained: dict) -> pd.DataFrame:
     """The purchases part of an explanation as a table."""
     cols = ["row", "supplier_id", "supplier_name", "date", "amount_eur", "counted",
             "indirect_fte", "reason"]
-    cols += [c for c in PROVENANCE_COLUMNS if any(c in p for p in explained["purchases"])]
-    return pd.DataFrame(explained["purchases"], columns=cols)
+    purchases = explained["purchases"]
+    cols += [c for c in PROVENANCE_COLUMNS if purchases and c in purchases[0]]
+    return pd.DataFrame({c: [p.get(c) for p in purchases] for c in cols}, columns=cols)

@@ -369,8 +369,9 @@ def _records(frame: pd.DataFrame, cells: dict[str, list[str]], display: Display,
 
 
 def render_table(frame: pd.DataFrame, title: str | None = None, console: Console | None = None,
-                 max_rows: int = 40, keep: Sequence[str] = ()) -> None:
-    """Print a readable table (the first ``max_rows`` rows, with a count of the rest).
+                 max_rows: int = 40, keep: Sequence[str] = (), total: int | None = None) -> None:
+    """Print a readable table (the first ``max_rows`` rows, with a count of the rest; ``total``:
+    the rows of the whole table when ``frame`` holds only its head).
 
     No value is ever cut or split: where the terminal is too narrow the rightmost columns not
     in ``keep`` (the first column is always kept) are left out with a note saying which; where
@@ -401,8 +402,9 @@ def render_table(frame: pd.DataFrame, title: str | None = None, console: Console
     if left_out:
         console.print(plain(display.word("left_out", cols=", ".join(display.header(c) for c in left_out)),
                             style="dim"))
-    if len(frame) > max_rows:
-        console.print(plain(display.word("more_rows", n=display.fmt.integer(len(frame) - max_rows)),
+    total = len(frame) if total is None else total
+    if total > max_rows:
+        console.print(plain(display.word("more_rows", n=display.fmt.integer(total - max_rows)),
                             style="dim"))
 
 

@@ -11,6 +11,8 @@ from pso_chain.commands.columns import SUPPLIERS_SHOWN, TARGETS_SHOWN, UPLIFT_SH
 from pso_chain.commands.common import console, display, say
 from pso_chain.output import plain, render_table
 
+PURCHASES_SHOWN = 50  # purchase rows of an explanation on the terminal (--out writes them all)
+
 # Sentences of the explanation and the demo (key -> (nl, en)); numbers are filled in formatted.
 TEXTS: dict[str, tuple[str, str]] = {
     "organisation": ("organisatie", "organisation"),
@@ -118,8 +120,9 @@ def render_explanation(ex: dict) -> None:
                       pct=p4(d["direct_pct"])))
     panel(lines, text("direct"))
     if ex["purchases"]:
-        render_table(explanation_purchases(ex).drop(columns=["row"]), max_rows=50,
-                     title=text("purchases_in", year=ex["year"]),
+        shown = {**ex, "purchases": ex["purchases"][:PURCHASES_SHOWN]}  # only the rows shown
+        render_table(explanation_purchases(shown).drop(columns=["row"]), max_rows=PURCHASES_SHOWN,
+                     title=text("purchases_in", year=ex["year"]), total=len(ex["purchases"]),
                      keep=["supplier_id", "amount_eur", "counted"])
     share = fmt.number(ind["max_indirect_share"], 2)
     panel([text("ind_fte", fte=n4(ind["indirect_fte"]), n=ind["counted_purchases"]),
