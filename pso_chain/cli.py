@@ -6,10 +6,15 @@ function, and gets one line in :data:`COMMAND_MODULES`.
 
 from __future__ import annotations
 
+import functools
 import importlib
 import sys
+from typing import TYPE_CHECKING
 
 import typer
+
+if TYPE_CHECKING:
+    from typer._click import Command  # typer's own click (typer.main.get_command's type)
 
 from pso_chain.commands import helptext
 from pso_chain.commands.options import global_options
@@ -25,7 +30,7 @@ app = typer.Typer(
 app.callback()(global_options)
 
 COMMAND_MODULES = ("core", "buyers", "olievlek", "neo4j", "report", "sroi", "importing", "serve",
-                   "build")
+                   "build", "warm")
 
 for _name in COMMAND_MODULES:
     try:
@@ -39,16 +44,24 @@ for _name in COMMAND_MODULES:
 helptext.tidy()
 
 
-def main() -> None:
-    """Console-script entry point (numpy's huge-page advice off for the whole run: see
-    :func:`pso_chain.network.small_pages`)."""
+@functools.cache
+def command() -> Command:
+    """The click command behind :data:`app`, built once per process (a warm worker builds it
+    before forking, so its commands do not)."""
+    return typer.main.get_command(app)
+
+
+def main(args: list[str] | None = None, prog_name: str | None = None) -> None:
+    """Run one command (default: this process's arguments) and exit with its status; numpy's
+    huge-page advice is off for the whole run (:func:`pso_chain.network.small_pages`)."""
     from pso_chain import __version__
     from pso_chain.api_outputs import small_pages
     from pso_chain.output import set_context
 
-    set_context(command=" ".join(["pso-chain", *sys.argv[1:]]), tool=f"pso-chain {__version__}")
+    args = sys.argv[1:] if args is None else args
+    set_context(command=" ".join(["pso-chain", *args]), tool=f"pso-chain {__version__}")
     with small_pages():
-        app()
+        command().main(args=args, prog_name=prog_name)
 
 
 if __name__ == "__main__":

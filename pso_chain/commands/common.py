@@ -21,6 +21,13 @@ from pso_chain.output import FORMATS, language, plain, set_context, terminal_con
 console = terminal_console()
 err_console = Console(stderr=True)
 
+
+def refresh_consoles() -> None:
+    """Fit the shared consoles to this process's streams as they are now (a warm worker's fork
+    has just taken over its caller's terminal or pipe: width, colours, ``NO_COLOR``)."""
+    console.__dict__.update(terminal_console().__dict__)
+    err_console.__dict__.update(Console(stderr=True).__dict__)
+
 DatasetArg = Annotated[str, typer.Argument(
     metavar="DATASET", show_default=False,
     help="Dataset folder (organisations, purchases, ... as .csv/.parquet/.xlsx) "
