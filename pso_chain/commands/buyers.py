@@ -42,6 +42,7 @@ from pso_chain.settings import defaults
 
 DEFAULTS = defaults()  # the help states the packaged defaults (data/*.toml), written once there
 DATE_FORMATS = ["%Y-%m-%d", "%d-%m-%Y"]
+SUBSTITUTE_ROWS_SHOWN = 60  # substitutes rows on the terminal (and their suppliers' reasons)
 
 
 def _date_option(help_text: str, required: bool = False):
@@ -213,13 +214,18 @@ def substitutes_cmd(
         say(f"every purchase of {org} counts: nothing to substitute.")
         return
     say(f"{org}: total now {display().fmt.pct(frame['total_pct_now'].iat[0], 2)}; reasons:")
-    for row in frame.drop_duplicates("supplier_id").itertuples(index=False):
+    shown = frame.head(SUBSTITUTE_ROWS_SHOWN)  # the table's rows: their suppliers' reasons
+    for row in shown.drop_duplicates("supplier_id").itertuples(index=False):
         extra = (f" ({row.note})", "dim") if isinstance(row.note, str) and row.note else ""
         say(f"  {row.supplier_id} {row.supplier_name}: {row.reason}", extra)
-    render_table(frame[SUBSTITUTES_SHOWN],
+    more = frame["supplier_id"].nunique() - shown["supplier_id"].nunique()
+    if more:
+        say(tr(f"  ... nog {display().fmt.integer(more)} leveranciers; --out BESTAND voor alle",
+               f"  ... {display().fmt.integer(more)} more suppliers; use --out FILE for all"), style="dim")
+    render_table(shown[SUBSTITUTES_SHOWN], total=len(frame),
                  title=tr(f"alternatieven voor de leveranciers van {org} die niet tellen",
                           f"substitutes for {org}'s suppliers that do not count"),
-                 max_rows=60, keep=["supplier_id", "alternative_id", "gain_pct"])
+                 max_rows=SUBSTITUTE_ROWS_SHOWN, keep=["supplier_id", "alternative_id", "gain_pct"])
 
 
 @fails_on_bad_input
