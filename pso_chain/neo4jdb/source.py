@@ -33,10 +33,11 @@ STRING_COLUMNS = ("org_id", "name", "pso_level", "sbi", "delivers", "municipalit
 
 
 def read(conn: Connection, name: str, rules: Rules | None = None, **given) -> list[dict]:
-    """Run ``queries/source/NAME.cypher`` in a read transaction; its records as dicts."""
+    """Run ``queries/source/NAME.cypher`` in a read transaction; its records as dicts (these
+    queries return columns of values, never nodes: read without the driver's conversion)."""
     query = load_query(f"source/{name}")
     params = parameters(query, rules, given) if rules is not None else given
-    return conn.read(query.text, **params)
+    return conn.read_values(query.text, **params)
 
 
 def _frame(columns: dict[str, list]) -> pd.DataFrame:
