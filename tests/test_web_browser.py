@@ -28,6 +28,7 @@ webdriver = pytest.importorskip("selenium.webdriver")
 from selenium.webdriver.chrome.options import Options  # noqa: E402
 from selenium.webdriver.chrome.service import Service  # noqa: E402
 from selenium.webdriver.common.by import By  # noqa: E402
+from selenium.webdriver.support.ui import WebDriverWait  # noqa: E402
 
 import pso_chain  # noqa: E402
 from tests.import_fixtures import make_world, write_afas  # noqa: E402
@@ -109,6 +110,9 @@ def test_search_a_supplier(server, browser):
     # a date field's typing order follows the browser's locale: set the ISO value itself
     browser.execute_script("arguments[0].value = '2025-06-01'", browser.find_element(By.ID, "on"))
     browser.find_element(By.ID, "search-button").click()
+    # the click starts a navigation; wait for the answer page, not the form still on screen
+    WebDriverWait(browser, 60).until(lambda b: "q=werkbedrijf" in b.current_url
+                                     and b.find_elements(By.CSS_SELECTOR, "#suppliers tbody tr"))
     rows = browser.find_elements(By.CSS_SELECTOR, "#suppliers tbody tr")
     assert rows and all("werkbedrijf" in r.text.lower() for r in rows)
     shot(browser, "suppliers")
