@@ -57,6 +57,7 @@ from pso_chain.parsing import to_days
 from pso_chain.rules import Rules, load_rules
 
 MANIFEST = "manifest.json"
+FEW_IDS_SHARE = 8  # CompiledNetwork.nodes: fewer distinct ids than n / this: probe a set of them
 KEEP_OTHERS = 2  # older entries of a dataset kept beside the newest (most recently used first)
 
 Say = Callable[[str], None]
@@ -300,9 +301,20 @@ class CompiledNetwork(PurchaseNetwork):
                                     "no organisation with this org_id"))
 
     def nodes(self, org_ids) -> np.ndarray:
+        """Binary searches for a few ids; for a few thousand (a buyer's suppliers) one scan of
+        the id column probing a set of them; for a large share of the network one hash of
+        the whole column."""
         org_ids = [str(o) for o in org_ids]
         if len(org_ids) <= 64:
             return np.asarray([self.node(o) for o in org_ids], dtype=np.int64)
+        wanted = pa.array(sorted(set(org_ids)), type=pa.string())
+        if len(wanted) * FEW_IDS_SHARE < self.n:
+            at = np.flatnonzero(pc.is_in(self._id_column, value_set=wanted).to_numpy(zero_copy_only=False))
+            found = dict(zip(self._id_column.take(pa.array(at)).to_pylist(), at.tolist(), strict=True))
+            for org_id in org_ids:
+                if org_id not in found:
+                    self.node(org_id)  # raises, naming it
+            return np.fromiter((found[o] for o in org_ids), dtype=np.int64, count=len(org_ids))
         idx = pc.index_in(pa.array(org_ids, type=pa.string()), value_set=self._id_column)
         found = idx.to_numpy(zero_copy_only=False)
         missing = idx.is_null().to_numpy(zero_copy_only=False)

@@ -22,6 +22,7 @@ import pytest
 from typer.testing import CliRunner
 
 import pso_chain
+from pso_chain import compiled as compiled_module
 from pso_chain.cli import app
 from pso_chain.compiled import CompiledNetwork, cache_key, cache_root, open_compiled
 from pso_chain.rules import default_rules_path, load_rules
@@ -94,7 +95,7 @@ def test_purchase_provenance_kept(tmp_path: Path) -> None:
         assert all(e["invoice_id"].startswith("INV") for e in ex["purchases"])
 
 
-def test_node_lookup_and_row_indices(tmp_path: Path) -> None:
+def test_node_lookup_and_row_indices(tmp_path: Path, monkeypatch) -> None:
     plain, compiled = _pair(_dataset(tmp_path, 4))
     for i, org_id in enumerate(plain.organisations["org_id"]):
         assert compiled.node(org_id) == plain.node(org_id) == i
@@ -109,6 +110,10 @@ def test_node_lookup_and_row_indices(tmp_path: Path) -> None:
     np.testing.assert_array_equal(compiled.nodes(many), plain.nodes(many))
     with pytest.raises(pso_chain.PsoInputError, match="zzz"):
         compiled.nodes([*many, "zzz"])
+    monkeypatch.setattr(compiled_module, "FEW_IDS_SHARE", 0.001)  # every batch counts as few: the probe
+    np.testing.assert_array_equal(compiled.nodes(many), plain.nodes(many))
+    with pytest.raises(pso_chain.PsoInputError, match="zzz"):
+        compiled.nodes([*many[:100], "zzz", *many[100:]])
 
 
 def test_explain_is_one_buyers_rows_and_credits_to_the_bit(tmp_path: Path) -> None:
