@@ -487,9 +487,12 @@ def test_substitutes_match_a_plain_oracle(seed, pick, digits):
         return 1 if orgs.loc[o, "postcode"][:2] == home["postcode"][:2] else 2
 
     levels = sorted({4, digits}, reverse=True) if digits < 4 else [digits]
+    holders = {c[0] for c in certificate_rows(tables)}
     for s in order:
         mine = frame[frame["supplier_id"] == s]
         assert mine["not_counted_eur"].iat[0] == pytest.approx(lost[s], rel=1e-12)
+        plain = "supplier is not certified and not an SW-bedrijf"  # no certificate at all
+        assert (mine["reason"].iat[0] == plain) == (s not in holders)
         def level(o: str, s: str = s) -> int:  # the finest shared prefix (no delivers here)
             mine, theirs = orgs.loc[s, "sbi"], orgs.loc[o, "sbi"]
             return next((i for i, d in enumerate(levels)

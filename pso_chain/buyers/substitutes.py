@@ -20,7 +20,7 @@ from pso_chain.buyers.common import (
     new_purchase_counts,
     yield_fte_per_meur,
 )
-from pso_chain.explanation import why_not_counted
+from pso_chain.explanation import NOT_CERTIFIED, why_not_counted
 from pso_chain.network import PurchaseNetwork
 from pso_chain.sectors import sector_codes
 from pso_chain.settings import load_buyer_defaults
@@ -138,21 +138,22 @@ def substitutes(network: PurchaseNetwork, org_id: str, year: int, top: int | Non
                 ranked[key] = (cand[order], match[order])
         return ranked[key]
 
-    pair_mover, pair_alt, pair_match, lone, note = [], [], [], [], []
+    pair_mover, pair_count, pair_alt, pair_match, lone, note = [], [], [], [], [], []
     for s in movers.tolist():  # one buyer's suppliers; each a lookup of its sector's ranking
         own = own_of.get(s, [])
         cand, match = ranking(own)
         keep = pool[cand] != s
         group, matched = pool[cand][keep][:top], match[keep][:top]
         if len(group):
-            pair_mover.append(np.full(len(group), s))
+            pair_mover.append(s)
+            pair_count.append(len(group))
             pair_alt.append(group)
             pair_match.append(matched)
         else:
             lone.append(s)
             note.append("supplier has no SBI code: sector unknown, no alternatives" if not len(own)
                         else f"no eligible supplier with SBI prefix {str(sbi[s])[:sbi_digits]}")
-    mover = np.concatenate(pair_mover) if pair_mover else np.zeros(0, np.int64)
+    mover = np.repeat(np.asarray(pair_mover, dtype=np.int64), pair_count)
     alt = np.concatenate(pair_alt) if pair_alt else np.zeros(0, np.int64)
     now_fte = buyer_indirect_fte(network, buyer, year)
     now_total = float(buyer_scores(network, buyer, now_fte)["total_pct"][0])
@@ -179,8 +180,9 @@ def substitutes(network: PurchaseNetwork, org_id: str, year: int, top: int | Non
     frame = frame.iloc[np.lexsort((np.arange(len(frame)), rank.loc[frame["_mover"]].to_numpy()))]
     s = frame.pop("_mover").to_numpy()
     days = network.row_days(largest[movers]) if len(movers) else np.zeros(0, np.int64)
-    reasons = {int(m): why_not_counted(network, buyer, int(m), year, int(d))
-               for m, d in zip(movers, days, strict=True)}
+    uncertified = network.certificates.count[movers] == 0  # the plain reason, no dates needed
+    reasons = {int(m): NOT_CERTIFIED if plain else why_not_counted(network, buyer, int(m), year, int(d))
+               for m, d, plain in zip(movers.tolist(), days.tolist(), uncertified.tolist(), strict=True)}
     movers_rows = orgs.iloc[s]
     frame.insert(0, "supplier_id", movers_rows["org_id"].to_numpy())
     frame.insert(1, "supplier_name", movers_rows["name"].to_numpy())
