@@ -21,6 +21,7 @@ from pathlib import Path
 import pytest
 
 import pso_chain
+from pso_chain.warm import framed
 from pso_chain.warm import server as warm_server
 
 EXAMPLE = str(pso_chain.example_path())
@@ -118,11 +119,6 @@ def _raw(path: Path, payload: bytes, fds: list[int] = ()) -> bytes:
         return b"".join(chunks)
 
 
-def _framed(message: dict) -> bytes:
-    body = json.dumps(message).encode()
-    return struct.pack("!I", len(body)) + body
-
-
 def test_hostile_requests_are_refused_and_the_worker_lives_on(worker):
     env, home = worker
     path = next(Path(env["PSO_CHAIN_WARM_DIR"]).glob("*.sock"))
@@ -130,11 +126,11 @@ def test_hostile_requests_are_refused_and_the_worker_lives_on(worker):
     assert _raw(path, b"\x00\x00") == b""  # shorter than a header
     assert _raw(path, struct.pack("!I", 2**31) + b"{}") == b""  # an absurd length
     assert _raw(path, struct.pack("!I", 5) + b"nope!") == b""  # not JSON
-    assert _raw(path, _framed([1, 2])) == b""  # JSON, not a request
-    other = _raw(path, _framed({"argv": ["credits", EXAMPLE], "prog": "x", "cwd": "/", "env": {},
+    assert _raw(path, framed([1, 2])) == b""  # JSON, not a request
+    other = _raw(path, framed({"argv": ["credits", EXAMPLE], "prog": "x", "cwd": "/", "env": {},
                                 "package": "/elsewhere", "python": sys.executable}), [0, 1, 2])
     assert json.loads(other)["refused"] == "another installation"
-    no_streams = _raw(path, _framed({"argv": ["credits", EXAMPLE], "package": warm_server.PACKAGE_DIR,
+    no_streams = _raw(path, framed({"argv": ["credits", EXAMPLE], "package": warm_server.PACKAGE_DIR,
                                      "python": sys.executable}))
     assert "refused" in json.loads(no_streams)
     done = run(["explain", EXAMPLE, "--org", "90000002"], env, home)
@@ -184,10 +180,18 @@ def test_changed_code_is_refused_and_the_worker_stops():
     itself) and tells its loop to stop."""
     ours, theirs = socket.socketpair(socket.AF_UNIX)
     with theirs:
-        socket.send_fds(theirs, [_framed({"argv": ["credits", EXAMPLE], "prog": "pso-chain", "cwd": "/",
+        socket.send_fds(theirs, [framed({"argv": ["credits", EXAMPLE], "prog": "pso-chain", "cwd": "/",
                                           "env": {}, "package": warm_server.PACKAGE_DIR,
                                           "python": sys.executable})], [0, 1, 2])
         keep = warm_server._answer(None, ours, (("a file as it was", 0, 0),))
         reply = json.loads(theirs.makefile("rb").readline())
     assert keep is False
     assert reply == {"refused": "the code changed since the worker started"}
+
+
+@pytest.mark.parametrize("idle", ["-1", "soon", ""])
+def test_idle_minutes_that_are_not_a_duration_are_a_usage_error(idle, tmp_path):
+    env = {**os.environ, "PSO_CHAIN_WARM_DIR": str(tmp_path / "sock")}
+    done = run(["warm", "start", "--idle", idle], env, tmp_path)
+    assert done.returncode == 2 and b"--idle" in done.stderr
+    assert status(env, tmp_path) is None  # nothing started

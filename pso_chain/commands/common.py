@@ -28,6 +28,7 @@ def refresh_consoles() -> None:
     console.__dict__.update(terminal_console().__dict__)
     err_console.__dict__.update(Console(stderr=True).__dict__)
 
+
 DatasetArg = Annotated[str, typer.Argument(
     metavar="DATASET", show_default=False,
     help="Dataset folder (organisations, purchases, ... as .csv/.parquet/.xlsx) "

@@ -21,9 +21,12 @@ costs a millisecond, not the imports it saves.
 from __future__ import annotations
 
 import hashlib
+import json
 import os
+import struct
 import sys
 from pathlib import Path
+from typing import Any
 
 WARM_ENV = "PSO_CHAIN_WARM"  # "0" (or off/no/false): never hand a command to a worker
 DIR_ENV = "PSO_CHAIN_WARM_DIR"  # where the worker's socket lives (default: see socket_dir)
@@ -55,3 +58,9 @@ def socket_path() -> Path:
     short name: a Unix socket path has at most 107 bytes)."""
     tag = hashlib.sha256(f"{PACKAGE_DIR}\0{sys.executable}".encode()).hexdigest()[:16]
     return socket_dir() / f"{tag}.sock"
+
+
+def framed(message: dict[str, Any]) -> bytes:
+    """A request as the worker reads it: its length (4 bytes, big-endian), then JSON."""
+    body = json.dumps(message).encode()
+    return struct.pack("!I", len(body)) + body

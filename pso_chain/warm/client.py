@@ -8,10 +8,10 @@ from __future__ import annotations
 
 import json
 import os
+import select
 import signal
 import socket
 import stat
-import struct
 import subprocess
 import sys
 import time
@@ -19,7 +19,7 @@ from pathlib import Path
 from types import FrameType
 from typing import Any
 
-from pso_chain.warm import NOT_FORWARDED, PACKAGE_DIR, disabled, socket_path
+from pso_chain.warm import NOT_FORWARDED, PACKAGE_DIR, disabled, framed, socket_path
 
 FORWARDED_SIGNALS = (signal.SIGINT, signal.SIGTERM, signal.SIGHUP, signal.SIGQUIT)
 
@@ -55,10 +55,10 @@ def program_name() -> str:
 
 
 def request(argv: list[str]) -> bytes:
-    """The command as the worker reads it: a length, then JSON."""
-    header = json.dumps({"argv": argv, "prog": program_name(), "cwd": os.getcwd(), "env": dict(os.environ),
-                         "package": PACKAGE_DIR, "python": sys.executable}).encode()
-    return struct.pack("!I", len(header)) + header
+    """The command as the worker reads it: the arguments, how this process was called, its
+    folder and environment, and which installation asks."""
+    return framed({"argv": argv, "prog": program_name(), "cwd": os.getcwd(), "env": dict(os.environ),
+                   "package": PACKAGE_DIR, "python": sys.executable})
 
 
 def forward(argv: list[str]) -> int | None:
@@ -106,8 +106,7 @@ def control(action: str) -> dict[str, Any] | None:
         return None
     with sock:
         try:
-            body = json.dumps({"control": action, "package": PACKAGE_DIR, "python": sys.executable}).encode()
-            socket.send_fds(sock, [struct.pack("!I", len(body)) + body], [])
+            sock.sendall(framed({"control": action, "package": PACKAGE_DIR, "python": sys.executable}))
             return json.loads(sock.makefile("rb").readline() or b"null")
         except (OSError, ValueError):
             return None
@@ -115,8 +114,8 @@ def control(action: str) -> dict[str, Any] | None:
 
 def start(idle_minutes: float, timeout: float = 120.0) -> Path:
     """Start this installation's worker in the background (its own session: the terminal's
-    Ctrl-C does not reach it) and wait until it listens; its socket. Errors of the start are
-    in the log beside the socket."""
+    Ctrl-C does not reach it) and wait up to ``timeout`` seconds until it listens; its socket.
+    Errors of the start are in the log beside the socket."""
     path = socket_path()
     path.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
     log = path.with_suffix(".log")
@@ -126,10 +125,10 @@ def start(idle_minutes: float, timeout: float = 120.0) -> Path:
             [sys.executable, "-m", "pso_chain.warm.server", str(idle_minutes)],
             stdin=subprocess.DEVNULL, stdout=subprocess.PIPE, stderr=err, start_new_session=True)
     assert worker.stdout is not None
-    deadline = time.monotonic() + timeout
-    line = worker.stdout.readline()  # "ready <socket>" once it listens, nothing if it failed
+    answered, _, _ = select.select([worker.stdout], [], [], timeout)
+    line = worker.stdout.readline() if answered else b""  # "ready <socket>"; b"" if it failed
     worker.stdout.close()
-    if not line.startswith(b"ready ") or time.monotonic() > deadline:
+    if not line.startswith(b"ready "):
         worker.kill()
         raise RuntimeError(f"the warm worker did not start; see {log}")
     return path

@@ -18,6 +18,7 @@ import struct
 import sys
 import time
 from collections.abc import Iterable
+from dataclasses import dataclass
 from typing import Any
 
 from pso_chain.warm import PACKAGE_DIR, socket_path
@@ -28,8 +29,18 @@ LIBRARIES = ("numpy", "pandas", "pyarrow", "pyarrow.compute", "pyarrow.ipc", "py
 SKIPPED = ("pso_chain.web", "pso_chain.neo4jdb", "pso_chain.warm", "pso_chain.__main__")
 MAX_REQUEST = 16 * 2**20  # bytes of one command line, folder and environment
 POLL_SECONDS = 1.0
-STARTED = [0.0]  # when this worker started listening (time.time())
-COMMANDS = [0]  # commands it has forked
+
+
+@dataclass
+class WorkerState:
+    """What ``pso-chain warm status`` reports: when the worker started listening, how many
+    commands it has forked."""
+
+    started: float = 0.0
+    commands: int = 0
+
+
+STATE = WorkerState()
 
 
 def preload() -> None:
@@ -101,8 +112,9 @@ def _run_child(listener: socket.socket | None, conn: socket.socket, request: dic
     try:
         if listener is not None:
             listener.close()
-        for signum in (signal.SIGINT, signal.SIGTERM, signal.SIGHUP, signal.SIGCHLD):
-            signal.signal(signum, signal.default_int_handler if signum == signal.SIGINT else signal.SIG_DFL)
+        signal.signal(signal.SIGINT, signal.default_int_handler)  # Ctrl-C relayed by the caller
+        for signum in (signal.SIGTERM, signal.SIGHUP, signal.SIGCHLD):
+            signal.signal(signum, signal.SIG_DFL)
         for target, fd in zip((0, 1, 2), fds, strict=True):
             os.dup2(fd, target)
             os.close(fd)
@@ -183,7 +195,7 @@ def serve(idle_minutes: float) -> None:
     listener.settimeout(POLL_SECONDS)
     signal.signal(signal.SIGTERM, lambda *_: sys.exit(0))
     signal.signal(signal.SIGHUP, signal.SIG_IGN)
-    STARTED[0] = time.time()
+    STATE.started = time.time()
     print(f"ready {path}", flush=True)
     quiet = os.open(os.devnull, os.O_WRONLY)
     os.dup2(quiet, 1)  # the starter has read its line and closed the pipe
@@ -198,10 +210,10 @@ def serve(idle_minutes: float) -> None:
                 conn, _ = listener.accept()
             except TimeoutError:
                 continue
-            answered = COMMANDS[0]
+            answered = STATE.commands
             if not _answer(listener, conn, stamp):
                 return
-            if COMMANDS[0] != answered:  # a command, not a status question: not idle
+            if STATE.commands != answered:  # a command, not a status question: not idle
                 last = time.monotonic()
     finally:
         listener.close()
@@ -222,8 +234,8 @@ def _answer(listener: socket.socket | None, conn: socket.socket, stamp: tuple) -
                 return True
             request, fds = _receive(conn)
             if request.get("control") == "status":
-                _send(conn, {"pid": os.getpid(), "socket": str(socket_path()), "started": STARTED[0],
-                             "commands": COMMANDS[0], "running": _running()})
+                _send(conn, {"pid": os.getpid(), "socket": str(socket_path()), "started": STATE.started,
+                             "commands": STATE.commands, "running": _running()})
                 return True
             if request.get("control") == "stop":
                 _send(conn, {"stopping": os.getpid()})
@@ -238,7 +250,7 @@ def _answer(listener: socket.socket | None, conn: socket.socket, stamp: tuple) -
                 _send(conn, {"refused": "the code changed since the worker started"})
                 return False
             conn.settimeout(None)
-            COMMANDS[0] += 1
+            STATE.commands += 1
             if os.fork() == 0:
                 _run_child(listener, conn, request, fds)
         except (OSError, ValueError, KeyError, TypeError, AttributeError):  # not a request of ours
