@@ -24,8 +24,8 @@ from common import ensure_dataset, run_measured  # noqa: E402
 CODE = """
 import datetime as dt
 import numpy as np, pandas as pd
-from pso_chain.network import load_network
-from pso_chain.scoring import credits
+from pso_chain.core.loading import load_network
+from pso_chain.core.scoring import credits
 from pso_chain.buyers import (compliance_report, eligible_suppliers, shift_effect, substitutes,
                               tender_ranking, uplift_by_supplier, uplift_mix)
 

@@ -27,8 +27,8 @@ figures['rows'] = len(p)
 """
 
 ENGINE = """
-from pso_chain.network import load_network
-from pso_chain.scoring import credits
+from pso_chain.core.loading import load_network
+from pso_chain.core.scoring import credits
 t = time.perf_counter()
 net = load_network(sys.argv[1])
 figures['load_s'] = time.perf_counter() - t
@@ -44,8 +44,8 @@ figures['orgs'] = net.n
 # The peer: networkx DiGraph and a per-organisation loop, on the first N purchase rows.
 NETWORKX_PEER = """
 import networkx as nx, numpy as np, pandas as pd
-from pso_chain.network import load_network
-from pso_chain.scoring import credits
+from pso_chain.core.loading import load_network
+from pso_chain.core.scoring import credits
 net = load_network(sys.argv[1])
 limit = int(sys.argv[2])
 sub_rows = np.arange(min(limit, len(net.purchases)))
@@ -73,7 +73,7 @@ mask = np.zeros(len(net.purchases), bool); mask[sub_rows] = True
 t = time.perf_counter()
 sel = mask & eligible
 ind = np.bincount(net.buyer[sel], weights=net.amount[sel] * net.yield_per_eur[net.supplier[sel]], minlength=net.n)
-from pso_chain.scoring import score_arrays
+from pso_chain.core.scoring import score_arrays
 nodes = np.unique(np.concatenate([net.buyer[sub_rows], net.supplier[sub_rows]]))
 res = score_arrays(rules, net.fte[nodes], net.target_fte[nodes], ind[nodes], net.employees[nodes],
                    net.qualitative_ok[nodes])

@@ -26,13 +26,13 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 import numpy as np  # noqa: E402
+from pso_chain.loaders.import_settings import load_import_settings  # noqa: E402
 from pso_chain.loaders.ledger import read_ledger  # noqa: E402
 from pso_chain.loaders.register import read_register, read_sw_list  # noqa: E402
 from rapidfuzz import fuzz, process  # noqa: E402
 
-from pso_chain.import_settings import load_import_settings  # noqa: E402
-from pso_chain.importer import candidates, ledger_suppliers  # noqa: E402
-from pso_chain.matching import build_index, match_suppliers  # noqa: E402
+from pso_chain.importing.importer import candidates, ledger_suppliers  # noqa: E402
+from pso_chain.importing.matching import build_index, match_suppliers  # noqa: E402
 from tests.import_fixtures import make_world, write_afas  # noqa: E402
 
 

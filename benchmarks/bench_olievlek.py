@@ -47,7 +47,7 @@ figures['orgs'] = len(o)
 """
 
 SIMULATE = """
-from pso_chain.network import load_network
+from pso_chain.core.loading import load_network
 from pso_chain.olievlek import simulate
 t = time.perf_counter()
 net = load_network(sys.argv[1])
@@ -68,8 +68,8 @@ figures['start_applying'] = int(rounds['code_applying'].iat[0])
 """
 
 EMBODIED = """
-from pso_chain.network import load_network
-from pso_chain.embodied_fte import embodied
+from pso_chain.core.loading import load_network
+from pso_chain.olievlek.embodied import embodied
 t = time.perf_counter()
 net = load_network(sys.argv[1])
 figures['load_s'] = time.perf_counter() - t
@@ -83,7 +83,7 @@ figures['total_embodied_fte'] = float(out['embodied_fte'].sum())
 """
 
 OTHERS = """
-from pso_chain.network import load_network
+from pso_chain.core.loading import load_network
 from pso_chain import olievlek as ov
 t = time.perf_counter()
 net = load_network(sys.argv[1])
@@ -106,7 +106,7 @@ for name, fn in (('exposure', lambda: ov.exposure(net)), ('history', lambda: ov.
 PEERS = """
 import array, tempfile
 import numpy as np, pandas as pd, networkx as nx
-from pso_chain.network import load_network
+from pso_chain.core.loading import load_network
 from pso_chain.olievlek import simulate
 n, m, repeat = int(sys.argv[1]), int(sys.argv[2]), int(sys.argv[3])
 rng = np.random.default_rng(5)

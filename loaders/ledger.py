@@ -16,6 +16,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 from pso_chain.loaders.invoices import lines_frame
+from pso_chain.loaders.names import kvk_numbers
 from pso_chain.loaders.sheet import (
     Profile,
     detect_profile,
@@ -28,7 +29,6 @@ from pso_chain.loaders.sheet import (
 )
 
 from pso_chain.errors import Problem, PsoInputError
-from pso_chain.names import kvk_numbers
 from pso_chain.parsing import text, to_date, to_number
 
 FIELDS = ("supplier_name", "supplier_code", "supplier_kvk", "date", "year", "amount_excl",

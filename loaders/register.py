@@ -14,11 +14,11 @@ from pathlib import Path
 
 import numpy as np
 import pandas as pd
+from pso_chain.loaders.import_settings import ImportSettings, load_import_settings
+from pso_chain.loaders.names import kvk_numbers, plain
 from pso_chain.loaders.sheet import Sheet, known_headers, read_sheet, recognise
 
 from pso_chain.errors import Problem, PsoInputError
-from pso_chain.import_settings import ImportSettings, load_import_settings
-from pso_chain.names import kvk_numbers, plain
 from pso_chain.parsing import text, to_date, to_number
 
 REGISTER_COLUMNS = ["kvk", "name", "place", "postcode", "level", "level_text", "valid_from",

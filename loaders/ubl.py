@@ -23,11 +23,11 @@ import defusedxml.ElementTree as SafeET
 import numpy as np
 import pandas as pd
 from defusedxml import DefusedXmlException
+from pso_chain.loaders.import_settings import ImportSettings, load_import_settings
 from pso_chain.loaders.invoices import empty_lines, lines_frame
+from pso_chain.loaders.names import kvk_numbers
 
 from pso_chain.errors import Problem, PsoInputError
-from pso_chain.import_settings import ImportSettings, load_import_settings
-from pso_chain.names import kvk_numbers
 
 CAC = "urn:oasis:names:specification:ubl:schema:xsd:CommonAggregateComponents-2"
 CBC = "urn:oasis:names:specification:ubl:schema:xsd:CommonBasicComponents-2"

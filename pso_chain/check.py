@@ -28,15 +28,26 @@ import datetime as dt
 import difflib
 import math
 from collections.abc import Iterable, Sequence
-from typing import TYPE_CHECKING, NoReturn
+from typing import NoReturn, Protocol
 
 import numpy as np
 import pandas as pd
 
 from pso_chain.errors import Problem, PsoInputError
 
-if TYPE_CHECKING:
-    from pso_chain.network import PurchaseNetwork
+
+class PurchaseNetwork(Protocol):
+    """What the checks read of a network (:class:`pso_chain.core.network.PurchaseNetwork`):
+    declared here so that the ground floor imports nothing above it."""
+
+    @property
+    def n(self) -> int: ...
+    @property
+    def years(self) -> np.ndarray: ...
+    @property
+    def organisations(self) -> pd.DataFrame: ...
+    @property
+    def org_ids(self) -> pd.Index: ...
 
 SHOWN = 12  # known values listed when none is close
 

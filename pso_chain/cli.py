@@ -13,6 +13,10 @@ from typing import TYPE_CHECKING
 
 import typer
 
+from pso_chain import __version__
+from pso_chain.api.outputs import small_pages
+from pso_chain.outputs.files import set_context
+
 if TYPE_CHECKING:
     from typer._click import Command  # typer's own click (typer.main.get_command's type)
 
@@ -30,7 +34,7 @@ app = typer.Typer(
 app.callback()(global_options)
 
 COMMAND_MODULES = ("core", "buyers", "olievlek", "neo4j", "report", "sroi", "importing", "serve",
-                   "build", "warm")
+                   "build")
 
 for _name in COMMAND_MODULES:
     try:
@@ -46,18 +50,13 @@ helptext.tidy()
 
 @functools.cache
 def command() -> Command:
-    """The click command behind :data:`app`, built once per process (a warm worker builds it
-    before forking, so its commands do not)."""
+    """The click command behind :data:`app`, built once per process."""
     return typer.main.get_command(app)
 
 
 def main(args: list[str] | None = None, prog_name: str | None = None) -> None:
     """Run one command (default: this process's arguments) and exit with its status; numpy's
-    huge-page advice is off for the whole run (:func:`pso_chain.network.small_pages`)."""
-    from pso_chain import __version__
-    from pso_chain.api_outputs import small_pages
-    from pso_chain.output import set_context
-
+    huge-page advice is off for the whole run (:func:`pso_chain.core.network.small_pages`)."""
     args = sys.argv[1:] if args is None else args
     set_context(command=" ".join(["pso-chain", *args]), tool=f"pso-chain {__version__}")
     with small_pages():

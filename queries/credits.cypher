@@ -1,4 +1,4 @@
-// credits: the PSO score of every organisation in one year — design.md's scoring contract in Cypher.
+// credits: the PSO score of every organisation in one year — the scoring contract (docs/contract.md) in Cypher.
 // Direct: target-group FTE (employees_records win over the target_fte column) / fte.
 // Indirect: sum over eligible BUYS_FROM of the year of amount * supplier target_fte / supplier
 // revenue; eligible = another organisation that is an SW-bedrijf or holds a certificate of an

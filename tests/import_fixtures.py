@@ -256,9 +256,8 @@ def _books(rng, year, suppliers, register, sw, figures, seed) -> World:
 
 
 def _truth(buyer, suppliers, register, sw, figures, purchases) -> dict[str, pd.DataFrame]:
+    from pso_chain.loaders.import_settings import load_import_settings
     from pso_chain.loaders.register import level_code
-
-    from pso_chain.import_settings import load_import_settings
 
     settings = load_import_settings()
     reg = register.rename(columns={"KvK-nummer": "kvk"})

@@ -1,4 +1,4 @@
-"""Plain, obviously-correct oracles for the olievlek contracts (design.md), straight from the
+"""Plain, obviously-correct oracles for the olievlek contracts (docs/contract.md), straight from the
 raw tables with Python loops, dates and dicts — no CSR, no node indices, no numpy kernels.
 
 Used by the olievlek and embodied tests; small networks only.

@@ -17,14 +17,14 @@ from pso_chain.buyers.compliance import compliance_report
 from pso_chain.buyers.substitutes import substitutes as engine_substitutes
 from pso_chain.buyers.suppliers import eligible_suppliers
 from pso_chain.buyers.uplift import uplift_plan
-from pso_chain.embodied_fte import embodied_comparison
-from pso_chain.explanation import explain as engine_explain
+from pso_chain.core.explanation import explain as engine_explain
+from pso_chain.core.scoring import credits as engine_credits
+from pso_chain.olievlek.embodied import embodied_comparison
 from pso_chain.olievlek.exposure import exposure as engine_exposure
 from pso_chain.olievlek.history import history as engine_history
 from pso_chain.olievlek.seeds import select_seeds
 from pso_chain.olievlek.simulate import simulate as engine_simulate
 from pso_chain.olievlek.stats import chain_stats, spend_by_buyer_group
-from pso_chain.scoring import credits as engine_credits
 from pso_chain.settings import defaults
 
 BUYER = "10000109"  # Peeters & Jacobs Vastgoed: trede 1, non-counting suppliers, uplift reachable

@@ -34,9 +34,9 @@ from pso_chain.buyers import (
     uplift_by_supplier,
     uplift_mix,
 )
+from pso_chain.core.loading import load_network
+from pso_chain.core.scoring import credits
 from pso_chain.errors import PsoInputError
-from pso_chain.network import load_network
-from pso_chain.scoring import credits
 from tests.datasets import MUNICIPALITIES, buy, org, random_tables, write_tables
 
 YEAR = 2025

@@ -1,6 +1,6 @@
 """The installed ``pso-chain`` console script, run as a real subprocess; and the network bridges.
 
-Output files must hold exactly design.md's contract columns in order; ``explain --out x.json``
+Output files must hold exactly the contract's columns (docs/contract.md) in order; ``explain --out x.json``
 must trace every number; ``--year`` selects the purchases of that year. ``to_networkx`` and the
 CSR ``adjacency`` are checked against a plain loop and a dense numpy accumulation.
 """
@@ -19,11 +19,11 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from pso_chain.network import load_network
-from pso_chain.scoring import credits
+from pso_chain.core.loading import load_network
+from pso_chain.core.scoring import credits
 from tests.datasets import buy, org, random_tables, write_tables
 
-# design.md, "Scoring contract": the columns of `pso-chain credits`, in this order
+# docs/contract.md, the scoring contract: the columns of `pso-chain credits`, in this order
 CONTRACT_COLUMNS = ["org_id", "name", "year", "employees", "fte", "target_fte", "direct_pct",
                     "indirect_fte", "indirect_pct", "indirect_counted_pct", "total_pct", "norm_trede1",
                     "norm_trede2", "norm_trede3", "trede", "cap_applied", "pso30plus"]
@@ -291,7 +291,7 @@ COMMANDS = Path(__file__).resolve().parents[1] / "pso_chain" / "commands"
 def test_commands_choose_no_backend_and_compute_nothing() -> None:
     for path in COMMANDS.glob("*.py"):
         text = path.read_text(encoding="utf-8")
-        for banned in ("is_database_uri", "_cypher(", "from pso_chain.scoring", "def example_path",
+        for banned in ("is_database_uri", "_cypher(", "from pso_chain.core.scoring", "def example_path",
                        "closest_to_next_trede(", "trede_distribution("):
             assert banned not in text, (path.name, banned)
         if path.name != "neo4j.py":  # `pso-chain neo4j load|query` is about the database itself

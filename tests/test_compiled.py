@@ -1,4 +1,4 @@
-"""The compiled network (pso_chain.compiled): the same answers as reading the tables, never stale.
+"""The compiled network (pso_chain.core.compiled): the same answers as reading the tables, never stale.
 
 Every verb is compared between the uncached path (tables read and validated) and a compiled
 network that was built and then opened from its files; then each kind of input change (a row
@@ -22,9 +22,9 @@ import pytest
 from typer.testing import CliRunner
 
 import pso_chain
-from pso_chain import compiled as compiled_module
 from pso_chain.cli import app
-from pso_chain.compiled import CompiledNetwork, cache_key, cache_root, open_compiled
+from pso_chain.core import compiled as compiled_module
+from pso_chain.core.compiled import CompiledNetwork, cache_key, cache_root, open_compiled
 from pso_chain.rules import default_rules_path, load_rules
 from tests.datasets import random_tables, write_tables
 

@@ -203,7 +203,7 @@ def test_7_exposure_lists_no_sw_bedrijf(example):
 
 # 9. certificate holders scoring below their certified level are flagged ----------------------
 def test_9_below_certified_level_engine(example):
-    from pso_chain.scoring import below_certified_level
+    from pso_chain.core.scoring import below_certified_level
 
     frame = below_certified_level(example, 2025)
     assert list(frame.columns[:4]) == ["org_id", "name", "certified_level", "trede"]

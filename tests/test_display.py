@@ -22,8 +22,8 @@ from typer.testing import CliRunner
 
 import pso_chain
 from pso_chain.cli import app
-from pso_chain.display import Display, Formatter
-from pso_chain.output import render_table, set_language, write_xlsx
+from pso_chain.outputs.display import Display, Formatter
+from pso_chain.outputs.files import render_table, set_language, write_xlsx
 from tests.datasets import buy, org, write_tables
 
 EXAMPLE = str(pso_chain.example_path())

@@ -9,10 +9,10 @@ import scipy.sparse as sp
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from pso_chain.embodied_fte import EMBODIED_COLUMNS, embodied, embodied_comparison, solve_leontief
+from pso_chain.core.loading import load_network
+from pso_chain.core.scoring import indirect_fte
 from pso_chain.errors import PsoInputError
-from pso_chain.network import load_network
-from pso_chain.scoring import indirect_fte
+from pso_chain.olievlek.embodied import EMBODIED_COLUMNS, embodied, embodied_comparison, solve_leontief
 from tests.datasets import buy, org, random_tables, write_tables
 from tests.olievlek_oracles import Raw, oracle_embodied, spectral_radius
 

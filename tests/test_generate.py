@@ -270,7 +270,7 @@ def test_parquet_format(tmp_path):
 
 @pytest.mark.parametrize("fmt", ["csv", "parquet"])
 def test_generated_data_validates_cleanly(tmp_path, fmt):
-    from pso_chain.network import load_network
+    from pso_chain.core.loading import load_network
 
     write_dataset(generate_dataset(800, 6_000, seed=9, n_years=2), tmp_path, fmt)
     network = load_network(tmp_path)
@@ -321,8 +321,8 @@ def test_example_hand_placed_cases():
 
 
 def test_example_story_holds_in_the_engine():
-    from pso_chain.network import load_network
-    from pso_chain.scoring import closest_to_next_trede, credits
+    from pso_chain.core.loading import load_network
+    from pso_chain.core.scoring import closest_to_next_trede, credits
 
     network = load_network(EXAMPLE)
     assert network.data.report.problems.empty

@@ -8,12 +8,12 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 import pytest
+from pso_chain.loaders.import_settings import load_import_settings
 from pso_chain.loaders.register import read_register, read_sw_list
 
 import pso_chain
-from pso_chain.import_settings import load_import_settings
-from pso_chain.importer import candidates
-from pso_chain.matching import match_suppliers
+from pso_chain.importing.importer import candidates
+from pso_chain.importing.matching import match_suppliers
 from tests.import_fixtures import (
     make_world,
     write_afas,
@@ -76,7 +76,7 @@ def test_ubl_folder_and_ledger_give_the_same_purchases(world, tmp_path):
     w, base, lists = world
     common = dict(register=lists["register"], sw=lists["sw"], figures=lists["figures"],
                   buyer=lists["buyer"], accept_review=True)
-    from pso_chain.books import import_books
+    from pso_chain.importing.books import import_books
 
     by_ledger = import_books(ledger=write_afas(w.invoices, tmp_path / "afas.csv"), **common)
     by_ubl = import_books(ubl=write_ubl_folder(w.invoices, tmp_path / "ubl"), **common)
@@ -131,7 +131,7 @@ def test_person_rows_never_leave_the_quickscan(world, tmp_path):
     assert scan.credits["target_fte"] == pytest.approx(36 / 40 + 24 / 40 + 1.0)
     import json
 
-    from pso_chain.quickscan_output import quickscan_html
+    from pso_chain.importing.quickscan_files import quickscan_html
 
     text = json.dumps(scan.to_dict(), default=str) + quickscan_html(scan)
     assert "P-00" not in text and scan.explain["direct"]["persons_counted"] == 3

@@ -9,10 +9,10 @@ import zipfile
 
 import pandas as pd
 import pytest
+from pso_chain.loaders.names import kvk_numbers
 from typer.testing import CliRunner
 
 from pso_chain.cli import app
-from pso_chain.names import kvk_numbers
 from tests.import_fixtures import make_world, ubl_document, write_afas, write_ubl_folder
 
 runner = CliRunner()
@@ -264,7 +264,7 @@ def test_quickscan_from_ubl_equals_quickscan_from_the_ledger(books, tmp_path):
 def test_match_report_csv_cannot_run_formulas():
     """A ledger name starting with = + - @ is written with a leading ' in the CSV people open in
     a spreadsheet (the reader of --overrides takes it off again)."""
-    from pso_chain.output import spreadsheet_safe
+    from pso_chain.outputs.files import spreadsheet_safe
 
     frame = pd.DataFrame({"ledger_name": ["=HYPERLINK(\"x\")", "+31 Bouw", "-Kort", "@Home", "Gewoon"],
                           "amount_eur": [1.0, -2.0, 3.0, 4.0, 5.0]})

@@ -9,11 +9,11 @@ import pandas as pd
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
+from pso_chain.loaders.import_settings import load_import_settings
+from pso_chain.loaders.names import name_variants, normalise_name
 from pso_chain.loaders.register import level_code
 
-from pso_chain.import_settings import load_import_settings
-from pso_chain.importer import net_credit_notes
-from pso_chain.names import name_variants, normalise_name
+from pso_chain.importing.importer import net_credit_notes
 
 SETTINGS = load_import_settings()
 WORDS = st.sampled_from(["jansen", "bakker", "schoonmaakbedrijf", "delta", "horizon", "vos", "kroon",
@@ -76,7 +76,7 @@ def test_credit_notes_keep_each_suppliers_total(invoices, credits):
 def test_supplier_names_that_look_like_formulas_stay_text(tmp_path):
     from openpyxl import load_workbook
 
-    from pso_chain.output import write_xlsx
+    from pso_chain.outputs.files import write_xlsx
 
     path = write_xlsx({"report": pd.DataFrame({"ledger_name": ["=HYPERLINK(\"x\")", "+31", "@a", "ok"]})},
                       tmp_path / "r.xlsx")

@@ -22,8 +22,9 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from pso_chain.certification import build_certificate_index, purchase_eligibility
-from pso_chain.network import PurchaseNetwork, load_network
+from pso_chain.core.certification import build_certificate_index, purchase_eligibility
+from pso_chain.core.loading import load_network
+from pso_chain.core.network import PurchaseNetwork
 from pso_chain.parsing import NO_DAY, text, year_bounds
 from pso_chain.rules import load_rules
 from pso_chain.validate import arrow as v

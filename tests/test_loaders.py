@@ -17,10 +17,10 @@ from pso_chain.loaders import read_folder
 from typer.testing import CliRunner
 
 from pso_chain.cli import app
+from pso_chain.core.loading import load_network
+from pso_chain.core.scoring import credits
 from pso_chain.errors import PsoInputError
-from pso_chain.network import load_network
 from pso_chain.rules import load_rules
-from pso_chain.scoring import credits
 from pso_chain.validate import validate_folder
 from tests.datasets import buy, org, random_tables, write_tables
 

@@ -15,13 +15,13 @@ from typer.testing import CliRunner
 
 import pso_chain
 from pso_chain.cli import app
+from pso_chain.core.loading import load_network
+from pso_chain.core.scoring import credits
 from pso_chain.errors import PsoInputError
 from pso_chain.neo4jdb.load import load_dataset
 from pso_chain.neo4jdb.queries import all_query_names, load_query
 from pso_chain.neo4jdb.source import read_tables
-from pso_chain.network import load_network
 from pso_chain.rules import load_rules
-from pso_chain.scoring import credits
 from pso_chain.validate import validate_folder, validate_tables
 from tests.datasets import buy, org, random_tables, write_tables
 from tests.neo4j_checks import checksum, graph_snapshot, run_cypher

@@ -23,9 +23,9 @@ from typer.testing import CliRunner
 
 import pso_chain
 from pso_chain.cli import app
+from pso_chain.core.loading import load_network
+from pso_chain.core.scoring import credits
 from pso_chain.neo4jdb.load import load_dataset
-from pso_chain.network import load_network
-from pso_chain.scoring import credits
 from tests.datasets import random_tables, write_tables
 
 pytestmark = pytest.mark.neo4j

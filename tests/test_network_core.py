@@ -8,10 +8,10 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from pso_chain.certification import purchase_eligibility
-from pso_chain.network import load_network, read_dataset
+from pso_chain.core.certification import purchase_eligibility
+from pso_chain.core.loading import load_network, read_dataset
+from pso_chain.core.scoring import credits
 from pso_chain.rules import load_rules
-from pso_chain.scoring import credits
 from pso_chain.validate import validate_folder
 from tests.datasets import buy, org, random_tables, write_tables
 

@@ -1,7 +1,7 @@
 """Hand-computed cases on the published norm table, full scores worked by hand, fee bands,
 malformed rules files and the ``--rules FILE`` override.
 
-Every expected number here is read from reference/pso-method.md or worked out by hand in the
+Every expected number here is read from docs/pso-rules.md or worked out by hand in the
 comment beside it, never from the engine's rules file.
 """
 
@@ -17,11 +17,11 @@ from hypothesis import strategies as st
 from typer.testing import CliRunner
 
 from pso_chain.cli import app
+from pso_chain.core.explanation import explain
+from pso_chain.core.loading import load_network
+from pso_chain.core.scoring import credits, score_arrays
 from pso_chain.errors import RulesError
-from pso_chain.explanation import explain
-from pso_chain.network import load_network
 from pso_chain.rules import default_rules_path, load_rules
-from pso_chain.scoring import credits, score_arrays
 from tests.datasets import buy, org, write_tables
 from tests.test_scoring_oracle import oracle_norms
 

@@ -11,9 +11,9 @@ from typer.testing import CliRunner
 
 from pso_chain import example_path
 from pso_chain.cli import app
-from pso_chain.embodied_fte import EMBODIED_COLUMNS, embodied
-from pso_chain.network import load_network
+from pso_chain.core.loading import load_network
 from pso_chain.olievlek import history, simulate
+from pso_chain.olievlek.embodied import EMBODIED_COLUMNS, embodied
 from pso_chain.olievlek.history import HISTORY_COLUMNS
 from pso_chain.olievlek.seeds import SEEDS_COLUMNS
 from pso_chain.olievlek.simulate import SIMULATE_COLUMNS

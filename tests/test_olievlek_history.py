@@ -12,8 +12,8 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from pso_chain.core.loading import load_network
 from pso_chain.errors import PsoInputError
-from pso_chain.network import load_network
 from pso_chain.olievlek import exposure, history, history_figures, largest_cascades
 from pso_chain.olievlek.exposure import EXPOSURE_COLUMNS
 from pso_chain.olievlek.history import HISTORY_COLUMNS

@@ -12,7 +12,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from pso_chain.network import load_network
+from pso_chain.core.loading import load_network
 from pso_chain.olievlek import (
     certification_assortativity,
     chain_stats,

@@ -10,7 +10,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from pso_chain.network import load_network
+from pso_chain.core.loading import load_network
 from pso_chain.olievlek import simulate
 from pso_chain.olievlek.simulate import SIMULATE_COLUMNS, read_seed_orgs
 from tests.datasets import buy, org, random_tables, write_tables

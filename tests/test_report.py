@@ -17,14 +17,14 @@ from typer.testing import CliRunner
 
 from pso_chain import example_path
 from pso_chain.cli import app
+from pso_chain.core.loading import load_network
+from pso_chain.core.spend import counting_spend
 from pso_chain.errors import PsoInputError
-from pso_chain.network import load_network
 from pso_chain.olievlek import spend_by_buyer_group
-from pso_chain.reporting import SECTION_IDS, build_report, collect_report, render_report
-from pso_chain.reporting.labels import LABELS, Labels
-from pso_chain.reporting.page import Formatter
+from pso_chain.outputs.report import SECTION_IDS, build_report, collect_report, render_report
+from pso_chain.outputs.report.labels import LABELS, Labels
+from pso_chain.outputs.report.page import Formatter
 from pso_chain.sectors import sbi_section, section_name
-from pso_chain.spend import counting_spend
 from tests.datasets import buy, org, random_tables, write_tables
 
 PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"
@@ -278,7 +278,7 @@ def test_cli_usage_error(args):
 
 def test_cascade_layout_on_random_forests():
     """Each leaf its own column, each parent centred over its followers, one row per generation."""
-    from pso_chain.reporting.charts import cascade_layout
+    from pso_chain.outputs.report.charts import cascade_layout
 
     rng = np.random.default_rng(7)
     for _ in range(30):
@@ -304,7 +304,7 @@ def test_cascade_layout_on_random_forests():
 
 
 def test_largest_groups_keeps_the_reports_own_municipality():
-    from pso_chain.reporting import largest_groups
+    from pso_chain.outputs.report import largest_groups
 
     frame = pd.DataFrame({"group": [f"m{i:02d}" for i in range(30)], "spend_eur": np.arange(30.0)})
     top = largest_groups(frame, 5)

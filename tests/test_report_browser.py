@@ -19,7 +19,7 @@ import numpy as np
 import pytest
 
 from pso_chain import example_path
-from pso_chain.reporting import SECTION_IDS
+from pso_chain.outputs.report import SECTION_IDS
 
 ROOT = Path(__file__).resolve().parent.parent
 ARTEFACT = ROOT / "test-artifacts" / "report-screenshot.png"

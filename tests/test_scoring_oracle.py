@@ -1,8 +1,8 @@
-"""Differential tests: ``pso_chain.scoring.credits`` against a plain-Python oracle.
+"""Differential tests: ``pso_chain.core.scoring.credits`` against a plain-Python oracle.
 
 The oracle below reads the dataset's CSV files with the ``csv`` module and computes every
-column of design.md's scoring contract with dicts and loops, from the numbers published in
-reference/pso-method.md (copied here on purpose: the oracle must not share the engine's rules
+column of the scoring contract (docs/contract.md) with dicts and loops, from the numbers published in
+docs/pso-rules.md (copied here on purpose: the oracle must not share the engine's rules
 file or any of its code). Random datasets come from ``tests.datasets.random_tables``; the engine
 reads the same data written as comma CSV, Dutch semicolon CSV (decimal comma, cp1252), Parquet
 or XLSX.
@@ -24,13 +24,13 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from pso_chain.core.loading import load_network
+from pso_chain.core.scoring import CREDIT_COLUMNS, credits
 from pso_chain.errors import PsoInputError
-from pso_chain.network import load_network
 from pso_chain.rules import default_rules_path
-from pso_chain.scoring import CREDIT_COLUMNS, credits
 from tests.datasets import buy, org, random_tables, write_tables
 
-# --- the published rules (reference/pso-method.md), as the oracle's own data -----------------
+# --- the published rules (docs/pso-rules.md), as the oracle's own data -----------------
 PUBLISHED_NORMS = [  # size, trede 1, trede 2, trede 3
     (2, 21.4, 28.0, 33.0), (5, 12.6, 17.0, 22.0), (10, 6.7, 9.0, 15.5), (15, 6.2, 8.0, 13.0),
     (20, 5.7, 7.3, 10.8), (25, 5.2, 6.6, 9.8), (30, 4.7, 6.1, 8.9), (35, 4.2, 5.6, 8.4),

@@ -1,7 +1,7 @@
 """The buyer's side of the PSO: uplift through purchasing, certified-supplier search,
 substitutes for suppliers that do not count, supplier compliance and tender scoring.
 
-Plain functions over a :class:`pso_chain.network.PurchaseNetwork`, each taking its ``year``
+Plain functions over a :class:`pso_chain.core.network.PurchaseNetwork`, each taking its ``year``
 and/or ``on`` date explicitly and returning a DataFrame in a deterministic order.
 """
 

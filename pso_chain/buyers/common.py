@@ -13,11 +13,11 @@ import datetime as dt
 import numpy as np
 import pandas as pd
 
-from pso_chain.certification import FAR_FUTURE, FAR_PAST, purchase_eligibility
+from pso_chain.core.certification import FAR_FUTURE, FAR_PAST, purchase_eligibility
+from pso_chain.core.network import PurchaseNetwork
+from pso_chain.core.scoring import indirect_fte_of, score_arrays
 from pso_chain.errors import Problem, PsoInputError
-from pso_chain.network import PurchaseNetwork
 from pso_chain.parsing import NO_DAY, day_of, year_bounds
-from pso_chain.scoring import indirect_fte_of, score_arrays
 
 STATUS_SW = "sw"
 STATUS_VALID = "valid"
@@ -56,7 +56,7 @@ def new_purchase_counts(network: PurchaseNetwork, buyer: int, year: int, on=None
 
     Undated (``on`` None) it counts when the supplier is an SW-bedrijf or holds an eligible
     certificate valid on some day of ``year``; dated, on that day — the core's own rule
-    (:func:`pso_chain.certification.purchase_eligibility`), never the buyer itself.
+    (:func:`pso_chain.core.certification.purchase_eligibility`), never the buyer itself.
     """
     n = network.n
     day = purchase_day(on, year)

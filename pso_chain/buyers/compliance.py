@@ -22,7 +22,7 @@ from pso_chain.buyers.common import (
     buyer_spend,
     certificate_status,
 )
-from pso_chain.network import PurchaseNetwork
+from pso_chain.core.network import PurchaseNetwork
 from pso_chain.settings import load_buyer_defaults
 
 COMPLIANCE_COLUMNS = [

@@ -18,10 +18,10 @@ import pandas as pd
 from pso_chain import check
 from pso_chain.buyers.common import continuous_valid_until
 from pso_chain.buyers.uplift import uplift_plan
-from pso_chain.certification import FAR_FUTURE, FAR_PAST
-from pso_chain.network import PurchaseNetwork
+from pso_chain.core.certification import FAR_FUTURE, FAR_PAST
+from pso_chain.core.network import PurchaseNetwork
+from pso_chain.core.scoring import credits
 from pso_chain.parsing import day_of
-from pso_chain.scoring import credits
 
 MAX_YEARS_AHEAD = 10
 MONTHS = 12

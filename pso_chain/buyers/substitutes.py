@@ -20,8 +20,8 @@ from pso_chain.buyers.common import (
     new_purchase_counts,
     yield_fte_per_meur,
 )
-from pso_chain.explanation import NOT_CERTIFIED, why_not_counted
-from pso_chain.network import PurchaseNetwork
+from pso_chain.core.explanation import NOT_CERTIFIED, why_not_counted
+from pso_chain.core.network import PurchaseNetwork
 from pso_chain.sectors import sector_codes
 from pso_chain.settings import load_buyer_defaults
 

@@ -22,8 +22,8 @@ from pso_chain.buyers.common import (
     levels_on,
     yield_fte_per_meur,
 )
-from pso_chain.certification import FAR_PAST
-from pso_chain.network import PurchaseNetwork
+from pso_chain.core.certification import FAR_PAST
+from pso_chain.core.network import PurchaseNetwork
 from pso_chain.parsing import day_of
 from pso_chain.sectors import sells_sector
 from pso_chain.settings import load_buyer_defaults

@@ -25,9 +25,9 @@ from pso_chain.buyers.common import (
     levels_on,
 )
 from pso_chain.buyers.defaults import SW_KEY
+from pso_chain.core.network import PurchaseNetwork
 from pso_chain.errors import Problem, PsoInputError
 from pso_chain.loaders import read_table
-from pso_chain.network import PurchaseNetwork
 from pso_chain.parsing import day_of, text, to_number
 
 BASE_COLUMNS = ["rank", "supplier_id", "name", "price", "level", "sw", "certificate_status",

@@ -24,10 +24,10 @@ from pso_chain.buyers.common import (
     purchase_day,
     yield_fte_per_meur,
 )
+from pso_chain.core.explanation import why_not_counted
+from pso_chain.core.network import PurchaseNetwork
+from pso_chain.core.scoring import indirect_fte
 from pso_chain.errors import Problem, PsoInputError
-from pso_chain.explanation import why_not_counted
-from pso_chain.network import PurchaseNetwork
-from pso_chain.scoring import indirect_fte
 from pso_chain.settings import load_buyer_defaults
 
 TARGET_COLUMNS = [

@@ -9,6 +9,8 @@ from typing import Annotated
 import typer
 
 from pso_chain.commands.common import DatasetArg, RulesOpt, err_console, fails_on_bad_input
+from pso_chain.core.compiled import CompiledNetwork, cache_key, cache_root, open_compiled
+from pso_chain.rules import load_rules
 
 
 @fails_on_bad_input
@@ -24,9 +26,6 @@ def build_cmd(
 ) -> None:
     """Read and validate DATASET once into its compiled network (memory-mapped files keyed by the
     content of the tables and the rules); every command then opens that instead."""
-    from pso_chain.compiled import CompiledNetwork, cache_key, cache_root, open_compiled
-    from pso_chain.rules import load_rules
-
     rule_set = load_rules(rules)
     start = time.perf_counter()
     network = open_compiled(dataset, rule_set, cache_dir=cache_dir, rebuild=force, verify=verify,

@@ -15,7 +15,7 @@ import pandas as pd
 import typer
 
 import pso_chain
-from pso_chain import api_outputs
+from pso_chain.api import outputs as api_outputs
 from pso_chain.commands.columns import (
     COMPLIANCE_SHOWN,
     MIX_SHOWN,
@@ -37,8 +37,9 @@ from pso_chain.commands.common import (
     say,
     tr,
 )
-from pso_chain.output import render_table, write_table, write_xlsx, wrote
-from pso_chain.settings import defaults
+from pso_chain.commands.render import render_uplift_targets
+from pso_chain.outputs.files import render_table, write_table, write_xlsx, wrote
+from pso_chain.settings import defaults, load_buyer_defaults
 
 DEFAULTS = defaults()  # the help states the packaged defaults (data/*.toml), written once there
 DATE_FORMATS = ["%Y-%m-%d", "%d-%m-%Y"]
@@ -101,8 +102,6 @@ def uplift_cmd(
 
     Exact and cap-aware, with the reason where purchasing cannot reach a trede.
     """
-    from pso_chain.commands.render import render_uplift_targets
-
     network = open_source(dataset, rules)
     plan = pso_chain.uplift(network, org, year, top=top, suppliers=supplier, max_share=max_share,
                             shift=shift, on=_day(on), defaults=defaults, plan_year=plan_year)
@@ -327,8 +326,6 @@ def tender_cmd(
 
 def _weights(method: str, discount: list[str] | None, defaults: Path | None, levels) -> str:
     """The discounts or points the ranking used, as one line for the title and the tender file."""
-    from pso_chain.settings import load_buyer_defaults
-
     conf = load_buyer_defaults(defaults)
     if method == "discount":
         table = {**conf.discount_pct, **pso_chain.discount_table(discount or [], levels)}

@@ -14,19 +14,12 @@ from rich.console import Console
 from rich.text import Text
 
 import pso_chain
-from pso_chain.display import Display
 from pso_chain.errors import PsoInputError, format_problem
-from pso_chain.output import FORMATS, language, plain, set_context, terminal_console
+from pso_chain.outputs.display import Display
+from pso_chain.outputs.files import FORMATS, language, plain, set_context, terminal_console
 
 console = terminal_console()
 err_console = Console(stderr=True)
-
-
-def refresh_consoles() -> None:
-    """Fit the shared consoles to this process's streams as they are now (a warm worker's fork
-    has just taken over its caller's terminal or pipe: width, colours, ``NO_COLOR``)."""
-    console.__dict__.update(terminal_console().__dict__)
-    err_console.__dict__.update(Console(stderr=True).__dict__)
 
 
 DatasetArg = Annotated[str, typer.Argument(

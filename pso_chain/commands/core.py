@@ -8,7 +8,7 @@ from typing import Annotated
 import typer
 
 import pso_chain
-from pso_chain import api_outputs
+from pso_chain.api import outputs as api_outputs
 from pso_chain.commands.columns import CREDITS_KEEP, CREDITS_SHOWN
 from pso_chain.commands.common import (
     DatasetArg,
@@ -27,7 +27,7 @@ from pso_chain.commands.common import (
 )
 from pso_chain.commands.render import render_explanation, render_tour
 from pso_chain.errors import format_problem
-from pso_chain.output import emit, render_table, write_json, wrote
+from pso_chain.outputs.files import emit, render_table, write_json, wrote
 
 
 @fails_on_bad_input

@@ -1,6 +1,6 @@
 """``pso-chain import ledger|ubl`` and ``pso-chain quickscan``: a buyer's own books in.
 
-Thin wrappers over :func:`pso_chain.books.import_books` and :func:`pso_chain.quickscan`.
+Thin wrappers over :func:`pso_chain.importing.books.import_books` and :func:`pso_chain.quickscan`.
 """
 
 from __future__ import annotations
@@ -11,8 +11,11 @@ from typing import Annotated
 import typer
 from rich.markup import escape
 
+from pso_chain import api
 from pso_chain.commands.common import RulesOpt, console, err_console, fails_on_bad_input
 from pso_chain.errors import PsoInputError
+from pso_chain.importing.quickscan_files import flag_notes, render_quickscan, write_quickscan
+from pso_chain.outputs.files import write_xlsx
 
 import_app = typer.Typer(help="Import a buyer's books (ledger exports, UBL e-invoices) into a dataset.",
                          no_args_is_help=True)
@@ -41,8 +44,6 @@ DatasetOut = Annotated[Path, typer.Option("--out", "-o", help="Dataset folder to
 
 def _import(ledger, ubl, register, sw, figures, buyer, buyer_records, profile, mapping, vat,
             overrides, accept_review, allow_missing_figures, rules, out: Path, year=None) -> None:
-    from pso_chain import api
-
     try:
         result = api.import_books(ledger=ledger, ubl=ubl, register=register, buyer=buyer, sw=sw,
                               figures=figures, buyer_records=buyer_records, overrides=overrides,
@@ -63,8 +64,6 @@ def _write_partial(exc: PsoInputError, out: Path) -> None:
     matches = getattr(exc, "match_report", None)
     if requests is None or matches is None:
         return
-    from pso_chain.output import write_xlsx
-
     for stem, frame in (("match-report", matches), ("request-list", requests)):
         base = out.parent / f"{out.name}-{stem}"
         base.parent.mkdir(parents=True, exist_ok=True)
@@ -134,9 +133,6 @@ def quickscan_cmd(
 ) -> None:
     """MijnPSO's rekentool from your own books: score, trede, norms, every purchase that counts
     and why others don't, the fee, and the cheapest way to the next trede (in Dutch)."""
-    from pso_chain import api
-    from pso_chain.quickscan_output import render_quickscan, write_quickscan
-
     if not ledger and not ubl:
         raise typer.BadParameter("give --ledger FILE or --ubl DIR_OR_ZIP", param_hint="--ledger")
     with err_console.status("quickscan ..."):
@@ -148,8 +144,6 @@ def quickscan_cmd(
     if out:
         write_quickscan(result, out)
         console.print(f"wrote {escape(str(out))}", highlight=False)
-        from pso_chain.quickscan_output import flag_notes
-
         for note in flag_notes(result):
             console.print(f"[bold yellow]let op:[/bold yellow] {escape(note)}", highlight=False)
     else:

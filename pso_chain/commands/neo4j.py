@@ -15,7 +15,12 @@ from pso_chain.commands.common import (
     fails_on_bad_input,
     say,
 )
-from pso_chain.output import emit, render_table
+from pso_chain.neo4jdb.bulk import starter
+from pso_chain.neo4jdb.load import load_dataset
+from pso_chain.neo4jdb.queries import load_query, parse_param, query_names, run_query
+from pso_chain.neo4jdb.server import Neo4jServerError, run_forever
+from pso_chain.outputs.files import emit, render_table
+from pso_chain.rules import load_rules
 
 neo4j_app = typer.Typer(
     name="neo4j", no_args_is_help=True,
@@ -42,9 +47,6 @@ def local_cmd(
 ) -> None:
     """Start a throwaway Neo4j Community server on loopback; prints its bolt:// URI when ready.
     Stops cleanly on Ctrl-C or SIGTERM. Needs a JDK 17+ and Maven (first start builds it)."""
-    from pso_chain.neo4jdb.bulk import starter
-    from pso_chain.neo4jdb.server import Neo4jServerError, run_forever
-
     start = None if dataset is None else starter(dataset, port=port, data_dir=data, heap=heap,
                                                    pagecache=pagecache)
     try:
@@ -66,8 +68,6 @@ def load_cmd(
     rules: RulesOpt = None,
 ) -> None:
     """Validate a dataset folder and load it into Neo4j (idempotent: loading twice changes nothing)."""
-    from pso_chain.neo4jdb.load import load_dataset
-
     summary = load_dataset(dataset, uri, replace=replace, batch=batch, progress=True, rules=rules)
     counts = pd.DataFrame({
         "what": ["organisations", "of which SW-bedrijf", "certificates", "employees_records",
@@ -92,9 +92,6 @@ def query_cmd(
     out: OutOpt = None,
 ) -> None:
     """Run one packaged Cypher query; rules parameters are filled from the rules file."""
-    from pso_chain.neo4jdb.queries import load_query, parse_param, run_query
-    from pso_chain.rules import load_rules
-
     query = load_query(name)
     given = dict(parse_param(query, p) for p in (param or []))
     frame = run_query(uri, name, load_rules(rules), **given)
@@ -104,8 +101,6 @@ def query_cmd(
 @neo4j_app.command("queries")
 def queries_cmd() -> None:
     """List the packaged Cypher queries and the parameters each declares."""
-    from pso_chain.neo4jdb.queries import load_query, query_names
-
     rows = []
     for name in query_names():
         q = load_query(name)

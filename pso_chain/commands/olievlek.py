@@ -14,7 +14,7 @@ import typer
 from rich.panel import Panel
 
 import pso_chain
-from pso_chain import api_outputs
+from pso_chain.api import outputs as api_outputs
 from pso_chain.commands.columns import EXPOSURE_SHOWN
 from pso_chain.commands.common import (
     DatasetArg,
@@ -31,7 +31,8 @@ from pso_chain.commands.common import (
     status,
     tr,
 )
-from pso_chain.output import emit, plain, render_table, write_table, wrote
+from pso_chain.outputs.files import emit, plain, render_table, write_table, wrote
+from pso_chain.outputs.report.charts import plot_exposure, plot_history, plot_simulation
 from pso_chain.settings import defaults
 
 DEFAULTS = defaults()  # the help states the packaged defaults (data/*.toml), written once there
@@ -95,8 +96,6 @@ def exposure_cmd(dataset: DatasetArg, year: YearOpt = None, municipality: Munici
                       "prospect list (--out FILE for every row and column)"),
              max_rows=25, keep=["org_id", "code_share", "distance"])
     if plot:
-        from pso_chain.reporting.charts import plot_exposure
-
         wrote("plot", plot_exposure(frame, plot, title=f"olievlek exposure {year}{where}"))
 
 
@@ -136,8 +135,6 @@ def history_cmd(dataset: DatasetArg, year: Annotated[int | None, typer.Option(
              title=tr("certificeringen na een gecertificeerde afnemer (--out BESTAND voor alle)",
                       "certifications that followed a certified buyer (--out FILE for every certification)"))
     if plot:
-        from pso_chain.reporting.charts import plot_history
-
         wrote("plot", plot_history(frame, plot))
     if graph:
         wrote("propagation forest", api_outputs.write_propagation_forest(network, frame, graph, "history"))
@@ -186,8 +183,6 @@ def simulate_cmd(dataset: DatasetArg, year: YearOpt = None, threshold: Threshold
              title=tr("gecertificeerd in de simulatie (--out BESTAND voor alle)",
                       "certified in the run (--out FILE for all)"), max_rows=25)
     if plot:
-        from pso_chain.reporting.charts import plot_simulation
-
         wrote("plot", plot_simulation(per_round, plot, title=f"olievlek simulation {sim.year}"))
     if graph:
         wrote("propagation forest", api_outputs.write_propagation_forest(network, frame, graph, "simulation"))

@@ -10,7 +10,9 @@ from typing import Annotated
 
 import typer
 
-from pso_chain.output import set_language
+from pso_chain import __version__
+from pso_chain.core.compiled import CACHE_ENV, NO_CACHE_ENV
+from pso_chain.outputs.files import set_language
 
 
 class Lang(StrEnum):
@@ -20,8 +22,6 @@ class Lang(StrEnum):
 
 def _version(value: bool) -> None:
     if value:
-        from pso_chain import __version__
-
         typer.echo(f"pso-chain {__version__}")
         raise typer.Exit()
 
@@ -41,8 +41,6 @@ def global_options(
         help="Where compiled networks live (default: DATASET/.pso-cache; or set PSO_CHAIN_CACHE)")] = None,
 ) -> None:
     """PSO scores, social-purchasing credit and the olievlek on purchase networks."""
-    from pso_chain.compiled import CACHE_ENV, NO_CACHE_ENV
-
     set_language(lang.value)
     # through the environment: every open of this run sees it, serve's worker processes too
     if no_cache:

@@ -6,10 +6,10 @@ from __future__ import annotations
 from rich.panel import Panel
 from rich.text import Text
 
-from pso_chain.api_outputs import explanation_purchases
+from pso_chain.api.outputs import explanation_purchases
 from pso_chain.commands.columns import SUPPLIERS_SHOWN, TARGETS_SHOWN, UPLIFT_SHOWN
 from pso_chain.commands.common import console, display, say
-from pso_chain.output import plain, render_table
+from pso_chain.outputs.files import plain, render_table
 
 PURCHASES_SHOWN = 50  # purchase rows of an explanation on the terminal (--out writes them all)
 

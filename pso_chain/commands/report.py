@@ -21,7 +21,7 @@ from pso_chain.commands.common import (
     open_source,
     status,
 )
-from pso_chain.output import language, wrote
+from pso_chain.outputs.files import language, wrote
 from pso_chain.settings import defaults
 
 DEFAULTS = defaults()  # the help states the packaged defaults (data/*.toml), written once there

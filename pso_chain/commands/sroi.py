@@ -9,6 +9,7 @@ from typing import Annotated
 import typer
 
 import pso_chain
+from pso_chain.api.outputs import find_table
 from pso_chain.commands.buyers import DATE_FORMATS, _write
 from pso_chain.commands.common import (
     DatasetArg,
@@ -19,7 +20,7 @@ from pso_chain.commands.common import (
     open_source,
     say,
 )
-from pso_chain.output import render_table
+from pso_chain.outputs.files import render_table
 
 TableOpt = Annotated[Path | None, typer.Option(exists=True, dir_okay=False)]
 CONTRACTS_SHOWN = ["contract_id", "supplier_id", "supplier_name", "obligation_eur", "certificate_level",
@@ -32,8 +33,6 @@ def _table_in(dataset: str, given: Path | None, name: str) -> Path:
     """The given file, or ``DATASET/<name>.csv|.xlsx|.parquet``."""
     if given is not None:
         return given
-    from pso_chain.api_outputs import find_table
-
     found = find_table(Path(dataset), name)
     if found is None:
         raise typer.BadParameter(f"no {name} table in {dataset}: give --{name} FILE", param_hint=f"--{name}")

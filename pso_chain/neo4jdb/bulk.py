@@ -29,8 +29,13 @@ import numpy as np
 import pyarrow as pa
 import pyarrow.csv as pacsv
 
+from pso_chain.core.loading import read_dataset
 from pso_chain.neo4jdb import model
 from pso_chain.neo4jdb.build import ADMIN_CLASS, Neo4jServerError, Progress, _tail, java_command
+from pso_chain.neo4jdb.connect import connect
+from pso_chain.neo4jdb.load import check_counts, create_schema, statement
+from pso_chain.neo4jdb.server import LocalNeo4j
+from pso_chain.rules import Rules, load_rules
 from pso_chain.validate import Dataset
 
 DATABASE = "neo4j"  # the embedded server's default database
@@ -203,9 +208,6 @@ def import_dataset(folder: str | Path, home: Path, rules=None, *, heap: str = "1
                    progress: Progress | None = None) -> tuple[Dataset, dict]:
     """Validate the dataset in ``folder`` and import it into the stopped server home ``home``
     (which must not hold a database yet). Returns the validated dataset and timings."""
-    from pso_chain.network import read_dataset
-    from pso_chain.rules import Rules, load_rules
-
     rules = rules if isinstance(rules, Rules) else load_rules(rules)
     started = time.perf_counter()
     data = read_dataset(folder, rules)  # table checks and the rule checks, as the loader
@@ -233,9 +235,6 @@ def import_dataset(folder: str | Path, home: Path, rules=None, *, heap: str = "1
 def finish_import(uri: str, data: Dataset, source: str) -> dict[str, int]:
     """After the server started on an imported store: constraints and indexes (waited for),
     the ``:PsoDataset`` node marked complete, and every count checked against the dataset."""
-    from pso_chain.neo4jdb.connect import connect
-    from pso_chain.neo4jdb.load import check_counts, create_schema, statement
-
     with connect(uri) as conn:
         create_schema(conn)
         conn.write(statement("dataset_write"), meta=model.dataset_meta(data, source), complete=True)
@@ -253,9 +252,6 @@ def start_with_dataset(folder: str | Path, *, port: int | None = None, data_dir:
     server starts on the database it has and the dataset is loaded into it transactionally
     (MERGE on the keys: an update). The caller stops the server.
     """
-    from pso_chain.neo4jdb.server import LocalNeo4j
-    from pso_chain.rules import Rules, load_rules
-
     rules = rules if isinstance(rules, Rules) else load_rules(rules)
     held: dict = {}
 

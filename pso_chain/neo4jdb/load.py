@@ -28,10 +28,10 @@ import numpy as np
 import pandas as pd
 
 from pso_chain import check
+from pso_chain.core.loading import read_dataset
 from pso_chain.neo4jdb import model
 from pso_chain.neo4jdb.connect import Connection, connect
 from pso_chain.neo4jdb.queries import load_query
-from pso_chain.network import read_dataset
 from pso_chain.rules import Rules, load_rules
 from pso_chain.validate import Dataset
 

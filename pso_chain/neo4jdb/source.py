@@ -1,7 +1,7 @@
 """Neo4j as a source: the canonical tables read back out of the graph, whole or in part.
 
 ``read_tables(uri)`` returns the same :class:`~pso_chain.loaders.RawTable` objects a dataset
-folder gives, so ``load_network("bolt://...")`` validates and indexes them like files.
+folder gives, so :func:`load_network` validates and indexes them like files.
 ``read_part`` reads only a part — chosen organisations, chosen purchases, their
 certificates and persons — from which ``verbs.part_network`` builds a small network through
 the same validation, so a verb about one organisation runs the engine's own function on
@@ -19,12 +19,15 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from pso_chain.core.loading import checked_network
+from pso_chain.core.network import PurchaseNetwork, small_pages
 from pso_chain.errors import Problem, PsoInputError
 from pso_chain.loaders import RawTable
 from pso_chain.neo4jdb.connect import Connection, connect
 from pso_chain.neo4jdb.model import DATASET_KEY
 from pso_chain.neo4jdb.queries import load_query, parameters
 from pso_chain.rules import Rules
+from pso_chain.validate import Dataset, validate_tables
 
 CHUNK_ROWS = 250_000
 DATE_COLUMNS = ("pso_valid_from", "pso_valid_until", "date", "valid_from", "valid_until")
@@ -175,3 +178,17 @@ def read_part(conn: Connection, rules: Rules, known: Meta, purchases: tuple[str,
         frames["employees_records"] = _frame(read(conn, f"employees_records{suffix}",
                                                   **named)[0])
     return frames
+
+
+def read_dataset(uri: str, rules: Rules) -> Dataset:
+    """Every table of the database, through the same table and rule checks as a folder; every
+    problem in ``report`` (no exception for bad rows)."""
+    return checked_network(validate_tables(read_tables(uri), rules), rules).data
+
+
+def load_network(uri: str, rules: Rules) -> PurchaseNetwork:
+    """The whole database as an in-memory network, validated like a folder."""
+    with small_pages():
+        network = checked_network(validate_tables(read_tables(uri), rules), rules)
+    network.data.report.raise_for_errors()
+    return network

@@ -3,7 +3,7 @@
 Nothing here computes a rule. Each verb asks Neo4j for the part of the network its answer
 depends on (``source.read_part``: one buyer's purchases of the year and those suppliers, the
 organisations where a purchase may count, the purchases of a year), builds a small
-:class:`~pso_chain.network.PurchaseNetwork` through the same validation as a folder, and
+:class:`~pso_chain.core.network.PurchaseNetwork` through the same validation as a folder, and
 returns what the in-memory function returns on it — the same function the folder uses, so a
 contract change is made once. Why each part is enough:
 
@@ -24,17 +24,22 @@ import numpy as np
 import pandas as pd
 
 from pso_chain import check
+from pso_chain.buyers.suppliers import eligible_suppliers
+from pso_chain.buyers.uplift import parse_shift, uplift_plan
+from pso_chain.core.explanation import explain as trace
+from pso_chain.core.network import PurchaseNetwork
+from pso_chain.core.scoring import credits as score
 from pso_chain.loaders import RawTable
 from pso_chain.neo4jdb.connect import Connection, connect
 from pso_chain.neo4jdb.source import Meta, meta, purchase_years, read, read_part
-from pso_chain.network import PurchaseNetwork
+from pso_chain.olievlek.exposure import exposure as prospects
 from pso_chain.rules import Rules
 from pso_chain.validate import validate_tables
 
 
 def part_network(conn: Connection, rules: Rules, frames: dict[str, pd.DataFrame], known: Meta
                  ) -> PurchaseNetwork:
-    """A :class:`~pso_chain.network.PurchaseNetwork` of a part of the database, validated as a
+    """A :class:`~pso_chain.core.network.PurchaseNetwork` of a part of the database, validated as a
     folder is, each row keeping its file row number, and knowing the purchase years of the
     whole database (so a year is checked, and the default year chosen, as on the folder)."""
     where = conn.target.uri
@@ -78,9 +83,7 @@ def _year_days(year: int) -> tuple[dt.date, dt.date]:
 
 
 def credits(uri: str, rules: Rules, year: int | None) -> pd.DataFrame:
-    """:func:`pso_chain.scoring.credits` on the database at ``uri``."""
-    from pso_chain.scoring import credits as score
-
+    """:func:`pso_chain.core.scoring.credits` on the database at ``uri``."""
     with connect(uri) as conn:
         known = meta(conn)
         year = _year(conn, known, year)
@@ -91,9 +94,7 @@ def credits(uri: str, rules: Rules, year: int | None) -> pd.DataFrame:
 
 
 def explain(uri: str, rules: Rules, org_id: str, year: int | None) -> dict:
-    """:func:`pso_chain.explanation.explain` on the database at ``uri``."""
-    from pso_chain.explanation import explain as trace
-
+    """:func:`pso_chain.core.explanation.explain` on the database at ``uri``."""
     with connect(uri) as conn:
         known = meta(conn)
         year = _year(conn, known, year)
@@ -107,8 +108,6 @@ def uplift(uri: str, rules: Rules, org_id: str, year: int | None, *, top: int | 
            suppliers: list[str] | None = None, max_share: float | None = None,
            shift: str | None = None, on=None) -> dict[str, pd.DataFrame]:
     """:func:`pso_chain.buyers.uplift.uplift_plan` on the database at ``uri``."""
-    from pso_chain.buyers.uplift import parse_shift, uplift_plan
-
     named = [str(s) for s in (suppliers or [])]
     if shift:
         source, target, _ = parse_shift(shift)
@@ -129,8 +128,6 @@ def suppliers(uri: str, rules: Rules, on, *, for_org: str | None = None, year: i
               **options) -> pd.DataFrame:
     """:func:`pso_chain.buyers.suppliers.eligible_suppliers` on the database at ``uri``
     (``options``: ``sbi``, ``municipality``, ``min_level``, ``gain_per_eur``)."""
-    from pso_chain.buyers.suppliers import eligible_suppliers
-
     day = check.date(on)
     municipality = options.get("municipality")
     wanted = [municipality] if isinstance(municipality, str) else list(municipality or [])
@@ -155,8 +152,6 @@ def suppliers(uri: str, rules: Rules, on, *, for_org: str | None = None, year: i
 def exposure(uri: str, rules: Rules, year: int | None, *, municipality: str | None = None,
              threshold: float | None = None) -> pd.DataFrame:
     """:func:`pso_chain.olievlek.exposure.exposure` on the database at ``uri``."""
-    from pso_chain.olievlek.exposure import exposure as prospects
-
     with connect(uri) as conn:
         known = meta(conn)
         year = check.year_in(year, purchase_years(conn, known))

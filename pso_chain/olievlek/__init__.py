@@ -1,7 +1,7 @@
 """The olievlek (oil-slick): how PSO certification spreads through purchasing chains.
 
-Plain functions over a :class:`~pso_chain.network.PurchaseNetwork` and an explicit year,
-following design.md's "Olievlek contracts":
+Plain functions over a :class:`~pso_chain.core.network.PurchaseNetwork` and an explicit year,
+following docs/contract.md's olievlek contracts:
 
 - :func:`exposure` — the prospect list: revenue share from code-applying buyers, tier distance;
 - :func:`history` — the propagation that happened: parent, generation and root of each

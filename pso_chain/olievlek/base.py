@@ -1,7 +1,7 @@
 """Who applies the social purchasing code at the start of a year, and the year's supplier view.
 
 Shared by exposure, simulate, seeds and stats so that they agree on one definition
-(design.md, "Olievlek contracts"):
+(docs/contract.md, olievlek contracts):
 
 - *certified at the start of year Y*: holds a certificate of an eligible level (rules file)
   valid on 1 January of Y. SW-bedrijven without such a certificate are not certified: purchases
@@ -16,7 +16,7 @@ import pandas as pd
 import scipy.sparse as sp
 
 from pso_chain import check
-from pso_chain.network import PurchaseNetwork
+from pso_chain.core.network import PurchaseNetwork
 
 
 def year_start(year: int) -> pd.Timestamp:

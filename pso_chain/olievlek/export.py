@@ -14,8 +14,8 @@ import networkx as nx
 import numpy as np
 import pandas as pd
 
+from pso_chain.core.network import PurchaseNetwork
 from pso_chain.errors import Problem, PsoInputError
-from pso_chain.network import PurchaseNetwork
 
 GRAPH_FORMATS = (".gexf", ".graphml")
 

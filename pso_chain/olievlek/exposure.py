@@ -1,4 +1,4 @@
-"""Who is exposed to code-applying buyers (design.md, ``olievlek exposure``): a prospect list.
+"""Who is exposed to code-applying buyers (docs/contract.md, ``olievlek exposure``): a prospect list.
 
 For every organisation without a valid certificate on 1 January of year Y (SW-bedrijven left
 out: purchases from them count already, they are no prospects): the share of its
@@ -14,7 +14,7 @@ import numpy as np
 import pandas as pd
 import scipy.sparse as sp
 
-from pso_chain.network import PurchaseNetwork
+from pso_chain.core.network import PurchaseNetwork
 from pso_chain.olievlek.base import (
     certified_at_start,
     check_year,

@@ -1,4 +1,4 @@
-"""The propagation that actually happened (design.md, ``olievlek history``).
+"""The propagation that actually happened (docs/contract.md, ``olievlek history``).
 
 Each organisation's first certification date d (from ``certifications``, the source of truth;
 without that table, from the organisations' current certificate). Its parent is the buyer
@@ -13,8 +13,8 @@ import numpy as np
 import pandas as pd
 
 from pso_chain import check
-from pso_chain.certification import FAR_FUTURE, FAR_PAST
-from pso_chain.network import PurchaseNetwork
+from pso_chain.core.certification import FAR_FUTURE, FAR_PAST
+from pso_chain.core.network import PurchaseNetwork
 from pso_chain.olievlek.base import node_ids
 from pso_chain.settings import load_settings
 

@@ -32,7 +32,7 @@ import numpy as np
 import pandas as pd
 
 from pso_chain import check
-from pso_chain.network import PurchaseNetwork
+from pso_chain.core.network import PurchaseNetwork
 from pso_chain.olievlek.base import (
     applies_code,
     certified_at_start,

@@ -1,4 +1,4 @@
-"""The forward threshold cascade of design.md's ``olievlek simulate`` contract, over the CSR.
+"""The forward threshold cascade of ``olievlek simulate`` contract (docs/contract.md), over the CSR.
 
 Round 0: the code-applying buyers (eligible certificate valid on 1 January of year Y and
 ``applies_code``), plus any seed organisations. After round r every organisation not yet
@@ -24,8 +24,9 @@ import pandas as pd
 import scipy.sparse as sp
 
 from pso_chain import check
+from pso_chain.core.network import PurchaseNetwork
 from pso_chain.errors import Problem, PsoInputError
-from pso_chain.network import PurchaseNetwork
+from pso_chain.loaders import READERS, read_table
 from pso_chain.olievlek.base import (
     applies_code,
     certified_at_start,
@@ -292,8 +293,6 @@ def _notes(network: PurchaseNetwork, year: int, cascade: Cascade, rule: CertifyR
 def read_seed_orgs(path: str | Path) -> list[str]:
     """org_ids from a file: a table (.csv/.parquet/.xlsx) with an ``org_id`` column, or plain
     text with one org_id per line."""
-    from pso_chain.loaders import READERS, read_table
-
     path = Path(path)
     if not path.is_file():
         raise PsoInputError(Problem(str(path), None, None, None, "file not found"))

@@ -4,7 +4,7 @@ certified organisations trade with each other (assortativity), and the history's
 Definitions (year Y, self-purchases left out):
 
 - *counting spend*: spend on purchase rows that count for the PSO score (supplier an
-  SW-bedrijf or holding an eligible certificate valid on the purchase date, design.md);
+  SW-bedrijf or holding an eligible certificate valid on the purchase date, docs/contract.md);
 - *certified buyer*: holds an eligible certificate valid on 1 January of Y;
 - *spend-weighted assortativity of certification*: the Pearson correlation, over purchase
   relations weighted by their summed amount, of certified(buyer) and certified(supplier)
@@ -18,7 +18,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from pso_chain.network import PurchaseNetwork
+from pso_chain.core.network import PurchaseNetwork
 from pso_chain.olievlek.base import certified_at_start, check_year, supplier_matrix
 from pso_chain.olievlek.history import history, history_figures
 

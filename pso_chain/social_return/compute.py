@@ -23,7 +23,7 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from pso_chain.network import PurchaseNetwork
+from pso_chain.core.network import PurchaseNetwork
 from pso_chain.parsing import day_of, to_days
 from pso_chain.social_return.settings import SroiSettings
 from pso_chain.social_return.tables import KINDS

@@ -6,7 +6,7 @@
 - :mod:`~pso_chain.validate.tables`: per-table typing and checks, ids resolved across tables.
 
 Checks that need the scoring rules themselves (is a purchase eligible, does ``target_fte``
-agree with the employee records) are the network's: :func:`pso_chain.network.read_dataset`
+agree with the employee records) are the network's: :func:`pso_chain.core.loading.read_dataset`
 runs both and is what the ``validate`` command reports.
 """
 

@@ -1,5 +1,5 @@
 """The JSON API under ``/api``: the same fields as the CLI's ``--out x.json`` files, written by
-the same serialisation (:func:`pso_chain.output.json_text`); employee records only as counts."""
+the same serialisation (:func:`pso_chain.outputs.files.json_text`); employee records only as counts."""
 
 from __future__ import annotations
 
@@ -11,7 +11,7 @@ from fastapi.responses import StreamingResponse
 
 import pso_chain
 from pso_chain.errors import PsoInputError
-from pso_chain.output import json_text
+from pso_chain.outputs.files import json_text
 from pso_chain.web.results import JSONText, public_explain, records
 
 # Routes return a JSONText themselves: FastAPI's own encoder would write dates differently.
@@ -106,7 +106,7 @@ def credits(request: Request, year: Year = None) -> Any:
         return StreamingResponse(csv_chunks(), media_type="text/csv; charset=utf-8",
                                  headers={"Content-Disposition": 'attachment; filename="credits.csv"'})
 
-    def json_chunks():  # the layout of pso_chain.output.write_table's .json
+    def json_chunks():  # the layout of pso_chain.outputs.files.write_table's .json
         yield "[\n"
         for start in starts:
             rows = records(scores.iloc[start:start + CSV_CHUNK])

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from pso_chain.display import Formatter
+from pso_chain.outputs.display import Formatter
 
 LANGS = ("nl", "en")
 LANG_COOKIE = "pso_lang"
@@ -143,7 +143,7 @@ def pick_lang(query: str | None, cookie: str | None) -> str:
 
 @dataclass(frozen=True)
 class Text:
-    """Words of one language and its number formats (:class:`pso_chain.display.Formatter`,
+    """Words of one language and its number formats (:class:`pso_chain.outputs.display.Formatter`,
     shared with the terminal, the XLSX writer and the report), handed to templates as ``t``."""
 
     lang: str = "nl"

@@ -1,6 +1,6 @@
 """The pages people use: supplier search, organisation (score, purchases, uplift, what-if),
 municipality, quick scan, login and the admin's reload. Plain forms, server-rendered; every
-number comes from :mod:`pso_chain.api`."""
+number comes from :mod:`pso_chain.api.verbs`."""
 
 from __future__ import annotations
 

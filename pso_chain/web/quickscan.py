@@ -22,6 +22,7 @@ from starlette.datastructures import UploadFile
 
 import pso_chain
 from pso_chain.errors import PsoInputError
+from pso_chain.importing.quickscan_files import write_quickscan
 from pso_chain.web.pages import checked_form
 from pso_chain.web.rendering import render
 from pso_chain.web.results import public_explain
@@ -107,8 +108,6 @@ async def quickscan_run(request: Request):
                 allow_missing_figures=form.get("allow_missing_figures") == "1")
         except PsoInputError as exc:  # the temporary folder's path is no business of the user
             raise HTTPException(400, str(exc).replace(str(folder) + "/", "")) from None
-        from pso_chain.quickscan_output import write_quickscan
-
         workbook = write_quickscan(result, folder / "quickscan.xlsx").read_bytes()
         notes = [note.replace(str(folder) + "/", "") for note in result.notes]
     token = DOWNLOADS.put(workbook)

@@ -9,11 +9,11 @@ import pandas as pd
 from fastapi.responses import Response
 
 from pso_chain.errors import PsoInputError
-from pso_chain.output import json_text, records_of
+from pso_chain.outputs.files import json_text, records_of
 
 
 class JSONText(Response):
-    """JSON written by :func:`pso_chain.output.json_text`, as ``--out x.json`` writes it."""
+    """JSON written by :func:`pso_chain.outputs.files.json_text`, as ``--out x.json`` writes it."""
 
     media_type = "application/json"
 

@@ -1,0 +1,1 @@
+"""Independent match worlds for benchmarking the supplier matcher (see generator.py)."""
