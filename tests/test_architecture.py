@@ -9,7 +9,7 @@ package's own version string, set before any import) does not count.
 The layers, ground first (a module may import its own layer and the ones below); each package
 lies in one layer, as docs/architecture.md draws them:
 
-0. ground: the top-level modules config, errors, settings, rules, parsing, sectors, check, and the
+0. ground: the top-level modules config, errors, settings, messages, rules, parsing, sectors, check, and the
    packaged data
 1. inputs: ``loaders`` (files in: canonical tables, ledgers, UBL, the register, names) and
    ``validate`` (the table checks)
@@ -38,7 +38,7 @@ MAX_TOP_LEVEL_MODULES = 12
 MAX_FUNCTION_IMPORTS = 20
 
 LAYERS: tuple[tuple[str, tuple[str, ...]], ...] = (
-    ("ground", ("config", "errors", "settings", "rules", "parsing", "sectors", "check", "data", "data.*")),
+    ("ground", ("config", "errors", "settings", "messages", "rules", "parsing", "sectors", "check", "data", "data.*")),
     ("inputs", ("loaders", "loaders.*", "validate", "validate.*")),
     ("core", ("core", "core.*")),
     ("engine", ("buyers", "buyers.*", "olievlek", "olievlek.*", "social_return", "social_return.*",
@@ -61,7 +61,7 @@ KNOWN_LONG: dict[str, str] = {
 # What a command module may import: the public API, the package, output/display helpers, and the
 # tools that are not engine verbs (the Neo4j server/loader/query runner, the compiled-network
 # build, the synthetic-data generator).
-COMMAND_MAY_IMPORT = ("", "api", "api.*", "config", "errors", "outputs", "outputs.*", "settings", "rules",
+COMMAND_MAY_IMPORT = ("", "api", "api.*", "config", "errors", "outputs", "outputs.*", "settings", "messages", "rules",
                       "parsing", "commands", "commands.*", "web", "web.*", "importing.quickscan_files",
                       "generate", "neo4jdb.server", "neo4jdb.load", "neo4jdb.bulk", "neo4jdb.queries",
                       "core.compiled", "core.compiled_key")

@@ -1,0 +1,127 @@
+"""Every text a person reads, in one catalogue per language, and numbers, money, percentages
+and dates written the way readers of that language write them (Babel, ``nl_NL`` and ``en_GB``).
+
+The catalogue is package data: ``pso_chain/data/messages/<lang>.toml``, one table per part of
+the program (``[columns]``, ``[report]``, ``[web]``, ``[reasons]``, ...), every key in every
+language (``tests/test_messages.py`` checks it). A key is written ``"section.name"``; texts with
+``{placeholders}`` are filled from the keyword arguments, numbers arriving already formatted.
+``lang`` is always passed: Dutch (``nl``) is the default of every front-end, English is ``en``.
+How to add a text or a language: docs/i18n.md.
+
+>>> text("columns.employees", "nl"), text("words.wrote_rows", "en", n=3, path="x.csv")
+('werknemers', 'wrote 3 rows to x.csv')
+>>> number(1234567.891, "nl", 2), number(1234567.891, "en", 2), percent(25.704, "nl", 1)
+('1.234.567,89', '1,234,567.89', '25,7%')
+>>> money(1234.5, "nl", 2), money(1234.5, "en", 2), date("2025-12-31", "nl"), boolean(True, "nl")
+('€ 1.234,50', '€ 1,234.50', '31-12-2025', 'ja')
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import math
+from decimal import Decimal
+from functools import cache, lru_cache
+from typing import Any
+
+from babel import Locale
+from babel.dates import format_date
+from babel.numbers import NumberPattern, parse_pattern
+
+from pso_chain import check
+from pso_chain.settings import packaged, read_toml
+
+LANGUAGES = ("nl", "en")
+DEFAULT_LANGUAGE = "nl"
+LOCALES = {"nl": "nl_NL", "en": "en_GB"}
+
+
+def check_language(lang: str) -> str:
+    """``lang`` when it is one of :data:`LANGUAGES`, else bad input naming them."""
+    return check.choice(lang, LANGUAGES, "lang")
+
+
+@cache
+def catalogue(lang: str) -> dict[str, str]:
+    """Every text of ``lang`` by its key ``"section.name"``."""
+    data = read_toml(packaged(f"{check_language(lang)}.toml", "pso_chain.data.messages"),
+                     f"message catalogue {lang}")
+    return {f"{section}.{name}": str(value) for section, table in data.items()
+            for name, value in table.items()}
+
+
+def has(key: str) -> bool:
+    """Whether the catalogue holds ``key``."""
+    return key in catalogue(DEFAULT_LANGUAGE)
+
+
+def text(key: str, lang: str, **values: Any) -> str:
+    """The text ``key`` in ``lang``, ``{placeholders}`` filled from ``values``."""
+    try:
+        template = catalogue(lang)[key]
+    except KeyError:
+        raise KeyError(f"no text {key!r} in the message catalogue") from None
+    return template.format(**values) if values else template
+
+
+def maybe(key: str, lang: str, default: str, **values: Any) -> str:
+    """The text ``key`` when the catalogue has it, else ``default`` (a code the catalogue does
+    not know yet is shown as it is, never an error)."""
+    return text(key, lang, **values) if has(key) else default
+
+
+@cache
+def locale(lang: str) -> Locale:
+    return Locale.parse(LOCALES[check_language(lang)])
+
+
+@lru_cache(maxsize=256)
+def _pattern(decimals: int, suffix: str = "") -> NumberPattern:
+    return parse_pattern("#,##0" + ("." + "0" * decimals if decimals > 0 else "") + suffix)
+
+
+def _decimal(value: float, decimals: int) -> Decimal:
+    # rounded as Python rounds the float (never 2.675 -> 2.68 through its decimal spelling)
+    return Decimal(f"{value:.{decimals}f}")
+
+
+def number(value: float, lang: str, decimals: int = 0) -> str:
+    """``value`` with ``decimals`` decimals and the language's separators."""
+    value = float(value)
+    if not math.isfinite(value):
+        return str(value)
+    return _pattern(decimals).apply(_decimal(value, decimals), locale(lang))
+
+
+def percent(value: float, lang: str, decimals: int = 1) -> str:
+    """A percent number (3.7 means 3,7%): the locale's separators and percent sign."""
+    value = float(value)
+    if not math.isfinite(value):
+        return str(value)
+    # the pattern's % multiplies by 100: hand it the fraction, rounded as the percent is shown
+    amount = _decimal(value, decimals) / 100
+    return _pattern(decimals, "%").apply(amount, locale(lang))
+
+
+def money(value: float, lang: str, decimals: int = 2) -> str:
+    """Euros: ``€ 1.234,56`` (nl), ``€ 1,234.56`` (en)."""
+    return "€ " + number(value, lang, decimals)
+
+
+def date(value: Any, lang: str) -> str:
+    """A date: ``31-12-2025`` (nl) or ``2025-12-31`` (en); a text that is no date is kept."""
+    if isinstance(value, dt.datetime):
+        day = value.date()
+    elif isinstance(value, dt.date):
+        day = value
+    else:
+        try:
+            day = dt.date.fromisoformat(str(value)[:10])
+        except ValueError:
+            return str(value)
+    return format_date(day, text("formats.date", lang), locale=locale(lang))
+
+
+def boolean(value: Any, lang: str) -> str:
+    """``ja``/``nee`` (nl), ``yes``/``no`` (en)."""
+    return text("words.yes" if value else "words.no", lang)

@@ -1,0 +1,69 @@
+"""The message catalogue: every language holds the same keys with the same placeholders, every
+key the code names exists, and the formatters write what the glossary says."""
+
+from __future__ import annotations
+
+import re
+import string
+from pathlib import Path
+
+import pytest
+
+from pso_chain import messages
+
+ROOT = Path(__file__).resolve().parents[1]
+SECTIONS = sorted({key.split(".", 1)[0] for key in messages.catalogue("nl")})
+# a key written out in code: "section.name" as the first argument of a call (text, maybe, t, ...)
+SECTION = "|".join(map(re.escape, SECTIONS))
+KEY_IN_CODE = re.compile(rf"""\b(?:text|maybe|has|t|msg|tr|word)\(\s*["']((?:{SECTION})\.[A-Za-z0-9_]+)["']""")
+
+
+def _fields(template: str) -> set[str]:
+    return {name for _, name, _, _ in string.Formatter().parse(template) if name}
+
+
+def test_every_language_has_the_same_keys():
+    nl, en = messages.catalogue("nl"), messages.catalogue("en")
+    assert sorted(set(nl) - set(en)) == [] and sorted(set(en) - set(nl)) == []
+
+
+def test_every_text_has_the_same_placeholders_in_every_language():
+    nl, en = messages.catalogue("nl"), messages.catalogue("en")
+    differ = {key: (_fields(nl[key]), _fields(en[key])) for key in nl
+              if _fields(nl[key]) != _fields(en[key])}
+    assert differ == {}
+
+
+def test_every_key_named_in_the_code_exists():
+    files = [*ROOT.joinpath("pso_chain").rglob("*.py"), *ROOT.joinpath("pso_chain").rglob("*.html")]
+    used = {(path.relative_to(ROOT).as_posix(), key) for path in files
+            for key in KEY_IN_CODE.findall(path.read_text(encoding="utf-8"))}
+    missing = sorted((path, key) for path, key in used if not messages.has(key))
+    assert missing == []
+    assert len(used) > 3  # the scan finds the code's keys at all
+
+
+def test_glossary_terms():
+    nl = messages.catalogue("nl")
+    words = " ".join(nl.values()).lower()
+    for wrong in ("medewerker", "afnemer", " koper", "code-inkoper", "tredes", "jaarlijkse"):
+        assert wrong not in words, wrong
+    assert nl["columns.employees"] == "werknemers" and nl["web.employees"] == "Werknemers"
+
+
+@pytest.mark.parametrize(("lang", "expected"), [
+    ("nl", ("1.234.567,89", "25,70%", "€ 1.234,56", "31-12-2025", "ja", "nee")),
+    ("en", ("1,234,567.89", "25.70%", "€ 1,234.56", "2025-12-31", "yes", "no")),
+])
+def test_formats(lang, expected):
+    got = (messages.number(1234567.891, lang, 2), messages.percent(25.7, lang, 2),
+           messages.money(1234.56, lang), messages.date("2025-12-31", lang),
+           messages.boolean(True, lang), messages.boolean(False, lang))
+    assert got == expected
+
+
+def test_rounding_follows_the_float_and_an_unknown_language_is_bad_input():
+    assert messages.number(2.675, "nl", 2) == "2,67"  # the float 2.675 lies below 2.675
+    assert messages.number(-0.5, "en", 0) in ("-0", "-1", "0")
+    with pytest.raises(Exception, match="lang"):
+        messages.text("words.yes", "de")
