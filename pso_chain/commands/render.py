@@ -6,6 +6,7 @@ from __future__ import annotations
 from rich.panel import Panel
 from rich.text import Text
 
+from pso_chain import messages
 from pso_chain.api.outputs import explanation_purchases
 from pso_chain.commands.columns import SUPPLIERS_SHOWN, TARGETS_SHOWN, UPLIFT_SHOWN
 from pso_chain.commands.common import console, display, say
@@ -13,82 +14,11 @@ from pso_chain.outputs.files import plain, render_table
 
 PURCHASES_SHOWN = 50  # purchase rows of an explanation on the terminal (--out writes them all)
 
-# Sentences of the explanation and the demo (key -> (nl, en)); numbers are filled in formatted.
-TEXTS: dict[str, tuple[str, str]] = {
-    "organisation": ("organisatie", "organisation"),
-    "org_line1": ("{name} ({org_id}), {municipality}, SBI {sbi}",
-                  "{name} ({org_id}), {municipality}, SBI {sbi}"),
-    "org_line2": ("werknemers {employees}, fte {fte}, SW-bedrijf {sw}, huidig certificaat {level}; "
-                  "jaar {year}; PSO-regels {rules}",
-                  "employees {employees}, fte {fte}, SW-bedrijf {sw}, current certificate {level}; "
-                  "year {year}; rules {rules}"),
-    "direct": ("directe bijdrage", "direct contribution"),
-    "source": ("bron: {source}", "source: {source}"),
-    "person": ("  rij {row}: {person}: {start} ({sw}) x {contract} ({cw}) x {h}/{fh} uur x {m}/12 = "
-               "{fte} fte",
-               "  row {row}: {person}: {start} ({sw}) x {contract} ({cw}) x {h}/{fh} h x {m}/12 = "
-               "{fte} FTE"),
-    "more_persons": ("  ... nog {n} personen (--out x.json voor allen)",
-                     "  ... {n} more persons (--out x.json for all)"),
-    "direct_formula": ("direct = 100 x {target} / {fte} = {pct}",
-                       "direct_pct = 100 x {target} / {fte} = {pct}"),
-    "purchases_in": ("inkoop in {year}", "purchases in {year}"),
-    "indirect": ("indirecte bijdrage en plafond", "indirect contribution and cap"),
-    "ind_fte": ("indirecte fte = {fte} uit {n} tellende inkoop/inkopen",
-                "indirect_fte = {fte} from {n} counted purchase(s)"),
-    "ind_pct": ("indirect = 100 x {ind} / ({fte} + {ind}) = {pct}",
-                "indirect_pct = 100 x {ind} / ({fte} + {ind}) = {pct}"),
-    "cap": ("plafond = direct x {s}/(1-{s}) = {cap} -> geteld {counted} ({note})",
-            "cap = direct_pct x {s}/(1-{s}) = {cap} -> counted {counted} ({note})"),
-    "cap_applied": ("plafond toegepast: indirect afgekapt", "cap applied: indirect cut to the cap"),
-    "cap_not": ("plafond niet bereikt", "cap not reached"),
-    "total": ("totaal = {direct} + {counted} = {total}", "total_pct = {direct} + {counted} = {total}"),
-    "norms": ("normen en trede", "norms and trede"),
-    "norm_rows": ("werknemers {employees}: {method} ({rows})", "employees {employees}: {method} ({rows})"),
-    "norm_values": ("normen trede 1/2/3: {n1} / {n2} / {n3}", "norms trede 1/2/3: {n1} / {n2} / {n3}"),
-    "trede": ("trede: {trede} ({reason}); PSO 30+: {pso30}", "trede: {trede} ({reason}); PSO 30+: {pso30}"),
-    "below": ("onder het gecertificeerde niveau:", "below its certified level:"),
-    "certificate": ("certificaat", "certificate"),
-    "fee": ("PSO-bijdrage per jaar: {fee} (klasse {band} werknemers)",
-            "annual fee: {fee} (band {band} employees)"),
-    "demo_title": ("pso-chain demo: het meegeleverde voorbeeld", "pso-chain demo: the bundled example"),
-    "demo_dataset": ("gegevens: {folder}", "dataset: {folder}"),
-    "demo_validated": ("1. gecontroleerd: {n} organisaties, {rows} inkoopregels, {errors} fouten, "
-                       "{warnings} waarschuwingen",
-                       "1. validated: {n} organisations, {rows} purchase rows, {errors} errors, "
-                       "{warnings} warnings"),
-    "demo_scored": ("2. scores voor {year} met PSO-regels {rules}",
-                    "2. scored year {year} with rules {rules}"),
-    "demo_top": ("hoogste totale sociale bijdrage", "highest total social contribution"),
-    "demo_distribution": ("3. verdeling over de treden", "3. trede distribution"),
-    "demo_closest": ("4. het dichtst bij de volgende trede (tekort in procentpunten)",
-                     "4. closest to their next trede (gap in percentage points)"),
-    "demo_explain": ("5. uitleg van {org}", "5. explain {org}"),
-    "demo_uplift": ("6. inkoper: wat {org} naar een hogere trede tilt",
-                    "6. buyer: what lifts {org} to a higher trede"),
-    "demo_targets": ("wat elke hogere trede vraagt", "what each higher trede needs"),
-    "demo_priced": ("extra inkoop bij één leverancier die de trede haalt",
-                    "extra spend at one supplier alone that reaches the trede"),
-    "demo_suppliers": ("7. leveranciers die op {on} tellen ({n}), hoogste opbrengst eerst",
-                       "7. suppliers that count on {on} ({n}), highest yield first"),
-    "demo_olievlek": ("8. olievlek: kandidaten per schakel en een simulatie",
-                      "8. olievlek: prospects per tier and a simulation"),
-    "demo_exposure": ("kandidaten per schakel van code-toepassende inkopers",
-                      "prospects per tier from code-applying buyers"),
-    "demo_prospects": ("meest blootgestelde kandidaten", "most exposed prospects"),
-    "demo_simulation": ("simulatie {year}: nieuw gecertificeerd per ronde",
-                        "simulation {year}: newly certified per round"),
-    "demo_next": ("verder: pso-chain credits / explain / uplift / suppliers / olievlek op uw eigen "
-                  "gegevensmap; zie README.md",
-                  "next: pso-chain credits / explain / uplift / suppliers / olievlek on your own "
-                  "dataset folder; see README.md"),
-}
-
-
 def text(key: str, **values) -> str:
-    """A sentence of :data:`TEXTS` in the chosen language."""
-    nl, en = TEXTS[key]
-    return (nl if display().lang == "nl" else en).format(**values)
+    """A sentence of the catalogue's ``[explain]`` table (``demo_x``: ``[demo]``'s ``x``) in the
+    chosen language."""
+    full = f"demo.{key[5:]}" if key.startswith("demo_") else f"explain.{key}"
+    return messages.text(full, display().lang, **values)
 
 
 def panel(lines: list[str], title: str) -> None:

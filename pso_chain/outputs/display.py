@@ -1,5 +1,6 @@
 """How people read results: numbers, money, dates, booleans and column labels in Dutch (the
-default) or English, in one place for the terminal, the XLSX writer and the report.
+default) or English, in one place for the terminal, the XLSX writer and the report. The words
+come from the message catalogue and the formats from Babel (:mod:`pso_chain.messages`).
 
 Machine outputs (CSV, Parquet, JSON, the API) never pass through here: they keep docs/contract.md's
 English column names and decimal points. Dutch: ``€ 1.234,56``, ``25,7%``, ``31-12-2025``,
@@ -21,10 +22,11 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from pso_chain import check
+from pso_chain import messages
+from pso_chain.messages import DEFAULT_LANGUAGE, LANGUAGES, check_language
 
-LANGUAGES = ("nl", "en")
-DEFAULT_LANGUAGE = "nl"
+__all__ = ["DEFAULT_LANGUAGE", "LANGUAGES", "Display", "Formatter", "check_language", "column_kind",
+           "is_missing"]
 
 
 def is_missing(value) -> bool:
@@ -35,11 +37,6 @@ def is_missing(value) -> bool:
         return bool(isinstance(value, float | np.floating) and math.isnan(value))
     except TypeError:
         return False
-
-
-def check_language(lang: str) -> str:
-    """``lang`` when it is one of :data:`LANGUAGES`, else bad input naming them."""
-    return check.choice(lang, LANGUAGES, "lang")
 
 
 @dataclass(frozen=True)
@@ -58,24 +55,26 @@ class Formatter:
         value = float(value)
         if significant and value != 0 and abs(value) < 0.5 * 10 ** -decimals:
             decimals = min(12, 1 - math.floor(math.log10(abs(value))))
-        text = f"{value:,.{decimals}f}"
-        if self.lang == "nl":
-            text = text.replace(",", "_").replace(".", ",").replace("_", ".")
-        return text
+        return messages.number(value, self.lang, decimals)
 
     def integer(self, value) -> str:
         return self.number(value, 0)
 
     def pct(self, value, decimals: int = 1, significant: bool = False) -> str:
         """A percent number (3.7 means 3.7%)."""
-        return self.missing if is_missing(value) else f"{self.number(value, decimals, significant)}%"
+        if is_missing(value):
+            return self.missing
+        value = float(value)
+        if significant and value != 0 and abs(value) < 0.5 * 10 ** -decimals:
+            decimals = min(12, 1 - math.floor(math.log10(abs(value))))
+        return messages.percent(value, self.lang, decimals)
 
     def share(self, value, decimals: int = 1, significant: bool = False) -> str:
         """A fraction (0.037 means 3.7%)."""
         return self.missing if is_missing(value) else self.pct(100 * float(value), decimals, significant)
 
     def eur(self, value, decimals: int = 0) -> str:
-        return self.missing if is_missing(value) else f"€ {self.number(value, decimals)}"
+        return self.missing if is_missing(value) else messages.money(value, self.lang, decimals)
 
     def date(self, value) -> str:
         if is_missing(value) or value == "":
@@ -84,12 +83,12 @@ class Formatter:
             stamp = pd.Timestamp(value)
         except (ValueError, TypeError):
             return str(value)
-        return stamp.strftime("%d-%m-%Y" if self.lang == "nl" else "%Y-%m-%d")
+        return messages.date(stamp.date(), self.lang)
 
     def boolean(self, value) -> str:
         if is_missing(value):
             return self.missing
-        return ("ja" if value else "nee") if self.lang == "nl" else ("yes" if value else "no")
+        return messages.boolean(value, self.lang)
 
     def year(self, value) -> str:
         """A year as written: 2025, never 2.025 or 2025.0."""
@@ -101,7 +100,7 @@ class Formatter:
     def trede(self, value) -> str:
         """A trede (1, 2, 3) or the one word for none: ``geen`` / ``none``."""
         if is_missing(value) or str(value).strip().lower() in ("", "none", "0", "geen"):
-            return WORDS["no_trede"][0 if self.lang == "nl" else 1]
+            return messages.text("words.no_trede", self.lang)
         try:
             return str(int(float(value)))
         except ValueError:
@@ -125,73 +124,6 @@ class Formatter:
 
 NUMERIC_KINDS = {"int", "num", "num1", "num2", "num3", "pct", "pct1", "pct2", "pct3", "share", "share2",
                  "eur", "eur2", "year"}
-
-# Words used in sentences and cells (key -> (nl, en)).
-WORDS: dict[str, tuple[str, str]] = {
-    "no_trede": ("geen", "none"),
-    "more_rows": ("... nog {n} rijen; --out BESTAND voor alle", "... {n} more rows; use --out FILE for all"),
-    "left_out": ("niet getoond bij deze breedte: {cols} (bredere terminal, of --out BESTAND)",
-                 "left out at this width: {cols} (a wider terminal, or --out FILE)"),
-    "wrote_rows": ("{n} rijen geschreven naar {path}", "wrote {n} rows to {path}"),
-    "wrote": ("{what} geschreven naar {path}", "wrote {what} to {path}"),
-}
-
-# Dutch headers of the columns people read; English shows the column's own (contract) name.
-COLUMN_LABELS: dict[str, str] = {
-    "org_id": "org-id", "name": "naam", "year": "jaar", "employees": "werknemers", "fte": "fte",
-    "target_fte": "doelgroep-fte", "direct_pct": "direct", "indirect_fte": "indirect fte",
-    "indirect_pct": "indirect", "indirect_counted_pct": "indirect geteld", "total_pct": "totaal",
-    "norm_trede1": "norm trede 1", "norm_trede2": "norm trede 2", "norm_trede3": "norm trede 3",
-    "trede": "trede", "cap_applied": "plafond", "pso30plus": "PSO 30+",
-    "organisations": "organisaties", "share_pct": "aandeel", "next_trede": "volgende trede",
-    "gap_pct": "tekort", "supplier_id": "leverancier-id", "supplier_name": "leverancier",
-    "buyer_id": "inkoper-id", "buyer_name": "inkoper", "date": "datum", "amount_eur": "bedrag",
-    "counted": "telt", "reason": "reden", "target_trede": "doeltrede", "norm_pct": "norm",
-    "reachable": "haalbaar", "needed_indirect_fte": "nodig indirect fte",
-    "extra_indirect_fte": "extra indirect fte", "yield_fte_per_meur": "fte/mln €",
-    "extra_eur": "extra inkoop", "share_of_revenue_pct": "deel van omzet", "room_eur": "ruimte",
-    "total_pct_after": "totaal na", "scenario": "scenario", "moved_eur": "verschoven",
-    "spend_at_from_eur": "inkoop bij van", "spend_at_to_eur": "inkoop bij naar",
-    "level": "niveau", "sw": "SW-bedrijf", "valid_from": "geldig vanaf", "valid_until": "geldig tot",
-    "sbi": "SBI", "municipality": "gemeente", "gain_pct": "winst", "trede_after": "trede na",
-    "not_counted_eur": "telt niet", "alternative_id": "alternatief-id",
-    "alternative_name": "alternatief", "alternative_level": "niveau alternatief",
-    "proximity": "nabijheid", "spend_eur": "inkoop", "spend_share_pct": "aandeel inkoop",
-    "status": "status", "days_left": "dagen over", "assessment": "beoordeling", "rank": "rang",
-    "price": "prijs", "certificate_status": "certificaat", "discount_pct": "korting",
-    "fictitious_price": "fictieve prijs", "code_buyers": "code-inkopers", "code_share": "code-aandeel",
-    "distance": "afstand", "meets_threshold": "boven drempel", "round": "ronde",
-    "trigger_id": "aanleiding-id", "pressure": "druk", "certified_on": "gecertificeerd op",
-    "parent_id": "ouder-id", "generation": "generatie", "root_id": "wortel-id",
-    "embodied_fte": "belichaamde fte", "embodied_fte_certified": "belichaamde fte gecertificeerd",
-    "table": "tabel", "file": "bestand", "rows": "rijen", "errors": "fouten", "warnings": "waarschuwingen",
-    "row": "rij", "column": "kolom", "value": "waarde", "severity": "ernst", "what": "wat",
-    "tier": "schakel", "prospects": "kandidaten", "revenue_eur": "omzet", "current_trede": "huidige trede",
-    "direct_fte": "direct fte", "indicator": "indicator", "group": "groep", "buyers": "inkopers",
-    "counting_eur": "tellende inkoop", "counting_share": "aandeel tellend", "certified": "gecertificeerd",
-    "newly_certified": "nieuw gecertificeerd", "cumulative": "cumulatief",
-    "target_fte_gain": "doelgroep-fte winst", "median_code_share": "mediaan code-aandeel",
-    "mean_code_share": "gemiddeld code-aandeel", "cumulative_certified": "totaal nieuw",
-    "certified_total": "gecertificeerd totaal", "code_applying": "code-toepassers",
-    "target_fte_new": "doelgroep-fte nieuw",
-    "counting_spend_share": "aandeel tellende inkoop", "large_share": "groot deel",
-    "baseline_eur": "inkoop nu", "not_counting_eur": "telt niet", "gain": "winst", "pick": "keuze",
-    "note": "opmerking", "size": "omvang", "generations": "generaties",
-    "first_certified": "eerste certificering", "last_certified": "laatste certificering",
-    # social return, tenders, reviews, planning
-    "contract_id": "contract", "value_eur": "contractwaarde", "sroi_pct": "SROI", "start": "begin",
-    "end": "einde", "obligation_eur": "verplichting", "certificate_level": "certificaatniveau",
-    "certificate_eur": "via certificaat", "hire_eur": "via plaatsingen", "sw_purchase_eur": "via SW-inkoop",
-    "pso_purchase_eur": "via PSO-inkoop", "activity_eur": "via activiteiten", "fulfilled_eur": "ingevuld",
-    "remaining_eur": "resterend", "fulfilled_pct": "ingevuld deel", "elapsed_pct": "verstreken",
-    "due": "uiterlijk", "contracts": "contracten", "at_risk_contracts": "contracten met risico",
-    "at_risk": "risico", "certificate_source": "bron certificaat", "certificate_number": "certificaatnummer",
-    "copy_check": "controle kopie", "price_points": "punten prijs", "pso_points": "punten PSO",
-    "quality_points": "punten kwaliteit", "total_points": "totaal punten", "how": "toelichting",
-    "level_history": "niveauhistorie", "letter": "brief", "postcode": "postcode",
-    "aspirant_since": "aspirant sinds", "deadline": "uiterlijk", "reaches_trede1": "haalt trede 1",
-    "valid_until_plan": "geldig tot",
-}
 
 TREDE_COLUMNS = {"trede", "current_trede", "target_trede", "trede_after", "next_trede"}
 DATE_COLUMNS = {"date", "valid_from", "valid_until", "certified_on", "pso_valid_from", "pso_valid_until"}
@@ -238,13 +170,13 @@ class Display:
         return Formatter(self.lang, missing="")
 
     def header(self, column: str) -> str:
-        """The column's Dutch label, or in English its own name."""
-        return COLUMN_LABELS.get(str(column), str(column)) if self.lang == "nl" else str(column)
+        """The column's label in the catalogue (English: the column's own name), else its name."""
+        return messages.maybe(f"columns.{column}", self.lang, str(column))
 
     def word(self, key: str, **values) -> str:
-        """A sentence of :data:`WORDS` in this language, ``{placeholders}`` filled."""
-        nl, en = WORDS[key]
-        return (nl if self.lang == "nl" else en).format(**values)
+        """The catalogue's text ``key`` (``section.name``; a bare name is one of ``words``) in
+        this language, ``{placeholders}`` filled."""
+        return messages.text(key if "." in key else f"words.{key}", self.lang, **values)
 
     def formatter(self, column: str, dtype=None) -> Callable[[object], str]:
         kind = column_kind(column, dtype)
