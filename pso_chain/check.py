@@ -112,8 +112,31 @@ def share(value: object, name: str) -> float:
 
 
 def threshold(value: object, name: str = "threshold") -> float:
-    """A pressure threshold: a share of revenue, any number >= 0."""
-    return number(value, name, 0.0)
+    """A pressure threshold: a share of revenue, a number > 0 (at 0 every organisation would
+    certify, bought from or not)."""
+    out = number(value, name)
+    if out <= 0:
+        fail(name, value, "must be a number > 0")
+    return out
+
+
+def fraction(value: object, name: str) -> float:
+    """A share in (0, 1] (``at_risk``: some, at most all, of the sales)."""
+    out = number(value, name)
+    if not 0 < out <= 1:
+        fail(name, value, "must be a number > 0 and <= 1")
+    return out
+
+
+def org_ids(values: object, name: str) -> list[str]:
+    """A collection of org_ids (list, tuple, Series, array), each as text; one string is refused
+    (it would be read character by character)."""
+    if isinstance(values, str | bytes):
+        fail(name, values, "give a list of org_ids, not one string (e.g. ['10000154'])")
+    try:
+        return [str(v).strip() for v in values]  # type: ignore[attr-defined]
+    except TypeError:
+        fail(name, values, "give a list of org_ids")
 
 
 def choice(value: str, choices: Iterable[str], name: str) -> str:

@@ -90,11 +90,12 @@ def oracle_simulate(raw: Raw, year: int, threshold: float = 0.25, model: str = "
                     at_risk: float = 0.1, rounds: int | None = None, seeds=(), fee=None,
                     never=()) -> dict:
     """{org_id: (round, trigger_id, pressure)} by the contract, one organisation at a time;
-    the organisations in ``never`` never certify (seeds: the SW-bedrijven)."""
+    SW-bedrijven without a certificate never certify (who can adopt, docs/contract.md), nor do
+    the organisations in ``never``."""
     jan1 = dt.date(year, 1, 1)
     certified = {o for o in raw.ids if raw.certified_on(o, jan1)}
     applying = {o for o in certified if raw.applies[o]} | set(seeds)
-    certified |= set(seeds) | set(never)
+    certified |= set(seeds) | set(never) | {o for o in raw.ids if raw.sw[o]}
     amount = raw.amounts(year)
     buyers = defaultdict(set)
     for b, s in amount:

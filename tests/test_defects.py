@@ -179,14 +179,14 @@ def test_6_seeds_never_count_an_sw_bedrijf(tmp_path):
     picks = pso_chain.seeds(net, 2).frame
     assert picks["org_id"].tolist() == ["C"]
     assert picks["certified_gain"].tolist() == [1]
-    assert picks["target_fte_gain"].tolist() == [0.5]
+    assert picks["target_fte_at_certified_gain"].tolist() == [0.5]
 
 
 def test_6_seeds_on_the_example(example):
     picks = pso_chain.seeds(example, 3).frame
     sw_ids = set(example.organisations["org_id"][example.sw])
     assert not set(picks["org_id"]) & sw_ids
-    assert picks["target_fte_gain"].max() < 891  # Werkbedrijf Voorst's own jobs are no gain
+    assert picks["target_fte_at_certified_gain"].max() < 891  # Werkbedrijf Voorst's own jobs are no gain
 
 
 # 7. exposure and the report: SW-bedrijven are no prospects ---------------------------------------

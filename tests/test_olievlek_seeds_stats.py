@@ -22,9 +22,8 @@ from pso_chain.olievlek import (
     spend_by_buyer_group,
     weighted_assortativity,
 )
-from pso_chain.olievlek.base import applies_code, certified_at_start, supplier_matrix
 from pso_chain.olievlek.seeds import SEEDS_COLUMNS, cascade_gains
-from pso_chain.olievlek.simulate import Cascade, certify_rule
+from pso_chain.olievlek.simulate import certify_rule, start_cascade
 from tests.datasets import buy, org, write_tables
 from tests.olievlek_oracles import Raw, oracle_simulate
 from tests.test_olievlek_simulate import olievlek_tables
@@ -59,11 +58,8 @@ def test_batched_gains_match_plain_loop(tmp_path_factory, seed):
     tables = olievlek_tables(seed)
     net = load_network(write_tables(tmp_path_factory.mktemp("gains"), **tables))
     raw = Raw(tables)
-    start = certified_at_start(net, YEAR)
-    applying = start & applies_code(net)
-    cascade = Cascade(supplier_matrix(net, YEAR), certify_rule(net, threshold=THRESHOLD), start | net.sw,
-                      applying)
-    cascade.run(np.flatnonzero(applying))
+    cascade = start_cascade(net, YEAR, certify_rule(net, threshold=THRESHOLD))
+    cascade.run(np.flatnonzero(cascade.applies_from == 0))
     candidates = np.flatnonzero(~cascade.certified)
     count, fte = cascade_gains(cascade, candidates, net.target_fte)
     base = certified_count(raw, [])

@@ -11,6 +11,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from pso_chain.core.loading import load_network
+from pso_chain.errors import PsoInputError
 from pso_chain.olievlek import simulate
 from pso_chain.olievlek.simulate import SIMULATE_COLUMNS, read_seed_orgs
 from tests.datasets import buy, org, random_tables, write_tables
@@ -129,10 +130,12 @@ def test_hand_built_rounds_triggers_and_ties(tmp_path):
     assert out2.index.tolist() == ["C"] and out2.loc["C", "pressure"] == pytest.approx(0.3)
     # the rounds limit stops after round 1
     assert simulate(net, YEAR, rounds=1).certified_frame()["org_id"].tolist() == ["B", "C"]
-    # a zero threshold certifies every organisation with revenue, pressure or not
-    zero = simulate(net, YEAR, threshold=0.0).certified_frame()
-    assert set(zero["org_id"]) == {"B", "C", "D", "G", "H"}  # E keeps its own threshold 0.9
-    assert pd.isna(zero.set_index("org_id").loc["H", "trigger_id"])
+    # a zero threshold argument would certify every organisation with revenue, pressure or not:
+    # refused (issue 21); an organisation's own threshold column of 0 is data, and the random
+    # networks against the oracle hold some
+    for bad in (0.0, -0.1, "x"):
+        with pytest.raises(PsoInputError, match="threshold"):
+            simulate(net, YEAR, threshold=bad)
 
 
 def test_rounds_summary_spend_share(tmp_path):
@@ -144,7 +147,7 @@ def test_rounds_summary_spend_share(tmp_path):
     total = 200.0
     assert rounds["counting_spend_share"].tolist() == pytest.approx(
         [(100 + 20) / total, (100 + 20 + 50) / total, 1.0])
-    assert rounds["target_fte_new"].tolist() == [0.0, 0.0, 0.0]
+    assert rounds["target_fte_at_new_certified"].tolist() == [0.0, 0.0, 0.0]
 
 
 def test_seed_file_formats(tmp_path):

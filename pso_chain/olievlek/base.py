@@ -7,6 +7,11 @@ Shared by exposure, simulate, seeds and stats so that they agree on one definiti
   valid on 1 January of Y. SW-bedrijven without such a certificate are not certified: purchases
   from them count for the PSO score, but the contract asks for a certificate here.
 - *code-applying*: certified at the start of Y and ``applies_code`` true (default true).
+- *can adopt* (:func:`can_adopt`): not certified at the start of Y and not an SW-bedrijf. Only
+  they are put under pressure, certify in the cascade (``simulate``), are prospects
+  (``exposure``), candidates or gain of a seed (``seeds``), and counted by ``stats`` and the
+  report. SW-bedrijven without a certificate never adopt: purchases from them count already,
+  so buyers put no pressure on them.
 """
 
 from __future__ import annotations
@@ -39,6 +44,17 @@ def applies_code(network: PurchaseNetwork) -> np.ndarray:
 def code_applying(network: PurchaseNetwork, year: int) -> np.ndarray:
     """Per organisation: a code-applying buyer in round 0 of ``year``."""
     return certified_at_start(network, year) & applies_code(network)
+
+
+def can_adopt(network: PurchaseNetwork, year: int) -> np.ndarray:
+    """Per organisation: can adopt the certificate in the olievlek of ``year`` — not certified
+    on 1 January and not an SW-bedrijf (docs/contract.md, "who can adopt").
+
+    The one definition used by exposure, simulate, seeds, stats and the report. Whether an
+    adopter *can* be under pressure is a separate matter: that needs a revenue
+    (:func:`has_revenue`).
+    """
+    return ~certified_at_start(network, year) & ~network.sw
 
 
 def supplier_matrix(network: PurchaseNetwork, year: int) -> sp.csr_matrix:

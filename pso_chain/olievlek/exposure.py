@@ -1,7 +1,8 @@
 """Who is exposed to code-applying buyers (docs/contract.md, ``olievlek exposure``): a prospect list.
 
-For every organisation without a valid certificate on 1 January of year Y (SW-bedrijven left
-out: purchases from them count already, they are no prospects): the share of its
+For every organisation that can adopt in year Y (:func:`~pso_chain.olievlek.base.can_adopt`: no
+valid certificate on 1 January, not an SW-bedrijf — purchases from those count already, they
+are no prospects): the share of its
 revenue coming from code-applying buyers in Y, and its distance in tiers (supplier hops along
 buyer -> supplier purchases of Y) from the nearest code-applying buyer — 1 for their direct
 suppliers, 2 for the suppliers of those, and so on. Distances come from a breadth-first search
@@ -16,7 +17,7 @@ import scipy.sparse as sp
 
 from pso_chain.core.network import PurchaseNetwork
 from pso_chain.olievlek.base import (
-    certified_at_start,
+    can_adopt,
     check_year,
     code_applying,
     has_revenue,
@@ -70,8 +71,7 @@ def exposure(network: PurchaseNetwork, year: int | None = None, municipality: st
     rule = certify_rule(network, "threshold", threshold)
     with np.errstate(divide="ignore", invalid="ignore"):
         share = np.where(has_revenue(network), sales / network.revenue, np.nan)
-    # SW-bedrijven are no prospects: purchases from them count without a certificate
-    keep = ~certified_at_start(network, year) & ~network.sw & municipality_mask(network, municipality)
+    keep = can_adopt(network, year) & municipality_mask(network, municipality)
     nodes = np.flatnonzero(keep)
     orgs = network.organisations
     dist = pd.array(distance[nodes], dtype="Int64")

@@ -7,8 +7,11 @@ spend its own purchases (and those of the organisations it tips over) add. Gains
 candidates are computed together, one round for all of them at once, with each candidate's
 extra spend kept as (candidate, supplier) pairs.
 
-SW-bedrijven are neither candidates nor gain: purchases from them count already, so one that
-"certifies" adds nothing (its existing jobs are not new ones) and it does not adopt the code.
+Who can adopt is :func:`~pso_chain.olievlek.base.can_adopt`, as in ``simulate``: SW-bedrijven
+without a certificate are neither candidates nor gain (purchases from them count already), and
+the cascade starts from ``simulate``'s own state (:func:`~pso_chain.olievlek.simulate.start_cascade`),
+so the certifications claimed for the picks are exactly what ``simulate`` certifies beyond its
+baseline when they are seeded.
 
 Candidates: organisations not certified at the fixed point of the current seeds, inside the
 municipality when one is given, that buy from someone in year Y (a seed acts only through its
@@ -33,18 +36,12 @@ import pandas as pd
 
 from pso_chain import check
 from pso_chain.core.network import PurchaseNetwork
-from pso_chain.olievlek.base import (
-    applies_code,
-    certified_at_start,
-    check_year,
-    municipality_mask,
-    supplier_matrix,
-)
-from pso_chain.olievlek.simulate import Cascade, certify_rule, distinct, out_edges
+from pso_chain.olievlek.base import check_year, municipality_mask
+from pso_chain.olievlek.simulate import Cascade, certify_rule, distinct, out_edges, start_cascade
 
 OBJECTIVES = ("count", "fte")
 SEEDS_COLUMNS = ["rank", "org_id", "name", "municipality", "employees", "fee_eur", "marginal_gain",
-                 "cumulative_gain", "certified_gain", "target_fte_gain"]
+                 "cumulative_gain", "certified_gain", "target_fte_at_certified_gain"]
 # Candidates evaluated together in one batch (bounds the memory of the pair arrays).
 BATCH = 100_000
 
@@ -129,7 +126,9 @@ def select_seeds(network: PurchaseNetwork, k: int, year: int | None = None,
     target-group FTE (``fte``) the cascade of ``year`` certifies beyond the seeds.
 
     ``frame`` of the result holds the picks in order: ``rank, org_id, name, municipality,
-    employees, fee_eur, marginal_gain, cumulative_gain, certified_gain, target_fte_gain``.
+    employees, fee_eur, marginal_gain, cumulative_gain, certified_gain,
+    target_fte_at_certified_gain`` (the existing target-group FTE at the organisations of
+    ``certified_gain``: staff they employ already, not new jobs).
 
     >>> import pso_chain
     >>> out = select_seeds(pso_chain.load_example(), 2).frame
@@ -140,12 +139,9 @@ def select_seeds(network: PurchaseNetwork, k: int, year: int | None = None,
     k = check.positive_int(k, "k")
     year = check_year(network, year)
     rule = certify_rule(network, model, threshold, at_risk)
-    start = certified_at_start(network, year)
-    applying = start & applies_code(network)
-    matrix = supplier_matrix(network, year)
-    # SW-bedrijven count as suppliers already: never adopters, never gain (marked done upfront)
-    cascade = Cascade(matrix, rule, start | network.sw, applying)
-    cascade.run(np.flatnonzero(applying))
+    cascade = start_cascade(network, year, rule)  # who can adopt: as in simulate
+    matrix = cascade.matrix
+    cascade.run(np.flatnonzero(cascade.applies_from == 0))
     target = network.target_fte
     buys = np.diff(matrix.indptr) > 0
     allowed = municipality_mask(network, municipality) & buys
@@ -239,5 +235,5 @@ def _frame(network: PurchaseNetwork, rows: list[tuple]) -> pd.DataFrame:
         "marginal_gain": gain,
         "cumulative_gain": total,
         "certified_gain": count.astype(np.int64),
-        "target_fte_gain": fte.astype(float),
+        "target_fte_at_certified_gain": fte.astype(float),
     }, columns=SEEDS_COLUMNS)

@@ -9,8 +9,11 @@ Organisations certified in round r apply the code from round r+1 on.
 
 The kernel keeps each organisation's spend from code-applying buyers and adds only the rows
 of the organisations that started applying in the last round: one sparse row gather per round,
-so a whole run touches every purchase edge once. Organisations without revenue cannot be
-under pressure (their pressure is undefined) and never certify in a run.
+so a whole run touches every purchase edge once. Only organisations that can adopt
+(:func:`~pso_chain.olievlek.base.can_adopt`: not certified on 1 January, not an SW-bedrijf) are
+ever under pressure; those without revenue cannot be either (their pressure is undefined) and
+never certify in a run. :func:`start_cascade` sets up that state once for ``simulate`` and
+``seeds``, so the two agree on every run.
 """
 
 from __future__ import annotations
@@ -29,6 +32,7 @@ from pso_chain.errors import Problem, PsoInputError
 from pso_chain.loaders import READERS, read_table
 from pso_chain.olievlek.base import (
     applies_code,
+    can_adopt,
     certified_at_start,
     check_year,
     has_revenue,
@@ -40,7 +44,7 @@ from pso_chain.olievlek.settings import load_settings
 MODELS = ("threshold", "fee")
 SIMULATE_COLUMNS = ["org_id", "round", "trigger_id", "pressure"]
 ROUND_COLUMNS = ["round", "newly_certified", "cumulative_certified", "certified_total",
-                 "code_applying", "target_fte_new", "counting_spend_share"]
+                 "code_applying", "target_fte_at_new_certified", "counting_spend_share"]
 
 Progress = Callable[[str], None] | None
 
@@ -73,7 +77,7 @@ def certify_rule(network: PurchaseNetwork, model: str = "threshold", threshold: 
     check.choice(model, MODELS, "model")
     settings = load_settings()
     default = settings.threshold if threshold is None else check.threshold(threshold)
-    share = settings.at_risk if at_risk is None else check.threshold(at_risk, "at_risk")
+    share = settings.at_risk if at_risk is None else check.fraction(at_risk, "at_risk")
     own = network.organisations["threshold"].to_numpy(dtype=float) \
         if "threshold" in network.organisations.columns else np.full(network.n, np.nan)
     revenue = np.where(has_revenue(network), network.revenue, np.nan)
@@ -116,17 +120,19 @@ def distinct(index: np.ndarray, n: int) -> np.ndarray:
 class Cascade:
     """Mutable state of one cascade: who is certified, who applies the code, spend received.
 
+    ``certified[i]`` is true once ``i`` is out of the cascade: certified, or unable to adopt
+    (``~adopt``: certified on 1 January, or an SW-bedrijf without a certificate).
     ``applies_from[b]`` is the round after which ``b``'s purchases put pressure on its suppliers
     (0 for the start, r for organisations certified in round r; -1 never);
     ``round_of[i]`` the round ``i`` certified in (-1: not in this run).
     """
 
-    def __init__(self, matrix: sp.csr_matrix, rule: CertifyRule, certified: np.ndarray,
+    def __init__(self, matrix: sp.csr_matrix, rule: CertifyRule, adopt: np.ndarray,
                  applying: np.ndarray):
         self.matrix = matrix
         self.rule = rule
         self.n = matrix.shape[0]
-        self.certified = np.asarray(certified, dtype=bool) | np.asarray(applying, dtype=bool)
+        self.certified = ~np.asarray(adopt, dtype=bool) | np.asarray(applying, dtype=bool)
         self.spend = np.zeros(self.n)
         self.applies_from = np.where(applying, 0, -1).astype(np.int64)
         self.round_of = np.full(self.n, -1, dtype=np.int64)
@@ -250,6 +256,18 @@ def triggers(matrix: sp.csr_matrix, round_of: np.ndarray, applies_from: np.ndarr
     return nodes, trigger[nodes], spend
 
 
+def start_cascade(network: PurchaseNetwork, year: int, rule: CertifyRule,
+                  seeds: np.ndarray | None = None) -> Cascade:
+    """The cascade of ``year`` before its first round: the code-applying buyers (and ``seeds``,
+    node indices assumed certified and code-applying) apply the code; only organisations that
+    can adopt (:func:`~pso_chain.olievlek.base.can_adopt`) may certify. ``simulate`` and
+    ``seeds`` both start here."""
+    applying = certified_at_start(network, year) & applies_code(network)
+    if seeds is not None:
+        applying[np.asarray(seeds, dtype=np.int64)] = True
+    return Cascade(supplier_matrix(network, year), rule, can_adopt(network, year), applying)
+
+
 def simulate(network: PurchaseNetwork, year: int | None = None, threshold: float | None = None,
              model: str = "threshold", at_risk: float | None = None, rounds: int | None = None,
              seed_orgs: Sequence[str] | None = None, progress: Progress = None) -> Simulation:
@@ -267,12 +285,11 @@ def simulate(network: PurchaseNetwork, year: int | None = None, threshold: float
     year = check_year(network, year)
     rounds = None if rounds is None else check.whole(rounds, "rounds")
     rule = certify_rule(network, model, threshold, at_risk)
+    seeds = np.unique(network.nodes(check.org_ids(seed_orgs, "seed_orgs"))) \
+        if seed_orgs is not None else np.zeros(0, np.int64)
+    cascade = start_cascade(network, year, rule, seeds)
     start = certified_at_start(network, year)
-    applying = start & applies_code(network)
-    seeds = np.unique(network.nodes(list(seed_orgs))) if seed_orgs else np.zeros(0, np.int64)
-    applying[seeds] = True
-    cascade = Cascade(supplier_matrix(network, year), rule, start, applying)
-    last = cascade.run(np.flatnonzero(applying), max_rounds=rounds, progress=progress)
+    last = cascade.run(np.flatnonzero(cascade.applies_from == 0), max_rounds=rounds, progress=progress)
     notes = _notes(network, year, cascade, rule)
     return Simulation(network, year, rule, start, seeds, cascade.round_of, cascade.applies_from,
                       max(last, 0), notes)

@@ -6,6 +6,8 @@ Definitions (year Y, self-purchases left out):
 - *counting spend*: spend on purchase rows that count for the PSO score (supplier an
   SW-bedrijf or holding an eligible certificate valid on the purchase date, docs/contract.md);
 - *certified buyer*: holds an eligible certificate valid on 1 January of Y;
+- *can adopt*: :func:`~pso_chain.olievlek.base.can_adopt` (no certificate on 1 January, not an
+  SW-bedrijf), the one definition ``exposure``, ``simulate`` and ``seeds`` use;
 - *spend-weighted assortativity of certification*: the Pearson correlation, over purchase
   relations weighted by their summed amount, of certified(buyer) and certified(supplier)
   (both 0/1). With all amounts equal this is networkx's ``numeric_assortativity_coefficient``;
@@ -19,7 +21,7 @@ import numpy as np
 import pandas as pd
 
 from pso_chain.core.network import PurchaseNetwork
-from pso_chain.olievlek.base import certified_at_start, check_year, supplier_matrix
+from pso_chain.olievlek.base import can_adopt, certified_at_start, check_year, supplier_matrix
 from pso_chain.olievlek.history import history, history_figures
 
 SPEND_COLUMNS = ["buyers", "organisations", "spend_eur", "counting_spend_eur", "counting_share"]
@@ -90,6 +92,8 @@ def chain_stats(network: PurchaseNetwork, year: int | None = None) -> pd.DataFra
         ("certified_buyers", int(spend.at["certified buyers", "buyers"]),
          "buyers holding an eligible certificate on 1 January"),
         ("other_buyers", int(spend.at["other buyers", "buyers"]), "all other buyers"),
+        ("can_adopt", int(can_adopt(network, year).sum()),
+         "organisations that can adopt: no certificate on 1 January, not an SW-bedrijf"),
         ("counting_share_certified_buyers", cert_share,
          "share of certified buyers' spend going to counting suppliers"),
         ("counting_share_other_buyers", other_share,
@@ -112,4 +116,14 @@ def chain_stats(network: PurchaseNetwork, year: int | None = None) -> pd.DataFra
         ("cascades_with_followers", figures["cascades_with_followers"],
          "cascades of more than one organisation"),
     ]
-    return pd.DataFrame(rows, columns=STATS_COLUMNS)
+    frame = pd.DataFrame(rows, columns=STATS_COLUMNS)
+    # each value keeps its own type (the year and the counts stay int, not 2025.0)
+    frame["value"] = pd.Series([_plain(row[1]) for row in rows], dtype=object)
+    return frame
+
+
+def _plain(value: object) -> object:
+    """A Python int or float (numpy scalars unwrapped)."""
+    if isinstance(value, np.integer | int) and not isinstance(value, bool):
+        return int(value)
+    return float(value)  # type: ignore[arg-type]

@@ -6,6 +6,13 @@ counting suppliers, chain-stimulation indicators, the olievlek's history, a simu
 prospects and the seeds a subsidy would go to); :func:`render_report` turns them into HTML with
 Dutch or English labels; :func:`build_report` does both. Nothing reads the clock: the same
 data, year and options give the same document byte for byte.
+
+Every olievlek figure comes from one computation, so two sections never disagree: one baseline
+simulation, one seeded simulation (the seeds certified from round 0) and one prospect list,
+all with the same threshold and the same definition of who can adopt
+(:func:`pso_chain.olievlek.base.can_adopt`). The seeds' total gain shown in the summary and in
+the spread is the seeded run minus the baseline; the per-pick gains of the seeds table add up
+to it (``tests/test_olievlek_agreement.py``).
 """
 
 from __future__ import annotations
@@ -94,6 +101,8 @@ class ReportData:
     prospect_tiers: pd.DataFrame
     seeds: pd.DataFrame
     seeded_rounds: pd.DataFrame
+    seed_gain: int  # organisations the seeded run certifies beyond the baseline run
+    seed_fte: float  # the target-group FTE already employed at those organisations
     seed_notes: list[str]
     threshold: float
     top: int
@@ -138,6 +147,7 @@ def collect_report(network: PurchaseNetwork, year: int | None = None, municipali
     seeds = selection.frame
     seeded = simulate(network, year, threshold=threshold, seed_orgs=seeds["org_id"].tolist()) \
         if len(seeds) else simulation
+    gained = (seeded.round_of >= 1) & ~(simulation.round_of >= 1)
     prospects = exposure(network, year, municipality=name, threshold=threshold)
     return ReportData(
         year=year, municipality=name, network=network, scope=scope, scores=scores,
@@ -153,7 +163,8 @@ def collect_report(network: PurchaseNetwork, year: int | None = None, municipali
         cascades=largest_cascades(network, hist, top=settings.report_cascades),
         rounds=rounds, simulation_notes=list(simulation.notes),
         prospects=prospects, prospect_tiers=exposure_summary(prospects),
-        seeds=seeds, seeded_rounds=seeded.rounds_frame(), seed_notes=list(selection.notes),
+        seeds=seeds, seeded_rounds=seeded.rounds_frame(), seed_gain=int(gained.sum()),
+        seed_fte=float(network.target_fte[gained].sum()), seed_notes=list(selection.notes),
         threshold=threshold, top=top, k=k, objective=objective,
         dataset_files={t: Path(str(f)).name for t, f in network.data.files.items()},
     )
@@ -203,7 +214,6 @@ def _summary(data: ReportData, lab: Labels) -> str:
     start = data.network.certified_at_start(data.year)
     with_trede = int(data.scores["trede"][scope].notna().sum())
     spend = data.spend_scope.iloc[0]
-    gain = int(data.seeds["certified_gain"].sum()) if len(data.seeds) else 0
     cards = [
         (lab("card_organisations"), f.integer(int(scope.sum()))),
         (lab("card_with_trede", year=data.year), f.integer(with_trede)),
@@ -212,7 +222,7 @@ def _summary(data: ReportData, lab: Labels) -> str:
         (lab("card_spend", year=data.year), f.eur(spend["spend_eur"])),
         (lab("card_counting_share"), f.share(spend["counting_share"])),
         (lab("card_prospects"), f.integer(int(data.prospects["meets_threshold"].sum()))),
-        (lab("card_seed_gain", k=len(data.seeds)), f.integer(gain)),
+        (lab("card_seed_gain", k=len(data.seeds)), f.integer(data.seed_gain)),
     ]
     return section_html("summary", lab("section_summary"), cards_html(cards), lab("lead_summary"))
 
@@ -358,7 +368,7 @@ def _simulation(data: ReportData, lab: Labels) -> str:
     cols = [Column("round", lab("round"), "int"), Column("newly_certified", lab("newly_certified"), "int"),
             Column("cumulative_certified", lab("cumulative_certified"), "int"),
             Column("code_applying", lab("code_applying"), "int"),
-            Column("target_fte_new", lab("target_fte_new"), "num1"),
+            Column("target_fte_at_new_certified", lab("target_fte_at_new_certified"), "num1"),
             Column("counting_spend_share", lab("counting_spend_share"), "share")]
     if data.municipality:
         cols.insert(2, Column("in_scope", lab("in_municipality", m=data.municipality), "int"))
@@ -398,7 +408,7 @@ def _prospects(data: ReportData, lab: Labels) -> str:
         Column("rank", "#", "int"), Column("org_id", "org_id"), Column("name", lab("name")),
         Column("municipality", lab("municipality")), Column("employees", lab("employees"), "int"),
         Column("fee_eur", lab("fee_eur"), "eur"), Column("certified_gain", lab("marginal_gain"), "int"),
-        Column("target_fte_gain", lab("target_fte_gain"), "num1"),
+        Column("target_fte_at_certified_gain", lab("target_fte_at_certified_gain"), "num1"),
     ], f, empty=lab("no_seeds"))
     body += "".join(f'<p class="note">{esc(note)}</p>' for note in data.seed_notes)
     if len(data.seeds):
@@ -409,8 +419,8 @@ def _prospects(data: ReportData, lab: Labels) -> str:
                                                compare_label=lab("with_seeds", k=len(data.seeds))),
                         lab("chart_rounds"), lab("spread_caption", k=len(data.seeds)))
         spread = lab("spread", k=len(data.seeds), base=f.integer(base), seeded=f.integer(seeded),
-                     extra=f.integer(seeded - base - len(data.seeds)), fee=f.eur(data.seeds["fee_eur"].sum()),
-                     fte=f.number(data.seeds["target_fte_gain"].sum(), 1))
+                     extra=f.integer(data.seed_gain), fee=f.eur(data.seeds["fee_eur"].sum()),
+                     fte=f.number(data.seed_fte, 1))
         body += f"<p>{esc(spread)}</p>"
     return section_html("prospects", lab("section_prospects"), body,
                         lab("lead_prospects", threshold=f.share(data.threshold, 0)))
