@@ -249,7 +249,7 @@ losing, `pressure × revenue × at_risk`, cover its annual PSO fee)."""),
     ("code", """def outcome(run) -> dict:
     table = run.rounds_frame()
     return {"certified": int(table["cumulative_certified"].iloc[-1]), "rounds": len(table) - 1,
-            "target_fte_new": float(table["target_fte_new"].sum()),
+            "target_fte_at_new_certified": float(table["target_fte_at_new_certified"].sum()),
             "counting_spend_share": float(table["counting_spend_share"].iloc[-1])}
 
 
@@ -298,7 +298,8 @@ A municipality wants more employers to take on people at a distance from the lab
 and uses the olievlek: employers whose customers apply a social purchasing code are the
 easiest to win. This notebook takes Apeldoorn's view of the bundled example: where it stands,
 who to approach first, which K organisations a stimulation subsidy should go to, and the
-spread to expect. At the end it writes the municipal report."""),
+spread to expect. At the end it writes the municipal report. Set `MUNICIPALITY` below to any
+municipality of the data: the notebook runs for each of them."""),
     ("code", """import tempfile
 from pathlib import Path
 
@@ -354,7 +355,10 @@ prospects.head(10)[["org_id", "name", "sbi", "employees", "code_buyers", "sales_
 If the municipality pays for K organisations' certification (a stimulation subsidy), which K
 make the cascade certify the most others? Greedy selection with lazy evaluation (CELF) over
 candidates in the municipality; every gain is exact, computed with the cascade itself. The
-annual PSO fee is a first estimate of what each subsidy costs."""),
+annual PSO fee is a first estimate of what each subsidy costs. Who can adopt is the same as
+in the simulation: organisations without a certificate on 1 January, SW-bedrijven left out
+(purchases from them count already). `target_fte_at_certified_gain` is the target-group FTE
+those organisations employ already: existing jobs, not new ones."""),
     ("code", """selection = pso_chain.seeds(network, K, YEAR, municipality=MUNICIPALITY)
 seeds = selection.frame
 print(f"{selection.candidates} candidates, {selection.live_candidates} with any effect, "
@@ -366,8 +370,8 @@ ax.set_xlabel("pick")
 ax.set_ylabel("extra organisations certified")
 plt.show()
 print(f"subsidising all {len(seeds)}: {int(seeds['certified_gain'].sum())} more organisations certify, "
-      f"{seeds['target_fte_gain'].sum():.1f} target-group FTE among them; "
-      f"PSO fees {seeds['fee_eur'].sum():,.0f} EUR a year")"""),
+      f"employing {seeds['target_fte_at_certified_gain'].sum():.1f} target-group FTE already "
+      f"(existing jobs, not new ones); PSO fees {seeds['fee_eur'].sum():,.0f} EUR a year")"""),
     ("md", """## The expected spread
 
 Run the cascade without and with the subsidised organisations certified at the start. The

@@ -10,6 +10,8 @@ from pathlib import Path
 
 import pytest
 
+from pso_chain import check, load_example
+
 nbformat = pytest.importorskip("nbformat")
 nbclient = pytest.importorskip("nbclient")
 pytest.importorskip("ipykernel")
@@ -50,14 +52,19 @@ def test_generator_is_in_step():
     assert done.returncode == 0, done.stderr
 
 
+def execute(notebook, tmp_path: Path):
+    """Run ``notebook`` on a fresh kernel in ``tmp_path``; its code cells."""
+    client = nbclient.NotebookClient(notebook, timeout=CELL_TIMEOUT, kernel_name="python3",
+                                     resources={"metadata": {"path": str(tmp_path)}})  # run elsewhere
+    client.execute()  # raises CellExecutionError, naming the cell, on any error
+    return [cell for cell in notebook.cells if cell.cell_type == "code"]
+
+
 @pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.stem)
 def test_notebook_runs_top_to_bottom(path: Path, tmp_path: Path):
     notebook = nbformat.read(path, as_version=4)
     notebook.cells.append(nbformat.v4.new_code_cell(WHERE))
-    client = nbclient.NotebookClient(notebook, timeout=CELL_TIMEOUT, kernel_name="python3",
-                                     resources={"metadata": {"path": str(tmp_path)}})  # run elsewhere
-    client.execute()  # raises CellExecutionError, naming the cell, on any error
-    code = [cell for cell in notebook.cells if cell.cell_type == "code"]
+    code = execute(notebook, tmp_path)
     assert [cell.execution_count for cell in code] == list(range(1, len(code) + 1))  # in order, once
     outputs = [out for cell in code for out in cell.outputs]
     assert not [out for out in outputs if out.output_type == "error"]
@@ -68,3 +75,18 @@ def test_notebook_runs_top_to_bottom(path: Path, tmp_path: Path):
     prefix, package = code[-1].outputs[0].text.split()
     assert Path(prefix).resolve() == Path(sys.prefix).resolve()  # the venv's kernel
     assert Path(package).resolve().is_relative_to(ROOT) or "site-packages" in package
+
+
+@pytest.mark.parametrize("municipality", [m for m in check.municipalities(load_example()) if m != "Apeldoorn"])
+def test_municipality_notebook_runs_for_every_municipality(municipality: str, tmp_path: Path):
+    """Notebook 03 for each municipality of the example (Apeldoorn, its default, runs above):
+    its checks (the seeds' gains equal the simulated spread) hold everywhere."""
+    notebook = nbformat.read(ROOT / "notebooks" / "03_municipality.ipynb", as_version=4)
+    default = 'MUNICIPALITY = "Apeldoorn"'
+    setup = [cell for cell in notebook.cells if default in cell.source]
+    assert len(setup) == 1
+    setup[0].source = setup[0].source.replace(default, f"MUNICIPALITY = {municipality!r}")
+    code = execute(notebook, tmp_path)
+    outputs = [out for cell in code for out in cell.outputs]
+    assert not [out for out in outputs if out.output_type == "error"]
+    assert any(municipality in out.get("text", "") for out in outputs if out.output_type == "stream")
