@@ -10,8 +10,9 @@ same way:
   ``last_year`` (default: the latest purchase year, the last year whose certifications are
   taken as fully observed).
 - **at risk in year t**: never certified (no eligible certificate starting before 1 January of
-  t, in the certificate history), able to adopt (not an SW-bedrijf: they never certify in the
-  cascade, docs/contract.md) and with a revenue (else the pressure is undefined).
+  t, in the certificate history), able to adopt (:func:`~pso_chain.olievlek.base.can_adopt`:
+  not an SW-bedrijf, they never certify in the cascade) and with a revenue (else the pressure
+  is undefined).
 - **pressure**: the sales in year ``t - lag`` to buyers that are code-applying on 1 January of t
   (eligible certificate valid that day and ``applies_code``), over ``revenue_eur``: the
   ``simulate`` pressure of round 0. Self-purchases never count.
@@ -30,7 +31,7 @@ import numpy as np
 from pso_chain import check
 from pso_chain.core.certification import FAR_FUTURE
 from pso_chain.core.network import PurchaseNetwork
-from pso_chain.olievlek.base import applies_code, has_revenue, supplier_matrix
+from pso_chain.olievlek.base import applies_code, can_adopt, has_revenue, supplier_matrix
 
 LAGS = (0, 1)
 
@@ -95,14 +96,15 @@ def adoption_panel(network: PurchaseNetwork, first_year: int | None = None,
     if lag not in LAGS:
         check.fail("lag", lag, "use 0 (the year's own purchases) or 1 (last year's)")
     first_day = first_certified_day(network)
-    able = ~network.sw & has_revenue(network)
+    revenue_ok = has_revenue(network)
     applies = applies_code(network)
     revenue = network.revenue
     years = panel_years(network, first_year, last_year, lag)
     parts: list[tuple[np.ndarray, ...]] = []
     for t in years:
         start, end = jan1(t), jan1(t + 1)
-        risk = np.flatnonzero(able & (first_day >= start))
+        # never certified before t (can_adopt: not certified on 1 January, not an SW-bedrijf)
+        risk = np.flatnonzero(can_adopt(network, t) & revenue_ok & (first_day >= start))
         buyers = (network.certified_at_start(t) & applies).astype(float)
         sales = supplier_matrix(network, t - lag).T @ buyers
         parts.append((np.full(len(risk), t, dtype=np.int64), risk, sales[risk],
