@@ -21,6 +21,7 @@ from pso_chain.web.security import Auth, check_bind, hash_password, load_auth  #
 from pso_chain.web.state import NetworkHolder  # noqa: E402
 
 EXAMPLE = pso_chain.example_path()
+LOCAL = "http://127.0.0.1"  # the server answers to its loopback names only
 RECORDS = pd.read_csv(EXAMPLE / "employees_records.csv", dtype=str)
 PERSON_IDS = set(RECORDS["person_id"])
 ORG_WITH_RECORDS = RECORDS["org_id"].iat[0]
@@ -42,7 +43,7 @@ def holder() -> NetworkHolder:
 
 @pytest.fixture(scope="module")
 def client(holder) -> TestClient:
-    return TestClient(create_app(holder), raise_server_exceptions=False)
+    return TestClient(create_app(holder), raise_server_exceptions=False, base_url=LOCAL)
 
 
 def no_person_ids(text: str) -> None:
@@ -77,8 +78,12 @@ def test_explain_equals_the_cli_json_without_persons(client, tmp_path, org):
     cli = json.loads(out.read_text())
     persons = cli["direct"].pop("persons")
     api = client.get(f"/api/organisations/{org}/explain").json()
-    assert api["direct"].pop("persons_count") == len(persons)
-    assert api["direct"].pop("persons_weighted_fte") == pytest.approx(sum(p["weighted_fte"] for p in persons))
+    count, fte = api["direct"].pop("persons_count"), api["direct"].pop("persons_weighted_fte")
+    if 0 < len(persons) < 3:  # an aggregate over one or two persons would describe them
+        assert count == "< 3" and fte is None
+    else:
+        assert count == len(persons)
+        assert fte == pytest.approx(sum(p["weighted_fte"] for p in persons))
     assert api == cli
     if org == ORG_WITH_RECORDS:
         assert persons, "the example's first record holder must have person rows"
@@ -226,7 +231,7 @@ def test_a_crash_is_a_generic_500_without_traceback(holder, monkeypatch):
         raise RuntimeError("secret internals /work/path")
 
     monkeypatch.setattr(pso_chain, "explain", boom)
-    client = TestClient(app, raise_server_exceptions=False)
+    client = TestClient(app, raise_server_exceptions=False, base_url=LOCAL)
     for url in (f"/api/organisations/{BUYER}/explain", f"/organisations/{BUYER}"):
         response = client.get(url)
         assert response.status_code == 500
@@ -241,7 +246,7 @@ def csrf_of(client: TestClient) -> str:
 
 
 def test_what_if_form_needs_csrf_and_changes_the_trede(holder):
-    client = TestClient(create_app(holder), raise_server_exceptions=False)
+    client = TestClient(create_app(holder), raise_server_exceptions=False, base_url=LOCAL)
     url = f"/organisations/{BUYER}/what-if"
     assert client.post(url, data={f"s_{SUPPLIER}": "70000"}).status_code == 403
     assert client.post(url, data={f"s_{SUPPLIER}": "70000", "csrf_token": "forged"}).status_code == 403
@@ -265,14 +270,14 @@ def test_amounts_as_people_type_them(text, value):
 
 
 def test_reload_swaps_the_network(holder):
-    client = TestClient(create_app(holder), raise_server_exceptions=False)
+    client = TestClient(create_app(holder), raise_server_exceptions=False, base_url=LOCAL)
     before = holder.network
     assert client.post("/admin/reload", data={"csrf_token": csrf_of(client)}).status_code == 200
     assert holder.network is not before and holder.network.n == before.n
 
 
 def test_english_switch():
-    client = TestClient(create_app(NetworkHolder(EXAMPLE)))
+    client = TestClient(create_app(NetworkHolder(EXAMPLE)), base_url=LOCAL)
     assert "Leveranciers zoeken" in client.get("/").text
     assert "Find suppliers" in client.get("/?lang=en").text
     assert "Find suppliers" in client.get("/").text  # remembered in a cookie
@@ -294,7 +299,7 @@ def test_non_loopback_needs_authentication(monkeypatch, tmp_path):
 def test_token_required_when_configured(holder, monkeypatch):
     monkeypatch.setenv("PSO_TEST_TOKEN", "t" * 32)
     auth = load_auth("PSO_TEST_TOKEN")
-    client = TestClient(create_app(holder, auth), raise_server_exceptions=False)
+    client = TestClient(create_app(holder, auth), raise_server_exceptions=False, base_url=LOCAL)
     for url in ("/api/credits", f"/api/organisations/{BUYER}/explain", "/", f"/organisations/{BUYER}"):
         assert client.get(url).status_code == 401, url
         assert client.get(url, headers={"Authorization": "Bearer wrong"}).status_code == 401
@@ -312,17 +317,18 @@ def test_users_file(holder, tmp_path):
     users = tmp_path / "users"
     users.write_text(f"ana:{hash_password('correct horse')}:admin\nbob:{hash_password('battery staple')}\n")
     auth = load_auth(users_file=users)
-    client = TestClient(create_app(holder, auth), raise_server_exceptions=False)
+    client = TestClient(create_app(holder, auth), raise_server_exceptions=False, base_url=LOCAL)
     assert client.get("/api/credits", auth=("ana", "wrong")).status_code == 401
     assert client.get("/api/credits", auth=("ana", "correct horse")).status_code == 200
-    bob = TestClient(create_app(holder, auth), raise_server_exceptions=False)
+    bob = TestClient(create_app(holder, auth), raise_server_exceptions=False, base_url=LOCAL)
     token = csrf_of(bob) if bob.get("/login").status_code == 200 else None
     token = bob.cookies.get("pso_csrf")
     assert bob.post("/login", data={"csrf_token": token, "user": "bob", "password": "battery staple"},
                     follow_redirects=False).status_code == 303
     assert bob.post("/admin/reload", data={"csrf_token": token}).status_code == 403  # not an admin
-    forged = bob.cookies.get("pso_session").replace("Ym9iOjA", "Ym9iOjE")  # bob:0 -> bob:1
-    bob.cookies.set("pso_session", forged)
+    session = bob.cookies.get("pso_session")
+    assert "bob" not in session and "Ym9i" not in session  # a random id, naming no one
+    bob.cookies.set("pso_session", session[:-1] + ("A" if session[-1] != "A" else "B"))
     assert bob.get("/api/credits").status_code == 401
     (tmp_path / "bad").write_text("ana:plaintext\n")
     with pytest.raises(pso_chain.PsoInputError, match="scrypt"):

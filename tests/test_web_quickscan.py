@@ -19,6 +19,8 @@ from pso_chain.web.app import create_app  # noqa: E402
 from pso_chain.web.state import NetworkHolder  # noqa: E402
 from tests.import_fixtures import make_world, write_afas, write_ubl_folder  # noqa: E402
 
+LOCAL = "http://127.0.0.1"  # the server answers to its loopback names only
+
 
 @pytest.fixture(scope="module")
 def books(tmp_path_factory):
@@ -37,7 +39,7 @@ def books(tmp_path_factory):
 @pytest.fixture(scope="module")
 def client():
     app = create_app(NetworkHolder(pso_chain.example_path()), max_upload_bytes=2 * 1024 * 1024)
-    c = TestClient(app, raise_server_exceptions=False)
+    c = TestClient(app, raise_server_exceptions=False, base_url=LOCAL)
     c.get("/")
     return c
 

@@ -5,12 +5,14 @@ from __future__ import annotations
 
 import gc
 import inspect
-import json
 import logging
 import os
+import shutil
+import tempfile
 from pathlib import Path
 from typing import Annotated, Any
 
+import platformdirs
 import typer
 
 from pso_chain.commands.common import DatasetArg, RulesOpt, console, err_console, fails_on_bad_input
@@ -43,26 +45,55 @@ def serve_cmd(
         "Require a user name and password from this file (pso-chain serve-user makes lines)"))] = None,
     rules: RulesOpt = None,
     max_upload_mb: Annotated[int, typer.Option("--max-upload-mb", min=1, max=1024, help=(
-        "Largest upload accepted"))] = 20,
+        "Largest upload accepted (bytes received, chunked or not)"))] = 20,
+    allowed_host: Annotated[list[str] | None, typer.Option("--allowed-host", metavar="NAME", help=(
+        "A name clients may use in the Host header besides the loopback names (a proxy's name); "
+        "repeatable"))] = None,
+    session_minutes: Annotated[float, typer.Option("--session-minutes", min=0.01, max=7 * 24 * 60, help=(
+        "A login session ends this many minutes after it began"))] = 480.0,
+    header_timeout: Annotated[float, typer.Option("--header-timeout", min=0.5, max=300, help=(
+        "Seconds a client has to send a request's line and headers"))] = 10.0,
+    body_timeout: Annotated[float, typer.Option("--body-timeout", min=0.5, max=3600, help=(
+        "Seconds a client has to send a request's body"))] = 120.0,
+    scan_timeout: Annotated[float, typer.Option("--scan-timeout", min=1, max=3600, help=(
+        "Seconds one quick scan may take (its process is stopped then)"))] = 300.0,
 ) -> None:
     """Serve the web pages and the JSON API (/api, OpenAPI at /api/openapi.json) over DATASET.
 
     The network is opened once at start; an admin's reload button or SIGHUP opens it again.
     """
     _web_installed()
-    import uvicorn
-
-    from pso_chain.web.app import CONFIG_ENV, create_app, reload_on_sighup
+    from pso_chain.web.limits import MAX_HEAD_BYTES, HeadTimeoutH11
     from pso_chain.web.security import check_bind, load_auth
-    from pso_chain.web.state import NetworkHolder
+    from pso_chain.web.state import ServeConfig
 
     auth = load_auth(auth_token_env, users)
     check_bind(host, auth)
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
-    upload_bytes = max_upload_mb * 1024 * 1024
-    conf = {"source": dataset, "rules": str(rules) if rules else None, "token_env": auth_token_env,
-            "users": str(users.resolve()) if users else None,
-            "max_upload_bytes": upload_bytes}
+    run_dir = tempfile.mkdtemp(prefix="pso-serve-")  # this run's downloads and reload stamp
+    config = ServeConfig(
+        source=dataset, rules=str(rules) if rules else None, token_env=auth_token_env,
+        users=str(users.resolve()) if users else None, max_upload_bytes=max_upload_mb * 1024 * 1024,
+        bind=host, allowed_hosts=tuple(allowed_host or ()),
+        data_dir=platformdirs.user_data_dir("pso-chain", appauthor=False),  # secret, sessions
+        run_dir=run_dir, session_seconds=session_minutes * 60, head_seconds=header_timeout,
+        body_seconds=body_timeout, scan_seconds=scan_timeout)
+    HeadTimeoutH11.head_seconds = header_timeout
+    server: dict[str, Any] = {"host": host, "port": port, "log_level": "info", "server_header": False,
+                              "http": HeadTimeoutH11, "timeout_keep_alive": 5,
+                              "h11_max_incomplete_event_size": MAX_HEAD_BYTES}
+    try:
+        _serve(dataset, rules, workers, auth, config, server)
+    finally:
+        shutil.rmtree(run_dir, ignore_errors=True)
+
+
+def _serve(dataset, rules, workers, auth, config, server: dict[str, Any]) -> None:
+    import uvicorn
+
+    from pso_chain.web.app import CONFIG_ENV, NetworkHolder, create_app, reload_on_sighup
+
+    host, port = server["host"], server["port"]
     where = f"http://{host if ':' not in host else f'[{host}]'}:{port}/"
     if workers > 1:
         # Open once here: bad data fails before any worker starts, and a dataset folder's
@@ -70,20 +101,19 @@ def serve_cmd(
         with err_console.status(f"opening {dataset} ..."):
             NetworkHolder(dataset, rules)
         gc.collect()
-        os.environ[CONFIG_ENV] = json.dumps(conf)
+        os.environ[CONFIG_ENV] = config.to_json()  # each worker's settings (pso_chain.config)
         console.print(f"serving {dataset} on {where} with {workers} workers", highlight=False)
         extra: dict[str, Any] = {}  # keyword arguments this uvicorn version knows
         if "timeout_worker_healthcheck" in inspect.signature(uvicorn.run).parameters:
             extra["timeout_worker_healthcheck"] = WORKER_START_SECONDS  # opening takes a while
-        uvicorn.run("pso_chain.web.app:app_from_env", factory=True, host=host, port=port,
-                    workers=workers, log_level="info", server_header=False, **extra)
+        uvicorn.run("pso_chain.web.app:app_from_env", factory=True, workers=workers, **server, **extra)
         return
     with err_console.status(f"opening {dataset} ..."):
         holder = NetworkHolder(dataset, rules)
-    app = create_app(holder, auth, max_upload_bytes=upload_bytes)
+    app = create_app(holder, auth, config=config)
     reload_on_sighup(holder)
     console.print(f"serving {dataset} on {where} (pid {os.getpid()}; SIGHUP reloads)", highlight=False)
-    uvicorn.run(app, host=host, port=port, log_level="info", server_header=False)
+    uvicorn.run(app, **server)
 
 
 def serve_user_cmd(

@@ -7,17 +7,28 @@ from __future__ import annotations
 import datetime as dt
 import re
 from typing import Annotated
+from urllib.parse import quote
 
 import pandas as pd
-from fastapi import APIRouter, HTTPException, Path, Query, Request
+from fastapi import APIRouter, Depends, HTTPException, Path, Query, Request
 from fastapi.responses import HTMLResponse, PlainTextResponse, RedirectResponse, Response
+from starlette.datastructures import FormData
 
 import pso_chain
 from pso_chain.errors import Problem, PsoInputError
 from pso_chain.web.api_routes import municipality_tables
 from pso_chain.web.rendering import render
 from pso_chain.web.results import public_explain
-from pso_chain.web.security import CSRF_COOKIE, CSRF_FIELD, REPORT_CSP, SESSION_COOKIE, csrf_ok
+from pso_chain.web.security import (
+    CSRF_COOKIE,
+    CSRF_FIELD,
+    REPORT_CSP,
+    SESSION_COOKIE,
+    TooManyAttempts,
+    csrf_ok,
+    local_path,
+    throttled,
+)
 
 router = APIRouter(include_in_schema=False)
 SHOWN_ROWS = 200  # supplier rows on one page
@@ -36,13 +47,18 @@ def network(request: Request):
     return request.app.state.holder.network
 
 
-async def checked_form(request: Request):
-    """The POSTed form, refused (403) unless its CSRF token matches the cookie's."""
+async def checked_form(request: Request) -> FormData:
+    """The POSTed form, refused (403) unless its CSRF token matches the cookie's. A dependency
+    (reading the body is I/O, on the event loop); the handlers that use it are plain ``def``,
+    so their work runs in the thread pool."""
     form = await request.form(max_files=8, max_fields=MAX_FIELDS)
     submitted = form.get(CSRF_FIELD)  # text, or an upload where a file was sent instead
     if not csrf_ok(request.cookies.get(CSRF_COOKIE), submitted if isinstance(submitted, str) else None):
         raise HTTPException(403, "CSRF token missing or wrong: reload the page and try again")
     return form
+
+
+CheckedForm = Annotated[FormData, Depends(checked_form)]
 
 
 def parse_amount(field: str, text: str) -> float:
@@ -145,13 +161,12 @@ def organisation_lookup(request: Request, org_id: Annotated[str, Query(min_lengt
     net = network(request)
     if hasattr(net, "node"):  # unknown: 404 here, not after a redirect (a database: on the page)
         net.node(org_id.strip())
-    return RedirectResponse(request.url_for("organisation_page", org_id=org_id.strip()), status_code=303)
+    return RedirectResponse(f"/organisations/{quote(org_id.strip(), safe='')}", status_code=303)
 
 
 @router.post("/organisations/{org_id}/what-if", response_class=HTMLResponse)
-async def what_if_page(request: Request, org_id: OrgId):
+def what_if_page(request: Request, org_id: OrgId, form: CheckedForm):
     """The what-if form: new amounts per current supplier, optionally one new supplier."""
-    form = await checked_form(request)
     year_text = str(form.get("year", "")).strip()
     year = int(year_text) if year_text.isdigit() and len(year_text) == 4 else None
     changes: dict[str, float] = {}
@@ -205,43 +220,58 @@ def municipality_report(request: Request, name: Annotated[str, Path(min_length=1
 
 @router.get("/login", response_class=HTMLResponse)
 def login_page(request: Request, next: Annotated[str, Query(max_length=500)] = "/"):
-    return render(request, "login.html", next=next, failed=False)
+    return render(request, "login.html", next=local_path(next), failed=False)
 
 
 @router.post("/login", response_class=HTMLResponse)
-async def login(request: Request) -> Response:
-    form = await checked_form(request)
+def login(request: Request, form: CheckedForm) -> Response:
+    """A token or a user's password (scrypt, in this worker thread), at most a few failures per
+    minute per client and per user (then 429); success opens a server-side session."""
     auth = request.app.state.auth
-    user = None
-    if form.get("token"):
-        user = auth.check_bearer(str(form.get("token")))
-    elif form.get("user"):
-        user = auth.check_password(str(form.get("user")), str(form.get("password", "")))
-    target = str(form.get("next", "/"))
-    if not target.startswith("/") or target.startswith("//"):
-        target = "/"
-    if user is None:
+    store = request.app.state.sessions
+    client = request.client.host if request.client else "?"
+    target = local_path(str(form.get("next", "/")))
+    token, name = str(form.get("token", "") or ""), str(form.get("user", "") or "")[:200]
+    password = str(form.get("password", "") or "")
+    try:
+        if token:
+            user = throttled(store, client, None, lambda: auth.check_bearer(token))
+        elif name:
+            user = throttled(store, client, name, lambda: auth.check_password(name, password))
+        else:
+            user = None
+    except TooManyAttempts as exc:
+        refused = render(request, "login.html", status_code=429, next=target, failed=True)
+        refused.headers["Retry-After"] = str(int(exc.seconds) + 1)
+        return refused
+    credential = auth.credential(user.name) if user is not None else None
+    if user is None or credential is None:
         return render(request, "login.html", status_code=401, next=target, failed=True)
+    session = store.open(user.name, user.admin, credential)
     response = RedirectResponse(target, status_code=303)
-    response.set_cookie(SESSION_COOKIE, auth.session_value(user), httponly=True, samesite="strict",
-                        secure=request.url.scheme == "https")
+    response.set_cookie(SESSION_COOKIE, session, httponly=True, samesite="strict",
+                        max_age=int(store.session_seconds), secure=request.url.scheme == "https")
     return response
 
 
 @router.post("/logout")
-async def logout(request: Request) -> Response:
-    await checked_form(request)
+def logout(request: Request, form: CheckedForm) -> Response:
+    """End the session on the server (its cookie is refused from now on) and in the browser."""
+    session = request.cookies.get(SESSION_COOKIE)
+    if session:
+        request.app.state.sessions.close(session)
     response = RedirectResponse("/", status_code=303)
     response.delete_cookie(SESSION_COOKIE)
     return response
 
 
 @router.post("/admin/reload", response_class=HTMLResponse)
-async def admin_reload(request: Request):
-    """Open the source again (admins; everyone on an unauthenticated loopback server)."""
-    await checked_form(request)
+def admin_reload(request: Request, form: CheckedForm):
+    """Open the source again (admins; everyone on an unauthenticated loopback server); the
+    other worker processes follow on their next request (the reload stamp)."""
     user = request.state.user
     if request.app.state.auth.enabled and not (user and user.admin):
         raise HTTPException(403, "only an admin may reload the data")
     request.app.state.holder.reload()
+    request.app.state.stamp.announce()
     return render(request, "home.html", message=request.state.t("reloaded"))

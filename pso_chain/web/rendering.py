@@ -10,6 +10,7 @@ from fastapi import Request
 from fastapi.responses import HTMLResponse
 
 from pso_chain.web.i18n import Text
+from pso_chain.web.security import local_path
 
 
 def render(request: Request, name: str, status_code: int = 200, **context: Any) -> HTMLResponse:
@@ -19,6 +20,6 @@ def render(request: Request, name: str, status_code: int = 200, **context: Any) 
     text = getattr(state, "t", Text())
     html = env.get_template(name).render(
         t=text, lang=text.lang, csrf=getattr(state, "csrf", ""), user=getattr(state, "user", None),
-        auth_enabled=request.app.state.auth.enabled, path=request.url.path,
+        auth_enabled=request.app.state.auth.enabled, path=local_path(request.url.path),
         query=str(request.url.query), **context)
     return HTMLResponse(html, status_code=status_code)

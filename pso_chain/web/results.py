@@ -26,14 +26,22 @@ def records(frame: pd.DataFrame) -> list[dict]:
     return records_of(frame)
 
 
+MIN_PERSONS = 3  # fewer persons than this are shown as "< 3", without their FTE
+
+
 def public_explain(explained: dict) -> dict:
     """An explanation with person-level employee records replaced by aggregates: their count
-    and summed weighted FTE (the records never leave the server)."""
+    and summed weighted FTE (the records never leave the server). An aggregate over one or two
+    persons would still describe them: it is shown as ``"< 3"`` with no FTE (``None``)."""
     out = dict(explained)
     direct = dict(out.get("direct", {}))
     persons = direct.pop("persons", None) or []
-    direct["persons_count"] = len(persons)
-    direct["persons_weighted_fte"] = float(sum(float(p.get("weighted_fte", 0.0)) for p in persons))
+    if 0 < len(persons) < MIN_PERSONS:
+        direct["persons_count"] = f"< {MIN_PERSONS}"
+        direct["persons_weighted_fte"] = None
+    else:
+        direct["persons_count"] = len(persons)
+        direct["persons_weighted_fte"] = float(sum(float(p.get("weighted_fte", 0.0)) for p in persons))
     out["direct"] = direct
     return out
 

@@ -14,10 +14,14 @@ import hmac
 import ipaddress
 import os
 import secrets
+import time
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from pso_chain.config import environment_variable
 from pso_chain.errors import Problem, PsoInputError
+from pso_chain.web.sessions import SessionStore
 
 SESSION_COOKIE = "pso_session"
 CSRF_COOKIE = "pso_csrf"
@@ -68,13 +72,31 @@ class User:
     admin: bool
 
 
+class TooManyAttempts(Exception):
+    """Too many failed logins from this client or for this user: answer 429."""
+
+    def __init__(self, seconds: float) -> None:
+        super().__init__(f"too many failed logins: try again in {int(seconds) + 1} s")
+        self.seconds = seconds
+
+
+VERIFIED_SECONDS = 60.0  # a checked Basic password is not hashed again for this long
+
+
 @dataclass
 class Auth:
-    """The configured authentication; ``none`` trusts every (loopback) visitor as admin."""
+    """The configured authentication; none trusts every (loopback) visitor as admin.
+
+    Sessions live in a :class:`~pso_chain.web.sessions.SessionStore` (server-side, with
+    expiry); a session names its user and a fingerprint of the credential it was opened with,
+    so a changed password or token ends it, and the admin flag is read from the users file on
+    every request, never from the cookie.
+    """
 
     token: str | None = None
     users: dict[str, tuple[str, bool]] = field(default_factory=dict)  # name -> (hash, admin)
-    secret: bytes = b""
+    _verified: dict[bytes, float] = field(default_factory=dict, repr=False)
+    _salt: bytes = field(default_factory=lambda: secrets.token_bytes(16), repr=False)
 
     @property
     def enabled(self) -> bool:
@@ -86,50 +108,77 @@ class Auth:
         return None
 
     def check_password(self, name: str, password: str) -> User | None:
+        """scrypt (about 50 ms: call it from a worker thread, never on the event loop)."""
         entry = self.users.get(name)
         if entry is None:
             verify_password(password, hash_password("x", b"0" * 16))  # same time either way
             return None
         return User(name, entry[1]) if verify_password(password, entry[0]) else None
 
-    def session_value(self, user: User) -> str:
-        """A cookie value naming the user, signed with the server's secret."""
-        payload = base64.urlsafe_b64encode(f"{user.name}:{int(user.admin)}".encode()).decode()
-        return f"{payload}.{self._sign(payload)}"
+    def check_basic(self, name: str, password: str) -> User | None:
+        """:meth:`check_password`, remembered for a minute in this process (by a salted hash,
+        never the password) so that a program sending Basic on every request costs one scrypt."""
+        key = hashlib.sha256(self._salt + name.encode() + b"\0" + password.encode()).digest()
+        now = time.monotonic()
+        if self._verified.get(key, 0.0) > now and name in self.users:
+            return User(name, self.users[name][1])
+        user = self.check_password(name, password)
+        if user is not None:
+            if len(self._verified) > 1000:
+                self._verified.clear()
+            self._verified[key] = now + VERIFIED_SECONDS
+        return user
 
-    def session_user(self, value: str) -> User | None:
-        payload, _, signature = value.partition(".")
-        if not payload or not hmac.compare_digest(signature, self._sign(payload)):
+    def credential(self, name: str) -> str | None:
+        """The credential a session of ``name`` rests on (the token, or the password hash)."""
+        if name == "token":
+            return self.token
+        entry = self.users.get(name)
+        return entry[0] if entry else None
+
+    def session_user(self, store: SessionStore, session_id: str) -> User | None:
+        """The user of a live session whose credential has not changed since login."""
+        found = store.lookup(session_id)
+        if found is None:
             return None
-        try:
-            name, admin = base64.urlsafe_b64decode(payload.encode()).decode().rsplit(":", 1)
-        except (ValueError, UnicodeDecodeError):
+        name, _, fingerprint = found
+        credential = self.credential(name)
+        if credential is None or not hmac.compare_digest(fingerprint, store.fingerprint(credential)):
             return None
-        if name != "token" and name not in self.users:
-            return None
-        return User(name, admin == "1")
-
-    def _sign(self, payload: str) -> str:
-        return hmac.new(self.secret, payload.encode(), hashlib.sha256).hexdigest()
+        return User(name, True) if name == "token" else User(name, self.users[name][1])
 
 
-def load_auth(token_env: str | None = None, users_file: str | Path | None = None) -> Auth:
+def throttled(store: SessionStore, client: str, name: str | None,
+              check: Callable[[], User | None]) -> User | None:
+    """``check()`` unless ``client`` or ``name`` failed too often lately (then
+    :class:`TooManyAttempts`); a failure is counted against both."""
+    wait = store.blocked_for(client, name)
+    if wait > 0:
+        raise TooManyAttempts(wait)
+    user = check()
+    if user is None:
+        store.failed(client, name)
+    return user
+
+
+def load_auth(token_env: str | None = None, users_file: str | Path | None = None,
+              environ: Mapping[str, str] | None = None) -> Auth:
     """Authentication from an environment variable's token or a users file.
 
     The users file has one ``name:scrypt$...[:admin]`` line per user (``#`` comments); make
-    lines with ``pso-chain serve-user FILE NAME``. The session secret is derived from the
-    credentials, so that every worker process signs the same way.
+    lines with ``pso-chain serve-user FILE NAME``. Sessions are signed by nothing derived from
+    either: see :mod:`pso_chain.web.sessions`.
     """
     if token_env and users_file:
         raise PsoInputError(Problem("--auth-token-env", None, None, token_env,
                                     "give either --auth-token-env or --users, not both"))
     if token_env:
-        token = os.environ.get(token_env, "")
+        token = environment_variable(token_env, environ) or ""  # read at the edge (pso_chain.config)
         if len(token) < 16:
             raise PsoInputError(Problem("--auth-token-env", None, None, token_env,
                                         "the environment variable must hold a token of at least "
                                         "16 characters"))
-        return Auth(token=token, secret=hashlib.sha256(b"pso-chain session\0" + token.encode()).digest())
+        return Auth(token=token)
     if users_file:
         path = Path(users_file)
         try:
@@ -148,8 +197,8 @@ def load_auth(token_env: str | None = None, users_file: str | Path | None = None
             users[parts[0]] = (parts[1], len(parts) == 3 and parts[2] == "admin")
         if not users:
             raise PsoInputError(Problem(str(path), None, None, None, "no users in the file"))
-        return Auth(users=users, secret=hashlib.sha256(b"pso-chain session\0" + text.encode()).digest())
-    return Auth(secret=secrets.token_bytes(32))
+        return Auth(users=users)
+    return Auth()
 
 
 def is_loopback(host: str) -> bool:
@@ -179,3 +228,14 @@ def csrf_ok(cookie: str | None, submitted: str | None) -> bool:
     if not cookie or not submitted:
         return False
     return hmac.compare_digest(cookie.encode(), submitted.encode())
+
+
+def local_path(target: str) -> str:
+    """``target`` as a path on this server: ``//evil.example/x`` or ``/\\evil.example`` (which
+    browsers read as another host) become ``/evil.example/x``; anything else not starting with
+    ``/`` becomes ``/``. Tabs and line breaks, which browsers drop from a URL, are dropped
+    first."""
+    target = "".join(ch for ch in target if ch >= " " and ch != "\x7f")
+    if not target.startswith(("/", "\\")):
+        return "/"
+    return "/" + target.lstrip("/\\")
