@@ -27,6 +27,10 @@ class ImportSettings:
     legal_forms: frozenset[str]
     trade_name_markers: tuple[str, ...]
     branch_words: tuple[str, ...]
+    branch_words_separated: tuple[str, ...]
+    legal_form_codes: dict[str, str]
+    spend_share: float
+    review_no_place: bool
     generic_words: frozenset[str]
     abbreviations: dict[str, str]
     places: dict[str, str]
@@ -77,6 +81,10 @@ def _load(path: str) -> ImportSettings:
         legal_forms=frozenset(words("names.legal_forms")),
         trade_name_markers=words("names.trade_name_markers"),
         branch_words=words("names.branch_words"),
+        branch_words_separated=words("names.branch_words_separated"),
+        legal_form_codes=mapping("names.legal_form_codes"),
+        spend_share=toml.number("matching.report_spend_share", 0.0, 1.0),
+        review_no_place=bool(toml.get("matching.review_without_place")),
         generic_words=frozenset(words("names.generic_words")),
         abbreviations=mapping("names.abbreviations"), places=mapping("names.places"),
         aspirant_words=words("levels.aspirant_words"), trede_words=words("levels.trede_words"),

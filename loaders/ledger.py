@@ -113,10 +113,10 @@ def read_ledger(path: str | Path, *, profile: str | None = None, mapping: dict[s
     names = text(frame[cols["supplier_name"]]) if "supplier_name" in cols else pd.Series([""] * n)
     kvk = np.full(n, "", dtype=object)
     if "supplier_kvk" in cols:
-        kvk, bad_kvk = kvk_numbers(frame[cols["supplier_kvk"]])
+        kvk, bad_kvk = kvk_numbers(frame[cols["supplier_kvk"]], branch_suffix=True)
         for i in np.flatnonzero(bad_kvk):
             notes.append(f"{sheet.file}, row {rows[i]}: {frame[cols['supplier_kvk']].iat[i]!r} is not a "
-                         "KvK number (8 digits; a 12-digit vestigingsnummer is not one): matched by name")
+                         "KvK number (8 digits): matched by name")
     for i in np.flatnonzero((names == "").to_numpy() & (kvk == "")):
         problems.append(Problem(sheet.file, rows[i], cols.get("supplier_name"), None,
                                 "no supplier name or KvK number in this row"))

@@ -14,6 +14,7 @@ import unicodedata
 import numpy as np
 import pandas as pd
 from pso_chain.loaders.import_settings import ImportSettings
+from rapidfuzz.distance import OSA
 
 _DOTTED = re.compile(r"(?<![a-z0-9])((?:[a-z]\.){1,5}[a-z]?)(?![a-z0-9])")
 _NON_WORD = re.compile(r"[^a-z0-9+]+")
@@ -28,9 +29,10 @@ def plain(text: str) -> str:
 
 
 _COMPILED: dict[int, tuple] = {}
+VD_FORMS = frozenset({"vander", "vanden", "vande"})  # "v.d." (vd) may be any of them
 
 
-def _patterns(settings: ImportSettings) -> tuple[re.Pattern, re.Pattern, re.Pattern]:
+def _patterns(settings: ImportSettings) -> tuple[re.Pattern, re.Pattern, re.Pattern, re.Pattern]:
     """The settings' words as regular expressions (compiled once per settings object)."""
     key = id(settings)
     if key not in _COMPILED:
@@ -38,20 +40,31 @@ def _patterns(settings: ImportSettings) -> tuple[re.Pattern, re.Pattern, re.Patt
     return _COMPILED[key][1:]
 
 
+def _alternatives(words) -> str:
+    return "|".join(map(re.escape, sorted(words, key=len, reverse=True)))
+
+
 def _compile(settings: ImportSettings):
-    branch = re.compile(r"(?:\s[-–(,/]\s*|\s+)\(?(?:" + "|".join(map(re.escape, settings.branch_words))
-                        + r")\b.*$")
+    # A branch suffix follows a word of the name on the same line (never the first word, never
+    # across a line break): "Albert Heijn - vestiging Zwolle", "Bakker (filiaal Ede)". Words that
+    # are also ordinary name words ("Regio", "Kantoor") only after a dash, bracket, comma or slash.
+    space = r"[^\S\n]"
+    strong = _alternatives(settings.branch_words)
+    weak = _alternatives(settings.branch_words_separated or ("\x00",))
+    branch = re.compile(r"(?<=\S)(?:" + space + r"*[-\u2013(,/]" + space + r"*\(?(?:" + strong + "|" + weak
+                        + r")|" + space + r"+\(?(?:" + strong + r"))\b[^\n]*$", re.M)
     markers = sorted(settings.trade_name_markers, key=len, reverse=True)
     trade = re.compile(r"\b(?:" + "|".join(re.escape(m).replace(r"\ ", r"\s+") for m in markers) + r")\b")
     keys = sorted((k for k in settings.abbreviations if _NON_WORD.sub(" ", k).strip() == k),
                   key=len, reverse=True)
     abbreviations = re.compile(r"(?<![a-z0-9])(?:" + "|".join(map(re.escape, keys)) + r")(?![a-z0-9])")
-    return branch, trade, abbreviations
+    legal = re.compile(r"(?<![a-z0-9+])(?:" + _alternatives(settings.legal_forms) + r")(?![a-z0-9+])")
+    return branch, trade, abbreviations, legal
 
 
 def _expand(text: str, settings: ImportSettings) -> str:
     """Punctuation to spaces, then bookkeepers' abbreviations expanded (one regex pass)."""
-    _, _, abbreviations = _patterns(settings)
+    abbreviations = _patterns(settings)[2]
     text = _NON_WORD.sub(" ", text.replace("&", " en ")).strip()
     return abbreviations.sub(lambda m: settings.abbreviations[m.group(0)], text)
 
@@ -68,8 +81,8 @@ def _words(text: str, settings: ImportSettings) -> tuple[str, ...]:
 
 def name_variants(name: str, settings: ImportSettings) -> tuple[tuple[str, ...], ...]:
     """The normalised word tuples of a name: the trade name first, then the legal name."""
-    text = plain(name)
-    branch, trade, _ = _patterns(settings)
+    text = plain(str(name).replace("\n", " ").replace("\r", " "))
+    branch, trade, _, _ = _patterns(settings)
     text = _DOTTED.sub(lambda m: m.group(1).replace(".", ""), text)
     text = branch.sub("", text)
     parts = [p for p in trade.split(text) if p.strip()]
@@ -81,14 +94,18 @@ def name_variants(name: str, settings: ImportSettings) -> tuple[tuple[str, ...],
 
 
 def name_variants_many(names: list[str], settings: ImportSettings) -> list[tuple[tuple[str, ...], ...]]:
-    """:func:`name_variants` of many names at once (column-wise passes: a register of 50,000)."""
-    branch, trade, abbreviations = _patterns(settings)
-    # one text, one line per name: each pass runs once in C over all names
+    """:func:`name_variants` of many names at once (column-wise passes: a register of 50,000).
+
+    One text with one line per name; no pattern crosses a line break, so name ``i`` stays name
+    ``i`` whatever it starts with."""
+    branch, trade, abbreviations, legal = _patterns(settings)
     text = "\n".join(str(n).replace("\n", " ").replace("\r", " ") for n in names).replace("ĳ", "ij")
     text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode("ascii").lower()
     text = _DOTTED.sub(lambda m: m.group(1).replace(".", ""), text)
-    text = re.sub(branch.pattern, "", text, flags=re.M)
+    text = branch.sub("", text)
     lengths = np.fromiter((len(line) + 1 for line in text.split("\n")), dtype=np.int64)
+    if len(lengths) != len(names):  # every pass keeps one line per name
+        raise AssertionError("name normalisation lost a line")
     starts = np.concatenate([[0], np.cumsum(lengths)[:-1]])
     marked = np.zeros(len(lengths), dtype=bool)  # names with "h.o.d.n.": two variants each
     hits = [m.start() for m in trade.finditer(text)]
@@ -97,9 +114,6 @@ def name_variants_many(names: list[str], settings: ImportSettings) -> list[tuple
     text = _LINE_NON_WORD.sub(" ", text.replace("&", " en "))
     text = abbreviations.sub(lambda m: settings.abbreviations[m.group(0)], text)
     before = text.split("\n")
-    legal = re.compile(r"(?<![a-z0-9+])(?:" + "|".join(map(re.escape, sorted(settings.legal_forms, key=len,
-                                                                              reverse=True)))
-                       + r")(?![a-z0-9+])")
     out = []
     for i, line in enumerate(legal.sub(" ", text).split("\n")):
         if marked[i]:
@@ -108,6 +122,37 @@ def name_variants_many(names: list[str], settings: ImportSettings) -> list[tuple
         words = tuple(line.split()) or tuple(before[i].split())  # only legal forms: keep them
         out.append((words,) if words else ((),))
     return out
+
+
+def legal_form(name: str, settings: ImportSettings) -> str:
+    """The legal form a name states ('bv', 'vof', 'stichting', ...; '' when none): evidence,
+    since "X V.O.F." and "X B.V." can be two firms. The last form written wins."""
+    text = _DOTTED.sub(lambda m: m.group(1).replace(".", ""), plain(name))
+    words = _NON_WORD.sub(" ", text).split()
+    found = ""
+    for k, w in enumerate(words):
+        for size in (3, 2):
+            phrase = " ".join(words[k:k + size])
+            if phrase in settings.legal_form_codes:
+                found = settings.legal_form_codes[phrase]
+                break
+        else:
+            found = settings.legal_form_codes.get(w, found)
+    return found
+
+
+def legal_forms_many(names: list[str], settings: ImportSettings) -> list[str]:
+    return [legal_form(n, settings) for n in names]
+
+
+def same_word(a: str, b: str) -> bool:
+    """Equal words, where "vd" (v.d.) may stand for van der, van den or van de."""
+    return a == b or (a == "vd" and b in VD_FORMS) or (b == "vd" and a in VD_FORMS)
+
+
+def key_words(words: tuple[str, ...]) -> tuple[str, ...]:
+    """Words as scored: van der / van den / van de all as "vd" (the words decide the rest)."""
+    return tuple("vd" if w in VD_FORMS else w for w in words)
 
 
 def postcode4_many(postcodes: list[str]) -> list[str]:
@@ -119,26 +164,27 @@ def postcode4_many(postcodes: list[str]) -> list[str]:
     return out
 
 
-def repair_words(words: tuple[str, ...], settings: ImportSettings) -> tuple[str, ...]:
-    """Typos in the words the normaliser knows, on a ledger's side ("Stihcting", "Hodling",
-    "vsetiging", "hoveinersbedr."): a word of 6+ letters within 2 edits of a long legal form is
-    dropped, of a branch word cuts the rest, of an abbreviation is expanded. Names themselves are
-    never changed."""
-    from rapidfuzz.distance import Levenshtein
-
-    legal = [w for w in settings.legal_forms if len(w) >= 6]
-    branch = [w for w in settings.branch_words if len(w) >= 6]
-    abbreviations = {k: v for k, v in settings.abbreviations.items() if len(k) >= 6 and " " not in k}
+def repair_words(words: tuple[str, ...], settings: ImportSettings,
+                 known: dict[str, int] | frozenset[str] | None = None) -> tuple[str, ...]:
+    """Typos in the words the normaliser knows, on a ledger's side ("Stihcting", "vsetiging",
+    "hoveinersbedr."): a word of 7+ letters one edit (a swap counts as one) from a legal form is
+    dropped, from a branch word cuts the rest (never the first word), from an abbreviation is
+    expanded. A word the register itself holds (``known``) is never rewritten: "Schone" is not
+    "schoonmaak", "kantoor" is a word of "Adm.kantoor"."""
+    legal = [w for w in settings.legal_forms if len(w) >= 7]
+    branch = [w for w in settings.branch_words if len(w) >= 7]
+    abbreviations = {k: v for k, v in settings.abbreviations.items() if len(k) >= 7 and " " not in k}
+    keep = set(settings.legal_forms) | set(abbreviations.values()) | set(settings.abbreviations)
     out: list[str] = []
-    for w in words:
-        if len(w) < 6 or w in settings.legal_forms or w in abbreviations.values():
+    for k, w in enumerate(words):
+        if len(w) < 7 or w in keep or (known is not None and w in known):
             out.append(w)
             continue
-        if any(Levenshtein.distance(w, b) <= 2 for b in branch):
+        if k > 0 and any(OSA.distance(w, b) <= 1 for b in branch):
             break
-        if any(Levenshtein.distance(w, f) <= 2 for f in legal):
+        if any(OSA.distance(w, f) <= 1 for f in legal):
             continue
-        fixed = next((v for k, v in abbreviations.items() if Levenshtein.distance(w, k) <= 2), None)
+        fixed = next((v for key, v in abbreviations.items() if OSA.distance(w, key) <= 1), None)
         out.append(fixed if fixed is not None else w)
     return tuple(out) or words
 
@@ -160,12 +206,15 @@ def postcode4(postcode: str) -> str:
     return digits.group(1) if digits else ""
 
 
-def kvk_numbers(values: pd.Series) -> tuple[np.ndarray, np.ndarray]:
+def kvk_numbers(values: pd.Series, branch_suffix: bool = False) -> tuple[np.ndarray, np.ndarray]:
     """KvK numbers from a column: 8 digits after removing spaces and dots.
 
     Returns ``(kvk, bad)``: ``kvk`` is the 8-digit text or '' and ``bad`` marks values that are
-    present but not a KvK number (a 12-digit vestigingsnummer, letters, a wrong length).
-    Excel stores numbers: 1234567.0 is the KvK number 01234567.
+    present but not a KvK number (letters, a wrong length). 7 digits are a KvK whose leading
+    zero a spreadsheet dropped (1234567 -> 01234567); Excel stores numbers: 1234567.0 is
+    01234567. With ``branch_suffix`` (a ledger), 8 digits followed by a 4-digit branch suffix
+    (``12345678 0001``, ``12345678-0001``, 12 digits) give the first 8: the matcher confirms
+    every KvK by name, so a vestigingsnummer read this way cannot count for another firm.
     """
     out = np.full(len(values), "", dtype=object)
     bad = np.zeros(len(values), dtype=bool)
@@ -175,17 +224,21 @@ def kvk_numbers(values: pd.Series) -> tuple[np.ndarray, np.ndarray]:
         if isinstance(value, int | float | np.integer | np.floating) and not isinstance(value, bool):
             if float(value).is_integer() and 0 < value < 10**8:
                 out[i] = f"{int(value):08d}"
+            elif branch_suffix and float(value).is_integer() and 10**11 <= value < 10**12:
+                out[i] = f"{int(value):012d}"[:8]
             else:
                 bad[i] = True
             continue
         text = str(value).strip()
         if re.fullmatch(r"\d{7,8}\.0", text):  # a number that went through a spreadsheet
-            text = text[:-2].zfill(8)
+            text = text[:-2]
         text = _KVK_CHARS.sub("", text)
         if text == "":
             continue
-        if len(text) == 8 and text.isdigit():
-            out[i] = text
+        if branch_suffix and re.fullmatch(r"\d{8}[-/]?\d{4}", text):
+            text = text[:8]
+        if len(text) in (7, 8) and text.isdigit():
+            out[i] = text.zfill(8)
         else:
             bad[i] = True
     return out, bad

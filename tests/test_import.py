@@ -90,7 +90,7 @@ def _match(ledger: list[tuple[str, str, str]], register: list[tuple[str, str, st
     cands = pd.DataFrame(register, columns=["kvk", "name", "place", "postcode"]).assign(level="1",
                                                                                        source="register")
     sup = pd.DataFrame(ledger, columns=["ledger_name", "ledger_place", "ledger_kvk"]).assign(
-        ledger_postcode="", amount_eur=1.0)
+        ledger_postcode="", amount_eur=[float(len(ledger) - k) for k in range(len(ledger))])
     return match_suppliers(sup, cands, load_import_settings())
 
 
@@ -112,9 +112,13 @@ def test_normalisation_accepts_what_bookkeepers_write():
     out = _match([("Schoonmaakbedr. v.d. Berg", "Ede", ""),
                   ("SCHOONMAAKBEDRIJF VAN DER BERG BV - vestiging Ede", "Ede", ""),
                   ("Drukkerij Delta", "Zwolle", ""),
+                  ("De Vries Holding", "Zwolle", "20000003"),
                   ("whatever name", "Ede", "20000003")], register)
-    assert list(out["status"]) == ["accepted", "accepted", "accepted", "accepted"]
-    assert list(out["method"]) == ["name", "name", "name", "kvk"]
+    assert list(out["status"]) == ["accepted", "accepted", "accepted", "accepted", "review"]
+    assert list(out["method"]) == ["name", "name", "name", "kvk", "kvk"]
+    # a KvK is confirmed by the name: one that shares nothing goes to review, saying both names
+    assert "De Vries Holding B.V. h.o.d.n. Drukkerij Delta" in out["note"].iat[4]
+    assert "whatever name" in out["note"].iat[4]
 
 
 def test_person_rows_never_leave_the_quickscan(world, tmp_path):

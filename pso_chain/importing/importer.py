@@ -19,6 +19,7 @@ import pandas as pd
 
 from pso_chain.errors import Problem, PsoInputError
 from pso_chain.importing.matching import CANDIDATE_COLUMNS, match_suppliers
+from pso_chain.importing.report_summary import summary_lines
 from pso_chain.loaders.import_settings import ImportSettings
 from pso_chain.outputs.files import spreadsheet_safe, write_xlsx
 from pso_chain.rules import Rules
@@ -231,6 +232,7 @@ def build_dataset(lines: pd.DataFrame, register: pd.DataFrame, sw: pd.DataFrame 
     suppliers = ledger_suppliers(lines)
     report = match_suppliers(suppliers, cands, settings)
     report = apply_overrides(report, overrides, cands, notes)
+    notes += summary_lines(report, settings.spend_share)
     report["counts"] = report["status"].eq("accepted") | (accept_review & report["status"].eq("review"))
     if accept_review:
         notes.insert(0, ACCEPT_REVIEW_NOTE)

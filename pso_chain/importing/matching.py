@@ -1,16 +1,22 @@
 """Match ledger suppliers to the PSO register and the SW-bedrijven list.
 
-KvK first (8 digits; a 12-digit vestigingsnummer is not a KvK). Otherwise the normalised name
-(:mod:`pso_chain.loaders.names`) plus postcode or place, scored with rapidfuzz over a block of
-candidates (same 4 postcode digits, same place, or a shared uncommon word), never the whole
-register. Three outcomes:
+A KvK number is a strong hint, never the whole proof: the name must confirm it (a ledger may
+hold the holding's or a sister's KvK). Otherwise the normalised name
+(:mod:`pso_chain.loaders.names`) plus postcode or place, compared with a block of candidates
+(:mod:`pso_chain.importing.candidates`). Names agree when their words are equal — where "v.d."
+may be van der, van den or van de, a long generic trade word may carry a typo, a compound may be
+written in two words ("Presikhaafbedrijven"), the place may stand in the name ("Lucrato
+Apeldoorn") and a name cut off by the ERP's field length is a prefix. Legal forms are
+evidence: "X V.O.F." and "X B.V." in one place are two firms; "X Holding" is not "X". Outcomes:
 
-- ``accepted``: the distinctive words are equal (generic trade words may carry a typo only when
-  long), the place agrees, and no other candidate in that place comes close;
-- ``review``: plausible (a high score, a shared distinctive word, two candidates close together,
-  a place that disagrees, a KvK in the ledger that points elsewhere): never counts until a
-  person confirms it (``--overrides``) or ``--accept-review`` is given;
+- ``accepted``: the name agrees, the place or postcode agrees, and no other candidate there
+  agrees as well (or the KvK is confirmed by the name);
+- ``review``: plausible but not certain: never counts until a person confirms it
+  (``--overrides``) or ``--accept-review`` is given;
 - ``unmatched``.
+
+Every row carries its evidence (which of KvK, name, place, postcode and legal form agree) and
+the runner-up with why it lost.
 """
 
 from __future__ import annotations
@@ -22,168 +28,79 @@ import pandas as pd
 from rapidfuzz import fuzz, process
 from rapidfuzz.distance import Levenshtein
 
+from pso_chain.importing.candidates import (
+    CANDIDATE_COLUMNS,
+    HEAD,
+    PREFIX,
+    CandidateIndex,
+    build_index,
+    prepared_index,
+)
 from pso_chain.loaders.import_settings import ImportSettings
 from pso_chain.loaders.names import (
+    key_words,
+    legal_form,
     name_variants,
-    name_variants_many,
     normalise_place,
     postcode4,
-    postcode4_many,
     repair_words,
+    same_word,
 )
+
+__all__ = ["CANDIDATE_COLUMNS", "REPORT_COLUMNS", "EVIDENCE_COLUMNS", "EXTRA_COLUMNS",
+           "build_index", "match_one", "match_suppliers"]
 
 REPORT_COLUMNS = ["ledger_name", "ledger_kvk", "ledger_place", "amount_eur", "status", "method",
                   "score", "matched_kvk", "matched_name", "matched_level"]
-EXTRA_COLUMNS = ["ledger_postcode", "matched_place", "matched_source", "note", "alternatives"]
-CANDIDATE_COLUMNS = ["kvk", "name", "place", "postcode", "level", "source"]
-PREFIX = 3  # letters of a word that must agree for a candidate in the same place to be scored
+EVIDENCE_COLUMNS = ["kvk_agrees", "name_agrees", "place_agrees", "postcode_agrees",
+                    "legal_form_agrees", "runner_up", "runner_up_lost"]
+EXTRA_COLUMNS = ["ledger_postcode", "matched_place", "matched_source", "note", "alternatives",
+                 "spend_share"]
+TOP = 12     # candidates of a block compared word by word
+CUT_MIN = 25  # a ledger name this long may have been cut off by the ERP's field length
+EXACT, CUT = 2, 1
 
 
 @dataclass
-class CandidateIndex:
-    """The register and SW list prepared once: normalised names, words and blocks."""
+class Query:
+    """A ledger supplier as compared."""
 
-    frame: pd.DataFrame
-    variants: list[tuple[tuple[str, ...], ...]]
-    joined: np.ndarray          # the main variant per candidate, words joined by spaces
-    place: np.ndarray           # normalised place as a code (see place_codes)
-    pc4: np.ndarray             # the 4 postcode digits as a number, -1 when none
-    generic: frozenset[str]
-    by_word: KeyIndex           # word code -> candidates (uncommon words only)
-    by_place: KeyIndex
-    by_pc4: KeyIndex
-    by_kvk: dict[str, int]
-    kvk: np.ndarray
-    n_variants: np.ndarray
-    by_prefix: KeyIndex         # prefix code -> candidates
-    place_codes: dict[str, int]
-    names: np.ndarray
-    places: np.ndarray
-    words: dict[str, int]       # word -> word code
-    by_pair: KeyIndex           # pair of word codes -> candidates (uncommon pairs only)
-    prefix_codes: dict[str, int]
+    raw: str
+    variants: tuple[tuple[str, ...], ...]
+    form: str
+    place: str
+    pc4: str
+    words: set[str]
 
 
-def _flat(lists: list[list[str]]) -> tuple[np.ndarray, np.ndarray]:
-    """Items of many lists in one array, with the position of the list each came from."""
-    sizes = np.fromiter((len(x) for x in lists), dtype=np.int64, count=len(lists))
-    items = np.array([w for x in lists for w in x], dtype=object)
-    return items, np.repeat(np.arange(len(lists), dtype=np.int64), sizes)
+@dataclass
+class Compared:
+    """One candidate against the query: how the names agree, and the other evidence."""
 
+    j: int
+    same: int          # EXACT, CUT or 0
+    score: float
+    how: str
+    place: bool | None
+    postcode: bool | None
+    form: bool | None
 
-class KeyIndex:
-    """Candidate positions per key (a word, a pair of words, a prefix, a place), for keys found
-    at most ``most`` times: one sort, no Python loop per candidate."""
-
-    def __init__(self, keys: np.ndarray, at: np.ndarray, most: int):
-        if len(keys) == 0:
-            self.lookup: dict = {}
-            self.bounds, self.at = np.zeros(1, dtype=np.int64), at
-            return
-        codes, uniques = pd.factorize(keys)
-        counts = np.bincount(codes, minlength=len(uniques))
-        keep = counts <= most
-        order = np.argsort(codes, kind="stable")
-        sorted_codes = codes[order]
-        kept_rows = keep[sorted_codes]
-        self.at = at[order][kept_rows]
-        self.lookup = {k: i for i, k in enumerate(np.asarray(uniques)[keep].tolist())}
-        self.bounds = np.concatenate([[0], np.cumsum(counts[keep])])
-
-    def get(self, key) -> np.ndarray | None:
-        k = self.lookup.get(key)
-        return None if k is None else self.at[self.bounds[k]:self.bounds[k + 1]]
-
-    def __contains__(self, key) -> bool:
-        return key in self.lookup
-
-
-def _pair_keys(codes: np.ndarray, at: np.ndarray, n_words: int) -> tuple[np.ndarray, np.ndarray]:
-    """Every pair of distinct words of a candidate as one integer (codes grouped by candidate)."""
-    keys, where = [], []
-    for d in range(1, 8):
-        if d >= len(codes):
-            break
-        same = at[:-d] == at[d:]
-        if not same.any():
-            break
-        a, b = codes[:-d][same], codes[d:][same]
-        keys.append(np.minimum(a, b) * n_words + np.maximum(a, b))
-        where.append(at[:-d][same])
-    if not keys:
-        return np.empty(0, dtype=np.int64), np.empty(0, dtype=np.int64)
-    return np.concatenate(keys), np.concatenate(where)
-
-
-def _by_key(keys: list[str]) -> KeyIndex:
-    """Positions of each non-empty key."""
-    arr = np.array(keys, dtype=object)
-    at = np.arange(len(arr), dtype=np.int64)
-    filled = arr != ""
-    return KeyIndex(arr[filled], at[filled], len(arr))
-
-
-def build_index(candidates: pd.DataFrame, settings: ImportSettings) -> CandidateIndex:
-    """Prepare the candidates (columns :data:`CANDIDATE_COLUMNS`, one row per KvK)."""
-    frame = candidates.reset_index(drop=True)
-    variants = name_variants_many(frame["name"].tolist(), settings)
-    joined = np.array([" ".join(v[0]) for v in variants], dtype=object)
-    raw_places = frame["place"].astype(str)
-    place_of = {p: normalise_place(p, settings) for p in raw_places.unique()}  # a few hundred
-    places = raw_places.map(place_of).tolist()
-    pcs = postcode4_many(frame["postcode"].astype(str).tolist())
-    seen = [sorted(set(vs[0])) if len(vs) == 1 else sorted({w for v in vs for w in v}) for vs in variants]
-    words, word_at = _flat(seen)
-    limit = max(settings.generic_share * len(frame), 2.0)
-    codes, uniques = pd.factorize(words)
-    counts = np.bincount(codes, minlength=len(uniques))
-    generic = frozenset(uniques[counts > limit].tolist()) | settings.generic_words
-    words_index = {w: k for k, w in enumerate(np.asarray(uniques).tolist())}
-    by_word = KeyIndex(codes, word_at, settings.block_word_max)
-    by_pair = KeyIndex(*_pair_keys(codes, word_at, len(uniques)), settings.block_word_max)
-    prefix_codes, prefix_names = pd.factorize(
-        np.array([u[:PREFIX] for u in uniques.tolist()], dtype=object))
-    width = len(prefix_names) + 1  # one entry per candidate and prefix
-    per_candidate = np.unique(word_at * width + prefix_codes[codes])
-    by_prefix = KeyIndex(per_candidate % width, per_candidate // width, len(frame))
-    place_code, place_names = pd.factorize(np.array(places, dtype=object), sort=True)
-    place_codes = {p: k for k, p in enumerate(place_names.tolist())}
-    kvks = frame["kvk"].to_numpy(dtype=object)
-    return CandidateIndex(frame, variants, joined, place_code.astype(np.int64),
-                          np.array([int(p) if p else -1 for p in pcs], dtype=np.int64), generic,
-                          by_word,
-                          _by_key(places), _by_key(pcs),
-                          {k: i for i, k in enumerate(kvks.tolist()) if k},
-                          frame["kvk"].to_numpy(dtype=object),
-                          np.array([len(v) for v in variants], dtype=np.int64),
-                          by_prefix, place_codes, frame["name"].to_numpy(dtype=object),
-                          frame["place"].to_numpy(dtype=object), words_index, by_pair,
-                          {p: k for k, p in enumerate(prefix_names.tolist())})
-
-
-_PREPARED: dict[tuple, CandidateIndex] = {}
-
-
-def prepared_index(candidates: pd.DataFrame, settings: ImportSettings) -> CandidateIndex:
-    """:func:`build_index`, kept for the last two registers seen (a web page or notebook that
-    scans several ledgers against one register prepares it once)."""
-    key = (int(pd.util.hash_pandas_object(candidates, index=False).sum()), len(candidates), id(settings))
-    if key not in _PREPARED:
-        while len(_PREPARED) >= 2:
-            _PREPARED.pop(next(iter(_PREPARED)))
-        _PREPARED[key] = build_index(candidates, settings)
-    return _PREPARED[key]
+    @property
+    def here(self) -> bool:
+        return bool(self.place or self.postcode)
 
 
 def _words_agree(a: tuple[str, ...], b: tuple[str, ...], index: CandidateIndex,
                  settings: ImportSettings) -> bool:
-    """The same words on both sides, where only long generic words may differ by a typo."""
+    """The same words on both sides (in any order), where only long generic words may differ
+    by a typo and "vd" stands for van der/van den/van de."""
     if len(a) != len(b):
         return False
     rest_b = list(b)
     for w in a:
-        if w in rest_b:
-            rest_b.remove(w)
+        hit = next((x for x in rest_b if same_word(w, x)), None)
+        if hit is not None:
+            rest_b.remove(hit)
             continue
         if w not in index.generic or len(w) < settings.min_fuzzy_word:
             return False
@@ -195,13 +112,61 @@ def _words_agree(a: tuple[str, ...], b: tuple[str, ...], index: CandidateIndex,
     return not rest_b
 
 
-def _name_score(query: tuple[tuple[str, ...], ...], cand: tuple[tuple[str, ...], ...]) -> float:
-    return max(fuzz.token_sort_ratio(" ".join(q), " ".join(c)) for q in query for c in cand)
+def _without(words: tuple[str, ...], part: tuple[str, ...]) -> tuple[str, ...] | None:
+    """``words`` without the consecutive words ``part`` (None when not there or all of it)."""
+    n = len(part)
+    for k in range(len(words) - n + 1):
+        if words[k:k + n] == part and len(words) > n:
+            return words[:k] + words[k + n:]
+    return None
 
 
-def _block(words: set[str], place: str, pc4: str, index: CandidateIndex) -> np.ndarray:
-    """Candidates sharing an uncommon word or pair of words, the 4 postcode digits, or the
-    place together with the first letters of a word."""
+def _cut_prefix(q: tuple[str, ...], c: tuple[str, ...]) -> bool:
+    """``q`` is ``c`` cut off: every word equal but the last, which begins the next word of c."""
+    if len(q) < 2 or len(q) > len(c):
+        return False
+    head = all(same_word(a, b) for a, b in zip(q[:-1], c, strict=False))
+    last, then = q[-1], c[len(q) - 1]
+    return head and then.startswith(last) and (len(q) < len(c) or last != then)
+
+
+def _compare(query: Query, j: int, index: CandidateIndex, settings: ImportSettings) -> Compared:
+    cand_place = str(index.place_norm[j])
+    places = [tuple(p.split()) for p in {cand_place, query.place} if p]
+    same, how, score = 0, "", 0.0
+    for q in query.variants:
+        for c in index.variants[j]:
+            forms = [(q, c, "")]
+            for pw in places:  # the place written inside one of the names
+                q2, c2 = _without(q, pw), _without(c, pw)
+                if q2 is not None and _without(c, pw) is None:
+                    forms.append((q2, c, "the place in the ledger's name"))
+                if c2 is not None and _without(q, pw) is None:
+                    forms.append((q, c2, "the place in the register's name"))
+            for qq, cc, why in forms:
+                score = max(score, fuzz.token_sort_ratio(" ".join(key_words(qq)), " ".join(key_words(cc))))
+                if same == EXACT:
+                    continue
+                if _words_agree(qq, cc, index, settings):
+                    same, how = EXACT, why or "same words"
+                elif "".join(qq) == "".join(cc):
+                    same, how = EXACT, "same words, one written as a compound"
+                elif len(query.raw) >= CUT_MIN and _cut_prefix(qq, cc):
+                    same, how = CUT, f"ledger name cut off at {len(query.raw)} characters"
+    if same:
+        score = max(score, 100.0 if same == EXACT else settings.accept_score)
+    cand_pc = index.pc4[j]
+    return Compared(
+        j, same, float(score), how,
+        place=(cand_place == query.place) if query.place and cand_place else None,
+        postcode=(int(query.pc4) == cand_pc) if query.pc4 and cand_pc >= 0 else None,
+        form=(index.forms[j] == query.form) if query.form and index.forms[j] else None)
+
+
+def _block(query: Query, index: CandidateIndex) -> np.ndarray:
+    """Candidates sharing an uncommon word or pair of words, the 4 postcode digits, the place
+    together with the first letters of a word, or the first letters of the name."""
+    words = query.words
     known = [c for c in (index.words.get(w) for w in sorted(words)) if c is not None]
     parts = [p for p in (index.by_word.get(c) for c in known) if p is not None]
     n = len(index.words)
@@ -210,7 +175,7 @@ def _block(words: set[str], place: str, pc4: str, index: CandidateIndex) -> np.n
             found = index.by_pair.get(min(a, b) * n + max(a, b))
             if found is not None:
                 parts.append(found)
-    in_place = index.by_place.get(place) if place else None
+    in_place = index.by_place.get(query.place) if query.place else None
     if in_place is not None:
         mask = np.zeros(len(index.joined), dtype=bool)
         for p in {w[:PREFIX] for w in words}:
@@ -218,106 +183,220 @@ def _block(words: set[str], place: str, pc4: str, index: CandidateIndex) -> np.n
             if found is not None:
                 mask[found] = True
         parts.append(in_place[mask[in_place]])
-    in_pc4 = index.by_pc4.get(pc4) if pc4 else None
+    in_pc4 = index.by_pc4.get(query.pc4) if query.pc4 else None
     if in_pc4 is not None:
         parts.append(in_pc4)
+    for v in query.variants:
+        head = "".join(key_words(v))[:HEAD]
+        found = index.by_head.get(head) if len(head) == HEAD else None
+        if found is not None:
+            parts.append(found)
     if not parts:
         return np.empty(0, dtype=np.int64)
     return np.unique(np.concatenate(parts))
 
 
+def _query(name: str, place_raw: str, postcode_raw: str, index: CandidateIndex,
+           settings: ImportSettings) -> Query:
+    variants = tuple(repair_words(v, settings, index.words) for v in name_variants(name, settings))
+    return Query(str(name), variants, legal_form(name, settings), normalise_place(place_raw, settings),
+                 postcode4(postcode_raw), {w for v in variants for w in v})
+
+
+def _ranked(query: Query, index: CandidateIndex, settings: ImportSettings) -> list[Compared]:
+    """The block's best candidates compared word by word, best first."""
+    block = _block(query, index)
+    if len(block) == 0:
+        return []
+    best = np.zeros(len(block))
+    for v in query.variants:
+        main = " ".join(key_words(v))
+        for scorer, choices in ((fuzz.token_sort_ratio, index.joined), (fuzz.token_set_ratio, index.joined),
+                                (fuzz.ratio, index.nospace)):
+            text = main.replace(" ", "") if scorer is fuzz.ratio else main
+            best = np.maximum(best, process.cdist([text], choices[block].tolist(), scorer=scorer,
+                                                  dtype=np.float64)[0])
+    top = block[np.argsort(-best, kind="stable")[:TOP]]
+    found = [_compare(query, int(j), index, settings) for j in top]
+    return sorted(found, key=lambda c: (-c.same, not c.here, -c.score))
+
+
+def _plausible(query: Query, c: Compared, index: CandidateIndex, settings: ImportSettings) -> bool:
+    shared = query.words & {w for v in index.variants[c.j] for w in v} - index.generic
+    q_words, c_words = set(query.variants[0]), set(index.variants[c.j][0])
+    contained = q_words <= c_words or c_words <= q_words  # "Jansen" within "Bouwbedrijf Jansen"
+    partial = fuzz.token_set_ratio(" ".join(query.variants[0]), index.joined[c.j]) \
+        if shared and contained else 0.0
+    return bool((shared and max(c.score, partial) >= settings.review_score)
+                or c.score >= settings.review_alone_score)
+
+
+def _lost(winner: Compared, other: Compared, index: CandidateIndex) -> str:
+    """Why the runner-up is not the match."""
+    if other.same and winner.same and other.here == winner.here and other.form == winner.form:
+        return "as good a match: a person decides"
+    if other.same and not other.here and winner.here:
+        return f"another place ({index.places[other.j]})"
+    if other.same and other.form is False and winner.form is not False:
+        return f"another legal form ({index.forms[other.j]})"
+    if other.same < winner.same:
+        return f"the name differs (score {other.score:.0f})"
+    return f"weaker (score {other.score:.0f})"
+
+
+def _decide(query: Query, ranked: list[Compared], index: CandidateIndex,
+            settings: ImportSettings) -> tuple[str, Compared | None, str, list[Compared]]:
+    """(status, chosen, note, rivals) from the candidates compared."""
+    if not ranked:
+        return "unmatched", None, "no candidate shares a word, the place or the postcode", []
+    level = ranked[0].same
+    same = [c for c in ranked if c.same == level] if level else []
+    here = [c for c in same if c.here]
+    if query.form and len(here) > 1:  # "X V.O.F." beside "X B.V.": the form decides
+        with_form = [c for c in here if c.form]
+        here = with_form or [c for c in here if c.form is not False] or here
+    if here:
+        chosen = here[0]
+        if len(here) > 1:
+            return "review", chosen, f"{len(here)} candidates with this name in this place", here[1:]
+        others = [c for c in same if c.j != chosen.j and not c.here]
+        if chosen.form is False and any(c.form for c in same if c.j != chosen.j):
+            return "review", chosen, "the legal form differs, and the register holds one that agrees", []
+        return "accepted", chosen, f"name and place agree ({chosen.how})", others
+    if same:
+        chosen = same[0]
+        if query.place or query.pc4:
+            return "review", chosen, "place or postcode differs (another branch?)", same[1:]
+        if len(same) == 1 and not settings.review_no_place and query.words - index.generic:
+            return "accepted", chosen, f"no place in the ledger; the only candidate with this name " \
+                                       f"({chosen.how})", []
+        return "review", chosen, "no place or postcode in the ledger", same[1:]
+    chosen = ranked[0]
+    if not _plausible(query, chosen, index, settings):
+        return "unmatched", None, "best candidate too far off", []
+    return "review", chosen, "names differ in a word (one letter may be another company)", []
+
+
+def _kvk_confirmed(query: Query, c: Compared, index: CandidateIndex) -> bool:
+    """The KvK's registered name confirms the ledger's: the same words, or one name within the
+    other where the extra words are generic trade words ("Jansen" / "Bouwbedrijf Jansen"), never
+    "holding", and a distinctive word is shared."""
+    if c.same:
+        return True
+    cand = {w for v in index.variants[c.j] for w in v}
+    for q in query.variants:
+        qs = set(q)
+        shared = (qs & cand) - index.generic
+        extra = (qs ^ cand)
+        if shared and (qs <= cand or cand <= qs) and extra <= index.generic and "holding" not in extra:
+            return True
+    return False
+
+
 def match_one(name: str, kvk: str, place_raw: str, postcode_raw: str, index: CandidateIndex,
               settings: ImportSettings) -> dict:
-    """The match of one ledger supplier: status, method, score, candidate and why."""
-    out = {"status": "unmatched", "method": "", "score": np.nan, "candidate": -1, "note": "",
-           "alternatives": ""}
+    """The match of one ledger supplier: status, method, score, candidate, note and evidence."""
+    query = _query(name, place_raw, postcode_raw, index, settings)
+    ranked = _ranked(query, index, settings)
+    status, chosen, note, rivals = _decide(query, ranked, index, settings)
+    method = "name" if chosen is not None else ""
     if kvk and kvk in index.by_kvk:
-        out.update(status="accepted", method="kvk", score=100.0, candidate=index.by_kvk[kvk],
-                   note="KvK number found")
-        return out
-    query = tuple(repair_words(v, settings) for v in name_variants(name, settings))
-    place = normalise_place(place_raw, settings)
-    pc4 = postcode4(postcode_raw)
-    words = {w for v in query for w in v}
-    block = _block(words, place, pc4, index)
-    if len(block) == 0:
-        out["note"] = "no candidate shares a word, the place or the postcode"
-        return out
-    main = " ".join(query[0])
-    scores = process.cdist([main], index.joined[block].tolist(), scorer=fuzz.token_sort_ratio,
-                           dtype=np.float64)[0]
-    alt = np.flatnonzero(index.n_variants[block] > 1) if len(query) == 1 else range(len(block))
-    for k in alt:
-        scores[k] = max(scores[k], _name_score(query, index.variants[block[k]]))
-    agrees = np.zeros(len(block), dtype=bool)
-    if pc4:
-        agrees |= index.pc4[block] == int(pc4)
-    if place in index.place_codes:
-        agrees |= index.place[block] == index.place_codes[place]
-    ranked = np.lexsort((-scores, ~agrees)) if agrees.any() else np.argsort(-scores, kind="stable")
-    best_k = int(ranked[0])
-    if agrees.any() and scores[best_k] < settings.review_score:  # a better name elsewhere
-        best_k = int(np.argmax(scores))
-    best, score = int(block[best_k]), float(scores[best_k])
-    top = np.argsort(-scores, kind="stable")[: settings.alternatives + 1]
+        j = index.by_kvk[kvk]
+        own = next((c for c in ranked if c.j == j), None) or _compare(query, j, index, settings)
+        if not str(name).strip() or str(name).strip() == kvk:
+            status, chosen, method, rivals = "accepted", own, "kvk", []
+            note = "KvK number found; the ledger gives no name"
+        elif _kvk_confirmed(query, own, index):
+            status, chosen, method, rivals = "accepted", own, "kvk", [c for c in ranked if c.j != j]
+            note = "KvK number found; the name agrees" + (f" ({own.how})" if own.same else " in part")
+        elif status == "accepted" and chosen is not None and chosen.j != j:
+            status, method = "review", "name"
+            note = (f"the ledger's KvK {kvk} is {index.names[j]!r} in the register; the name matches "
+                    f"{index.names[chosen.j]!r} (KvK {index.kvk[chosen.j]})")
+        else:
+            shared = query.words & {w for v in index.variants[j] for w in v} - index.generic
+            status, chosen, method = "review", own, "kvk"
+            note = (f"KvK {kvk} is {index.names[j]!r} in the register, the ledger says {name!r}"
+                    + ("" if shared else ": no distinctive word in common"))
+            rivals = [c for c in ranked if c.j != j]
+    elif kvk and status == "accepted":
+        status, note = "review", f"ledger KvK {kvk} is not in the register or SW list"
+    out = {"status": status, "method": method, "score": np.nan if chosen is None else chosen.score,
+           "candidate": -1 if chosen is None else chosen.j, "note": note, "alternatives": "",
+           "kvk_agrees": None, "name_agrees": None, "place_agrees": None, "postcode_agrees": None,
+           "legal_form_agrees": None, "runner_up": "", "runner_up_lost": ""}
+    shown = [c for c in ranked if chosen is None or c.j != chosen.j][: settings.alternatives]
     out["alternatives"] = "; ".join(
-        f"{index.kvk[block[k]]} {index.names[block[k]]} ({index.places[block[k]]}, {scores[k]:.0f})"
-        for k in top if block[k] != best)
-    shared = words & {w for v in index.variants[best] for w in v} - index.generic
-    q_words, c_words = set(query[0]), set(index.variants[best][0])
-    contained = q_words <= c_words or c_words <= q_words  # "Jansen" within "Bouwbedrijf Jansen"
-    partial = fuzz.token_set_ratio(main, index.joined[best]) if shared and contained else 0.0
-    if not ((shared and max(score, partial) >= settings.review_score)
-            or score >= settings.review_alone_score):
-        out.update(score=score, note="best candidate too far off")
+        f"{index.kvk[c.j]} {index.names[c.j]} ({index.places[c.j]}, {c.score:.0f})" for c in shown)
+    if chosen is None:
         return out
-    out.update(status="review", method="name", score=score, candidate=best)
-    same_words = any(_words_agree(q, c, index, settings) for q in query for c in index.variants[best])
-    close = agrees & (scores >= score - settings.margin) & (index.kvk[block] != index.kvk[best])
-    close[best_k] = False
-    if same_words and score >= 100.0:  # an exact name: only another exact name is a rival
-        close &= scores >= 100.0
-    rivals = np.flatnonzero(close)
-    if not agrees[best_k]:
-        out["note"] = "place or postcode differs (another branch?)" if (place or pc4) else \
-            "no place or postcode in the ledger"
-    elif kvk:
-        out["note"] = f"ledger KvK {kvk} is not in the register or SW list"
-    elif not same_words:
-        out["note"] = "names differ in a distinctive word (one letter may be another company)"
-    elif score < settings.accept_score:
-        out["note"] = "score below the accept threshold"
-    elif len(rivals):
-        out["note"] = f"{len(rivals)} other candidate(s) close in the same place"
-    else:
-        out.update(status="accepted", note="name and place agree")
+    out.update(kvk_agrees=_flag(kvk == index.kvk[chosen.j]) if kvk else None,
+               name_agrees=bool(chosen.same), place_agrees=_flag(chosen.place),
+               postcode_agrees=_flag(chosen.postcode), legal_form_agrees=_flag(chosen.form))
+    runner = next((c for c in rivals + ranked if c.j != chosen.j
+                   and index.kvk[c.j] != index.kvk[chosen.j]), None)
+    if runner is not None:
+        out["runner_up"] = f"{index.kvk[runner.j]} {index.names[runner.j]} ({index.places[runner.j]})"
+        out["runner_up_lost"] = _lost(chosen, runner, index)
     return out
+
+
+def _flag(value) -> bool | None:
+    return None if value is None else bool(value)
+
+
+def _spend_share(amounts: pd.Series) -> np.ndarray:
+    """Each supplier's place in the spend: the cumulative share of the spend up to and
+    including it, largest first."""
+    values = amounts.astype(float).clip(lower=0).to_numpy()
+    total = values.sum()
+    order = np.argsort(-values, kind="stable")
+    share = np.empty(len(values))
+    share[order] = np.cumsum(values[order]) / total if total > 0 else 1.0
+    return share
 
 
 def match_suppliers(suppliers: pd.DataFrame, candidates: pd.DataFrame, settings: ImportSettings,
                     index: CandidateIndex | None = None) -> pd.DataFrame:
-    """The match report: one row per ledger supplier (:data:`REPORT_COLUMNS` + extras).
+    """The match report: one row per ledger supplier, largest spend first
+    (:data:`REPORT_COLUMNS`, :data:`EVIDENCE_COLUMNS`, :data:`EXTRA_COLUMNS`).
 
     ``suppliers`` has ``ledger_name, ledger_kvk, ledger_place, ledger_postcode, amount_eur``;
     ``candidates`` :data:`CANDIDATE_COLUMNS` (one row per KvK, register and SW list together).
+    An unmatched supplier among those making up ``settings.spend_share`` of the spend gets its
+    best candidates from the whole register when its block found none.
     """
     index = index or prepared_index(candidates, settings)
+    share = _spend_share(suppliers["amount_eur"]) if len(suppliers) else np.empty(0)
     rows = []
-    for s in suppliers.itertuples(index=False):
+    for k, s in enumerate(suppliers.itertuples(index=False)):
         found = match_one(s.ledger_name, s.ledger_kvk, s.ledger_place, s.ledger_postcode, index,
                           settings)
-        j = found["candidate"]
+        j = found.pop("candidate")
+        if found["status"] == "unmatched" and not found["alternatives"] and len(index.joined) \
+                and share[k] - s.amount_eur / max(suppliers["amount_eur"].sum(), 1e-9) < settings.spend_share:
+            found["alternatives"] = _whole_register(s.ledger_name, index, settings)
         cand = index.frame.iloc[j] if j >= 0 else None
         rows.append({
             "ledger_name": s.ledger_name, "ledger_kvk": s.ledger_kvk, "ledger_place": s.ledger_place,
-            "amount_eur": s.amount_eur, "status": found["status"], "method": found["method"],
-            "score": found["score"],
+            "amount_eur": s.amount_eur, **found,
             "matched_kvk": cand["kvk"] if cand is not None else "",
             "matched_name": cand["name"] if cand is not None else "",
             "matched_level": cand["level"] if cand is not None else "",
             "ledger_postcode": s.ledger_postcode,
             "matched_place": cand["place"] if cand is not None else "",
             "matched_source": cand["source"] if cand is not None else "",
-            "note": found["note"], "alternatives": found["alternatives"],
+            "spend_share": share[k],
         })
-    return pd.DataFrame(rows, columns=REPORT_COLUMNS + EXTRA_COLUMNS)
+    report = pd.DataFrame(rows, columns=REPORT_COLUMNS + EVIDENCE_COLUMNS + EXTRA_COLUMNS)
+    return report.sort_values(["amount_eur", "ledger_name"], ascending=[False, True],
+                              kind="stable").reset_index(drop=True)
+
+
+def _whole_register(name: str, index: CandidateIndex, settings: ImportSettings) -> str:
+    """The best candidates of a name in the whole register (a large unmatched supplier)."""
+    text = " ".join(key_words(name_variants(name, settings)[0]))
+    found = process.extract(text, index.joined.tolist(), scorer=fuzz.token_set_ratio,
+                            limit=settings.alternatives)
+    return "; ".join(f"{index.kvk[j]} {index.names[j]} ({index.places[j]}, {score:.0f})"
+                     for _, score, j in found if score > 0)

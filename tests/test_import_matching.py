@@ -1,0 +1,113 @@
+"""The matcher on what Dutch ledgers and registers write (issue 19): every normalising pattern on
+names that begin with the words it removes, a KvK confirmed by the name, legal forms and articles
+as evidence, Stg./7-digit/12-digit KvK, the place inside the name, compounds, cut-off names,
+no rewriting of words, and the report's evidence, order and spend shares."""
+
+from __future__ import annotations
+
+import pandas as pd
+import pytest
+from pso_chain.loaders.import_settings import load_import_settings
+from pso_chain.loaders.names import kvk_numbers, name_variants, name_variants_many
+
+from pso_chain.importing.matching import EVIDENCE_COLUMNS, match_suppliers
+from pso_chain.importing.report_summary import spend_summary
+
+SETTINGS = load_import_settings()
+STARTS = sorted({*SETTINGS.branch_words, *SETTINGS.branch_words_separated, *SETTINGS.legal_forms,
+                 *SETTINGS.trade_name_markers, *(k for k in SETTINGS.abbreviations if k.isalpha())})
+
+
+@pytest.mark.parametrize("word", STARTS)
+def test_every_pattern_on_names_that_begin_with_its_words(word):
+    names = ["Jansen Bouw B.V.", f"{word.title()} Schoonmaak B.V.", f"{word.upper()} de Kroon",
+             "Bakkerij Vos - vestiging Ede", f"{word} Delta", "Zwart Transport"]
+    many = name_variants_many(names, SETTINGS)
+    assert len(many) == len(names)
+    assert many == [name_variants(n, SETTINGS) for n in names]
+    assert many[0] == (("jansen", "bouw"),) and many[-1] == (("zwart", "transport"),)
+    assert many[3] == (("bakkerij", "vos"),)
+    if word in SETTINGS.branch_words or word in SETTINGS.branch_words_separated:
+        assert many[1][0][0] == word  # the first word is never a branch suffix
+
+
+def _match(ledger, register, **kw) -> pd.DataFrame:
+    """Ledger rows (name, place, kvk[, postcode]) against register rows (kvk, name, place,
+    postcode); amounts fall so that the report keeps the ledger's order."""
+    cands = pd.DataFrame(register, columns=["kvk", "name", "place", "postcode"]).assign(
+        level="3", source="register")
+    rows = [(*r, "", "")[:4] for r in ledger]
+    sup = pd.DataFrame(rows, columns=["ledger_name", "ledger_place", "ledger_kvk", "ledger_postcode"])
+    sup["amount_eur"] = [1000.0 * (len(rows) - k) for k in range(len(rows))]
+    return match_suppliers(sup, cands, load_import_settings(), **kw)
+
+
+def test_a_register_name_starting_with_a_branch_word_keeps_names_on_their_kvk():
+    register = [("10000001", "Jansen Bouw B.V.", "Zwolle", ""), ("10000002", "Regio Schoonmaak B.V.", "Zwolle", ""),
+                ("10000003", "Kantoor Centraal", "Zwolle", ""), ("10000004", "Vos Bakkerij", "Zwolle", "")]
+    out = _match([("Jansen Bouw BV", "Zwolle", ""), ("Regio Schoonmaak", "Zwolle", ""),
+                  ("Vos Bakkerij", "Zwolle", "")], register)
+    assert list(out["matched_kvk"]) == ["10000001", "10000002", "10000004"]
+    assert list(out["status"]) == ["accepted"] * 3
+
+
+def test_a_kvk_is_confirmed_by_the_name():
+    register = [("30000001", "Vos Holding B.V.", "Ede", ""), ("30000002", "Vos Installatietechniek B.V.", "Ede", ""),
+                ("30000003", "Bakkerij Delta", "Ede", "")]
+    out = _match([("Vos Installatietechniek BV", "Ede", "30000001"),   # the holding's KvK
+                  ("Bakkerij Delta", "Ede", "30000003"),
+                  ("Delta", "Ede", "30000003"),                        # within the registered name
+                  ("Jansen Bouw", "Ede", "30000003")], register)        # nothing in common
+    assert list(out["status"]) == ["review", "accepted", "accepted", "review"]
+    assert out["matched_kvk"].iat[0] == "30000002"
+    assert "Vos Holding B.V." in out["note"].iat[0] and "30000001" in out["note"].iat[0]
+    assert "Bakkerij Delta" in out["note"].iat[3] and "Jansen Bouw" in out["note"].iat[3]
+    assert bool(out["kvk_agrees"].iat[1]) and bool(out["name_agrees"].iat[1])
+
+
+def test_holding_legal_form_articles_and_van_der_are_evidence():
+    register = [("40000001", "Vos Holding B.V.", "Ede", ""), ("40000002", "Vos B.V.", "Ede", ""),
+                ("40000003", "Kroon V.O.F.", "Ede", ""), ("40000004", "Kroon B.V.", "Ede", ""),
+                ("40000005", "De Boer Techniek", "Ede", ""), ("40000006", "Boer Techniek", "Ede", ""),
+                ("40000007", "Van der Berg Bouw", "Ede", ""), ("40000008", "Van den Berg Bouw", "Ede", ""),
+                ("40000009", "Van de Molen Groen", "Ede", "")]
+    out = _match([("VOS HOLDING BV", "Ede"), ("Vos bv", "Ede"), ("Kroon vof", "Ede"), ("Kroon B.V.", "Ede"),
+                  ("Kroon", "Ede"), ("De Boer Techniek", "Ede"), ("Boer Techniek", "Ede"),
+                  ("Van den Berg Bouw", "Ede"), ("v.d. Berg Bouw", "Ede"), ("V.D. Molen Groen", "Ede")], register)
+    assert list(out["matched_kvk"][:4]) == ["40000001", "40000002", "40000003", "40000004"]
+    assert list(out["status"][:4]) == ["accepted"] * 4
+    assert bool(out["legal_form_agrees"].iat[2])
+    assert out["status"].iat[4] == "review"  # no form in the ledger, both in the register
+    assert list(out["matched_kvk"][5:8]) == ["40000005", "40000006", "40000008"]
+    assert list(out["status"][5:8]) == ["accepted"] * 3
+    assert out["status"].iat[8] == "review"   # v.d.: van der or van den, both in the register
+    assert (out["status"].iat[9], out["matched_kvk"].iat[9]) == ("accepted", "40000009")
+
+
+def test_known_dutch_variants():
+    register = [("01234567", "Stichting De Linde", "Apeldoorn", ""), ("50000002", "Lucrato", "Apeldoorn", ""),
+                ("50000003", "Presikhaaf Bedrijven", "Arnhem", ""),
+                ("50000004", "Schoonmaakbedrijf Van Wijngaarden Holding B.V.", "Ede", ""),
+                ("50000005", "Schone Ramen B.V.", "Ede", ""), ("50000006", "Administratiekantoor Mulder", "Ede", "")]
+    kvk, _ = kvk_numbers(pd.Series(["1234567", "123456780001", "50000002 0001"]), branch_suffix=True)
+    assert list(kvk) == ["01234567", "12345678", "50000002"]
+    out = _match([("Stg. De Linde", "Apeldoorn", "01234567"), ("Lucrato Apeldoorn", "Apeldoorn", ""),
+                  ("Presikhaafbedrijven", "Arnhem", ""), ("SCHOONMAAKBEDRIJF VAN WIJNGAA", "Ede", ""),
+                  ("Schone Ramen", "Ede", ""), ("Adm.kantoor Mulder", "Ede", "")], register)
+    assert list(out["matched_kvk"]) == ["01234567", "50000002", "50000003", "50000004", "50000005", "50000006"]
+    assert list(out["status"]) == ["accepted"] * 6, out[["ledger_name", "note"]]
+
+
+def test_the_report_says_the_evidence_the_runner_up_and_the_spend_shares():
+    register = [("60000001", "Kroon V.O.F.", "Ede", "6711 AA"), ("60000002", "Kroon B.V.", "Zwolle", "8011 AA"),
+                ("60000003", "Delta Drukwerk", "Ede", "")]
+    ledger = [("Kroon vof", "Ede", "", "6711 AB"), ("Delta Drukwerk", "Zwolle", ""), ("Onbekend Ding", "Ede", "")]
+    out = _match(ledger, register)
+    assert set(EVIDENCE_COLUMNS) <= set(out.columns)
+    first = out.iloc[0]
+    assert (first["name_agrees"], first["place_agrees"], first["postcode_agrees"],
+            first["legal_form_agrees"]) == (True, True, True, True)
+    assert first["runner_up"].startswith("60000002") and "place" in first["runner_up_lost"]
+    assert list(out["amount_eur"]) == sorted(out["amount_eur"], reverse=True)
+    shares = spend_summary(out)
+    assert shares == pytest.approx({"accepted": 0.5, "review": 2 / 6, "unmatched": 1 / 6})
