@@ -40,7 +40,8 @@ def net() -> p.PurchaseNetwork:
 
 def test_a_plain_import_gives_every_verb_without_the_cli_stack():
     code = ("import sys, pso_chain as p; n = p.load_example(); print(p.credits(n).head()); "
-            "print(sorted(m for m in ('typer', 'rich', 'pso_chain.cli') if m in sys.modules))")
+            "print(sorted(m for m in ('typer', 'pso_chain.cli', 'pso_chain.commands', 'pso_chain.web') "
+            "if m in sys.modules))")  # rich stays: the outputs layer renders terminal tables with it
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
     assert "org_id" in out and out.strip().endswith("[]")
     for verb in VERBS:
@@ -98,18 +99,25 @@ BAD_ARGUMENTS = [
     ("year", lambda n: p.credits(n, 2030), "2024, 2025"),
     ("year", lambda n: p.explain(n, BUYER, 1999), "2024, 2025"),
     ("top", lambda n: p.uplift(n, BUYER, top=0), ">= 1"),
-    ("max-share", lambda n: p.uplift(n, BUYER, max_share=1.5), "<= 1"),
+    ("max_share", lambda n: p.uplift(n, BUYER, max_share=1.5), "<= 1"),
     ("on", lambda n: p.uplift(n, BUYER, on="gisteren"), "not a date"),
     ("municipality", lambda n: p.suppliers(n, DAY, municipality="Apeldorn"), "Apeldoorn"),
-    ("min-level", lambda n: p.suppliers(n, DAY, min_level="4"), "aspirant"),
-    ("gain-per-eur", lambda n: p.suppliers(n, DAY, gain_per_eur=-5), ">= 0"),
-    ("sbi-digits", lambda n: p.substitutes(n, BUYER, sbi_digits=0), ">= 1"),
-    ("expiring-days", lambda n: p.compliance(n, BUYER, DAY, expiring_days=-1), ">= 0"),
-    ("threshold", lambda n: p.exposure(n, threshold=-0.1), ">= 0"),
+    ("min_level", lambda n: p.suppliers(n, DAY, min_level="4"), "aspirant"),
+    ("gain_per_eur", lambda n: p.suppliers(n, DAY, gain_per_eur=-5), ">= 0"),
+    ("sbi_digits", lambda n: p.substitutes(n, BUYER, sbi_digits=0), ">= 1"),
+    ("expiring_days", lambda n: p.compliance(n, BUYER, DAY, expiring_days=-1), ">= 0"),
+    ("threshold", lambda n: p.exposure(n, threshold=-0.1), "> 0"),
+    ("threshold", lambda n: p.simulate(n, threshold=0), "> 0"),
+    ("municipality", lambda n: p.exposure(n, municipality=5), "municipality name"),
+    ("seed_orgs", lambda n: p.simulate(n, seed_orgs="10000154"), "not one string"),
+    ("year", lambda n: p.history(n, 2030), "2024, 2025"),
+    ("year", lambda n: p.stats(n, 2030), "2024, 2025"),
+    ("network", lambda n: p.credits(str(p.example_path())), "pso_chain.open"),
     ("municipality", lambda n: p.exposure(n, municipality="Atlantis"), "known: Apeldoorn"),
     ("model", lambda n: p.simulate(n, model="pressure"), "threshold, fee"),
     ("rounds", lambda n: p.simulate(n, rounds=-1), ">= 0"),
-    ("at-risk", lambda n: p.simulate(n, model="fee", at_risk=-1), ">= 0"),
+    ("at_risk", lambda n: p.simulate(n, model="fee", at_risk=-1), "> 0 and <= 1"),
+    ("at_risk", lambda n: p.simulate(n, model="fee", at_risk=5), "> 0 and <= 1"),
     ("k", lambda n: p.seeds(n, 0), ">= 1"),
     ("objective", lambda n: p.seeds(n, 1, objective="jobs"), "count, fte"),
     ("lang", lambda n: p.report(n, lang="de"), "nl, en"),
@@ -123,7 +131,7 @@ def test_a_bad_argument_is_named(net, name, call, hint):
     with pytest.raises(p.PsoInputError) as err:
         call(net)
     problem = err.value.problems.iloc[0]
-    assert problem["file"] == f"--{name}" and pd.isna(problem["row"])
+    assert problem["file"] == name and pd.isna(problem["row"])  # the Python name, not the option
     assert hint in str(err.value)
 
 
