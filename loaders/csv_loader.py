@@ -18,6 +18,28 @@ SEP_LINE = re.compile(r"^\ufeff?sep=(.)\s*$", re.IGNORECASE)
 FIELDS = re.compile(r"Expected (\d+) fields in line (\d+), saw (\d+)")
 
 
+DECIMAL_COMMA_CELL = re.compile(r"(?:^|\t)\s*-?(?:\d{1,3}(?:\.\d{3})+|\d+),\d+\s*(?=\t|$)", re.M)
+
+
+def decimal_comma(sep: str, text: str) -> bool:
+    """Numbers with a decimal comma: semicolon files, and tab-separated text (Excel's
+    "Unicode-tekst") where a cell is written ``1420,5`` or ``1.234,56``."""
+    return sep == ";" or (sep == "\t" and DECIMAL_COMMA_CELL.search(text) is not None)
+
+
+def decode_utf16(data: bytes) -> str | None:
+    """Text of a UTF-16 file (with a byte-order mark, or without one when every other byte of
+    the start is zero); None when it is not UTF-16."""
+    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
+        return data.decode("utf-16")
+    head = data[:512]
+    if len(head) >= 4 and head[1::2].count(0) > 0.9 * len(head[1::2]):
+        return data.decode("utf-16-le")
+    if len(head) >= 4 and head[0::2].count(0) > 0.9 * len(head[0::2]):
+        return data.decode("utf-16-be")
+    return None
+
+
 def sniff_separator(header: str) -> str:
     """The separator of a CSV header line: the most frequent of ``;``, ``,`` and tab."""
     counts = {sep: header.count(sep) for sep in (";", ",", "\t")}
@@ -110,7 +132,7 @@ def read_csv_table(path: Path, id_columns: tuple[str, ...] = ()) -> RawTable:
     for col in id_columns:
         if col in frame.columns:
             frame[col] = frame[col].str.strip().astype("category")
-    return RawTable(name=path.stem, file=str(path), frame=frame, decimal_comma=sep == ";",
+    return RawTable(name=path.stem, file=str(path), frame=frame, decimal_comma=decimal_comma(sep, shown),
                     first_data_row=skip + 2)
 
 

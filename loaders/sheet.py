@@ -19,7 +19,8 @@ from pathlib import Path
 
 import numpy as np
 import pandas as pd
-from pso_chain.loaders.csv_loader import ENCODINGS, sniff_separator
+from pso_chain.loaders.csv_loader import ENCODINGS, decode_utf16, sniff_separator
+from pso_chain.loaders.csv_loader import decimal_comma as comma_decimals
 
 from pso_chain.errors import Problem, PsoInputError
 
@@ -100,6 +101,12 @@ class Sheet:
 
 def _decode(path: Path) -> str:
     data = path.read_bytes()
+    try:
+        wide = decode_utf16(data)  # Excel's "Unicode-tekst"
+    except UnicodeDecodeError as exc:
+        raise PsoInputError(Problem(str(path), None, None, None, f"not valid UTF-16 text: {exc}")) from None
+    if wide is not None:
+        return wide.lstrip("\ufeff")
     for encoding in ENCODINGS:
         try:
             return data.decode(encoding)
@@ -136,7 +143,7 @@ def read_sheet(path: str | Path, known: set[str]) -> Sheet:
                                 keep_default_na=False, na_filter=False, skip_blank_lines=False)
         except pd.errors.ParserError as exc:
             raise PsoInputError(Problem(str(path), None, None, None, f"not valid CSV: {exc}")) from None
-        decimal_comma = sep == ";"
+        decimal_comma = comma_decimals(sep, text)
     elif suffix in (".xlsx", ".xlsm"):
         try:
             raw = pd.read_excel(path, sheet_name=0, header=None, dtype=object, engine="openpyxl")

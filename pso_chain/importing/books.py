@@ -22,7 +22,7 @@ from pso_chain.core.loading import load_network
 from pso_chain.core.scoring import credits
 from pso_chain.errors import Problem, PsoInputError
 from pso_chain.importing.importer import ImportResult, build_dataset
-from pso_chain.loaders import read_table
+from pso_chain.loaders.buyer import read_buyer_file, read_buyer_records
 from pso_chain.loaders.import_settings import ImportSettings, load_import_settings
 from pso_chain.loaders.invoices import empty_lines
 from pso_chain.loaders.ledger import parse_mapping, read_ledger
@@ -43,14 +43,8 @@ def _paths(value: PathLike | Sequence[PathLike] | None) -> list[PathLike]:
 
 
 def read_buyer(path: PathLike) -> pd.DataFrame:
-    """The one-row organisations table of the buyer (canonical columns)."""
-    frame = read_table(path, id_columns=("org_id",)).frame.copy()
-    if "org_id" not in frame.columns or len(frame) != 1:
-        raise PsoInputError(Problem(str(path), None, "org_id", None,
-                                    "the buyer file must be one row of the organisations table "
-                                    "(org_id = the buyer's KvK, name, employees, fte, ...)"))
-    frame["org_id"] = frame["org_id"].astype(str).str.strip()
-    return frame
+    """The one-row organisations table of the buyer (canonical columns, values parsed)."""
+    return read_buyer_file(path)
 
 
 def import_books(*, ledger: PathLike | Sequence[PathLike] | None = None,
@@ -86,17 +80,26 @@ def import_books(*, ledger: PathLike | Sequence[PathLike] | None = None,
     lines = pd.concat([p for p in parts if len(p)], ignore_index=True) if any(len(p) for p in parts) \
         else empty_lines()
     if lines.empty:
-        raise PsoInputError(Problem(str(_paths(ledger) + _paths(ubl)), None, None, None,
-                                    "no purchases found in the books"))
+        raise PsoInputError(Problem(", ".join(str(p) for p in _paths(ledger) + _paths(ubl)), None, None,
+                                    None, "no purchases found in the books"))
     reg = read_register(register, conf)
     sw_list = read_sw_list(sw) if sw else None
     figs = read_figures(figures) if figures else None
     buyer_frame = read_buyer(buyer)
-    records = read_table(buyer_records, id_columns=("org_id",)).frame if buyer_records else None
+    records = read_buyer_records(buyer_records) if buyer_records else None
     over = read_overrides(overrides) if overrides else None
     return build_dataset(lines, reg, sw_list, figs, buyer_frame, records, over, rule_set, conf,
                          accept_review=accept_review, allow_missing_figures=allow_missing_figures,
                          notes=notes)
+
+
+def _built_from_your_files(exc: PsoInputError, folder: Path) -> PsoInputError:
+    """A problem of the temporary dataset named as what it is, never by its temporary path."""
+    problems = exc.problems.copy()
+    inside = problems["file"].astype(str).str.startswith(str(folder))
+    problems.loc[inside, "file"] = [f"the dataset built from your files ({Path(f).name})"
+                                    for f in problems.loc[inside, "file"]]
+    return PsoInputError(problems)
 
 
 @dataclass
@@ -170,7 +173,12 @@ def quickscan(*, ledger: PathLike | Sequence[PathLike] | None = None,
     with tempfile.TemporaryDirectory(prefix="pso-quickscan-") as tmp:
         folder = Path(dataset) if dataset else Path(tmp) / "dataset"
         imported.write(folder)
-        network = load_network(folder, rule_set)  # a one-off folder: no compiled network
+        try:
+            network = load_network(folder, rule_set)  # a one-off folder: no compiled network
+        except PsoInputError as exc:
+            if dataset:
+                raise
+            raise _built_from_your_files(exc, folder) from None
         year = network.resolve_year(year)
         scores = credits(network, year)
         explained = explain(network, imported.buyer_id, year)

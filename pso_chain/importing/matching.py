@@ -222,11 +222,17 @@ def _ranked(query: Query, index: CandidateIndex, settings: ImportSettings) -> li
 
 
 def _plausible(query: Query, c: Compared, index: CandidateIndex, settings: ImportSettings) -> bool:
-    shared = query.words & {w for v in index.variants[c.j] for w in v} - index.generic
+    """Worth a person's look: a distinctive word shared and a fair score, a very high score, or
+    one name within the other where the rest is generic ("Noord Transport" / "Noord Transport
+    Holding B.V.") in the same place."""
+    cand = {w for v in index.variants[c.j] for w in v}
+    shared = query.words & cand - index.generic
     q_words, c_words = set(query.variants[0]), set(index.variants[c.j][0])
     contained = q_words <= c_words or c_words <= q_words  # "Jansen" within "Bouwbedrijf Jansen"
     partial = fuzz.token_set_ratio(" ".join(query.variants[0]), index.joined[c.j]) \
         if shared and contained else 0.0
+    if contained and c.here and q_words & c_words and (q_words ^ c_words) <= index.generic:
+        return True
     return bool((shared and max(c.score, partial) >= settings.review_score)
                 or c.score >= settings.review_alone_score)
 
@@ -271,9 +277,13 @@ def _decide(query: Query, ranked: list[Compared], index: CandidateIndex,
             return "accepted", chosen, f"no place in the ledger; the only candidate with this name " \
                                        f"({chosen.how})", []
         return "review", chosen, "no place or postcode in the ledger", same[1:]
-    chosen = ranked[0]
-    if not _plausible(query, chosen, index, settings):
+    chosen = next((c for c in ranked if _plausible(query, c, index, settings)), None)
+    if chosen is None:
         return "unmatched", None, "best candidate too far off", []
+    extra = {w for v in index.variants[chosen.j] for w in v} ^ query.words
+    if "holding" in extra:
+        return "review", chosen, "one name says Holding, the other not: a holding is another firm " \
+                                 "than its operating company", []
     return "review", chosen, "names differ in a word (one letter may be another company)", []
 
 
