@@ -3,8 +3,7 @@
 Whole commands (start-up, imports, opening, computing, writing), each in its own process:
 ``credits`` and the pandas read of the Parquet tables are the references; ``explain``,
 ``uplift`` and ``suppliers --for`` of the busiest buyer and of a median buyer without the
-compiled network (``PSO_CHAIN_NO_CACHE=1``), with it, and with it through a warm worker
-(``pso-chain warm start``: the same command, its start-up done once); ``pso-chain build``;
+compiled network (``PSO_CHAIN_NO_CACHE=1``) and with it; ``pso-chain build``;
 opening the compiled network; the start-up alone (``import pandas``, ``pso-chain --version``).
 Commands run as users run them, ``python -m pso_chain`` (the console script's code). Every figure is the best of ``--repeat`` runs, with the CPU time (user +
 system) beside the wall time: on this shared 2-core machine the load average of other work
@@ -85,12 +84,10 @@ def main() -> None:
     ap.add_argument("--verbs", default="explain,explain --out x.json,uplift,suppliers --for,substitutes,"
                     "compliance", help="comma-separated one-organisation verbs to time")
     ap.add_argument("--busiest-only", action="store_true", help="not the median buyer")
-    ap.add_argument("--no-warm", action="store_true", help="without the warm worker rows")
     args = ap.parse_args()
     folder = ensure_dataset(args.dataset, args.orgs, args.purchases)
     tmp = Path(tempfile.mkdtemp(prefix="pso-bench-"))
     no_cache = {"PSO_CHAIN_NO_CACHE": "1"}
-    warm = {"PSO_CHAIN_WARM": "1", "PSO_CHAIN_WARM_DIR": str(tmp / "warm")}
     print(f"dataset {folder}: {args.orgs:,} organisations, {args.purchases:,} purchase rows; "
           f"best of {args.repeat}; load average at start {os.getloadavg()[0]:.1f}")
     print(f"{'':<58} {'wall':>9}  {'cpu':>10}  {'peak RSS':>10} {'ratio':>7}")
@@ -124,10 +121,6 @@ def main() -> None:
     line("pso-chain --version (a process: the command line's start-up)", version)
     if args.skip_orgs:
         return
-    if not args.no_warm:
-        whole([*PSO, "warm", "start", "--idle", "30"], warm)
-        line("pso-chain --version through the warm worker", best(max(args.repeat, 3), lambda: whole(
-            [*PSO, "--version"], warm)))
     busy, median = busiest_and_median(folder)
     chosen = [v.strip() for v in args.verbs.split(",")]
     buyers = (("busiest buyer", busy),) if args.busiest_only else (("busiest buyer", busy), ("median buyer", median))
@@ -146,11 +139,6 @@ def main() -> None:
             line(f"{verb}, no compiled network", plain, credits_plain, "(ratio to credits: target <= 1)")
             cached = best(args.repeat, lambda cmd=cmd: whole([*PSO, *cmd]))
             line(f"{verb}, compiled network", cached, None, "(target <= 1 s)")
-            if not args.no_warm:
-                served = best(args.repeat, lambda cmd=cmd: whole([*PSO, *cmd], warm))
-                line(f"{verb}, compiled network, warm worker", served, None, "(target <= 1 s)")
-    if not args.no_warm:
-        whole([*PSO, "warm", "stop"], warm)
 
 
 if __name__ == "__main__":
