@@ -12,6 +12,7 @@ import json
 
 from neo4j import GraphDatabase
 
+from pso_chain.config import Settings
 from pso_chain.neo4jdb.connect import target_of
 
 SNAPSHOT_QUERIES = (
@@ -38,9 +39,10 @@ def _plain(value):
     return value
 
 
-def graph_snapshot(uri: str) -> list[str]:
-    """Every node and relationship of the graph model as sorted JSON lines."""
-    target = target_of(uri)
+def graph_snapshot(uri: str, settings: Settings | None = None) -> list[str]:
+    """Every node and relationship of the graph model as sorted JSON lines (credentials from
+    ``settings``; a local server's password file by default)."""
+    target = target_of(uri, settings)
     lines = []
     with GraphDatabase.driver(target.uri, auth=target.auth) as driver, driver.session() as session:
         for query in SNAPSHOT_QUERIES:
@@ -58,8 +60,8 @@ def checksum(lines: list[str]) -> str:
     return hashlib.sha256("\n".join(lines).encode()).hexdigest()
 
 
-def run_cypher(uri: str, query: str, **params) -> list[dict]:
+def run_cypher(uri: str, query: str, settings: Settings | None = None, **params) -> list[dict]:
     """Run one query (test set-up and inspection)."""
-    target = target_of(uri)
+    target = target_of(uri, settings)
     with GraphDatabase.driver(target.uri, auth=target.auth) as driver, driver.session() as session:
         return [r.data() for r in session.run(query, params)]

@@ -30,7 +30,9 @@ def neo4j_unavailable(reason: str) -> NoReturn:
 
 @pytest.fixture(scope="session")
 def neo4j_server() -> Iterator[LocalNeo4j]:
-    """A started :class:`LocalNeo4j` (auth disabled, temporary data), stopped after the session."""
+    """A started :class:`LocalNeo4j` (temporary data), stopped after the session. It runs with
+    the user's local password (the 0600 password file, made on first start), which the
+    project's clients read for a loopback URI: tests connect as a user's commands do."""
     try:
         import neo4j  # noqa: F401
     except ImportError:

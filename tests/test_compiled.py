@@ -3,7 +3,9 @@
 Every verb is compared between the uncached path (tables read and validated) and a compiled
 network that was built and then opened from its files; then each kind of input change (a row
 of each table, a table file added or removed, other rules) must be seen, damaged entries must be
-rebuilt, and concurrent builders must leave one complete entry.
+rebuilt, and concurrent builders must leave one complete entry. Compiled networks live in the
+user's cache folder, never in the dataset folder (a read-only one works); the library takes its
+settings as arguments and never reads the environment — only the CLI does.
 """
 
 from __future__ import annotations
@@ -22,13 +24,31 @@ import pytest
 from typer.testing import CliRunner
 
 import pso_chain
+from pso_chain import config
 from pso_chain.cli import app
+from pso_chain.config import Settings, from_environment
 from pso_chain.core import compiled as compiled_module
 from pso_chain.core.compiled import CompiledNetwork, cache_key, cache_root, open_compiled
 from pso_chain.rules import default_rules_path, load_rules
 from tests.datasets import random_tables, write_tables
 
 ON = dt.date(2025, 6, 30)
+
+
+@pytest.fixture(autouse=True)
+def user_cache(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """The user's cache folder of these tests: a temporary one (the real one stays as it was)."""
+    folder = tmp_path / "user-cache"
+    monkeypatch.setattr(config, "user_cache_dir", lambda: folder)
+    for name in ("PSO_CHAIN_NO_CACHE", "PSO_CHAIN_CACHE"):
+        monkeypatch.delenv(name, raising=False)
+    return folder
+
+
+def _snapshot(folder: Path) -> dict[str, tuple[int, int]]:
+    """Every path under ``folder`` with its size and modification time."""
+    return {str(p.relative_to(folder)): (p.stat().st_size, p.stat().st_mtime_ns)
+            for p in sorted(folder.rglob("*"))}
 
 
 def _dataset(tmp_path: Path, seed: int, fmt: str = "csv") -> Path:
@@ -161,7 +181,7 @@ def test_each_kind_of_input_change_is_seen(tmp_path: Path, change: str) -> None:
     assert cache_key(folder, load_rules()) != key
     plain, compiled = _pair(folder)
     _equal(_every_verb(plain), _every_verb(compiled))
-    assert compiled.entry.name in [p.name for p in (folder / ".pso-cache").iterdir()]
+    assert compiled.entry.name in [p.name for p in cache_root(folder).iterdir()]
 
 
 def test_older_entries_are_pruned(tmp_path: Path) -> None:
@@ -171,7 +191,7 @@ def test_older_entries_are_pruned(tmp_path: Path) -> None:
     for k in range(1, 6):  # five versions of the data: the newest and two others are kept
         path.write_text(text + "\n" * k)  # blank lines at the end: same data, other bytes
         _pair(folder)
-    assert len([p for p in cache_root(folder).iterdir()]) == 3
+    assert len([p for p in cache_root(folder).iterdir() if p.is_dir()]) == 3
 
 
 def test_a_table_file_added_is_seen(tmp_path: Path) -> None:
@@ -216,39 +236,100 @@ def test_other_rules_other_compiled_network(tmp_path: Path) -> None:
 # --- bypass, damage, concurrency, warnings ---------------------------------------------------
 
 
-def test_no_cache_writes_nothing(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_no_cache_writes_nothing(tmp_path: Path, user_cache: Path,
+                                 monkeypatch: pytest.MonkeyPatch) -> None:
     folder = _dataset(tmp_path, 10)
+    before = _snapshot(folder)
     assert not isinstance(pso_chain.open(folder, cache=False), CompiledNetwork)
-    monkeypatch.setenv("PSO_CHAIN_NO_CACHE", "1")
-    pso_chain.open(folder)
+    assert not isinstance(pso_chain.open(folder, settings=Settings(cache=False)), CompiledNetwork)
+    monkeypatch.setenv("PSO_CHAIN_NO_CACHE", "1")  # the CLI's environment: no cache either
     result = CliRunner().invoke(app, ["credits", str(folder), "--out", str(tmp_path / "c.csv")])
     assert result.exit_code == 0, result.output
-    assert not (folder / ".pso-cache").exists()
+    assert not user_cache.exists() and _snapshot(folder) == before
 
 
-def test_cli_no_cache_and_cache_dir_options(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.delenv("PSO_CHAIN_NO_CACHE", raising=False)
-    monkeypatch.delenv("PSO_CHAIN_CACHE", raising=False)
+def test_the_library_never_reads_the_environment(tmp_path: Path, user_cache: Path,
+                                                 monkeypatch: pytest.MonkeyPatch) -> None:
+    folder = _dataset(tmp_path, 22)
+    monkeypatch.setenv("PSO_CHAIN_NO_CACHE", "1")
+    monkeypatch.setenv("PSO_CHAIN_CACHE", str(tmp_path / "env"))
+    _pair(folder)  # settings not given: the defaults (compiled, in the user's cache folder)
+    assert any(cache_root(folder).iterdir()) and cache_root(folder).parent == user_cache / "compiled"
+    assert not (tmp_path / "env").exists()
+    from_env = from_environment()  # what the CLI builds: the environment's settings
+    assert not isinstance(pso_chain.open(folder, settings=from_env), CompiledNetwork)
+
+
+def test_cli_no_cache_and_cache_dir_options(tmp_path: Path, user_cache: Path) -> None:
     folder = _dataset(tmp_path, 21)
+    before = _snapshot(folder)
     out = str(tmp_path / "c.csv")
     result = CliRunner().invoke(app, ["--no-cache", "credits", str(folder), "--out", out])
     assert result.exit_code == 0, result.output
-    assert not (folder / ".pso-cache").exists()
-    os.environ.pop("PSO_CHAIN_NO_CACHE", None)  # the option set it for its run (not monkeypatch:
-    # that would restore the option's value after the test and turn the cache off for the rest)
-    result = CliRunner().invoke(app, ["--cache-dir", str(tmp_path / "cc"), "credits", str(folder), "--out", out])
+    assert not user_cache.exists()
+    assert "PSO_CHAIN_NO_CACHE" not in os.environ  # the options travel in the settings
+    result = CliRunner().invoke(app, ["--cache-dir", str(tmp_path / "cc"), "credits", str(folder),
+                                      "--out", out])
     assert result.exit_code == 0, result.output
-    assert not (folder / ".pso-cache").exists() and any((tmp_path / "cc").iterdir())
-    os.environ.pop("PSO_CHAIN_CACHE", None)
+    assert any((tmp_path / "cc").iterdir()) and not user_cache.exists()
+    assert "PSO_CHAIN_CACHE" not in os.environ
+    result = CliRunner().invoke(app, ["credits", str(folder), "--out", out])
+    assert result.exit_code == 0, result.output
+    assert any(cache_root(folder).iterdir()) and cache_root(folder).is_relative_to(user_cache)
+    assert _snapshot(folder) == before  # nothing ever written into the dataset folder
 
 
 def test_cache_dir_option_and_environment(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     folder = _dataset(tmp_path, 11)
     _pair(folder, cache_dir=tmp_path / "elsewhere")
-    assert not (folder / ".pso-cache").exists()
+    assert cache_root(folder, tmp_path / "elsewhere").parent == tmp_path / "elsewhere"
     monkeypatch.setenv("PSO_CHAIN_CACHE", str(tmp_path / "env"))
-    _pair(folder)
-    assert cache_root(folder).parent == tmp_path / "env" and any(cache_root(folder).iterdir())
+    settings = from_environment()
+    _pair(folder, settings=settings)
+    root = cache_root(folder, settings=settings)
+    assert root.parent == tmp_path / "env" and any(root.iterdir())
+    result = CliRunner().invoke(app, ["build", str(folder)])
+    assert result.exit_code == 0 and str(root) in result.stdout, result.output
+
+
+def test_a_read_only_dataset_folder_works(tmp_path: Path, user_cache: Path) -> None:
+    """chmod -w on the folder; and since tests may run as root (who writes anyway), nothing
+    may be written there either: the folder's listing, sizes and times stay as they were."""
+    folder = _dataset(tmp_path, 23)
+    plain = pso_chain.open(folder, cache=False)
+    before = _snapshot(folder)
+    mode = folder.stat().st_mode
+    folder.chmod(0o555)
+    for f in folder.iterdir():
+        f.chmod(0o444)
+    try:
+        first, compiled = pso_chain.open(folder), pso_chain.open(folder)
+        assert isinstance(compiled, CompiledNetwork)
+        assert compiled.entry.is_relative_to(user_cache)
+        _equal(pso_chain.credits(plain), pso_chain.credits(compiled))
+        _equal(pso_chain.credits(plain), pso_chain.credits(first))
+        out = tmp_path / "credits.csv"
+        result = CliRunner().invoke(app, ["credits", str(folder), "--out", str(out)])
+        assert result.exit_code == 0, result.output
+        assert pd.read_csv(out, dtype={"org_id": str})["org_id"].tolist() == \
+            pso_chain.credits(plain)["org_id"].tolist()
+    finally:
+        folder.chmod(mode)
+    assert _snapshot(folder) == before
+
+
+def test_compiled_networks_of_vanished_folders_are_removed(tmp_path: Path) -> None:
+    gone = _dataset(tmp_path, 24)
+    _pair(gone)
+    gone_root = cache_root(gone)
+    assert gone_root.is_dir()
+    for f in gone.iterdir():
+        f.unlink()
+    gone.rmdir()
+    kept = _dataset(tmp_path, 25)
+    _pair(kept)
+    assert not gone_root.exists() and cache_root(kept).is_dir()
+    assert oct(cache_root(kept).stat().st_mode & 0o777) == oct(0o700)  # person-level rows inside
 
 
 def _damage_truncate(entry: Path) -> None:
@@ -304,19 +385,20 @@ def test_leftovers_of_a_crashed_builder_are_ignored(tmp_path: Path) -> None:
     _equal(pso_chain.credits(plain), pso_chain.credits(compiled))
 
 
-def _build(folder: str) -> str:
-    network = open_compiled(folder, load_rules(), say=None)
+def _build(folder: str, cache_dir: str) -> str:
+    network = open_compiled(folder, load_rules(), cache_dir=cache_dir, say=None)
     return str(pso_chain.credits(network)["total_pct"].sum())
 
 
 def test_concurrent_builders_leave_one_complete_entry(tmp_path: Path) -> None:
     folder = _dataset(tmp_path, 15, "parquet")
+    where = str(tmp_path / "shared-cache")
     with multiprocessing.get_context("spawn").Pool(4) as pool:
-        totals = pool.map(_build, [str(folder)] * 8)
+        totals = pool.starmap(_build, [(str(folder), where)] * 8)
     assert len(set(totals)) == 1
-    entries = [p for p in cache_root(folder).iterdir()]
+    entries = [p for p in cache_root(folder, where).iterdir() if p.is_dir()]
     assert len(entries) == 1 and not entries[0].name.startswith(".tmp")
-    plain, compiled = pso_chain.open(folder, cache=False), pso_chain.open(folder)
+    plain, compiled = pso_chain.open(folder, cache=False), pso_chain.open(folder, cache_dir=where)
     assert isinstance(compiled, CompiledNetwork)
     _equal(pso_chain.credits(plain), pso_chain.credits(compiled))
 
@@ -341,7 +423,7 @@ def test_bad_data_is_refused_and_nothing_written(tmp_path: Path) -> None:
     folder = write_tables(tmp_path / "data", **tables)
     with pytest.raises(pso_chain.PsoInputError, match="amount_eur"):
         pso_chain.open(folder)
-    assert not (folder / ".pso-cache").exists() or not any((folder / ".pso-cache").iterdir())
+    assert not cache_root(folder).exists() or not any(cache_root(folder).iterdir())
 
 
 def test_build_command(tmp_path: Path) -> None:

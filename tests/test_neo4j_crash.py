@@ -18,6 +18,7 @@ import time
 
 import pytest
 
+from pso_chain.config import Settings
 from pso_chain.errors import PsoInputError
 from pso_chain.generate import generate_dataset, write_dataset
 from pso_chain.neo4jdb.load import load_dataset
@@ -38,14 +39,14 @@ def _start(server: LocalNeo4j) -> LocalNeo4j:
         neo4j_unavailable(str(exc))
 
 
-def _purchases_in(uri: str) -> int:
+def _purchases_in(uri: str, settings: Settings | None = None) -> int:
     try:
-        return run_cypher(uri, "MATCH ()-[p:BUYS_FROM]->() RETURN count(p) AS n")[0]["n"]
+        return run_cypher(uri, "MATCH ()-[p:BUYS_FROM]->() RETURN count(p) AS n", settings)[0]["n"]
     except Exception:  # noqa: BLE001 - the server may be busy or gone
         return -1
 
 
-def test_kill_mid_load_then_reload_holds_exactly_the_dataset(neo4j_server, tmp_path, monkeypatch):
+def test_kill_mid_load_then_reload_holds_exactly_the_dataset(neo4j_server, tmp_path):
     folder = tmp_path / "data"
     write_dataset(generate_dataset(3000, 60_000, seed=5), folder, "parquet")
     load_dataset(folder, neo4j_server.uri, replace=True)  # the reference: a clean load
@@ -56,19 +57,17 @@ def test_kill_mid_load_then_reload_holds_exactly_the_dataset(neo4j_server, tmp_p
         port = server.port
         uri = server.uri
         # wrong credentials on a real server: one line, the URI, never the password
-        monkeypatch.setenv("NEO4J_USER", "neo4j")
-        monkeypatch.setenv("NEO4J_PASSWORD", "not-" + PASSWORD)
         with pytest.raises(PsoInputError) as err:
-            read_tables(uri)
+            read_tables(uri, Settings(neo4j_user="neo4j", neo4j_password="not-" + PASSWORD))
         assert str(err.value) == f"{uri}: authentication failed: check NEO4J_USER and NEO4J_PASSWORD"
         env = {**os.environ, "NEO4J_USER": "neo4j", "NEO4J_PASSWORD": PASSWORD,
                "PSO_CHAIN_NEO4J_RETRY_SECONDS": "3"}
         loader = subprocess.Popen(
             [sys.executable, "-m", "pso_chain.cli", "neo4j", "load", str(folder), "--uri", uri,
              "--batch", "500"], env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
-        monkeypatch.setenv("NEO4J_PASSWORD", PASSWORD)
+        given = Settings(neo4j_user="neo4j", neo4j_password=PASSWORD)
         deadline = time.monotonic() + 240
-        while _purchases_in(uri) < 2000:  # some batches of purchases are committed
+        while _purchases_in(uri, given) < 2000:  # some batches of purchases are committed
             assert loader.poll() is None, f"the load ended before the kill: {loader.stderr.read()}"
             assert time.monotonic() < deadline, "the load did not reach the purchases in time"
             time.sleep(0.2)
@@ -83,8 +82,8 @@ def test_kill_mid_load_then_reload_holds_exactly_the_dataset(neo4j_server, tmp_p
             loader.communicate()
             pytest.fail("the interrupted load neither failed nor finished")
         server.stop()
-        # restarted on the same data (without re-setting the password, which the launcher
-        # refuses when it is unchanged; the credentials in the environment stay as they were)
+        # restarted on the same data with the user's local password (the launcher sets the
+        # password on every start): the clients below find it in the password file
         server = _start(LocalNeo4j(port=port, data_dir=tmp_path / "db", heap="512m"))
         partial = _purchases_in(server.uri)
         assert 0 < partial < 60_000  # what was committed survived the kill, the rest is missing

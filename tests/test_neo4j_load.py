@@ -15,6 +15,7 @@ from typer.testing import CliRunner
 
 import pso_chain
 from pso_chain.cli import app
+from pso_chain.config import Settings, from_environment
 from pso_chain.core.loading import load_network
 from pso_chain.core.scoring import credits
 from pso_chain.errors import PsoInputError
@@ -45,22 +46,20 @@ def test_every_query_declares_exactly_the_parameters_it_uses():
         assert query.summary.startswith(f"{name.split('/')[-1]}:"), name
 
 
-def test_credentials_come_from_the_environment_or_the_uri(monkeypatch):
+def test_credentials_come_from_the_settings_or_the_uri(tmp_path):
     from pso_chain.neo4jdb.connect import target_of
 
-    for name in ("NEO4J_USER", "NEO4J_PASSWORD", "NEO4J_DATABASE"):
-        monkeypatch.delenv(name, raising=False)
-    plain = target_of("bolt://127.0.0.1:7687")
+    no_file = {"PSO_CHAIN_NEO4J_PASSWORD_FILE": str(tmp_path / "none")}  # no local password yet
+    plain = target_of("bolt://127.0.0.1:7687", from_environment(no_file))
     assert (plain.uri, plain.auth, plain.database) == ("bolt://127.0.0.1:7687", None, None)
-    in_uri = target_of("neo4j+s://ann:p%40ss@db.example.org:7687")
+    in_uri = target_of("neo4j+s://ann:p%40ss@db.example.org:7687", from_environment(no_file))
     assert in_uri.uri == "neo4j+s://db.example.org:7687" and in_uri.auth == ("ann", "p@ss")
-    monkeypatch.setenv("NEO4J_PASSWORD", SECRET)
-    monkeypatch.setenv("NEO4J_DATABASE", "pso")
-    only_password = target_of("bolt://127.0.0.1:7687")
+    environ = {**no_file, "NEO4J_PASSWORD": SECRET, "NEO4J_DATABASE": "pso"}
+    only_password = target_of("bolt://127.0.0.1:7687", from_environment(environ))
     assert only_password.auth == ("neo4j", SECRET) and only_password.database == "pso"
-    monkeypatch.setenv("NEO4J_USER", "bob")
-    assert target_of("bolt://ann:other@h:1").auth == ("bob", SECRET)
-    assert SECRET not in str(target_of("bolt://h:1").fail(f"boom {SECRET}"))
+    bob = from_environment({**environ, "NEO4J_USER": "bob"})
+    assert target_of("bolt://ann:other@h:1", bob).auth == ("bob", SECRET)
+    assert SECRET not in str(target_of("bolt://h:1", bob).fail(f"boom {SECRET}"))
 
 
 def test_connection_refused_is_one_line_with_the_uri(tmp_path):
@@ -115,17 +114,17 @@ def refusing_server():
 
 
 def test_wrong_credentials_never_show_the_password(refusing_server, monkeypatch, tmp_path):
-    monkeypatch.setenv("NEO4J_USER", "neo4j")
-    monkeypatch.setenv("NEO4J_PASSWORD", SECRET)
     with pytest.raises(PsoInputError) as err:
-        read_tables(refusing_server)
+        read_tables(refusing_server, Settings(neo4j_user="neo4j", neo4j_password=SECRET))
     message = str(err.value)
     assert message == f"{refusing_server}: authentication failed: check NEO4J_USER and NEO4J_PASSWORD"
+    monkeypatch.setenv("NEO4J_USER", "neo4j")  # the CLI reads the environment (its edge)
+    monkeypatch.setenv("NEO4J_PASSWORD", SECRET)
     runner = CliRunner()
     folder = write_tables(tmp_path / "d", [org("A"), org("B")], [buy("A", "B", 10.0)])
     for args in (["credits", refusing_server], ["explain", refusing_server, "--org", "A"],
                  ["neo4j", "load", str(folder), "--uri", refusing_server],
-                 ["neo4j", "query", refusing_server, "credits", "--param", "year=2025"]):
+                 ["neo4j", "query", refusing_server, "purchase_years"]):
         result = runner.invoke(app, args)
         assert result.exit_code == 1, args
         assert SECRET not in result.output and "authentication failed" in result.output, args
@@ -141,10 +140,9 @@ def test_wrong_credentials_never_show_the_password(refusing_server, monkeypatch,
 
 
 @pytest.mark.neo4j
-def test_unknown_database_is_one_line(neo4j_server, monkeypatch):
-    monkeypatch.setenv("NEO4J_DATABASE", "nosuchdatabase")
+def test_unknown_database_is_one_line(neo4j_server):
     with pytest.raises(PsoInputError) as err:
-        read_tables(neo4j_server.uri)
+        read_tables(neo4j_server.uri, Settings(neo4j_database="nosuchdatabase"))
     message = str(err.value)
     assert "\n" not in message and neo4j_server.uri in message
     assert "'nosuchdatabase' does not exist" in message
@@ -267,26 +265,52 @@ def test_hostile_identifiers_and_names_come_back_intact(neo4j_server, tmp_path):
 
 
 @pytest.mark.neo4j
-def test_local_command_prints_its_uri_and_stops_on_sigterm(neo4j_server):
+def test_local_command_prints_its_uri_and_stops_on_sigterm(neo4j_server, tmp_path):
     """``pso-chain neo4j local``: the bolt URI on stdout when ready, a clean stop on SIGTERM
-    (the session server proves the launcher is built)."""
+    (the session server proves the launcher is built). Authentication is on: a client
+    without the password, or with a wrong one, is refused; the password is made on first start
+    into a 0600 file that the project's clients read, and never printed; LOAD CSV cannot read
+    files."""
+    import os
     import signal
+    import stat
     import subprocess
     import sys
 
-    proc = subprocess.Popen([sys.executable, "-m", "pso_chain.cli", "neo4j", "local"],
+    from neo4j import GraphDatabase
+    from neo4j.exceptions import AuthError, ClientError
+
+    password_file = tmp_path / "config" / "neo4j-password"  # this user's, as a fresh user has none
+    env = {**os.environ, "PSO_CHAIN_NEO4J_PASSWORD_FILE": str(password_file)}
+    env.pop("NEO4J_PASSWORD", None)
+    proc = subprocess.Popen([sys.executable, "-m", "pso_chain.cli", "neo4j", "local"], env=env,
                             stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
     watchdog = threading.Timer(300, proc.kill)
     watchdog.start()
     try:
         uri = proc.stdout.readline().strip()
         assert re.fullmatch(r"bolt://127\.0\.0\.1:\d+", uri), proc.stderr.read()
+        assert stat.S_IMODE(password_file.stat().st_mode) == 0o600
+        password = password_file.read_text().strip()
+        assert len(password) >= 24
+        mine = Settings(neo4j_password_file=password_file)
         with pytest.raises(PsoInputError, match="no pso-chain dataset"):  # it answers
-            read_tables(uri)
+            read_tables(uri, mine)
+        with GraphDatabase.driver(uri, auth=("neo4j", password)) as driver, driver.session() as s:
+            for url in ("file:///etc/passwd", "file:///passwd", "file:///../../../../etc/passwd"):
+                with pytest.raises(ClientError):
+                    s.run("LOAD CSV FROM $url AS line RETURN count(line) AS n", url=url).consume()
+        # last: Neo4j locks the user for 5 s after 3 failed logins
+        for auth in (None, ("neo4j", "neo4j"), ("neo4j", password + "x")):  # no, default, wrong
+            with GraphDatabase.driver(uri, auth=auth) as driver, pytest.raises(AuthError):
+                driver.verify_connectivity()
+        with pytest.raises(PsoInputError, match="authentication failed"):
+            read_tables(uri, Settings(neo4j_password_file=tmp_path / "no-such-file"))
         proc.send_signal(signal.SIGTERM)
-        _, err = proc.communicate(timeout=120)
+        out, err = proc.communicate(timeout=120)
         assert proc.returncode == 0, err
-        assert "Neo4j stopped." in err
+        assert "Neo4j stopped." in err and str(password_file) in err
+        assert password not in out + err
     finally:
         watchdog.cancel()
         if proc.poll() is None:

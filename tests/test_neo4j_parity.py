@@ -6,7 +6,8 @@ session Neo4j (``neo4j_server`` fixture), replacing the previous one; then
 ``pso_chain.credits``, ``explain``, ``suppliers``, ``uplift`` and ``exposure`` on
 ``pso_chain.open(uri)`` (the part of the database each verb reads, through the engine's own
 function) must equal the same calls on ``pso_chain.open(folder)`` — exactly — and so must the
-whole tables streamed back (``load_network("bolt://...")``) and the CLI's files.
+whole tables streamed back (``load_network("bolt://...")``) and the CLI's files. The scores
+``pso-chain neo4j load`` sets on the organisation nodes are ``pso_chain.credits`` of the folder.
 """
 
 from __future__ import annotations
@@ -27,6 +28,7 @@ from pso_chain.core.loading import load_network
 from pso_chain.core.scoring import credits
 from pso_chain.neo4jdb.load import load_dataset
 from tests.datasets import random_tables, write_tables
+from tests.neo4j_checks import run_cypher
 
 pytestmark = pytest.mark.neo4j
 
@@ -125,10 +127,32 @@ def test_cli_credits_on_the_uri_writes_the_folders_file(neo4j_server, tmp_path):
             outs.append(target.read_bytes())
         assert outs[0] == outs[1], args
     query_out = tmp_path / "query.csv"
-    result = runner.invoke(app, ["neo4j", "query", uri, "credits", "--param", "year=2025",
-                                 "--out", str(query_out)])
+    result = runner.invoke(app, ["neo4j", "query", uri, "purchase_years", "--out", str(query_out)])
     assert result.exit_code == 0, result.output
-    queried = pd.read_csv(query_out, dtype={"org_id": str})
-    expected = credits(network, 2025)
-    assert queried["org_id"].tolist() == expected["org_id"].tolist()
-    np.testing.assert_array_equal(queried["total_pct"].to_numpy(), expected["total_pct"].to_numpy())
+    assert pd.read_csv(query_out)["year"].tolist() == [int(y) for y in network.years]
+
+
+SCORES = "MATCH (o:Organisation) RETURN o.org_id AS org_id, properties(o) AS p ORDER BY org_id"
+
+
+@pytest.mark.parametrize("seed,n_orgs,n_purchases", [(31, 45, 350), (32, 3, 2), (33, 60, 500)])
+def test_the_engines_scores_are_on_the_organisation_nodes(neo4j_server, tmp_path, seed, n_orgs,
+                                                          n_purchases):
+    """``pso-chain neo4j load`` sets every organisation's score of the latest year, from the
+    engine (no scoring in Cypher): each property equals pso_chain.credits on the folder."""
+    uri = neo4j_server.uri
+    folder = write_tables(tmp_path / "d", **random_tables(seed, n_orgs, n_purchases))
+    result = CliRunner().invoke(app, ["neo4j", "load", str(folder), "--uri", uri, "--replace"])
+    assert result.exit_code == 0, result.output
+    expected = pso_chain.credits(pso_chain.open(folder, cache=False))
+    rows = run_cypher(uri, SCORES)
+    assert [r["org_id"] for r in rows] == expected["org_id"].tolist()
+    found = pd.DataFrame([r["p"] for r in rows])
+    assert (found["score_year"] == expected["year"]).all()
+    assert (found["score_rules"] == pso_chain.open(folder, cache=False).rules.version).all()
+    for column in ("total_pct", "direct_pct", "indirect_counted_pct"):
+        np.testing.assert_array_equal(found[f"score_{column}"].to_numpy(dtype=float),
+                                      expected[column].to_numpy(dtype=float), err_msg=column)
+    trede = [None if pd.isna(t) else int(t) for t in expected["trede"]]
+    written = [None if "score_trede" not in r["p"] else r["p"]["score_trede"] for r in rows]
+    assert written == trede and any(t is None for t in trede) == (None in written)

@@ -9,6 +9,7 @@ from __future__ import annotations
 import ipaddress
 import os
 import socket
+import stat
 import sys
 import time
 import uuid
@@ -18,7 +19,9 @@ from pathlib import Path
 
 import pytest
 
+from pso_chain.config import Settings
 from pso_chain.neo4jdb import server as server_module
+from pso_chain.neo4jdb.credentials import read_local_password
 from pso_chain.neo4jdb.server import LocalNeo4j, Neo4jServerError, ensure_launcher_built
 from tests.neo4j_fixtures import neo4j_unavailable
 
@@ -152,6 +155,20 @@ def test_server_listens_on_127_0_0_1_only(neo4j_server: LocalNeo4j) -> None:
 
 
 @pytest.mark.neo4j
+def test_the_session_server_needs_the_users_password_and_reads_no_files(
+        neo4j_server: LocalNeo4j) -> None:
+    from neo4j.exceptions import ClientError
+
+    assert neo4j_server.auth == ("neo4j", read_local_password())  # the password file's
+    assert stat.S_IMODE(Settings().neo4j_password_path.stat().st_mode) == 0o600
+    with _driver(neo4j_server) as driver:
+        for url in ("file:///etc/passwd", "file:///etc/hostname"):
+            with pytest.raises(ClientError):
+                driver.execute_query("LOAD CSV FROM $url AS line RETURN count(line)", url=url)
+    assert neo4j_server.auth[1] not in neo4j_server.output_tail(400)
+
+
+@pytest.mark.neo4j
 def test_second_launcher_build_is_a_cache_hit(neo4j_server: LocalNeo4j) -> None:
     started = time.monotonic()
     build_dir = ensure_launcher_built()
@@ -187,13 +204,26 @@ def test_password_and_temporary_home_removed_on_stop(neo4j_server: LocalNeo4j) -
 @pytest.mark.slow
 def test_a_given_data_dir_keeps_the_graph_across_restarts(neo4j_server: LocalNeo4j,
                                                           tmp_path: Path) -> None:
+    from neo4j.exceptions import AuthError
+
     data = tmp_path / "neo4j-data"
     with _started(LocalNeo4j(data_dir=data, heap="512m")) as first:
         with _driver(first) as driver:
             driver.execute_query("CREATE (:Kept {value: $value})", value="olievlek")
+    with _started(LocalNeo4j(data_dir=data, heap="512m")) as again:  # the same password again
+        with _driver(again) as driver:
+            driver.verify_connectivity()
     assert (data / "data").is_dir()
-    with _started(LocalNeo4j(data_dir=data, heap="512m")) as second:
+    other = "another-Secret-4711"
+    with _started(LocalNeo4j(data_dir=data, heap="512m", password=other)) as second:
+        with _driver(second, auth=first.auth) as driver, pytest.raises(AuthError):
+            driver.verify_connectivity()  # only the password of this start works
         with _driver(second) as driver:
             records, _, _ = driver.execute_query("MATCH (k:Kept) RETURN k.value AS value")
     assert [r["value"] for r in records] == ["olievlek"]
     assert data.is_dir()
+    logged = [p for p in data.rglob("*") if p.is_file() and p.suffix in (".log", ".conf", "")
+              and p.stat().st_size < 50_000_000]
+    for path in logged:  # neither password in Neo4j's own logs and files
+        raw = path.read_bytes()
+        assert first.auth[1].encode() not in raw and other.encode() not in raw, path

@@ -33,7 +33,8 @@ from pso_chain.api.olievlek import (
 )
 from pso_chain.api.story import build_tour
 from pso_chain.api.views import municipality, validate_dataset, what_if
-from pso_chain.core.compiled import no_cache_requested, open_compiled
+from pso_chain.config import Settings
+from pso_chain.core.compiled import open_compiled
 from pso_chain.core.explanation import explain as trace
 from pso_chain.core.loading import load_network
 from pso_chain.core.network import PurchaseNetwork
@@ -74,7 +75,8 @@ def example_path() -> Path:
 
 
 def open(source: str | Path, rules: Rules | str | Path | None = None, *,  # noqa: A001
-         cache: bool | None = None, cache_dir: str | Path | None = None) -> Network:
+         cache: bool | None = None, cache_dir: str | Path | None = None,
+         settings: Settings | None = None) -> Network:
     """Open a dataset folder or a Neo4j database.
 
     A folder is read and validated once into its compiled network (memory-mapped files, see
@@ -89,9 +91,13 @@ def open(source: str | Path, rules: Rules | str | Path | None = None, *,  # noqa
     rules : Rules, str, Path or None
         A rules file or loaded rules; the packaged rules when None.
     cache : bool or None
-        Use (and build) the compiled network; None: yes, unless ``$PSO_CHAIN_NO_CACHE=1``.
+        Use (and build) the compiled network; None: ``settings.cache`` (yes by default).
     cache_dir : str, Path or None
-        Where compiled networks live; None: ``$PSO_CHAIN_CACHE``, else ``DATASET/.pso-cache``.
+        Where compiled networks live; None: ``settings.compiled_root`` (the user's cache folder).
+    settings : Settings or None
+        The tool's settings (:class:`pso_chain.config.Settings`: cache, Neo4j credentials); None:
+        the defaults. The environment is read by the front-ends only
+        (:func:`pso_chain.config.from_environment`).
 
     Returns
     -------
@@ -113,11 +119,11 @@ def open(source: str | Path, rules: Rules | str | Path | None = None, *,  # noqa
     """
     rule_set = rules if isinstance(rules, Rules) else load_rules(rules)
     if is_database_uri(source):
-        return DatabaseNetwork(str(source), rule_set)
+        return DatabaseNetwork(str(source), rule_set, settings or Settings())
     if cache is None:
-        cache = not no_cache_requested() and Path(source).resolve() != example_path().resolve()
+        cache = (settings or Settings()).cache and Path(source).resolve() != example_path().resolve()
     if cache:
-        return open_compiled(source, rule_set, cache_dir=cache_dir)
+        return open_compiled(source, rule_set, cache_dir=cache_dir, settings=settings)
     return load_network(source, rule_set)
 
 

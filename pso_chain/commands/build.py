@@ -9,6 +9,7 @@ from typing import Annotated
 import typer
 
 from pso_chain.commands.common import DatasetArg, RulesOpt, err_console, fails_on_bad_input
+from pso_chain.commands.options import settings
 from pso_chain.core.compiled import CompiledNetwork, cache_key, cache_root, open_compiled
 from pso_chain.rules import load_rules
 
@@ -19,7 +20,8 @@ def build_cmd(
     rules: RulesOpt = None,
     cache_dir: Annotated[Path | None, typer.Option(
         "--cache-dir", metavar="DIR", show_default=False,
-        help="Where compiled networks live (default: $PSO_CHAIN_CACHE, else DATASET/.pso-cache)")] = None,
+        help="Where compiled networks live (default: pso-chain --cache-dir, $PSO_CHAIN_CACHE, "
+             "else the user's cache folder)")] = None,
     force: Annotated[bool, typer.Option("--force", help="Build anew even when up to date")] = False,
     verify: Annotated[bool, typer.Option(
         "--verify", help="Recheck the hash of every file of an existing compiled network")] = False,
@@ -27,11 +29,13 @@ def build_cmd(
     """Read and validate DATASET once into its compiled network (memory-mapped files keyed by the
     content of the tables and the rules); every command then opens that instead."""
     rule_set = load_rules(rules)
+    config = settings()
     start = time.perf_counter()
-    network = open_compiled(dataset, rule_set, cache_dir=cache_dir, rebuild=force, verify=verify,
+    network = open_compiled(dataset, rule_set, cache_dir=cache_dir, settings=config,
+                            rebuild=force, verify=verify,
                             say=lambda message: err_console.print(message, markup=False, highlight=False,
                                                                   soft_wrap=True))
-    entry = cache_root(dataset, cache_dir) / cache_key(dataset, rule_set)
+    entry = cache_root(dataset, cache_dir, config) / cache_key(dataset, rule_set)
     state = "up to date" if isinstance(network, CompiledNetwork) else "built"
     if not entry.is_dir():
         state = "not written (see above)"

@@ -14,6 +14,7 @@ from rich.console import Console
 from rich.text import Text
 
 import pso_chain
+from pso_chain.commands.options import settings
 from pso_chain.errors import PsoInputError, format_problem
 from pso_chain.outputs.display import Display
 from pso_chain.outputs.files import FORMATS, language, plain, set_context, terminal_console
@@ -139,7 +140,7 @@ def fails_on_bad_input(func):
 def open_source(dataset: str, rules: Path | None = None, show_warnings: bool = True):
     """:func:`pso_chain.open` with a spinner on stderr; the data's warnings printed."""
     with err_console.status(plain(f"loading {dataset} ..."), spinner="dots"):
-        network = pso_chain.open(dataset, rules)
+        network = pso_chain.open(dataset, rules, settings=settings())
     set_context(rules=str(network.rules.version))
     report = getattr(getattr(network, "data", None), "report", None)
     if show_warnings and report is not None and len(report.warnings):

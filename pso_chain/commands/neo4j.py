@@ -1,4 +1,6 @@
-"""``pso-chain neo4j``: a local server, loading a dataset, running the packaged Cypher queries."""
+"""``pso-chain neo4j``: a local server, loading a dataset (with the engine's scores on the
+organisation nodes), running the packaged Cypher queries. Credentials and the database come
+from the command's settings (:func:`pso_chain.commands.options.settings`)."""
 
 from __future__ import annotations
 
@@ -15,6 +17,7 @@ from pso_chain.commands.common import (
     fails_on_bad_input,
     say,
 )
+from pso_chain.commands.options import settings
 from pso_chain.neo4jdb.bulk import starter
 from pso_chain.neo4jdb.load import load_dataset
 from pso_chain.neo4jdb.queries import load_query, parse_param, query_names, run_query
@@ -25,7 +28,8 @@ from pso_chain.rules import load_rules
 neo4j_app = typer.Typer(
     name="neo4j", no_args_is_help=True,
     help="Neo4j: start a local server, load a dataset, run the packaged Cypher queries. "
-         "Credentials from NEO4J_USER / NEO4J_PASSWORD, database from NEO4J_DATABASE.")
+         "Credentials from NEO4J_USER / NEO4J_PASSWORD (a local server's from its password "
+         "file), database from NEO4J_DATABASE.")
 
 UriOpt = Annotated[str, typer.Option("--uri", metavar="URI", help="bolt:// or neo4j:// URI of the server")]
 
@@ -46,11 +50,14 @@ def local_cmd(
     pagecache: Annotated[str, typer.Option("--pagecache", help="Neo4j page cache")] = "256m",
 ) -> None:
     """Start a throwaway Neo4j Community server on loopback; prints its bolt:// URI when ready.
-    Stops cleanly on Ctrl-C or SIGTERM. Needs a JDK 17+ and Maven (first start builds it)."""
+    Authentication is on: user neo4j, the password from NEO4J_PASSWORD or the password file
+    (made on first start, readable by you only; see docs/neo4j.md). Stops cleanly on Ctrl-C or
+    SIGTERM. Needs a JDK 17+ and Maven (first start builds it)."""
+    config = settings()
     start = None if dataset is None else starter(dataset, port=port, data_dir=data, heap=heap,
-                                                   pagecache=pagecache)
+                                                   pagecache=pagecache, settings=config)
     try:
-        run_forever(port, data, heap=heap, pagecache=pagecache, start=start)
+        run_forever(port, data, heap=heap, pagecache=pagecache, start=start, settings=config)
     except Neo4jServerError as exc:
         error(exc)
         raise typer.Exit(1) from None
@@ -67,13 +74,17 @@ def load_cmd(
                                        help="Rows per transaction")] = 50_000,
     rules: RulesOpt = None,
 ) -> None:
-    """Validate a dataset folder and load it into Neo4j (idempotent: loading twice changes nothing)."""
-    summary = load_dataset(dataset, uri, replace=replace, batch=batch, progress=True, rules=rules)
+    """Validate a dataset folder and load it into Neo4j (idempotent: loading twice changes
+    nothing); the engine's scores of the latest year are set on each organisation node
+    (score_total_pct, score_trede, score_year, ...) for Browser and Bloom."""
+    summary = load_dataset(dataset, uri, replace=replace, batch=batch, progress=True, rules=rules,
+                           settings=settings())
     counts = pd.DataFrame({
         "what": ["organisations", "of which SW-bedrijf", "certificates", "employees_records",
-                 "purchases (BUYS_FROM)"],
+                 "purchases (BUYS_FROM)", "organisations scored"],
         "in database": [summary["organisations"], summary["sw_organisations"],
-                        summary["certificates"], summary["employee_records"], summary["purchases"]],
+                        summary["certificates"], summary["employee_records"], summary["purchases"],
+                        summary["scored"]],
     })
     render_table(counts, title=f"loaded {dataset} into {uri.split('@')[-1]} (counts checked)")
     say(f"{summary['seconds']:.1f} s; purchases at {summary['purchases_per_second']:,.0f} relationships/s")
@@ -94,7 +105,7 @@ def query_cmd(
     """Run one packaged Cypher query; rules parameters are filled from the rules file."""
     query = load_query(name)
     given = dict(parse_param(query, p) for p in (param or []))
-    frame = run_query(uri, name, load_rules(rules), **given)
+    frame = run_query(uri, name, load_rules(rules), settings=settings(), **given)
     emit(frame, out, title=query.summary)
 
 

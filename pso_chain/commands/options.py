@@ -1,17 +1,22 @@
 """Options of ``pso-chain`` itself (before the verb): ``--version``, ``--lang`` and the
-compiled network's ``--no-cache`` and ``--cache-dir``."""
+compiled network's ``--no-cache`` and ``--cache-dir``.
+
+They become one :class:`~pso_chain.config.Settings` (the environment first, the options on
+top: :func:`pso_chain.config.from_environment`), kept on the command's click context and
+handed down to the library by :func:`settings` — never through ``os.environ``.
+"""
 
 from __future__ import annotations
 
-import os
 from enum import StrEnum
 from pathlib import Path
 from typing import Annotated
 
 import typer
+from typer._click.globals import get_current_context  # typer's own click
 
 from pso_chain import __version__
-from pso_chain.core.compiled import CACHE_ENV, NO_CACHE_ENV
+from pso_chain.config import Settings, from_environment
 from pso_chain.outputs.files import set_language
 
 
@@ -27,6 +32,7 @@ def _version(value: bool) -> None:
 
 
 def global_options(
+    ctx: typer.Context,
     lang: Annotated[Lang, typer.Option(
         "--lang", envvar="PSO_CHAIN_LANG", show_default=False,
         help="Language of terminal tables, workbooks and the report: nl or en (default: nl; "
@@ -38,12 +44,20 @@ def global_options(
                            "network (or set PSO_CHAIN_NO_CACHE=1; see docs/compiled.md)")] = False,
     cache_dir: Annotated[Path | None, typer.Option(
         "--cache-dir", metavar="DIR", show_default=False,
-        help="Where compiled networks live (default: DATASET/.pso-cache; or set PSO_CHAIN_CACHE)")] = None,
+        help="Where compiled networks live (default: the user's cache folder, "
+             "~/.cache/pso-chain/compiled on Linux; or set PSO_CHAIN_CACHE)")] = None,
 ) -> None:
     """PSO scores, social-purchasing credit and the olievlek on purchase networks."""
     set_language(lang.value)
-    # through the environment: every open of this run sees it, serve's worker processes too
-    if no_cache:
-        os.environ[NO_CACHE_ENV] = "1"
-    if cache_dir is not None:
-        os.environ[CACHE_ENV] = str(cache_dir)
+    ctx.obj = from_environment(cache=False if no_cache else None, cache_dir=cache_dir,
+                               lang=lang.value)
+
+
+def settings() -> Settings:
+    """The settings of the command running now (built by :func:`global_options`); the
+    environment's when a command runs without the ``pso-chain`` group (a test calling it)."""
+    ctx = get_current_context(silent=True)
+    root = ctx.find_root() if ctx is not None else None
+    if root is not None and isinstance(root.obj, Settings):
+        return root.obj
+    return from_environment()

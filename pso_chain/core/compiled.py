@@ -25,9 +25,9 @@ files) is rebuilt, not trusted. ``pso-chain build --verify`` also rechecks each 
 from __future__ import annotations
 
 import json
+import logging
 import os
 import shutil
-import sys
 import tempfile
 import time
 from collections.abc import Callable
@@ -39,17 +39,14 @@ import pyarrow as pa
 import pyarrow.compute as pc
 import pyarrow.ipc as ipc
 
+from pso_chain.config import Settings
 from pso_chain.core.certification import CertificateIndex
 from pso_chain.core.compiled_key import (  # noqa: F401 (re-exported: the compiled network's key)
-    CACHE_ENV,
-    DEFAULT_FOLDER,
     FORMAT_VERSION,
-    NO_CACHE_ENV,
     TABLES,
     cache_key,
     cache_root,
     hash_file,
-    no_cache_requested,
     table_files,
 )
 from pso_chain.core.explanation import _provenance
@@ -63,12 +60,15 @@ from pso_chain.validate import Dataset, ValidationReport
 MANIFEST = "manifest.json"
 FEW_IDS_SHARE = 8  # CompiledNetwork.nodes: fewer distinct ids than n / this: probe a set of them
 KEEP_OTHERS = 2  # older entries of a dataset kept beside the newest (most recently used first)
+DATASET_FILE = "dataset.txt"  # in a dataset's folder of entries: the dataset folder's path
 
 Say = Callable[[str], None]
 
 
 def _stderr(message: str) -> None:
-    print(message, file=sys.stderr, flush=True)
+    """A library call prints nothing: its progress goes to the ``pso_chain`` logger (INFO),
+    which the command line shows on stderr."""
+    logging.getLogger("pso_chain").info(message)
 
 
 # ------------------------------------------------------------------------- writing
@@ -154,8 +154,11 @@ def write_compiled(network: PurchaseNetwork, entry: Path, key: str) -> Path:
     """Write ``network`` as the entry ``entry`` (via a temporary folder and one rename).
 
     Returns the entry; when another process finished the same entry first, its copy is kept.
+    A dataset's folder of entries is created private to the user (0700): the entries hold
+    person-level rows (``employees_records``).
     """
-    entry.parent.mkdir(parents=True, exist_ok=True)
+    entry.parent.parent.mkdir(parents=True, exist_ok=True)
+    entry.parent.mkdir(mode=0o700, exist_ok=True)
     tmp = Path(tempfile.mkdtemp(prefix=f".tmp-{key[:8]}-", dir=entry.parent))
     umask = os.umask(0)
     os.umask(umask)
@@ -200,6 +203,20 @@ def _remove_temporary(root: Path) -> None:
     """Drop the leftovers of replaced entries (not other builders' folders in progress)."""
     for other in root.glob(".tmp-old-*"):
         shutil.rmtree(other, ignore_errors=True)
+
+
+def _remove_gone_datasets(root: Path, folder: str | Path) -> None:
+    """Note which dataset folder ``root`` serves, and drop the entries of dataset folders
+    that no longer exist (a temporary folder's, a moved dataset's): the cache does not grow
+    with every folder ever opened."""
+    (root / DATASET_FILE).write_text(str(Path(folder).resolve()), encoding="utf-8")
+    for other in root.parent.iterdir():
+        try:
+            served = Path((other / DATASET_FILE).read_text(encoding="utf-8").strip())
+        except OSError:
+            continue  # not a dataset's folder of entries (or being written)
+        if other != root and not served.exists():
+            shutil.rmtree(other, ignore_errors=True)
 
 
 def _remove_others(root: Path, keep: Path) -> None:
@@ -381,10 +398,13 @@ def read_compiled(entry: Path, rules: Rules) -> CompiledNetwork:
 
 
 def open_compiled(folder: str | Path, rules: Rules | str | Path | None = None, *,
-                  cache_dir: str | Path | None = None, rebuild: bool = False,
-                  verify: bool = False, say: Say | None = _stderr) -> PurchaseNetwork:
+                  cache_dir: str | Path | None = None, settings: Settings | None = None,
+                  rebuild: bool = False, verify: bool = False, say: Say | None = _stderr
+                  ) -> PurchaseNetwork:
     """The dataset's compiled network, built first when missing or stale.
 
+    It lives in ``cache_dir``, else ``settings.compiled_root`` (the user's cache folder; see
+    :func:`~pso_chain.core.compiled_key.cache_root`), never in the dataset folder.
     ``rebuild`` builds anew whatever is there; ``verify`` rechecks every file's hash of an
     existing entry. Building means reading and validating the tables (errors raise
     :class:`PsoInputError` and nothing is written); ``say`` gets one line saying so.
@@ -392,7 +412,7 @@ def open_compiled(folder: str | Path, rules: Rules | str | Path | None = None, *
     """
     rules = rules if isinstance(rules, Rules) else load_rules(rules)
     key = cache_key(folder, rules)
-    root = cache_root(folder, cache_dir)
+    root = cache_root(folder, cache_dir, settings)
     entry = root / key
     if not rebuild and _complete(entry, verify):
         try:
@@ -423,6 +443,7 @@ def build_compiled(folder: str | Path, rules: Rules, entry: Path, say: Say | Non
     try:
         write_compiled(network, entry, entry.name)
         _remove_others(entry.parent, entry)
+        _remove_gone_datasets(entry.parent, folder)
     except OSError as exc:  # a read-only place: work without the compiled network
         if say:
             say(f"could not write the compiled network ({exc}); continuing without it")

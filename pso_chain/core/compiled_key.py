@@ -14,14 +14,12 @@ from pathlib import Path
 import numpy as np
 import xxhash
 
+from pso_chain.config import Settings
 from pso_chain.errors import Problem, PsoInputError
 from pso_chain.loaders import find_table
 from pso_chain.rules import Rules
 
 FORMAT_VERSION = 1
-CACHE_ENV = "PSO_CHAIN_CACHE"  # a folder for every dataset's compiled network
-NO_CACHE_ENV = "PSO_CHAIN_NO_CACHE"  # "1": read and validate the tables every time
-DEFAULT_FOLDER = ".pso-cache"  # inside the dataset folder unless CACHE_ENV says otherwise
 TABLES = ("organisations", "purchases", "employees_records", "certifications")
 # the modules whose code decides what a compiled network holds
 _CODE = ("core/compiled.py", "core/compiled_key.py", "core/network.py", "core/certification.py",
@@ -96,18 +94,13 @@ def cache_key(folder: str | Path, rules: Rules) -> str:
     return h.hexdigest()
 
 
-def cache_root(folder: str | Path, cache_dir: str | Path | None = None) -> Path:
-    """Where a dataset's compiled networks live: ``cache_dir`` (or ``$PSO_CHAIN_CACHE``) with
-    one sub-folder per dataset path, else ``DATASET/.pso-cache``."""
-    base = cache_dir or os.environ.get(CACHE_ENV)
+def cache_root(folder: str | Path, cache_dir: str | Path | None = None,
+               settings: Settings | None = None) -> Path:
+    """Where a dataset's compiled networks live: one sub-folder per dataset path (its name and a
+    hash of its absolute path) of ``cache_dir``, else of ``settings.compiled_root`` (the user's
+    cache folder, ``~/.cache/pso-chain/compiled`` on Linux). Never inside the dataset folder:
+    a read-only or shared data folder works, and a user's data folder stays as it was."""
+    base = Path(cache_dir).expanduser() if cache_dir else (settings or Settings()).compiled_root
     folder = Path(folder).resolve()
-    if base:
-        tag = xxhash.xxh3_64(str(folder).encode()).hexdigest()
-        return Path(base).expanduser() / f"{folder.name}-{tag}"
-    return folder / DEFAULT_FOLDER
-
-
-
-def no_cache_requested() -> bool:
-    """``$PSO_CHAIN_NO_CACHE`` set to 1/true/yes."""
-    return os.environ.get(NO_CACHE_ENV, "").strip().lower() in ("1", "true", "yes")
+    tag = xxhash.xxh3_64(str(folder).encode()).hexdigest()
+    return base / f"{folder.name}-{tag}"

@@ -24,6 +24,8 @@ from importlib import resources
 from importlib.resources.abc import Traversable
 from pathlib import Path
 
+from pso_chain.config import ENV, Settings
+
 MAIN_CLASS = "nl.psochain.neo4jlauncher.Launcher"
 ADMIN_CLASS = "org.neo4j.cli.AdminTool"
 # Bumped when the layout of a build directory changes (part of the cache key).
@@ -85,14 +87,10 @@ NEO4J_VERSION: str = _pinned_version()
 """The Neo4j version the launcher's ``pom.xml`` pins."""
 
 
-def launcher_cache_root() -> Path:
-    """Where launcher builds live: ``$PSO_CHAIN_CACHE_DIR`` or ``$XDG_CACHE_HOME/pso-chain``
-    (default ``~/.cache/pso-chain``), plus ``neo4j-launcher``."""
-    base = os.environ.get("PSO_CHAIN_CACHE_DIR")
-    if not base:
-        xdg = os.environ.get("XDG_CACHE_HOME") or str(Path.home() / ".cache")
-        base = str(Path(xdg) / "pso-chain")
-    return Path(base).expanduser() / "neo4j-launcher"
+def launcher_cache_root(settings: Settings | None = None) -> Path:
+    """Where launcher builds live: ``settings.launcher_root`` (``PSO_CHAIN_CACHE_DIR``, else the
+    user's cache folder, ``~/.cache/pso-chain`` on Linux, plus ``neo4j-launcher``)."""
+    return (settings or Settings()).launcher_root
 
 
 def _sources_hash(files: dict[str, bytes]) -> str:
@@ -156,18 +154,19 @@ def _tail(lines: list[str] | str, count: int = 40) -> str:
     return "\n".join(kept) if kept else "(no output)"
 
 
-def _find_executable(name: str, env_var: str, hint: str) -> str:
-    explicit = os.environ.get(env_var)
-    if explicit:
-        return explicit
-    if name == "java" and os.environ.get("JAVA_HOME"):
+def _find_executable(name: str, configured: str | None, hint: str, variable: str,
+                     java_home: Path | None = None) -> str:
+    """``configured`` (a setting), else ``JAVA_HOME/bin/java`` for java, else the one on PATH."""
+    if configured:
+        return configured
+    if name == "java" and java_home:
         exe = "java.exe" if os.name == "nt" else "java"
-        candidate = Path(os.environ["JAVA_HOME"]) / "bin" / exe
+        candidate = Path(java_home) / "bin" / exe
         if candidate.exists():
             return str(candidate)
     found = shutil.which(name)
     if not found:
-        raise Neo4jServerError(f"`{name}` was not found on PATH ({hint}; or set {env_var})")
+        raise Neo4jServerError(f"`{name}` was not found on PATH ({hint}; or set {variable})")
     return found
 
 
@@ -175,21 +174,24 @@ def _argfile_quote(text: str) -> str:
     return '"' + text.replace("\\", "\\\\").replace('"', '\\"') + '"'
 
 
-def ensure_launcher_built(progress: Progress | None = None, timeout: float = 1800.0) -> Path:
+def ensure_launcher_built(progress: Progress | None = None, timeout: float = 1800.0,
+                          settings: Settings | None = None) -> Path:
     """Build the Java launcher once (Maven, guarded by a file lock) and return its build dir.
 
     The build dir holds ``launcher.json`` (Neo4j version, main class, classpath) and
     ``java.args`` (a Java ``@argfile`` with the classpath). A second call is a few file checks.
     """
     files = _launcher_files()
-    root = launcher_cache_root()
+    settings = settings or Settings()
+    root = launcher_cache_root(settings)
     build_dir = root / _sources_hash(files)
     if _read_manifest(build_dir) is not None:
         return build_dir
     with _file_lock(root / ".build.lock", progress):
         if _read_manifest(build_dir) is not None:  # built by another process meanwhile
             return build_dir
-        mvn = _find_executable("mvn", "PSO_CHAIN_MVN", "install Maven 3.8+ to build the launcher")
+        mvn = _find_executable("mvn", settings.mvn, "install Maven 3.8+ to build the launcher",
+                               ENV["mvn"])
         work = Path(tempfile.mkdtemp(prefix=f".build-{build_dir.name}-", dir=root))
         try:
             for rel, content in files.items():
@@ -240,9 +242,12 @@ def ensure_launcher_built(progress: Progress | None = None, timeout: float = 180
     return build_dir
 
 
-def java_command(main_class: str, heap: str, progress: Progress | None = None) -> tuple[list[str], Path]:
+def java_command(main_class: str, heap: str, progress: Progress | None = None,
+                 settings: Settings | None = None) -> tuple[list[str], Path]:
     """``java -Xmx... <flags> @argfile MAIN_CLASS`` on the launcher's classpath (built if
     needed), and the build directory to run it in."""
-    build_dir = ensure_launcher_built(progress)
-    java = _find_executable("java", "PSO_CHAIN_JAVA", "install a Java 17+ runtime")
+    settings = settings or Settings()
+    build_dir = ensure_launcher_built(progress, settings=settings)
+    java = _find_executable("java", settings.java, "install a Java 17+ runtime", ENV["java"],
+                            settings.java_home)
     return [java, f"-Xmx{heap}", *_JVM_FLAGS, f"@{build_dir / _ARGFILE}", main_class], build_dir

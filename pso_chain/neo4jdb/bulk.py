@@ -16,24 +16,23 @@ and keys (``tests/test_neo4j_bulk.py`` compares the two), so updates to it later
 
 from __future__ import annotations
 
-import os
 import shutil
 import subprocess
 import tempfile
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
-from urllib.parse import quote
 
 import numpy as np
 import pyarrow as pa
 import pyarrow.csv as pacsv
 
+from pso_chain.config import Settings, child_environment
 from pso_chain.core.loading import read_dataset
 from pso_chain.neo4jdb import model
 from pso_chain.neo4jdb.build import ADMIN_CLASS, Neo4jServerError, Progress, _tail, java_command
 from pso_chain.neo4jdb.connect import connect
-from pso_chain.neo4jdb.load import check_counts, create_schema, statement
+from pso_chain.neo4jdb.load import check_counts, create_schema, load_dataset, statement, write_scores
 from pso_chain.neo4jdb.server import LocalNeo4j
 from pso_chain.rules import Rules, load_rules
 from pso_chain.validate import Dataset
@@ -173,7 +172,7 @@ def database_exists(home: Path, database: str = DATABASE) -> bool:
 
 
 def run_importer(home: Path, files: ImportFiles, *, heap: str = "1g", database: str = DATABASE,
-                 progress: Progress | None = None) -> float:
+                 progress: Progress | None = None, settings: Settings | None = None) -> float:
     """Run ``neo4j-admin database import full`` into the (stopped) server home ``home``;
     returns the seconds it took. A :class:`Neo4jServerError` with the importer's last lines
     when it fails (it refuses any bad row: ``--bad-tolerance=0``)."""
@@ -183,14 +182,14 @@ def run_importer(home: Path, files: ImportFiles, *, heap: str = "1g", database: 
                                "(load into a running server with `pso-chain neo4j load`)")
     (home / "conf").mkdir(parents=True, exist_ok=True)
     report = Path(tempfile.mkdtemp(prefix="pso-chain-import-")) / "import.report"
-    java, build_dir = java_command(ADMIN_CLASS, heap, progress)
+    java, build_dir = java_command(ADMIN_CLASS, heap, progress, settings)
     cmd = [*java, "database", "import", "full", database, "--id-type=integer",
            f"--multiline-fields={'true' if files.multiline else 'false'}",
            "--bad-tolerance=0", "--skip-bad-relationships=false", "--skip-duplicate-nodes=false",
            f"--report-file={report}"]
     cmd += [f"--nodes={head},{body}" for head, body in files.nodes]
     cmd += [f"--relationships={head},{body}" for head, body in files.relationships]
-    env = {**os.environ, "NEO4J_HOME": str(home), "NEO4J_CONF": str(home / "conf")}
+    env = child_environment(settings, {"NEO4J_HOME": str(home), "NEO4J_CONF": str(home / "conf")})
     started = time.perf_counter()
     try:
         done = subprocess.run(cmd, cwd=build_dir, env=env, stdin=subprocess.DEVNULL,
@@ -205,7 +204,8 @@ def run_importer(home: Path, files: ImportFiles, *, heap: str = "1g", database: 
 
 
 def import_dataset(folder: str | Path, home: Path, rules=None, *, heap: str = "1g",
-                   progress: Progress | None = None) -> tuple[Dataset, dict]:
+                   progress: Progress | None = None, settings: Settings | None = None
+                   ) -> tuple[Dataset, dict]:
     """Validate the dataset in ``folder`` and import it into the stopped server home ``home``
     (which must not hold a database yet). Returns the validated dataset and timings."""
     rules = rules if isinstance(rules, Rules) else load_rules(rules)
@@ -225,25 +225,30 @@ def import_dataset(folder: str | Path, home: Path, rules=None, *, heap: str = "1
         written = time.perf_counter()
         if progress:
             progress("Running the Neo4j importer (neo4j-admin database import full)...")
-        seconds = run_importer(home, files, heap=heap, progress=progress)
+        seconds = run_importer(home, files, heap=heap, progress=progress, settings=settings)
     finally:
         shutil.rmtree(work, ignore_errors=True)
     return data, {"validate_s": validated - started, "write_csv_s": written - validated,
                   "import_s": seconds}
 
 
-def finish_import(uri: str, data: Dataset, source: str) -> dict[str, int]:
+def finish_import(uri: str, data: Dataset, source: str, rules: Rules,
+                  settings: Settings | None = None) -> dict[str, int]:
     """After the server started on an imported store: constraints and indexes (waited for),
-    the ``:PsoDataset`` node marked complete, and every count checked against the dataset."""
-    with connect(uri) as conn:
+    every count checked against the dataset, the engine's scores set on the organisations
+    (as ``pso-chain neo4j load`` does) and the ``:PsoDataset`` node marked complete."""
+    with connect(uri, settings) as conn:
         create_schema(conn)
+        counts = check_counts(conn, data)
+        write_scores(conn, data, rules)
         conn.write(statement("dataset_write"), meta=model.dataset_meta(data, source), complete=True)
-        return check_counts(conn, data)
+        return counts
 
 
 def start_with_dataset(folder: str | Path, *, port: int | None = None, data_dir: Path | None = None,
                        heap: str = "1g", pagecache: str = "256m", password: str | None = None,
-                       rules=None, progress: Progress | None = None):
+                       rules=None, progress: Progress | None = None,
+                       settings: Settings | None = None):
     """A started :class:`~pso_chain.neo4jdb.server.LocalNeo4j` holding the dataset in
     ``folder``, and what the load took.
 
@@ -258,23 +263,22 @@ def start_with_dataset(folder: str | Path, *, port: int | None = None, data_dir:
     def before(home: Path) -> None:
         if not database_exists(home):
             held["data"], held["times"] = import_dataset(folder, home, rules, heap=heap,
-                                                         progress=progress)
+                                                         progress=progress, settings=settings)
 
     started = time.perf_counter()
     server = LocalNeo4j(port=port, data_dir=data_dir, heap=heap, pagecache=pagecache,
-                        password=password, progress=progress, before_start=before)
+                        password=password, progress=progress, before_start=before,
+                        settings=settings)
     server.start()
-    uri = server.uri if password is None else server.uri.replace(
-        "bolt://", f"bolt://neo4j:{quote(password, safe='')}@")
+    uri, client = server.uri, server.client_settings
     try:
         if "data" in held:
             ready = time.perf_counter()
-            counts = finish_import(uri, held["data"], str(folder))
+            counts = finish_import(uri, held["data"], str(folder), rules, client)
             summary = {**held["times"], **counts, "mode": "import", "indexes_s": time.perf_counter() - ready}
         else:
-            from pso_chain.neo4jdb.load import load_dataset
-
-            summary = {**load_dataset(folder, uri, rules=rules, progress=bool(progress)), "mode": "update"}
+            summary = {**load_dataset(folder, uri, rules=rules, progress=bool(progress),
+                                      settings=client), "mode": "update"}
     except BaseException:
         server.stop()
         raise
@@ -283,13 +287,15 @@ def start_with_dataset(folder: str | Path, *, port: int | None = None, data_dir:
 
 
 def starter(dataset: Path, *, port: int | None = None, data_dir: Path | None = None,
-            heap: str = "1g", pagecache: str = "256m", password: str | None = None):
+            heap: str = "1g", pagecache: str = "256m", password: str | None = None,
+            settings: Settings | None = None):
     """A ``start`` for :func:`~pso_chain.neo4jdb.server.run_forever`: the server with
     ``dataset`` loaded (:func:`start_with_dataset`), the load reported through ``say``."""
 
     def start(say: Progress):
         server, summary = start_with_dataset(dataset, port=port, data_dir=data_dir, heap=heap,
-                                             pagecache=pagecache, password=password, progress=say)
+                                             pagecache=pagecache, password=password, progress=say,
+                                             settings=settings)
         how = ("the offline importer" if summary["mode"] == "import"
                else "a transactional update of the database there")
         say(f"Loaded {dataset} through {how}: {summary['organisations']:,} organisations, "

@@ -1,31 +1,30 @@
-"""One way to reach Neo4j: credentials from the environment, errors as one line without secrets.
+"""One way to reach Neo4j: credentials from the settings, errors as one line without secrets.
 
-Credentials come from ``NEO4J_USER`` / ``NEO4J_PASSWORD`` (none when unset: a server without
-authentication, such as ``pso-chain neo4j local``; user ``neo4j`` when only a password is
-given), or from the URI's ``user:password@`` part;
-``NEO4J_DATABASE`` picks a database (the server's default otherwise). Every failure —
-connection refused, wrong credentials, unknown database — becomes a
-:class:`~pso_chain.errors.PsoInputError` naming the URI without its password.
+Credentials come from the settings (:class:`pso_chain.config.Settings`: ``neo4j_user`` /
+``neo4j_password``, which the front-ends read from ``NEO4J_USER`` / ``NEO4J_PASSWORD``), else
+from the URI's ``user:password@`` part, else — for a server on this machine (loopback) — from
+the password file of ``pso-chain neo4j local`` (:mod:`pso_chain.neo4jdb.credentials`); user
+``neo4j`` when only a password is known. ``neo4j_database`` (``NEO4J_DATABASE``) picks a
+database (the server's default otherwise). Every failure — connection refused, wrong
+credentials, unknown database — becomes a :class:`~pso_chain.errors.PsoInputError` naming the
+URI without its password.
 """
 
 from __future__ import annotations
 
 import logging
-import os
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from urllib.parse import unquote, urlsplit, urlunsplit
 
+from pso_chain.config import Settings
 from pso_chain.errors import Problem, PsoInputError
+from pso_chain.neo4jdb.credentials import LOOPBACK_HOSTS, read_local_password
 
 # Server notifications (e.g. "property key does not exist" for an optional column no row has)
 # are not errors; without a handler Python would print each one on stderr.
 logging.getLogger("neo4j.notifications").addHandler(logging.NullHandler())
-
-# How long the driver keeps retrying a managed transaction on transient errors (seconds);
-# PSO_CHAIN_NEO4J_RETRY_SECONDS overrides it.
-MAX_RETRY_SECONDS = 30.0
 
 
 @dataclass(frozen=True)
@@ -51,8 +50,10 @@ def redact(text: str, secret: str | None) -> str:
     return text
 
 
-def target_of(uri: str) -> Target:
-    """Split a URI into where to connect and how to authenticate (env wins over the URI)."""
+def target_of(uri: str, settings: Settings | None = None) -> Target:
+    """Split a URI into where to connect and how to authenticate (the settings win over the
+    URI; a loopback URI without credentials uses the local server's password file)."""
+    settings = settings or Settings()
     parts = urlsplit(str(uri))
     user = unquote(parts.username) if parts.username else None
     password = unquote(parts.password) if parts.password else None
@@ -60,21 +61,15 @@ def target_of(uri: str) -> Target:
     if parts.port:
         host = f"{host}:{parts.port}"
     clean = urlunsplit((parts.scheme, host, parts.path, parts.query, ""))
-    user = os.environ.get("NEO4J_USER") or user
-    password = os.environ.get("NEO4J_PASSWORD", password)
+    user = settings.neo4j_user or user
+    if settings.neo4j_password is not None:
+        password = settings.neo4j_password
+    if password is None and user is None and (parts.hostname or "") in LOOPBACK_HOSTS:
+        password = read_local_password(settings)  # pso-chain neo4j local's, when there is one
     if password and not user:
         user = "neo4j"  # Neo4j's default user
     auth = (user, password or "") if user else None
-    database = os.environ.get("NEO4J_DATABASE") or None
-    return Target(clean, auth, database, password or None)
-
-
-def retry_seconds() -> float:
-    """How long managed transactions are retried on transient errors."""
-    try:
-        return float(os.environ.get("PSO_CHAIN_NEO4J_RETRY_SECONDS", MAX_RETRY_SECONDS))
-    except ValueError:
-        return MAX_RETRY_SECONDS
+    return Target(clean, auth, settings.neo4j_database or None, password or None)
 
 
 def _reason(exc: Exception, target: Target) -> str:
@@ -165,18 +160,20 @@ def _raw_records(tx, query: str, params: dict) -> list[dict]:
 
 
 @contextmanager
-def connect(uri: str) -> Iterator[Connection]:
-    """An open, verified connection to ``uri``; every error inside is one line without secrets."""
+def connect(uri: str, settings: Settings | None = None) -> Iterator[Connection]:
+    """An open, verified connection to ``uri`` (credentials and database from ``settings``, see
+    :func:`target_of`); every error inside is one line without secrets."""
     try:
         from neo4j import GraphDatabase
     except ImportError:  # pragma: no cover - depends on the install
         raise PsoInputError(Problem(str(uri).split("@")[-1], None, None, None,
                                     "the neo4j driver is not installed: pip install 'pso-chain[neo4j]'")
                             ) from None
-    target = target_of(uri)
+    settings = settings or Settings()
+    target = target_of(uri, settings)
     with translated(target):
         driver = GraphDatabase.driver(target.uri, auth=target.auth,
-                                      max_transaction_retry_time=retry_seconds(),
+                                      max_transaction_retry_time=settings.neo4j_retry_seconds,
                                       connection_acquisition_timeout=30.0)
     try:
         with translated(target):

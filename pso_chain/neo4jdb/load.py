@@ -14,6 +14,12 @@ again after a crash (each batch committed whole or not at all), changes nothing 
 nothing. Relationships find their end nodes by element id (fetched once after the
 organisations are written) instead of an index lookup per row. At the end the database's
 counts must equal the dataset's, else the load fails naming the difference.
+
+Then the engine's scores (:func:`pso_chain.core.scoring.credits` on the same validated
+dataset, the latest purchase year) are set on the organisation nodes — ``score_year``,
+``score_rules``, ``score_total_pct``, ``score_direct_pct``, ``score_indirect_counted_pct``
+and ``score_trede`` (absent when no trede) — so Browser and Bloom show them. They are stored,
+never computed in Cypher: scoring lives in the engine only.
 """
 
 from __future__ import annotations
@@ -28,7 +34,10 @@ import numpy as np
 import pandas as pd
 
 from pso_chain import check
+from pso_chain.config import Settings
 from pso_chain.core.loading import read_dataset
+from pso_chain.core.network import PurchaseNetwork
+from pso_chain.core.scoring import credits
 from pso_chain.neo4jdb import model
 from pso_chain.neo4jdb.connect import Connection, connect
 from pso_chain.neo4jdb.queries import load_query
@@ -126,6 +135,39 @@ def check_counts(conn: Connection, data: Dataset) -> dict[str, int]:
     return found
 
 
+def score_columns(data: Dataset, rules: Rules, year: int | None = None) -> dict | None:
+    """The engine's scores of every organisation as the parameters of
+    ``queries/load/scores_write.cypher``; None when the dataset has no purchase year."""
+    network = PurchaseNetwork(data, rules)
+    if year is None and not len(network.years):
+        return None
+    scores = credits(network, year)
+    trede = scores["trede"]
+    return {
+        "org_id": scores["org_id"].astype(str).tolist(),
+        "year": int(network.resolve_year(year)),
+        "rules_version": str(rules.version),
+        "total_pct": scores["total_pct"].astype(float).tolist(),
+        "direct_pct": scores["direct_pct"].astype(float).tolist(),
+        "indirect_counted_pct": scores["indirect_counted_pct"].astype(float).tolist(),
+        "trede": [None if pd.isna(t) else int(t) for t in trede],
+    }
+
+
+def write_scores(conn: Connection, data: Dataset, rules: Rules, year: int | None = None,
+                 batch: int = DEFAULT_BATCH) -> int:
+    """Set the engine's scores on the organisation nodes (in batches); returns how many."""
+    columns = score_columns(data, rules, year)
+    if columns is None:
+        return 0
+    n = len(columns["org_id"])
+    lists = ("org_id", "total_pct", "direct_pct", "indirect_counted_pct", "trede")
+    for lo in range(0, n, batch):
+        part = {k: (v[lo:lo + batch] if k in lists else v) for k, v in columns.items()}
+        conn.write(statement("scores_write"), **part)
+    return n
+
+
 def element_ids(conn: Connection, data: Dataset) -> np.ndarray:
     """Element id of every organisation node, in node order (for id seeks instead of index
     lookups when writing relationships)."""
@@ -188,7 +230,8 @@ class _Writer:
 
 
 def load_dataset(folder: str | Path, uri: str, replace: bool = False, batch: int = DEFAULT_BATCH,
-                 progress: bool | Progress = False, rules: Rules | str | Path | None = None) -> dict:
+                 progress: bool | Progress = False, rules: Rules | str | Path | None = None,
+                 settings: Settings | None = None) -> dict:
     """Validate the dataset in ``folder`` and write it into the Neo4j database at ``uri``.
 
     ``replace`` deletes the dataset already in the database first; without it the load MERGEs
@@ -219,7 +262,7 @@ def load_dataset(folder: str | Path, uri: str, replace: bool = False, batch: int
     def sliced(columns: dict) -> Callable[[int, int], dict]:
         return lambda lo, hi: {name: values[lo:hi] for name, values in columns.items()}
 
-    with connect(uri) as conn, (bar or nullcontext()):
+    with connect(uri, settings) as conn, (bar or nullcontext()):
         start = time.perf_counter()
         create_schema(conn)
         if replace:
@@ -237,8 +280,11 @@ def load_dataset(folder: str | Path, uri: str, replace: bool = False, batch: int
         writer.write(PURCHASES, n, lambda lo, hi: _with_element_ids(
             model.purchase_rows(data, lo, hi), eids, ("buyer", "supplier")))
         counts = check_counts(conn, data)
+        scored_start = time.perf_counter()
+        scored = write_scores(conn, data, rules, batch=batch)
+        writer.seconds["scores_s"] = time.perf_counter() - scored_start
         conn.write(statement("dataset_write"), meta=meta, complete=True)
         seconds = time.perf_counter() - start
     rate = n / writer.seconds["purchases_s"] if writer.seconds["purchases_s"] else 0.0
     return {**counts, **writer.seconds, "seconds": seconds, "batches": writer.modes,
-            "purchases_per_second": rate}
+            "purchases_per_second": rate, "scored": scored}

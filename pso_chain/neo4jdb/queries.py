@@ -25,6 +25,7 @@ from importlib import resources
 
 import pandas as pd
 
+from pso_chain.config import Settings
 from pso_chain.errors import Problem, PsoInputError
 from pso_chain.neo4jdb.connect import Connection, connect
 from pso_chain.rules import Rules, load_rules
@@ -184,8 +185,9 @@ def fetch(conn: Connection, name: str, rules: Rules, **given) -> pd.DataFrame:
         return session.execute_read(work)
 
 
-def run_query(uri: str, name: str, rules: Rules | None = None, **given) -> pd.DataFrame:
+def run_query(uri: str, name: str, rules: Rules | None = None, *, settings: Settings | None = None,
+              **given) -> pd.DataFrame:
     """Run one packaged query against the database at ``uri`` (rules parameters filled in)."""
     rules = rules if isinstance(rules, Rules) else load_rules(rules)
-    with connect(uri) as conn:
+    with connect(uri, settings) as conn:
         return fetch(conn, name, rules, **given)

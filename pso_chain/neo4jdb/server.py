@@ -1,14 +1,20 @@
 """A throwaway local Neo4j Community server (5.26 LTS) built from Maven Central artifacts.
 
 The Java launcher in ``launcher/`` (a ``pom.xml`` and one class) embeds Neo4j with only the
-Bolt connector, bound to 127.0.0.1. :func:`ensure_launcher_built` copies it to a cache
+Bolt connector, bound to 127.0.0.1, authentication always on (user ``neo4j``) and ``LOAD CSV``
+refused file URLs (its import folder an empty one). :func:`ensure_launcher_built` copies it to a cache
 directory keyed by a hash of its sources and builds it once with Maven (reusing ``~/.m2``);
 :class:`LocalNeo4j` runs it in a JVM, waits for its ``READY bolt://127.0.0.1:PORT`` line and
 checks the port with the neo4j driver when that is installed. Needs ``java`` (17+) and, for
 the first build only, ``mvn`` with access to Maven Central.
 
-    with LocalNeo4j() as server:          # a free port, a temp data dir, auth disabled
+    with LocalNeo4j() as server:          # a free port, a temp data dir, the user's password
         print(server.uri)                 # bolt://127.0.0.1:PORT
+        pso_chain.open(server.uri)        # finds the password in its file (loopback URIs)
+
+The password is the settings' ``neo4j_password`` (``NEO4J_PASSWORD``) or the one in the user's
+password file, made on first start (:mod:`pso_chain.neo4jdb.credentials`); it reaches the JVM
+through an environment variable of the child process only, never its command line or a log.
 
 ``python -m pso_chain.neo4jdb.server --build-only`` builds ahead of time (CI);
 ``python -m pso_chain.neo4jdb.server [--port P] [--data DIR]`` serves until Ctrl-C.
@@ -36,6 +42,7 @@ from types import TracebackType
 from typing import Any
 
 from pso_chain import check
+from pso_chain.config import ENV, Settings, child_environment, from_environment
 from pso_chain.neo4jdb.build import (
     MAIN_CLASS,
     NEO4J_VERSION,
@@ -47,6 +54,8 @@ from pso_chain.neo4jdb.build import (
     java_command,
     launcher_cache_root,
 )
+from pso_chain.neo4jdb.connect import redact
+from pso_chain.neo4jdb.credentials import CredentialsError, local_password
 
 __all__ = [
     "LocalNeo4j",
@@ -80,8 +89,11 @@ class LocalNeo4j:
 
     ``port=None`` lets the server pick a free port (reported back, so no race);
     ``data_dir=None`` uses a temporary directory deleted on :meth:`stop`. Authentication is
-    disabled unless ``password`` is given (user ``neo4j``). ``extra_config`` adds neo4j.conf
-    settings; loopback binding and the Bolt-only setup cannot be overridden.
+    always on (user ``neo4j``): ``password``, else
+    :func:`~pso_chain.neo4jdb.credentials.local_password` (the settings' password or the
+    user's password file, made on first start). ``extra_config`` adds neo4j.conf settings;
+    loopback binding, the Bolt-only setup, authentication and the ``LOAD CSV`` limits cannot
+    be overridden.
     ``before_start(home)`` runs before the JVM starts (the bulk import writes the store there).
     """
 
@@ -97,6 +109,7 @@ class LocalNeo4j:
         extra_config: dict[str, str] | None = None,
         progress: Progress | None = None,
         before_start: Callable[[Path], None] | None = None,
+        settings: Settings | None = None,
     ) -> None:
         if port is not None and not 0 <= check.whole(port, "port") <= 65535:
             check.fail("port", port, "must be between 0 and 65535")
@@ -106,7 +119,8 @@ class LocalNeo4j:
         self.heap = heap
         self.startup_timeout = startup_timeout
         self.pagecache = pagecache
-        self.password = password
+        self.password = password  # None: the settings' or the password file's, at start
+        self.settings = settings or Settings()
         self.extra_config = dict(extra_config or {})
         self.before_start = before_start  # gets the home before the JVM starts (bulk import)
         self.progress = progress
@@ -129,9 +143,16 @@ class LocalNeo4j:
         return self._uri
 
     @property
-    def auth(self) -> tuple[str, str] | None:
-        """The driver ``auth`` argument: ``None`` when authentication is disabled."""
-        return ("neo4j", self.password) if self.password is not None else None
+    def auth(self) -> tuple[str, str]:
+        """The driver ``auth`` argument (user ``neo4j`` and the password), once started."""
+        if self.password is None:
+            raise RuntimeError("the Neo4j server is not started")
+        return ("neo4j", self.password)
+
+    @property
+    def client_settings(self) -> Settings:
+        """The settings with this server's credentials: what a client of it connects with."""
+        return self.settings.replace(neo4j_user="neo4j", neo4j_password=self.auth[1])
 
     @property
     def home(self) -> Path | None:
@@ -149,8 +170,10 @@ class LocalNeo4j:
         return self._process is not None and self._process.poll() is None
 
     def output_tail(self, count: int = 40) -> str:
-        """The last lines the launcher printed (Neo4j's log and the launcher's own lines)."""
-        return _tail(list(self._output), count)
+        """The last lines the launcher printed (Neo4j's log and the launcher's own lines),
+        the password masked should any line hold it."""
+        tail = _tail(list(self._output), count)
+        return tail.replace(self.password, "***") if self.password else tail
 
     # -- lifecycle ---------------------------------------------------------------------------
     def start(self) -> LocalNeo4j:
@@ -159,7 +182,12 @@ class LocalNeo4j:
             raise RuntimeError("this LocalNeo4j is already started")
         if self._requested_port:
             _check_port_free(self._requested_port)
-        java_cmd, build_dir = java_command(MAIN_CLASS, self.heap, self.progress)
+        if self.password is None:
+            try:
+                self.password = local_password(self.settings)
+            except CredentialsError as exc:
+                raise Neo4jServerError(str(exc)) from None
+        java_cmd, build_dir = java_command(MAIN_CLASS, self.heap, self.progress, self.settings)
         if self.data_dir is not None:
             self.data_dir.mkdir(parents=True, exist_ok=True)
             self._home = self.data_dir.resolve()
@@ -176,10 +204,10 @@ class LocalNeo4j:
                "--pagecache", self.pagecache, "--watch-stdin"]
         if self._temp_home is not None:
             cmd.append("--delete-home")  # also when this Python process is killed
-        env = dict(os.environ)
-        if self.password is not None:
-            env[_PASSWORD_ENV] = self.password
-            cmd += ["--password-env", _PASSWORD_ENV]
+        # the password for the JVM only in its environment (not its command line, not a log)
+        env = child_environment(self.settings, {_PASSWORD_ENV: self.password},
+                                without=(ENV["neo4j_password"],))
+        cmd += ["--password-env", _PASSWORD_ENV]
         if self.extra_config:
             fd, name = tempfile.mkstemp(prefix="pso-chain-neo4j-", suffix=".conf")
             with os.fdopen(fd, "w", encoding="utf-8") as handle:
@@ -205,7 +233,8 @@ class LocalNeo4j:
             )
         except OSError as exc:
             self._cleanup()
-            raise Neo4jServerError(f"cannot run {java_cmd[0]}: {exc}") from exc
+            raise Neo4jServerError(f"cannot run {java_cmd[0]}: {redact(str(exc), self.password)}"
+                                   ) from None
         self._reader = threading.Thread(target=self._read_output, name="neo4j-output",
                                          daemon=True)
         self._reader.start()
@@ -308,7 +337,7 @@ class LocalNeo4j:
                 driver.verify_connectivity()
         except Exception as exc:
             raise self._failure(f"Neo4j printed READY but the driver cannot connect to "
-                                f"{self.uri}: {exc}") from exc
+                                f"{self.uri}: {redact(str(exc), self.password)}") from None
 
     def _cleanup(self) -> None:
         if self._config_file is not None:
@@ -328,6 +357,7 @@ def run_forever(
     password: str | None = None,
     pagecache: str = "256m",
     start: Callable[[Progress], LocalNeo4j] | None = None,
+    settings: Settings | None = None,
 ) -> None:
     """Start a local server, print its bolt URI, serve until Ctrl-C/SIGTERM, stop cleanly.
 
@@ -349,12 +379,14 @@ def run_forever(
     try:
         if start is None:
             server = LocalNeo4j(port=port, data_dir=data_dir, heap=heap, pagecache=pagecache,
-                                password=password, progress=say)
+                                password=password, progress=say, settings=settings)
             server.start()
         else:
             server = start(say)
         print(server.uri, flush=True)
-        auth = "auth disabled" if password is None else "user neo4j"
+        settings = server.settings
+        auth = ("user neo4j, the password given" if password is not None or settings.neo4j_password
+                else f"user neo4j, password in {settings.neo4j_password_path}")
         data = (f"data in {server.home}" if data_dir is not None
                 else "temporary data, deleted on stop (--data DIR keeps it)")
         say(f"Neo4j {server.version} at {server.uri} ({auth}; {data}). Press Ctrl-C to stop.")
@@ -388,11 +420,12 @@ def main(argv: list[str] | None = None) -> int:
     def say(message: str) -> None:
         print(message, file=sys.stderr, flush=True)
 
+    settings = from_environment()  # a command-line entry: the edge
     try:
         if args.build_only:
-            print(ensure_launcher_built(progress=say), flush=True)
+            print(ensure_launcher_built(progress=say, settings=settings), flush=True)
             return 0
-        run_forever(args.port, args.data, heap=args.heap)
+        run_forever(args.port, args.data, heap=args.heap, settings=settings)
     except Neo4jServerError as exc:
         say(f"error: {exc}")
         return 1

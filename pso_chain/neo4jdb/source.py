@@ -19,6 +19,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from pso_chain.config import Settings
 from pso_chain.core.loading import checked_network
 from pso_chain.core.network import PurchaseNetwork, small_pages
 from pso_chain.errors import Problem, PsoInputError
@@ -114,13 +115,13 @@ def _chunked(conn: Connection, query: str, low, high) -> pd.DataFrame:
     return pd.concat(parts, ignore_index=True)
 
 
-def read_tables(uri: str) -> dict[str, RawTable]:
+def read_tables(uri: str, settings: Settings | None = None) -> dict[str, RawTable]:
     """The canonical tables held in the Neo4j database at ``uri``, as raw tables to validate.
 
     Raises :class:`PsoInputError` (one line, the URI without password) when the server cannot
     be reached, the credentials are wrong, the database does not exist or holds no dataset.
     """
-    with connect(uri) as conn:
+    with connect(uri, settings) as conn:
         known = meta(conn)
         spans = read(conn, "row_ranges")[0]
         frames = {
@@ -180,15 +181,15 @@ def read_part(conn: Connection, rules: Rules, known: Meta, purchases: tuple[str,
     return frames
 
 
-def read_dataset(uri: str, rules: Rules) -> Dataset:
+def read_dataset(uri: str, rules: Rules, settings: Settings | None = None) -> Dataset:
     """Every table of the database, through the same table and rule checks as a folder; every
     problem in ``report`` (no exception for bad rows)."""
-    return checked_network(validate_tables(read_tables(uri), rules), rules).data
+    return checked_network(validate_tables(read_tables(uri, settings), rules), rules).data
 
 
-def load_network(uri: str, rules: Rules) -> PurchaseNetwork:
+def load_network(uri: str, rules: Rules, settings: Settings | None = None) -> PurchaseNetwork:
     """The whole database as an in-memory network, validated like a folder."""
     with small_pages():
-        network = checked_network(validate_tables(read_tables(uri), rules), rules)
+        network = checked_network(validate_tables(read_tables(uri, settings), rules), rules)
     network.data.report.raise_for_errors()
     return network

@@ -26,6 +26,7 @@ import pandas as pd
 from pso_chain import check
 from pso_chain.buyers.suppliers import eligible_suppliers
 from pso_chain.buyers.uplift import parse_shift, uplift_plan
+from pso_chain.config import Settings
 from pso_chain.core.explanation import explain as trace
 from pso_chain.core.network import PurchaseNetwork
 from pso_chain.core.scoring import credits as score
@@ -64,11 +65,11 @@ def _year(conn: Connection, known: Meta, year: int | None) -> int:
     return check.year_in(year, purchase_years(conn, known))
 
 
-def resolve_year(uri: str, rules: Rules, year: int | None) -> int:
+def resolve_year(uri: str, rules: Rules, year: int | None, settings: Settings | None = None) -> int:
     """``year``, or the latest purchase year in the database at ``uri``."""
     if year is not None:
         return int(year)
-    with connect(uri) as conn:
+    with connect(uri, settings) as conn:
         known = meta(conn)
         return check.year_in(None, purchase_years(conn, known))
 
@@ -82,9 +83,10 @@ def _year_days(year: int) -> tuple[dt.date, dt.date]:
     return dt.date(year, 1, 1), dt.date(year, 12, 31)
 
 
-def credits(uri: str, rules: Rules, year: int | None) -> pd.DataFrame:
+def credits(uri: str, rules: Rules, year: int | None, settings: Settings | None = None
+            ) -> pd.DataFrame:
     """:func:`pso_chain.core.scoring.credits` on the database at ``uri``."""
-    with connect(uri) as conn:
+    with connect(uri, settings) as conn:
         known = meta(conn)
         year = _year(conn, known, year)
         frames = read_part(conn, rules, known, ("purchases_may_count", {"year": year}),
@@ -93,9 +95,10 @@ def credits(uri: str, rules: Rules, year: int | None) -> pd.DataFrame:
     return score(network, year)
 
 
-def explain(uri: str, rules: Rules, org_id: str, year: int | None) -> dict:
+def explain(uri: str, rules: Rules, org_id: str, year: int | None,
+            settings: Settings | None = None) -> dict:
     """:func:`pso_chain.core.explanation.explain` on the database at ``uri``."""
-    with connect(uri) as conn:
+    with connect(uri, settings) as conn:
         known = meta(conn)
         year = _year(conn, known, year)
         frames = read_part(conn, rules, known,
@@ -106,13 +109,14 @@ def explain(uri: str, rules: Rules, org_id: str, year: int | None) -> dict:
 
 def uplift(uri: str, rules: Rules, org_id: str, year: int | None, *, top: int | None = None,
            suppliers: list[str] | None = None, max_share: float | None = None,
-           shift: str | None = None, on=None) -> dict[str, pd.DataFrame]:
+           shift: str | None = None, on=None, settings: Settings | None = None
+           ) -> dict[str, pd.DataFrame]:
     """:func:`pso_chain.buyers.uplift.uplift_plan` on the database at ``uri``."""
     named = [str(s) for s in (suppliers or [])]
     if shift:
         source, target, _ = parse_shift(shift)
         named += [source, target]
-    with connect(uri) as conn:
+    with connect(uri, settings) as conn:
         known = meta(conn)
         year = _year(conn, known, year)
         lo, hi = _year_days(year) if on is None else (check.date(on),) * 2
@@ -125,13 +129,13 @@ def uplift(uri: str, rules: Rules, org_id: str, year: int | None, *, top: int | 
 
 
 def suppliers(uri: str, rules: Rules, on, *, for_org: str | None = None, year: int | None = None,
-              **options) -> pd.DataFrame:
+              settings: Settings | None = None, **options) -> pd.DataFrame:
     """:func:`pso_chain.buyers.suppliers.eligible_suppliers` on the database at ``uri``
     (``options``: ``sbi``, ``municipality``, ``min_level``, ``gain_per_eur``)."""
     day = check.date(on)
     municipality = options.get("municipality")
     wanted = [municipality] if isinstance(municipality, str) else list(municipality or [])
-    with connect(uri) as conn:
+    with connect(uri, settings) as conn:
         known = meta(conn)
         ids = _may_supply(conn, rules, day, day)
         if wanted:  # the engine's check needs every organisation of those municipalities
@@ -150,9 +154,9 @@ def suppliers(uri: str, rules: Rules, on, *, for_org: str | None = None, year: i
 
 
 def exposure(uri: str, rules: Rules, year: int | None, *, municipality: str | None = None,
-             threshold: float | None = None) -> pd.DataFrame:
+             threshold: float | None = None, settings: Settings | None = None) -> pd.DataFrame:
     """:func:`pso_chain.olievlek.exposure.exposure` on the database at ``uri``."""
-    with connect(uri) as conn:
+    with connect(uri, settings) as conn:
         known = meta(conn)
         year = check.year_in(year, purchase_years(conn, known))
         frames = read_part(conn, rules, known, ("purchases_of_year", {"year": year}),

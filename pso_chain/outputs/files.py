@@ -14,7 +14,6 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-import os
 import sys
 from collections.abc import Sequence
 from pathlib import Path
@@ -26,6 +25,7 @@ from rich.console import Console
 from rich.table import Table
 from rich.text import Text
 
+from pso_chain.config import terminal_width_set
 from pso_chain.errors import Problem, PsoInputError
 from pso_chain.outputs.display import DEFAULT_LANGUAGE, Display, check_language, column_kind, is_missing
 
@@ -59,7 +59,7 @@ def terminal_console(stderr: bool = False) -> Console:
     """The console for results: the terminal's width, or a wide page when piped to a file
     (rich's 80-column default would crop tables)."""
     stream = sys.stderr if stderr else sys.stdout
-    chosen = stream.isatty() or "COLUMNS" in os.environ  # rich reads COLUMNS itself
+    chosen = stream.isatty() or terminal_width_set()  # rich reads COLUMNS itself
     return Console(width=None if chosen else 160, stderr=stderr)
 
 

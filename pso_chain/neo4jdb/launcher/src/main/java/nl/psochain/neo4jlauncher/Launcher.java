@@ -30,12 +30,14 @@ import org.neo4j.logging.log4j.Log4jLogProvider;
 
 /**
  * Starts a throwaway Neo4j Community DBMS (embedded) with only the Bolt connector, bound to
- * the loopback interface, and prints {@code READY bolt://127.0.0.1:PORT} once Bolt accepts
+ * the loopback interface, authentication always on (user neo4j, the password from the
+ * environment variable --password-env names: never on the command line), LOAD CSV confined to
+ * an empty import folder with file URLs refused, and prints {@code READY bolt://127.0.0.1:PORT} once Bolt accepts
  * connections. Stops cleanly on SIGTERM/SIGINT (shutdown hook) and, with --watch-stdin, when
  * standard input reaches end-of-file (the parent process went away).
  *
  * <p>Arguments: --home DIR [--port P (0 = any free port)] [--pagecache 256m]
- * [--config FILE (extra neo4j.conf-style settings)] [--password-env VAR] [--watch-stdin]
+ * --password-env VAR [--config FILE (extra neo4j.conf-style settings)] [--watch-stdin]
  * [--delete-home (remove the home directory after shutdown: a throwaway server)]
  */
 public final class Launcher {
@@ -80,15 +82,18 @@ public final class Launcher {
         if (home == null) {
             throw new IllegalArgumentException("--home DIR is required");
         }
-        String password = null;
-        if (passwordEnv != null) {
-            password = System.getenv(passwordEnv);
-            if (password == null || password.isEmpty()) {
-                throw new IllegalArgumentException("environment variable " + passwordEnv
-                        + " (the Neo4j password) is empty");
-            }
+        if (passwordEnv == null) {
+            throw new IllegalArgumentException("--password-env VAR is required (no server "
+                    + "without authentication)");
+        }
+        String password = System.getenv(passwordEnv);
+        if (password == null || password.isEmpty()) {
+            throw new IllegalArgumentException("environment variable " + passwordEnv
+                    + " (the Neo4j password) is empty");
         }
         Files.createDirectories(home);
+        // LOAD CSV may read only from this folder, which nothing writes to.
+        Path importDir = Files.createDirectories(home.resolve("import").toAbsolutePath());
 
         // Defaults for a small throwaway server; the optional config file may override them.
         DatabaseManagementServiceBuilder builder = new DatabaseManagementServiceBuilder(home)
@@ -104,7 +109,8 @@ public final class Launcher {
         if (configFile != null) {
             builder.loadPropertiesFromFile(configFile);
         }
-        // These always win over the config file: loopback only, Bolt only, auth as requested.
+        // These always win over the config file: loopback only, Bolt only, authentication on,
+        // no file URLs for LOAD CSV (and its root an empty folder).
         builder.setConfig(GraphDatabaseSettings.default_listen_address, new SocketAddress(LOOPBACK))
                 .setConfig(GraphDatabaseSettings.default_advertised_address,
                         new SocketAddress(LOOPBACK))
@@ -114,7 +120,9 @@ public final class Launcher {
                 .setConfig(BoltConnector.encryption_level, BoltConnector.EncryptionLevel.DISABLED)
                 .setConfig(HttpConnector.enabled, false)
                 .setConfig(HttpsConnector.enabled, false)
-                .setConfig(GraphDatabaseSettings.auth_enabled, password != null);
+                .setConfig(GraphDatabaseSettings.auth_enabled, true)
+                .setConfig(GraphDatabaseSettings.allow_file_urls, false)
+                .setConfig(GraphDatabaseSettings.load_csv_file_url_root, importDir);
 
         long started = System.nanoTime();
         DatabaseManagementService service = builder.build();
@@ -137,10 +145,14 @@ public final class Launcher {
         }, "neo4j-launcher-shutdown"));
 
         GraphDatabaseAPI system = (GraphDatabaseAPI) service.database("system");
-        if (password != null) {
+        // Set on every start (Neo4j refuses a new password equal to the old one, so a random
+        // one first): the password given now is the only one that works, whatever a kept data
+        // folder held before.
+        String interim = java.util.UUID.randomUUID().toString();
+        for (String next : new String[] {interim, password}) {
             system.executeTransactionally(
                     "ALTER USER neo4j SET PASSWORD $password CHANGE NOT REQUIRED",
-                    java.util.Map.of("password", password));
+                    java.util.Map.of("password", next));
         }
         ConnectorPortRegister ports =
                 system.getDependencyResolver().resolveDependency(ConnectorPortRegister.class);
