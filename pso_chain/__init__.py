@@ -13,6 +13,8 @@ from __future__ import annotations
 
 __version__ = "0.1.0"
 
+from pso_chain.api.frames import from_frames, from_networkx  # noqa: E402
+from pso_chain.api.olievlek import leontief  # noqa: E402
 from pso_chain.api.verbs import (  # noqa: E402
     Network,
     aspirants,
@@ -53,7 +55,8 @@ from pso_chain.neo4jdb.database import DatabaseNetwork  # noqa: E402
 __all__ = [
     "DatabaseNetwork", "Network", "PsoInputError", "PurchaseNetwork", "Rules", "__version__",
     "aspirants", "audit_file", "cascades", "compliance", "counting_spend", "credits", "discount_table",
-    "embodied", "example_path", "explain", "exposure", "history", "import_books", "load_example",
+    "embodied", "example_path", "explain", "exposure", "from_frames", "from_networkx", "history",
+    "import_books", "leontief", "load_example",
     "load_rules", "municipality", "open", "quickscan", "report", "seeds", "simulate", "sroi", "stats",
     "substitutes", "suppliers", "tender", "tour", "uplift", "validate_dataset", "what_if",
 ]

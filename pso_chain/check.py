@@ -1,9 +1,10 @@
 """Argument checks shared by every verb and every source, in one place.
 
 A bad argument raises :class:`~pso_chain.errors.PsoInputError` whose problem names the argument
-the way a user typed it: ``file`` is the command-line option (``--min-level`` for the Python
-argument ``min_level``), ``value`` the value given, ``reason`` what is wrong and what would be
-right. The CLI prints it as ``--min-level (value 'x'): use one of aspirant, 1, 2, 3``.
+by its Python name: ``file`` is the argument (``min_level``), ``value`` the value given,
+``reason`` what is wrong and what would be right:
+``min_level (value 'x'): use one of aspirant, 1, 2, 3``. The command line's options carry the
+same names (``--min-level``: :func:`option`), so the CLI prints the same message.
 
 The plain checks (``positive_int``, ``share``, ``choice``, ...) take values; the checks against
 the data (``year``, ``municipality``, ``org``) take a network, and have a variant taking the
@@ -19,7 +20,7 @@ known values (``year_in``, ``municipality_in``) for sources that are not held in
 >>> check.positive_int(0, "k")
 Traceback (most recent call last):
 ...
-pso_chain.errors.PsoInputError: --k (value '0'): must be a whole number >= 1
+pso_chain.errors.PsoInputError: k (value '0'): must be a whole number >= 1
 """
 
 from __future__ import annotations
@@ -60,7 +61,7 @@ def option(name: str) -> str:
 def fail(name: str, value: object, reason: str) -> NoReturn:
     """Raise the bad-argument error for ``name``."""
     shown = value if value is None or isinstance(value, str) else str(value)
-    raise PsoInputError(Problem(option(name), None, None, shown, reason))
+    raise PsoInputError(Problem(name.lstrip("-").replace("-", "_"), None, None, shown, reason))
 
 
 def listing(values: Sequence[object], limit: int = SHOWN) -> str:
@@ -181,9 +182,20 @@ def year_in(value: int | None, years: Sequence[int], name: str = "year") -> int:
     return chosen
 
 
+def a_network(value: object, name: str = "network") -> None:
+    """A network (what :func:`pso_chain.open` returns), not a folder name or a table: bad input
+    saying how to get one."""
+    if not all(hasattr(value, attr) for attr in ("years", "organisations", "org_ids")):
+        shown = str(value) if isinstance(value, str | bytes) or hasattr(value, "__fspath__") \
+            else type(value).__name__
+        fail(name, shown, "not a network: open the data first, e.g. pso_chain.open(folder), "
+             "pso_chain.load_example() or pso_chain.from_frames(...)")
+
+
 def year(network: PurchaseNetwork, value: int | None, name: str = "year") -> int:
     """The reference year: ``value`` or the latest year in purchases; bad input (naming the
     years present) when no purchase falls in it."""
+    a_network(network)
     if len(network.years) == 0:  # the file is at fault, not the argument
         files = getattr(getattr(network, "data", None), "files", None) or {}
         raise PsoInputError(Problem(files.get("purchases", "purchases"), None, None, None,
@@ -229,6 +241,9 @@ def municipality_mask(network: PurchaseNetwork, values: str | Sequence[str] | No
                       name: str = "municipality") -> np.ndarray:
     """Organisations in any of the municipalities ``values`` (one name or several; all
     organisations when None or empty). Each name is checked with :func:`municipality`."""
+    if values is not None and not isinstance(values, str | list | tuple | set | frozenset | np.ndarray
+                                              | pd.Series | pd.Index):
+        fail(name, values, "give a municipality name (text), or several in a list")
     if values is None or (not isinstance(values, str) and len(values) == 0):
         return np.ones(network.n, dtype=bool)
     wanted = [values] if isinstance(values, str) else list(values)

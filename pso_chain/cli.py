@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import functools
 import importlib
+import logging
 import sys
 from typing import TYPE_CHECKING
 
@@ -54,10 +55,22 @@ def command() -> Command:
     return typer.main.get_command(app)
 
 
+def show_progress_log() -> None:
+    """The library prints nothing and logs its progress (compiling a dataset, ...) to the
+    ``pso_chain`` logger; the command line shows those lines on stderr."""
+    log = logging.getLogger("pso_chain")
+    if not log.handlers:
+        handler = logging.StreamHandler(sys.stderr)
+        handler.setFormatter(logging.Formatter("%(message)s"))
+        log.addHandler(handler)
+        log.setLevel(logging.INFO)
+
+
 def main(args: list[str] | None = None, prog_name: str | None = None) -> None:
     """Run one command (default: this process's arguments) and exit with its status; numpy's
     huge-page advice is off for the whole run (:func:`pso_chain.core.network.small_pages`)."""
     args = sys.argv[1:] if args is None else args
+    show_progress_log()
     set_context(command=" ".join(["pso-chain", *args]), tool=f"pso-chain {__version__}")
     with small_pages():
         command().main(args=args, prog_name=prog_name)

@@ -154,14 +154,14 @@ def test_explain_json_traces_every_number(story: Path, tmp_path: Path) -> None:
 
     rows = {p["row"]: p for p in ex["purchases"]}
     assert sorted(rows) == [2, 3, 4, 5, 6, 7]  # the 2024 purchase (row 8) is not in 2025
-    assert rows[2]["counted"] and "SW" in rows[2]["reason"]
+    assert rows[2]["counted"] and rows[2]["reason"] == "sw_supplier"
     assert rows[2]["supplier_revenue_eur"] == 1_000_000.0 and rows[2]["supplier_target_fte"] == 30.0
     assert rows[2]["indirect_fte"] == pytest.approx(4.5)
     assert rows[3]["counted"] and rows[3]["indirect_fte"] == pytest.approx(0.2)
     assert not rows[4]["counted"]
-    assert "expired on 2025-06-30" in rows[4]["reason"] and "2025-09-01" in rows[4]["reason"]
-    assert not rows[5]["counted"] and "not certified" in rows[5]["reason"]
-    assert not rows[6]["counted"] and "self-purchase" in rows[6]["reason"]
+    assert rows[4]["reason"] == "certificate_expired: level=2; until=2025-06-30; on=2025-09-01"
+    assert not rows[5]["counted"] and rows[5]["reason"] == "not_certified"
+    assert not rows[6]["counted"] and rows[6]["reason"] == "self_purchase"
     assert rows[7]["counted"] and rows[7]["date"] == "2025-12-31"
 
     ind = ex["indirect"]
@@ -176,7 +176,8 @@ def test_explain_json_traces_every_number(story: Path, tmp_path: Path) -> None:
     assert [norms["norm_trede1"], norms["norm_trede2"], norms["norm_trede3"]] == pytest.approx([6.5, 8.6, 14.5])
     total = 5 * 100 * 1.1125 / 40  # direct + 4 x direct = 13.90625
     assert ex["total_pct"] == pytest.approx(total)
-    assert ex["trede"] == 2 and "trede 2" in ex["trede_reason"]  # 13.9 >= 8.6, < 14.5
+    assert ex["trede"] == 2 and ex["trede_reason"].startswith("meets_norm:")  # 13.9 >= 8.6, < 14.5
+    assert "trede=2;" in ex["trede_reason"]
     assert ex["pso30plus"] is False
     assert ex["fee"] == {"band": "10-49", "eur_per_year": 650.0}
 
@@ -246,12 +247,15 @@ def assert_same_graph(got: nx.DiGraph, want: nx.DiGraph) -> None:
 
 @pytest.mark.parametrize("year", [None, 2024, 2025])
 def test_to_networkx_equals_a_loop_built_graph(small_network, year) -> None:
-    assert_same_graph(small_network.to_networkx(year=year), loop_graph(small_network, year))
+    # like every verb: the latest year when none is given
+    want = loop_graph(small_network, year if year is not None else small_network.latest_year)
+    assert_same_graph(small_network.to_networkx(year=year), want)
 
 
 def test_to_networkx_of_a_selection(small_network) -> None:
     keep = set(small_network.organisations["org_id"].iloc[::3])
-    assert_same_graph(small_network.to_networkx(nodes=sorted(keep)), loop_graph(small_network, keep=keep))
+    assert_same_graph(small_network.to_networkx(nodes=sorted(keep)),
+                      loop_graph(small_network, small_network.latest_year, keep=keep))
 
 
 def test_to_networkx_node_attributes(small_network) -> None:

@@ -4,9 +4,12 @@
 - :mod:`~pso_chain.api.buyers` — a buyer's questions (uplift, suppliers, substitutes, tenders);
 - :mod:`~pso_chain.api.olievlek` — how certification spreads, embodied FTE, the municipal report;
 - :mod:`~pso_chain.api.views` — what a front-end shows beside a verb (municipality, what-if);
-- :mod:`~pso_chain.api.outputs` — tables and files derived from a verb's result.
+- :mod:`~pso_chain.api.outputs` — tables and files derived from a verb's result;
+- :mod:`~pso_chain.api.frames` — a network from DataFrames or a networkx graph.
 """
 
+from pso_chain.api.frames import from_frames, from_networkx
+from pso_chain.api.olievlek import leontief
 from pso_chain.api.verbs import (
     Network,
     aspirants,
@@ -43,7 +46,8 @@ from pso_chain.api.verbs import (
 
 __all__ = [
     "Network", "aspirants", "audit_file", "cascades", "compliance", "counting_spend", "credits",
-    "discount_table", "embodied", "example_path", "explain", "exposure", "history", "import_books",
+    "discount_table", "embodied", "example_path", "explain", "exposure", "from_frames", "from_networkx",
+    "history", "import_books", "leontief",
     "load_example", "load_rules", "municipality", "open", "quickscan", "report", "seeds", "simulate",
     "sroi", "stats", "substitutes", "suppliers", "tender", "tour", "uplift", "validate_dataset",
     "what_if",

@@ -6,6 +6,7 @@ Kept apart from :mod:`pso_chain.api.verbs` so that the verb modules (:mod:`pso_c
 
 from __future__ import annotations
 
+from pso_chain import check
 from pso_chain.core.network import PurchaseNetwork
 from pso_chain.neo4jdb.database import DatabaseNetwork
 
@@ -15,4 +16,7 @@ Network = PurchaseNetwork | DatabaseNetwork
 def engine(network: Network) -> PurchaseNetwork:
     """The in-memory network behind a source (a database is read whole: for verbs without a
     database path of their own)."""
-    return network.whole() if isinstance(network, DatabaseNetwork) else network
+    if isinstance(network, DatabaseNetwork):
+        return network.whole()
+    check.a_network(network)
+    return network

@@ -17,7 +17,8 @@ from pso_chain import check
 from pso_chain.api.base import Network, engine
 from pso_chain.core.spend import counting_spend as by_group
 from pso_chain.neo4jdb.database import DatabaseNetwork
-from pso_chain.olievlek.embodied import embodied_comparison
+from pso_chain.olievlek.embodied import LeontiefSystem, embodied_comparison
+from pso_chain.olievlek.embodied import leontief as leontief_system
 from pso_chain.olievlek.exposure import exposure as prospects
 from pso_chain.olievlek.history import history as trace
 from pso_chain.olievlek.history import largest_cascades
@@ -59,7 +60,8 @@ def exposure(network: Network, year: int | None = None, *, municipality: str | N
     Raises
     ------
     PsoInputError
-        A year without purchases, an unknown municipality, a negative threshold.
+        A year without purchases, an unknown municipality (or one that is not text), a
+        threshold that is not > 0.
 
     Examples
     --------
@@ -69,6 +71,8 @@ def exposure(network: Network, year: int | None = None, *, municipality: str | N
     (['10000232', '10000164'], 1)
     """
     limit = None if threshold is None else check.threshold(threshold)
+    if municipality is not None and not isinstance(municipality, str):
+        check.fail("municipality", municipality, "give a municipality name (text)")
     if isinstance(network, DatabaseNetwork):
         return network.exposure(year, municipality=municipality, threshold=limit)
     return prospects(network, year, municipality, limit)
@@ -81,7 +85,8 @@ def history(network: Network, year: int | None = None) -> pd.DataFrame:
     ----------
     network : PurchaseNetwork or DatabaseNetwork
     year : int, optional
-        Only certifications first started up to this year; all when None.
+        Only certifications first started up to this year; all when None. Like every verb's
+        year, one with purchases.
 
     Returns
     -------
@@ -91,7 +96,7 @@ def history(network: Network, year: int | None = None) -> pd.DataFrame:
     Raises
     ------
     PsoInputError
-        A year that is not a whole number.
+        A year without purchases (naming the years present).
 
     Examples
     --------
@@ -102,7 +107,8 @@ def history(network: Network, year: int | None = None) -> pd.DataFrame:
     >>> len(out), int(out["generation"].max())
     (16, 2)
     """
-    return trace(engine(network), None if year is None else check.whole(year, "year"))
+    net = engine(network)
+    return trace(net, None if year is None else check.year(net, year))
 
 
 def simulate(network: Network, year: int | None = None, *, threshold: float | None = None,
@@ -116,29 +122,39 @@ def simulate(network: Network, year: int | None = None, *, threshold: float | No
     year : int, optional
         Reference year; the latest year in purchases when None.
     threshold : float, optional
-        Share of revenue from code-applying buyers that makes an organisation certify
+        Share of revenue from code-applying buyers that makes an organisation certify, > 0
         (default ``olievlek.toml``; an organisation's own ``threshold`` column wins).
     model : str
         ``threshold`` or ``fee`` (certify when the sales at risk cover the fee).
     at_risk : float, optional
-        Fee model: share of sales to code-applying buyers lost without a certificate.
+        Fee model: share of sales to code-applying buyers lost without a certificate, in (0, 1].
     rounds : int, optional
         Stop after this many rounds; at the fixed point when None.
     seed_orgs : sequence of str, optional
-        Organisations assumed certified from round 0 (a stimulation subsidy).
+        Organisations assumed certified from round 0 (a stimulation subsidy): a list of
+        org_ids (one string is refused).
     progress : callable, optional
         Called with a line of text per round.
 
     Returns
     -------
     Simulation
-        ``certified_frame()`` is the contract's ``org_id, round, trigger_id, pressure``.
+        ``certified_frame()`` is the contract's ``org_id, round, trigger_id, pressure``;
+        ``rounds_frame()`` the counts per round, with ``target_fte_at_new_certified``: the
+        target-group FTE the newly certified organisations employ already (not new jobs).
+
+    Notes
+    -----
+    Only organisations that can adopt certify (no certificate on 1 January, not an
+    SW-bedrijf: purchases from those count already), as in :func:`seeds` and :func:`exposure`.
+    The model is a deterministic threshold cascade over the year's purchases: one threshold
+    for everyone without an own ``threshold``, no cost, no time, no chance.
 
     Raises
     ------
     PsoInputError
-        A year without purchases, an unknown model or organisation, a negative threshold,
-        at-risk share or number of rounds.
+        A year without purchases, an unknown model or organisation, a threshold not > 0, an
+        at-risk share outside (0, 1], a negative number of rounds, ``seed_orgs`` one string.
 
     Examples
     --------
@@ -175,7 +191,10 @@ def seeds(network: Network, k: int, year: int | None = None, *, municipality: st
     Returns
     -------
     SeedSelection
-        ``frame`` holds the picks in order (``rank, org_id, name, ..., marginal_gain``).
+        ``frame`` holds the picks in order (``rank, org_id, name, ..., marginal_gain,
+        cumulative_gain, certified_gain, target_fte_at_certified_gain``). Seeding the picks in
+        :func:`simulate` certifies exactly ``certified_gain.sum()`` organisations beyond its
+        baseline run (the same cascade, the same definition of who can adopt).
 
     Raises
     ------
@@ -244,6 +263,14 @@ def embodied(network: Network, year: int | None = None, *, drop_self: bool = Fal
         ``org_id, name, indirect_fte, embodied_fte_certified, upstream_fte_certified,
         embodied_fte``, sorted by org_id.
 
+    Notes
+    -----
+    Not additive over organisations: an FTE at a supplier is in its buyer's figure and again in
+    the figure of every buyer further down the chain (on the example the column sums to 906
+    against 1,251 target-group FTE). It covers the recorded purchases only: FTE serving sales
+    outside the data (households, exports, organisations not in the tables) are in nobody's
+    figure. :func:`leontief` gives the system itself (matrices, intensities, multipliers).
+
     Raises
     ------
     PsoInputError
@@ -258,6 +285,43 @@ def embodied(network: Network, year: int | None = None, *, drop_self: bool = Fal
     True
     """
     return embodied_comparison(engine(network), year, drop_self)
+
+
+def leontief(network: Network, year: int | None = None, *, certified: bool = False,
+             drop_self: bool = False) -> LeontiefSystem:
+    """The Leontief system behind :func:`embodied`: matrices, intensities and multipliers.
+
+    Parameters
+    ----------
+    network : PurchaseNetwork or DatabaseNetwork
+    year : int, optional
+        Reference year; the latest year in purchases when None.
+    certified : bool
+        Only eligible purchase rows (the system of ``embodied_fte_certified``).
+    drop_self : bool
+        Leave self-purchases out of the system.
+
+    Returns
+    -------
+    LeontiefSystem
+        ``amounts`` (A), ``coefficients`` (M = diag(1/revenue) A), ``direct`` (b),
+        ``intensity`` (e = (I - M)^-1 b), ``employment_multiplier`` (e / b),
+        ``output_multiplier`` (column sums of (I - M)^-1), ``embodied`` (A e), in the order of
+        ``org_ids``; ``solve(v)`` applies (I - M)^-1.
+
+    Raises
+    ------
+    PsoInputError
+        As :func:`embodied`.
+
+    Examples
+    --------
+    >>> import pso_chain
+    >>> system = pso_chain.leontief(pso_chain.load_example())
+    >>> system.coefficients.shape, round(float(system.embodied.sum()))
+    ((300, 300), 906)
+    """
+    return leontief_system(engine(network), year, certified=certified, drop_self=drop_self)
 
 
 def report(network: Network, year: int | None = None, municipality: str | None = None,

@@ -311,36 +311,67 @@ class PurchaseNetwork:
 
     # --- bridges -------------------------------------------------------------------------
     def to_networkx(self, nodes=None, year: int | None = None) -> nx.DiGraph:
-        """A networkx DiGraph (buyer -> supplier, ``amount_eur`` summed) of the network or of a
-        selection of org_ids — for exploration, drawing and GraphML/GEXF export, not for
-        national-scale computation.
+        """A networkx DiGraph (buyer -> supplier, ``amount_eur`` summed) of the purchases of
+        ``year`` (default: the latest year, like every verb; a year without purchases is bad
+        input), of the network or of a selection of org_ids — for exploration, drawing and
+        GraphML/GEXF export, not for national-scale computation.
+
+        Nodes carry the organisations' columns (missing values left out; dates as ISO text) and
+        the ``target_fte`` the scores use; the graph's ``year`` attribute is the year, so
+        :func:`pso_chain.from_networkx` reads the graph back.
         """
         import networkx as nx  # the exploration bridge, not needed by the engine
 
+        year = self.resolve_year(year)
         adj = self.adjacency(year).tocoo()
         if nodes is None:
             keep = np.arange(self.n)
         else:
-            keep = np.sort(self.nodes(list(nodes)))
+            keep = np.sort(self.nodes(check.org_ids(nodes, "nodes")))
         member = np.zeros(self.n, bool)
         member[keep] = True
         sel = member[adj.row] & member[adj.col]
-        graph = nx.DiGraph()
+        graph = nx.DiGraph(year=year)
         orgs = self.organisations.iloc[keep]
+        columns = [c for c in orgs.columns if c not in ("org_id", "_row")]
         target = self.target_fte[keep]
-        for (org_id, name, sw, level, rev, muni, sbi), tfte in zip(
-            orgs[["org_id", "name", "sw", "pso_level", "revenue_eur", "municipality", "sbi"]]
-            .itertuples(index=False, name=None), target, strict=True,
-        ):
-            graph.add_node(org_id, name=name, sw=bool(sw), pso_level=level,
-                           revenue_eur=float(rev) if rev == rev else 0.0,
-                           municipality=muni, sbi=sbi, target_fte=float(tfte))
+        for row, tfte in zip(orgs[["org_id", *columns]].itertuples(index=False, name=None), target,
+                             strict=True):
+            attrs = {c: _plain(v) for c, v in zip(columns, row[1:], strict=True) if _plain(v) is not None}
+            attrs.update(sw=bool(attrs.get("sw", False)), target_fte=float(tfte))
+            graph.add_node(row[0], **attrs)
         ids = self.organisations["org_id"].to_numpy()
         graph.add_weighted_edges_from(
             zip(ids[adj.row[sel]], ids[adj.col[sel]], adj.data[sel].astype(float).tolist(), strict=True),
             weight="amount_eur",
         )
         return graph
+
+    def purchases_frame(self, year: int | None = None) -> pd.DataFrame:
+        """The purchase rows with org ids: ``buyer_id, supplier_id, amount_eur, year, date,
+        eligible`` (``eligible``: the row counts for the buyer's score), all years when ``year``
+        is None."""
+        rows = np.arange(len(self.purchases)) if year is None else np.flatnonzero(
+            self.in_year(self.resolve_year(year)))
+        ids = self.organisations["org_id"].to_numpy()
+        return pd.DataFrame({
+            "buyer_id": ids[self.buyer[rows]], "supplier_id": ids[self.supplier[rows]],
+            "amount_eur": self.amount[rows], "year": self.year[rows],
+            "date": self.purchases["date"].to_numpy()[rows], "eligible": self.eligible[rows],
+        })
+
+
+def _plain(value):
+    """A GraphML-friendly Python value: None for missing or empty, dates as ISO text."""
+    if value is None or value is pd.NaT or (isinstance(value, str) and value == ""):
+        return None
+    if isinstance(value, pd.Timestamp | np.datetime64):
+        return None if pd.isna(value) else pd.Timestamp(value).date().isoformat()
+    if isinstance(value, np.generic):
+        value = value.item()
+    if isinstance(value, float) and value != value:
+        return None
+    return value
 
 
 def _read_only(values: np.ndarray, dtype) -> np.ndarray:

@@ -16,6 +16,13 @@ exactly when the spectral radius of ``M`` is below 1, which holds when every org
 for less than its revenue; where it does not converge the run fails naming the organisations
 that buy for at least their revenue. Self-purchases are part of ``amount(k -> j)`` as the
 contract writes it (``drop_self=True`` leaves them out).
+
+What the figures are not: ``embodied_fte`` is not additive over organisations — an FTE at a
+supplier is in its buyer's figure and again in the figure of every buyer further down the chain
+(summed over the example's organisations: 906 against 1,251 target-group FTE in the data), and it
+covers the recorded purchases only: FTE serving sales outside the data (households, exports,
+organisations not in the tables) are in nobody's figure. :func:`leontief` gives the system
+itself — ``A``, ``M``, ``b``, the intensities and the multipliers — for analysis.
 """
 
 from __future__ import annotations
@@ -182,3 +189,70 @@ def embodied_comparison(network: PurchaseNetwork, year: int | None = None,
         "upstream_fte_certified": frame["embodied_fte_certified"].to_numpy() - one_tier,
         "embodied_fte": frame["embodied_fte"],
     }, columns=COMPARISON_COLUMNS)
+
+
+@dataclass(frozen=True)
+class LeontiefSystem:
+    """The embodied-employment system of one year, as matrices (node order: ``org_ids``).
+
+    - ``amounts``: ``A``, buyer x supplier summed amounts (CSR);
+    - ``coefficients``: ``M = diag(1/revenue) A`` (CSR; rows of organisations without revenue 0);
+    - ``direct``: ``b = target_fte / revenue``, direct target-group FTE per euro of revenue;
+    - ``intensity``: ``e = (I - M)^-1 b``, upstream included;
+    - ``employment_multiplier``: ``e / b`` (NaN where ``b`` is 0): total over direct intensity;
+    - ``output_multiplier``: column sums of the Leontief inverse ``(I - M)^-1``: the revenue
+      raised through all tiers, per euro of final purchase from each organisation;
+    - ``embodied``: ``A e``, the ``embodied_fte`` column.
+
+    :meth:`solve` applies the Leontief inverse to any vector.
+    """
+
+    org_ids: np.ndarray
+    amounts: sp.csr_matrix
+    coefficients: sp.csr_matrix
+    direct: np.ndarray
+    intensity: np.ndarray
+    employment_multiplier: np.ndarray
+    output_multiplier: np.ndarray
+    embodied: np.ndarray
+    tolerance: float
+    max_iterations: int
+
+    def solve(self, vector: np.ndarray) -> np.ndarray:
+        """``(I - M)^-1 vector`` by the same series as the intensities."""
+        result = solve_leontief(self.coefficients, np.asarray(vector, dtype=float), self.tolerance,
+                                self.max_iterations)
+        if not result.converged:
+            raise ValueError("the Leontief series does not converge for this vector")
+        return result.x
+
+
+def leontief(network: PurchaseNetwork, year: int | None = None, certified: bool = False,
+             drop_self: bool = False, tolerance: float | None = None,
+             max_iterations: int | None = None) -> LeontiefSystem:
+    """The system behind ``embodied`` (``embodied_fte_certified`` with ``certified=True``: only
+    eligible purchase rows), with its matrices and multipliers (:class:`LeontiefSystem`).
+
+    >>> import pso_chain
+    >>> net = pso_chain.load_example()
+    >>> system = leontief(net)
+    >>> bool(np.allclose(system.embodied, embodied(net)["embodied_fte"]))
+    True
+    """
+    settings = load_settings()
+    tolerance = settings.embodied_tolerance if tolerance is None else tolerance
+    max_iterations = settings.embodied_max_iterations if max_iterations is None else max_iterations
+    year = check.year(network, year)
+    matrix = network.adjacency(year, eligible_only=certified, drop_self=drop_self)
+    e = intensities(network, matrix, year, tolerance, max_iterations)
+    revenue = network.revenue
+    usable = np.isfinite(revenue) & (revenue > 0)
+    inverse = np.where(usable, 1.0 / np.where(usable, revenue, 1.0), 0.0)
+    rows = np.repeat(inverse, np.diff(matrix.indptr))
+    scaled = sp.csr_matrix((matrix.data * rows, matrix.indices, matrix.indptr), shape=matrix.shape)
+    b = network.target_fte * inverse
+    output = solve_leontief(scaled.T.tocsr(), np.ones(network.n), tolerance, max_iterations)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        multiplier = np.where(b > 0, e / np.where(b > 0, b, 1.0), np.nan)
+    return LeontiefSystem(network.organisations["org_id"].to_numpy(), matrix, scaled, b, e, multiplier,
+                          output.x, matrix @ e, tolerance, max_iterations)
