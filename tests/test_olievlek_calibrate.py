@@ -38,7 +38,7 @@ def planted_history(seed: int, n_orgs: int = 1000, relations_per_org: int = 8, t
     organisation not yet certified, not an SW-bedrijf, adopts with probability
     ``hazard(pressure)``, the pressure being its year-t sales to buyers certified on 1 January
     of t over its revenue (with ``fee_model``: those sales over its annual fee); an adopter's
-    certificate starts on a random day of t.
+    certificate starts on a random day of t after 1 January.
     """
     tables = generate_dataset(n_orgs, relations_per_org * n_orgs * (LAST - FIRST + 1), seed=seed,
                               year=LAST, n_years=LAST - FIRST + 1)
@@ -62,7 +62,7 @@ def planted_history(seed: int, n_orgs: int = 1000, relations_per_org: int = 8, t
         p = hazard(x, baseline, ceiling, threshold, slope)
         new = (certified_from < 0) & ~sw & (rng.random(len(ids)) < p)
         certified_from[new] = t
-    days = [np.datetime64(f"{t}-01-01") + int(rng.integers(0, 365)) if t > 0 else np.datetime64("2010-01-01")
+    days = [np.datetime64(f"{t}-01-01") + int(rng.integers(1, 365)) if t > 0 else np.datetime64("2010-01-01")
             for t in certified_from[certified_from >= 0]]
     certs = pd.DataFrame({"org_id": ids[certified_from >= 0], "level": "1",
                           "valid_from": [str(d) for d in days], "valid_until": ""})
@@ -132,15 +132,15 @@ def test_panel_agrees_with_a_plain_recount(folder):
     for t in (FIRST, 2021, LAST):
         start = pd.Timestamp(f"{t}-01-01")
         first_of = orgs["org_id"].map(first)
-        at_risk = (first_of.isna() | (first_of >= start)) & ~orgs["sw"].astype(bool)
-        code = (first_of < start).to_numpy()
+        at_risk = (first_of.isna() | (first_of > start)) & ~orgs["sw"].astype(bool)
+        code = (first_of <= start).to_numpy()
         rows = purchases[(purchases["year"] == t) & (purchases["buyer"] != purchases["supplier"])]
         rows = rows[code[rows["buyer"].to_numpy()]]
         sales = rows.groupby("supplier")["amount"].sum().reindex(range(net.n), fill_value=0.0)
         m = panel.year == t
         assert panel.node[m].tolist() == np.flatnonzero(at_risk.to_numpy()).tolist()
         np.testing.assert_allclose(panel.sales[m], sales.to_numpy()[panel.node[m]], rtol=1e-12)
-        adopted = (first_of[at_risk] < pd.Timestamp(f"{t + 1}-01-01")).to_numpy()
+        adopted = (first_of[at_risk] <= pd.Timestamp(f"{t + 1}-01-01")).to_numpy()
         assert panel.adopted[m].tolist() == adopted.tolist()
 
 

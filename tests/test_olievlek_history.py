@@ -12,11 +12,19 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+import pso_chain
 from pso_chain.core.loading import load_network
 from pso_chain.errors import PsoInputError
 from pso_chain.olievlek import exposure, history, history_figures, largest_cascades
 from pso_chain.olievlek.exposure import EXPOSURE_COLUMNS
-from pso_chain.olievlek.history import HISTORY_COLUMNS
+from pso_chain.olievlek.history import (
+    BASELINE_COLUMNS,
+    HISTORY_COLUMNS,
+    baseline_text,
+    history_baseline,
+    newcombe,
+    wilson,
+)
 from tests.datasets import buy, org, random_tables, write_tables
 from tests.olievlek_oracles import Raw, oracle_history
 from tests.test_olievlek_simulate import olievlek_tables
@@ -163,3 +171,72 @@ def test_exposure_municipality_and_unknown(tmp_path):
     assert frame["code_share"].iloc[0] == pytest.approx(0.4) and bool(frame["meets_threshold"].iloc[0])
     with pytest.raises(PsoInputError, match="no organisation in this municipality"):
         exposure(net, YEAR, municipality="Atlantis")
+
+
+# --- history's baseline (issue 21.7): exposed vs not, per size class, Wilson intervals -----------
+def oracle_baseline(raw: Raw, rules) -> dict[tuple[str, bool], tuple[int, int]]:
+    """(size class, sold to code-applying buyers) -> (organisation-years, first certifications),
+    by plain loops over the raw tables: years with purchases, organisations not certified by 1
+    January (eligible levels; adopting: first certificate by 1 January of the next year), no SW-bedrijf, with a revenue; the year's sales to
+    buyers certified on 1 January (applies_code)."""
+    first = {}
+    for o, level, start, _ in raw.certs:
+        if level in raw.eligible_levels and start is not None:
+            first[o] = min(first.get(o, start), start)
+        elif level in raw.eligible_levels:
+            first[o] = dt.date(1, 1, 1)
+    out: dict[tuple[str, bool], list[int]] = {}
+    for t in sorted({p[3] for p in raw.purchases}):
+        jan1 = dt.date(t, 1, 1)
+        code = {o for o in raw.ids if raw.certified_on(o, jan1) and raw.applies[o]}
+        sold = {s for b, s, a, y, _ in raw.purchases if y == t and b != s and b in code}
+        for o in raw.ids:
+            if raw.sw[o] or not raw.revenue[o] or (o in first and first[o] <= jan1):
+                continue  # certified on 1 January: code-applying, not at risk
+            size = rules.fee_band(raw.employees[o])
+            for key in ((size, o in sold), ("all", o in sold)):
+                cell = out.setdefault(key, [0, 0])
+                cell[0] += 1
+                cell[1] += int(o in first and first[o] <= dt.date(t + 1, 1, 1))
+    return {k: (v[0], v[1]) for k, v in out.items()}
+
+
+@settings(max_examples=15, deadline=None)
+@given(seed=st.integers(0, 10**6))
+def test_history_baseline_matches_plain_loop(tmp_path_factory, seed):
+    tables = chained_tables(seed, n_orgs=60, n_purchases=600)
+    net = load_network(write_tables(tmp_path_factory.mktemp("base"), **tables))
+    frame = history_baseline(net)
+    expected = oracle_baseline(Raw(tables), net.rules)
+    for row in frame.itertuples(index=False):
+        assert (row.exposed_years, row.exposed_certified) == expected.get((row.size_class, True), (0, 0))
+        assert (row.other_years, row.other_certified) == expected.get((row.size_class, False), (0, 0))
+    shown = {(c, e) for c in frame["size_class"] for e in (True, False)}
+    assert {k for k, v in expected.items() if v[0]} <= shown
+    lo, hi = frame["exposed_low"], frame["exposed_high"]
+    ok = frame["exposed_years"] > 0
+    assert ((lo[ok] <= frame["exposed_rate"][ok]) & (frame["exposed_rate"][ok] <= hi[ok])).all()
+
+
+def test_wilson_and_newcombe_against_published_values():
+    # Wilson: 0 of 10 -> (0, 0.2775); 3 of 10 -> (0.1078, 0.6032) (Newcombe 1998a, Table I)
+    _, lo, hi = wilson(np.array([0, 3]), np.array([10, 10]))
+    np.testing.assert_allclose(lo, [0.0, 0.1078], atol=1e-4)
+    np.testing.assert_allclose(hi, [0.2775, 0.6032], atol=1e-4)
+    # Newcombe 1998b, example (a): 56/70 - 48/80, method 10: 0.0524 to 0.3339
+    d, lo, hi = newcombe(np.array([56]), np.array([70]), np.array([48]), np.array([80]))
+    assert d[0] == pytest.approx(0.2) and lo[0] == pytest.approx(0.0524, abs=1e-4)
+    assert hi[0] == pytest.approx(0.3339, abs=1e-4)
+    rate, lo, hi = wilson(np.array([0]), np.array([0]))
+    assert np.isnan(rate[0]) and np.isnan(lo[0])
+
+
+def test_history_baseline_on_the_example_says_association_not_cause():
+    net = pso_chain.load_example()
+    frame = history_baseline(net)
+    assert list(frame.columns) == BASELINE_COLUMNS
+    total = frame[frame["size_class"] == "all"].iloc[0]
+    assert total["exposed_certified"] + total["other_certified"] == 4
+    assert total["exposed_years"] + total["other_years"] == 570
+    text = baseline_text(frame)
+    assert "association, not a cause" in text

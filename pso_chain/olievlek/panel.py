@@ -9,14 +9,16 @@ same way:
   ``simulate``, the year's own purchases; 1: last year's), between ``first_year`` and
   ``last_year`` (default: the latest purchase year, the last year whose certifications are
   taken as fully observed).
-- **at risk in year t**: never certified (no eligible certificate starting before 1 January of
-  t, in the certificate history), able to adopt (:func:`~pso_chain.olievlek.base.can_adopt`:
+- **at risk in year t**: never certified by 1 January of t (no eligible certificate starting on
+  or before that day, in the certificate history: one starting on 1 January makes the
+  organisation code-applying in t, as ``simulate`` counts it), able to adopt (:func:`~pso_chain.olievlek.base.can_adopt`:
   not an SW-bedrijf, they never certify in the cascade) and with a revenue (else the pressure
   is undefined).
 - **pressure**: the sales in year ``t - lag`` to buyers that are code-applying on 1 January of t
   (eligible certificate valid that day and ``applies_code``), over ``revenue_eur``: the
   ``simulate`` pressure of round 0. Self-purchases never count.
-- **adopted**: the organisation's first eligible certificate starts in year t.
+- **adopted**: the organisation's first eligible certificate starts after 1 January of t and
+  no later than 1 January of t + 1 (certified at the start of the next year).
 
 An organisation leaves the panel after its first certification; lapsed and returning
 certificates are not modelled (the first certification is the adoption).
@@ -104,11 +106,11 @@ def adoption_panel(network: PurchaseNetwork, first_year: int | None = None,
     for t in years:
         start, end = jan1(t), jan1(t + 1)
         # never certified before t (can_adopt: not certified on 1 January, not an SW-bedrijf)
-        risk = np.flatnonzero(can_adopt(network, t) & revenue_ok & (first_day >= start))
+        risk = np.flatnonzero(can_adopt(network, t) & revenue_ok & (first_day > start))
         buyers = (network.certified_at_start(t) & applies).astype(float)
         sales = supplier_matrix(network, t - lag).T @ buyers
         parts.append((np.full(len(risk), t, dtype=np.int64), risk, sales[risk],
-                      sales[risk] / revenue[risk], first_day[risk] < end))
+                      sales[risk] / revenue[risk], first_day[risk] <= end))
     year, node, sales, pressure, adopted = (np.concatenate(col) for col in zip(*parts, strict=True))
     return AdoptionPanel(year, node.astype(np.int64), sales.astype(float), pressure.astype(float),
                          adopted.astype(bool), tuple(years), lag)
