@@ -334,6 +334,9 @@ def _ampersand(text: str) -> str:
 def _noisy_name(r: random.Random, firm: Firm, tags: list[str], shown_place: str) -> str:
     """The creditor name as an ERP holds it."""
     core = firm.core
+    stichting = firm.legal == "Stichting" or core.startswith("Stichting ")
+    if core.startswith("Stichting "):
+        core = core[len("Stichting "):]
     ops: list[tuple[float, str, Callable[[str], str]]] = [
         (0.18, "vanderabbr", lambda t: _van_der(r, t)),
         (0.15, "abbrev", lambda t: _abbreviate(r, t)),
@@ -348,9 +351,7 @@ def _noisy_name(r: random.Random, firm: Firm, tags: list[str], shown_place: str)
                 core = new
                 tags.append(tag)
     legal = firm.legal
-    if legal == "Stichting":
-        if core.startswith("Stichting "):
-            core = core[len("Stichting "):]
+    if stichting:
         style = r.choices(["Stichting {c}", "Stg. {c}", "Stg {c}", "{c}", "{c} (Stichting)", "STICHTING {c}"],
                           [40, 20, 8, 15, 7, 10])[0]
         name = style.format(c=core)
@@ -375,13 +376,14 @@ def _noisy_name(r: random.Random, firm: Firm, tags: list[str], shown_place: str)
         name = f"Vestiging {shown_place or firm.place} {name}"
         tags.append("branch_prefix")
     elif roll < 0.16 and firm.source != "sw":
-        owner = f"{core.split()[-1] if core.split() else core} Beheer B.V."
+        fam = _family_in(firm.core)
+        owner = f"{(fam or core.split()[0]).split()[-1].capitalize()} Beheer B.V."
         name = f"{owner} h.o.d.n. {name}"
         tags.append("hodn")
     if r.random() < 0.14:
         name = name.upper()
         tags.append("upper")
-    if len(name) > 30 and r.random() < 0.45:
+    if len(name) > 30 and r.random() < 0.45 and not {"hodn", "branch_prefix"} & set(tags):
         name = name[:30].rstrip()
         tags.append("cut30")
     return re.sub(r"\s+", " ", name).strip()
