@@ -106,18 +106,19 @@ def _data(panel: AdoptionPanel, x: np.ndarray) -> _Data:
 
 def _fit(data: _Data, bounds: list[tuple[float, float]], starts: list[np.ndarray],
          fixed_log_t: float | None = None) -> tuple[np.ndarray, float]:
-    """The best of L-BFGS-B runs from ``starts``; with ``fixed_log_t`` the threshold is held."""
+    """The best of bounded truncated-Newton (TNC) runs from ``starts``; with ``fixed_log_t``
+    the threshold is held."""
     best: tuple[np.ndarray, float] | None = None
     for start in starts:
         if fixed_log_t is None:
-            res = optimize.minimize(_nll, start, args=(data,), jac=True, method="L-BFGS-B",
+            res = optimize.minimize(_nll, start, args=(data,), jac=True, method="TNC",
                                     bounds=bounds)
             u = res.x
         else:
             def inner(v: np.ndarray) -> tuple[float, np.ndarray]:
                 value, grad = _nll(np.array([v[0], v[1], fixed_log_t, v[2]]), data)
                 return value, grad[[0, 1, 3]]
-            res = optimize.minimize(inner, start[[0, 1, 3]], jac=True, method="L-BFGS-B",
+            res = optimize.minimize(inner, start[[0, 1, 3]], jac=True, method="TNC",
                                     bounds=[bounds[0], bounds[1], bounds[3]])
             u = np.array([res.x[0], res.x[1], fixed_log_t, res.x[2]])
         if best is None or res.fun < best[1]:

@@ -11,9 +11,9 @@ same way:
   taken as fully observed).
 - **at risk in year t**: never certified by 1 January of t (no eligible certificate starting on
   or before that day, in the certificate history: one starting on 1 January makes the
-  organisation code-applying in t, as ``simulate`` counts it), able to adopt (:func:`~pso_chain.olievlek.base.can_adopt`:
-  not an SW-bedrijf, they never certify in the cascade) and with a revenue (else the pressure
-  is undefined).
+  organisation code-applying in t, as ``simulate`` counts it), able to adopt
+  (:func:`~pso_chain.olievlek.base.can_adopt`: not an SW-bedrijf, they never certify in the
+  cascade) and with a revenue (else the pressure is undefined).
 - **pressure**: the sales in year ``t - lag`` to buyers that are code-applying on 1 January of t
   (eligible certificate valid that day and ``applies_code``), over ``revenue_eur``: the
   ``simulate`` pressure of round 0. Self-purchases never count.
