@@ -99,9 +99,9 @@ def test_missing_figures_exit_1_naming_them_unless_allowed(books, tmp_path):
     allowed = run(*args, "--allow-missing-figures")
     assert allowed.exit_code == 0
     assert "--allow-missing-figures" in (tmp_path / "ds" / "notes.txt").read_text()
-    orgs = pd.read_csv(tmp_path / "ds" / "organisations.csv", dtype=str, keep_default_na=False)
-    assert not orgs["org_id"].isin(requests["kvk"]).any() or \
-        (orgs.loc[orgs["org_id"].isin(requests["kvk"]), "pso_level"] == "").all()
+    # they do not count: no purchase is booked on their KvK (the register keeps them, searchable)
+    purchases = pd.read_csv(tmp_path / "ds" / "purchases.csv", dtype=str, keep_default_na=False)
+    assert not purchases["supplier_id"].isin(requests["kvk"]).any()
 
 
 def test_override_naming_an_unknown_kvk_is_bad_input(books, tmp_path):

@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from pso_chain.core.certification import purchase_eligibility
+from pso_chain.errors import Problem
 from pso_chain.validate.arrow import column, view
 from pso_chain.validate.report import Collector
 
@@ -45,7 +46,9 @@ def rule_checks(network: PurchaseNetwork, out: Collector) -> None:
     given = orgs["target_fte"].to_numpy(dtype=float)
     raw_target = column(view(org_table), "target_fte")
     # only where nothing gives it: records with a bad code are reported on their own rows
-    out.add(org_table, at_rows(np.isnan(given) & ~has_records), "target_fte", raw_target,
+    known = orgs["figures_known"].to_numpy(dtype=bool) if "figures_known" in orgs \
+        else np.ones(len(orgs), bool)
+    out.add(org_table, at_rows(np.isnan(given) & ~has_records & known), "target_fte", raw_target,
             "target_fte is empty and the organisation has no employees_records")
     disagree = has_records & ~np.isnan(given) & (np.abs(given - target) > FTE_AGREEMENT_TOLERANCE)
     if disagree.any():
@@ -75,6 +78,11 @@ def rule_checks(network: PurchaseNetwork, out: Collector) -> None:
     raw_rev = column(view(org_table), "revenue_eur")
     out.add(org_table, at_rows(revenue_missing & eligible_sellers), "revenue_eur", raw_rev,
             "revenue_eur is empty for an eligible supplier that is bought from")
-    out.add(org_table, at_rows(revenue_missing & sellers & ~eligible_sellers), "revenue_eur",
+    out.add(org_table, at_rows(revenue_missing & sellers & ~eligible_sellers & known), "revenue_eur",
             raw_rev, "revenue_eur is empty for an organisation that sells to others "
             "(needed by olievlek and embodied)", severity="warning")
+    if not known.all():  # one line, not one per organisation without figures
+        out.add_one(Problem(org_table.file, None, "figures_known", None,
+                            f"{int((~known).sum())} organisation(s) without figures (figures_known "
+                            "false): no score and no trede, left out of the statistics",
+                            severity="warning"))

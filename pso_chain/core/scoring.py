@@ -81,10 +81,22 @@ def credits(network: PurchaseNetwork, year: int | None = None) -> pd.DataFrame:
     orgs = network.organisations
     trede = pd.array(out["trede"], dtype="Int64")
     trede[out["trede"] == 0] = pd.NA
+    employees, fte, target = network.employees, network.fte, network.target_fte
+    unknown = ~orgs["figures_known"].to_numpy(dtype=bool) if "figures_known" in orgs else None
+    if unknown is not None and unknown.any():  # figures nobody gave: no score, no trede
+        trede[unknown] = pd.NA
+        employees = pd.array(employees, dtype="Int64")
+        employees[unknown] = pd.NA
+        fte, target = np.where(unknown, np.nan, fte), np.where(unknown, np.nan, target)
+        for key in ("direct_pct", "indirect_pct", "indirect_counted_pct", "total_pct"):
+            out[key] = np.where(unknown, np.nan, out[key])
+        out["norms"] = np.where(unknown[:, None], np.nan, out["norms"])
+        out["cap_applied"] = out["cap_applied"] & ~unknown
+        out["pso30plus"] = out["pso30plus"] & ~unknown
     return pd.DataFrame({
         "org_id": orgs["org_id"], "name": orgs["name"],
-        "year": np.full(network.n, year, dtype=np.int64), "employees": network.employees,
-        "fte": network.fte, "target_fte": network.target_fte,
+        "year": np.full(network.n, year, dtype=np.int64), "employees": employees,
+        "fte": fte, "target_fte": target,
         "direct_pct": out["direct_pct"], "indirect_fte": indirect,
         "indirect_pct": out["indirect_pct"], "indirect_counted_pct": out["indirect_counted_pct"],
         "total_pct": out["total_pct"], "norm_trede1": out["norms"][:, 0],
@@ -94,7 +106,9 @@ def credits(network: PurchaseNetwork, year: int | None = None) -> pd.DataFrame:
 
 
 def trede_distribution(scores: pd.DataFrame) -> pd.DataFrame:
-    """How many organisations reach each trede (``none`` for no trede)."""
+    """How many organisations reach each trede (``none`` for no trede); organisations without
+    figures (no score) are left out."""
+    scores = scores[scores["total_pct"].notna()]
     labels = scores["trede"].astype("string").fillna("none")
     counts = labels.value_counts().reindex(["3", "2", "1", "none"], fill_value=0)
     return pd.DataFrame({"trede": counts.index, "organisations": counts.to_numpy(),

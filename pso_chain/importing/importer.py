@@ -276,12 +276,36 @@ def build_dataset(lines: pd.DataFrame, register: pd.DataFrame, sw: pd.DataFrame 
         gone = report["matched_kvk"].isin(no_figures) & report["counts"]
         report.loc[gone, "note"] += " | figures missing: not counted (--allow-missing-figures)"
         report.loc[gone, "counts"] = False
+    figs_all = _figures(by_kvk, register, sw, figures, sorted(set(cands["kvk"]) - {buyer_id}))
     return _assemble(lines, report, cands, register, figs, buyer, buyer_records, request_list,
-                     notes, buyer_id)
+                     notes, buyer_id, figs_all)
+
+
+def _register_organisations(cands: pd.DataFrame, register: pd.DataFrame, figs: pd.DataFrame
+                            ) -> pd.DataFrame:
+    """Every register and SW-list organisation not in the books, so that ``suppliers --for``
+    and ``substitutes`` find certified suppliers the buyer does not buy from yet. Their own
+    figures are unknown unless the lists give them (no score, no trede)."""
+    last = register.sort_values(["kvk", "valid_until"], na_position="first")
+    last = last.drop_duplicates("kvk", keep="last")
+    cands = cands.drop_duplicates("kvk")
+    last = last.set_index("kvk").reindex(cands["kvk"])
+    f = figs.reindex(cands["kvk"])
+    return pd.DataFrame({
+        "org_id": cands["kvk"].to_numpy(), "name": cands["name"].to_numpy(),
+        "employees": f["employees"].to_numpy(), "fte": f["fte"].to_numpy(),
+        "target_fte": f["target_fte"].to_numpy(), "revenue_eur": f["revenue_eur"].to_numpy(),
+        "sw": cands["source"].str.contains("sw").to_numpy(),
+        "pso_level": last["level"].fillna("").to_numpy(),
+        "pso_valid_from": last["valid_from"].map(_day).fillna("").to_numpy(),
+        "pso_valid_until": last["valid_until"].map(_day).fillna("").to_numpy(),
+        "qualitative_ok": True, "sbi": "", "municipality": cands["place"].to_numpy(),
+        "postcode": cands["postcode"].to_numpy(), "figures_known": f["fte"].notna().to_numpy(),
+    }, columns=ORG_COLUMNS)
 
 
 def _assemble(lines, report, cands, register, figs, buyer, buyer_records, request_list, notes,
-              buyer_id) -> ImportResult:
+              buyer_id, figs_all) -> ImportResult:
     by_kvk = cands.set_index("kvk")
     counted = report["counts"]
     report = report.assign(supplier_id=[
@@ -289,7 +313,7 @@ def _assemble(lines, report, cands, register, figs, buyer, buyer_records, reques
             report["matched_kvk"], counted, report["ledger_name"], report["ledger_place"],
             report["ledger_kvk"], strict=True)])
     # a ledger KvK of a supplier that does not count must not collide with a counted one
-    clash = ~counted & report["supplier_id"].isin(set(report.loc[counted, "supplier_id"]))
+    clash = ~counted & report["supplier_id"].isin(set(report.loc[counted, "supplier_id"]) | set(cands["kvk"]))
     report.loc[clash, "supplier_id"] = [_ledger_id(n, p, "") for n, p in zip(
         report.loc[clash, "ledger_name"], report.loc[clash, "ledger_place"], strict=True)]
     keyed = lines.assign(ledger_name=lines["supplier_name"].where(lines["supplier_name"] != "",
@@ -320,8 +344,8 @@ def _assemble(lines, report, cands, register, figs, buyer, buyer_records, reques
             last = certs.iloc[-1] if len(certs) else None
             orgs.append({
                 "org_id": sid, "name": cand["name"],
-                "employees": int(f["employees"]) if pd.notna(f["employees"]) else 0,
-                "fte": float(f["fte"]) if pd.notna(f["fte"]) else 1.0,
+                "employees": int(f["employees"]) if pd.notna(f["employees"]) else "",
+                "fte": float(f["fte"]) if pd.notna(f["fte"]) else "",
                 "target_fte": f["target_fte"], "revenue_eur": f["revenue_eur"],
                 "sw": "sw" in cand["source"],
                 "pso_level": last["level"] if last is not None else "",
@@ -331,14 +355,16 @@ def _assemble(lines, report, cands, register, figs, buyer, buyer_records, reques
                 "postcode": cand["postcode"], "figures_known": pd.notna(f["fte"]),
             })
         else:
-            orgs.append({"org_id": sid, "name": first["ledger_name"], "employees": 0, "fte": 1.0,
-                         "target_fte": 0.0, "revenue_eur": np.nan, "sw": False, "pso_level": "",
+            orgs.append({"org_id": sid, "name": first["ledger_name"], "employees": "", "fte": "",
+                         "target_fte": np.nan, "revenue_eur": np.nan, "sw": False, "pso_level": "",
                          "pso_valid_from": "", "pso_valid_until": "", "qualitative_ok": True,
                          "sbi": "", "municipality": first["ledger_place"],
                          "postcode": first["ledger_postcode"], "figures_known": False})
-    organisations = pd.DataFrame(orgs, columns=ORG_COLUMNS).sort_values("org_id").reset_index(drop=True)
-    counted_ids = set(report.loc[counted, "supplier_id"])
-    certs = register[register["kvk"].isin(counted_ids) & (register["kvk"] != buyer_id)]
+    taken = {o["org_id"] for o in orgs}
+    rest = _register_organisations(cands[~cands["kvk"].isin(taken)], register, figs_all)
+    organisations = pd.concat([pd.DataFrame(orgs, columns=ORG_COLUMNS), rest], ignore_index=True)
+    organisations = organisations.sort_values("org_id").reset_index(drop=True)
+    certs = register[register["kvk"] != buyer_id]  # every certificate: the register searchable
     certifications = pd.DataFrame({
         "org_id": certs["kvk"], "level": certs["level"],
         "valid_from": certs["valid_from"].map(_day), "valid_until": certs["valid_until"].map(_day),

@@ -85,6 +85,18 @@ def _number(table: RawTable, col: str, out: Collector, *, required: bool,
     return values
 
 
+def _unknown_figure(table: RawTable, col: str, known: np.ndarray, out: Collector, placeholder: float,
+                    **checks) -> np.ndarray:
+    """A required figure, which may be empty where ``figures_known`` is false (then
+    ``placeholder`` keeps the arrays numeric; no score is shown for such an organisation)."""
+    if known.all():
+        return _number(table, col, out, required=True, **checks)
+    values = _number(table, col, out, required=False, **checks)
+    if col in view(table).columns:
+        out.add(table, known & np.isnan(values), col, column(view(table), col), "required value is empty")
+    return np.where(~known & np.isnan(values), placeholder, values)
+
+
 def _bool(table: RawTable, col: str, out: Collector, default: bool) -> np.ndarray:
     if col not in view(table).columns:
         return np.full(len(view(table)), default, dtype=bool)
@@ -149,12 +161,15 @@ def organisations(table: RawTable, rules: Rules, out: Collector) -> pd.DataFrame
     valid_from = _date(table, "pso_valid_from", out)
     valid_until = _date(table, "pso_valid_until", out)
     _interval(table, valid_from, valid_until, ("pso_valid_from", "pso_valid_until"), out)
+    # figures_known false (an imported supplier whose figures nobody gave): employees and fte
+    # may be empty; such an organisation gets no score and no trede (core.scoring)
+    known = _bool(table, "figures_known", out, default=True)
     typed = pd.DataFrame({
         "org_id": org_id,
         "name": text_column(frame, "name"),
-        "employees": _number(table, "employees", out, required=True, integer=True,
-                             nonnegative=True),
-        "fte": _number(table, "fte", out, required=True, positive=True),
+        "employees": _unknown_figure(table, "employees", known, out, 0.0, integer=True,
+                                     nonnegative=True),
+        "fte": _unknown_figure(table, "fte", known, out, 1.0, positive=True),
         "target_fte": _number(table, "target_fte", out, required=False, nonnegative=True),
         "revenue_eur": _number(table, "revenue_eur", out, required=False, positive=True),
         "sw": _bool(table, "sw", out, default=False),
@@ -168,6 +183,7 @@ def organisations(table: RawTable, rules: Rules, out: Collector) -> pd.DataFrame
         "postcode": text_column(frame, "postcode"),
         "applies_code": _bool(table, "applies_code", out, default=True),
         "threshold": _number(table, "threshold", out, required=False, nonnegative=True),
+        "figures_known": known,
         "_row": np.arange(len(frame), dtype=np.int64) + table.first_data_row,
     })
     if in_order:  # the usual case (unique ids in file order): no copies of the table
