@@ -15,6 +15,12 @@ __version__ = "0.1.0"
 
 from pso_chain.api.frames import from_frames, from_networkx  # noqa: E402
 from pso_chain.api.olievlek import leontief  # noqa: E402
+from pso_chain.api.olievlek_models import (  # noqa: E402
+    budget_seeds,
+    calibrate,
+    history_baseline,
+    simulate_runs,
+)
 from pso_chain.api.verbs import (  # noqa: E402
     Network,
     aspirants,
@@ -53,6 +59,7 @@ from pso_chain.errors import PsoInputError  # noqa: E402
 from pso_chain.neo4jdb.database import DatabaseNetwork  # noqa: E402
 
 __all__ = [
+    "budget_seeds", "calibrate", "history_baseline", "simulate_runs",
     "DatabaseNetwork", "Network", "PsoInputError", "PurchaseNetwork", "Rules", "__version__",
     "aspirants", "audit_file", "cascades", "compliance", "counting_spend", "credits", "discount_table",
     "embodied", "example_path", "explain", "exposure", "from_frames", "from_networkx", "history",

@@ -187,3 +187,22 @@ def test_hazard_link_is_the_deterministic_rule_in_the_limit():
     assert sharp[[0, 1, 2, 4, 5]].round().tolist() == [0, 0, 0, 1, 1] and sharp[3] == 0.5
     assert hazard(np.array([0.25]), 0.1, 0.7, 0.25, 3.0)[0] == pytest.approx(0.4)
     assert hazard(np.array([0.0]), 0.1, 0.7, 0.25, 3.0)[0] == 0.1
+
+
+def test_fitted_threshold_in_simulate_seeds_and_runs_says_so():
+    net = pso_chain.load_example()
+    fit = pso_chain.calibrate(net)
+    sim = pso_chain.simulate(net, threshold="fitted")
+    plain = pso_chain.simulate(net, threshold=fit.value)
+    assert sim.certified_frame().equals(plain.certified_frame())
+    assert fit.summary() in sim.notes
+    picks = pso_chain.seeds(net, 2, threshold="fitted")
+    assert fit.summary() in picks.notes
+    assert picks.frame.equals(pso_chain.seeds(net, 2, threshold=fit.value).frame)
+    assert fit.summary() in pso_chain.simulate_runs(net, threshold="fitted", runs=3).notes
+    assert fit.summary() in pso_chain.budget_seeds(net, 3_000, threshold="fitted").notes
+    fee = pso_chain.calibrate(net, "fee")
+    sim = pso_chain.simulate(net, model="fee", at_risk="fitted")
+    assert sim.rule.at_risk == fee.value and fee.summary() in sim.notes
+    with pytest.raises(PsoInputError, match="threshold"):
+        pso_chain.simulate(net, threshold="guess")

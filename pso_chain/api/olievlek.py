@@ -15,6 +15,7 @@ import pandas as pd
 
 from pso_chain import check
 from pso_chain.api.base import Network, engine
+from pso_chain.api.olievlek_models import Parameter, fitted_parameters
 from pso_chain.core.spend import counting_spend as by_group
 from pso_chain.neo4jdb.database import DatabaseNetwork
 from pso_chain.olievlek.embodied import LeontiefSystem, embodied_comparison
@@ -111,8 +112,8 @@ def history(network: Network, year: int | None = None) -> pd.DataFrame:
     return trace(net, None if year is None else check.year(net, year))
 
 
-def simulate(network: Network, year: int | None = None, *, threshold: float | None = None,
-             model: str = "threshold", at_risk: float | None = None, rounds: int | None = None,
+def simulate(network: Network, year: int | None = None, *, threshold: Parameter = None,
+             model: str = "threshold", at_risk: Parameter = None, rounds: int | None = None,
              seed_orgs: Sequence[str] | None = None, progress: Progress = None) -> Simulation:
     """The forward threshold cascade: who certifies in which round, triggered by whom.
 
@@ -123,11 +124,14 @@ def simulate(network: Network, year: int | None = None, *, threshold: float | No
         Reference year; the latest year in purchases when None.
     threshold : float, optional
         Share of revenue from code-applying buyers that makes an organisation certify, > 0
-        (default ``olievlek.toml``; an organisation's own ``threshold`` column wins).
+        (default ``olievlek.toml``; an organisation's own ``threshold`` column wins);
+        ``"fitted"``: fitted to the certification history first (:func:`calibrate`, said in
+        ``notes``).
     model : str
         ``threshold`` or ``fee`` (certify when the sales at risk cover the fee).
     at_risk : float, optional
-        Fee model: share of sales to code-applying buyers lost without a certificate, in (0, 1].
+        Fee model: share of sales to code-applying buyers lost without a certificate, in (0, 1];
+        ``"fitted"`` as for ``threshold``.
     rounds : int, optional
         Stop after this many rounds; at the fixed point when None.
     seed_orgs : sequence of str, optional
@@ -163,13 +167,17 @@ def simulate(network: Network, year: int | None = None, *, threshold: float | No
     >>> out[["org_id", "trigger_id"]].head(2).values.tolist()
     [['10000054', '10000133'], ['10000164', '10000133']]
     """
-    return cascade(engine(network), year, threshold, model, at_risk, rounds, seed_orgs,
-                          progress=progress)
+    net = engine(network)
+    threshold, at_risk, fit = fitted_parameters(net, model, threshold, at_risk)
+    sim = cascade(net, year, threshold, model, at_risk, rounds, seed_orgs, progress=progress)
+    if fit is not None:
+        sim.notes.append(fit.summary())
+    return sim
 
 
 def seeds(network: Network, k: int, year: int | None = None, *, municipality: str | None = None,
-          objective: str = "count", threshold: float | None = None, model: str = "threshold",
-          at_risk: float | None = None, progress: Progress = None) -> SeedSelection:
+          objective: str = "count", threshold: Parameter = None, model: str = "threshold",
+          at_risk: Parameter = None, progress: Progress = None) -> SeedSelection:
     """The ``k`` organisations whose certification makes the cascade certify the most others.
 
     Parameters
@@ -208,8 +216,13 @@ def seeds(network: Network, k: int, year: int | None = None, *, municipality: st
     >>> [int(r) for r in picks["rank"]]
     [1, 2]
     """
-    return select_seeds(engine(network), check.positive_int(k, "k"), year, municipality,
-                              objective, threshold, model, at_risk, progress=progress)
+    net = engine(network)
+    threshold, at_risk, fit = fitted_parameters(net, model, threshold, at_risk)
+    picks = select_seeds(net, check.positive_int(k, "k"), year, municipality, objective, threshold,
+                         model, at_risk, progress=progress)
+    if fit is not None:
+        picks.notes.append(fit.summary())
+    return picks
 
 
 def stats(network: Network, year: int | None = None) -> dict[str, pd.DataFrame]:

@@ -266,10 +266,12 @@ def calibrate(network: PurchaseNetwork, model: str = "threshold", *, first_year:
         value, ci_low, ci_high = 1 / theta, 1 / theta_hi, 1 / theta_lo
     z = 1.959963984540054
     wald = {j: (u_hat[j] - z * se[j], u_hat[j] + z * se[j]) for j in range(4)}
+    with np.errstate(over="ignore"):
+        slope_ci = np.exp(wald[3])
     parameters = pd.DataFrame([
         ("threshold" if model == "threshold" else "at_risk", value, ci_low, ci_high,
          "profile likelihood"),
-        ("slope", s, *np.exp(wald[3]), "Wald, log scale"),
+        ("slope", s, *slope_ci, "Wald, log scale"),
         ("baseline_hazard", b, *expit(wald[0]), "Wald, logit scale"),
         ("max_hazard", c, *(b + (1 - b) * expit(np.array(wald[1]))), "Wald, logit scale (baseline fixed)"),
     ], columns=PARAMETER_COLUMNS)

@@ -21,7 +21,7 @@ of two cascades with the same thresholds.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import numpy as np
 import pandas as pd
@@ -103,7 +103,8 @@ class StochasticSimulation:
     municipality; ``gains`` (with seed organisations): organisations and target-group FTE
     certified beyond the runs without the seeds; ``organisations``: per organisation the share
     of runs in which it certifies. Each band has the columns ``p5, p50, p95, mean`` (the
-    percentiles asked for). ``adopters`` holds the total of each run.
+    percentiles asked for). ``adopters`` holds the total of each run; ``notes`` what the user
+    should know (e.g. that the threshold was fitted).
     """
 
     year: int
@@ -117,6 +118,7 @@ class StochasticSimulation:
     organisations: pd.DataFrame
     gains: pd.DataFrame | None
     round_of: np.ndarray  # organisations x runs (the seeded cascade)
+    notes: list[str] = field(default_factory=list)
 
 
 def simulate_runs(network: PurchaseNetwork, year: int | None = None, threshold: float | None = None,
