@@ -258,6 +258,8 @@ def app_from_env() -> FastAPI:
     if not text:
         raise RuntimeError(f"{CONFIG_ENV} is not set: start workers with pso-chain serve --workers N")
     config = ServeConfig.from_json(text)
+    logging.basicConfig(level=logging.INFO, format=f"%(asctime)s %(levelname)s %(name)s[{os.getpid()}]: "
+                                                   "%(message)s")
     HeadTimeoutH11.head_seconds = config.head_seconds
     holder = NetworkHolder(config.source, config.rules)
     return create_app(holder, load_auth(config.token_env, config.users), config=config)
