@@ -1,7 +1,9 @@
 """Writers: a readable table on the terminal, or a file chosen by its extension.
 
-``.csv``, ``.parquet`` and ``.json`` are machine formats: the contract's English column names (docs/contract.md),
-decimal points, every digit. The terminal and ``.xlsx`` are for people and speak the chosen
+``.csv``, ``.parquet`` and ``.json`` are machine formats: the contract's English column names
+(docs/contract.md), decimal points, every digit. CSV is also opened by people in a spreadsheet, so a text cell
+starting with ``= + - @`` gets a leading ``'`` there (:func:`write_csv`); JSON and Parquet stay
+exact. The terminal and ``.xlsx`` are for people and speak the chosen
 language (:mod:`pso_chain.outputs.display`, Dutch by default): labels, ``€ 1.234,56``, ``31-12-2025``,
 ``ja``/``nee``. The workbook has real number formats, a frozen header, an autofilter, sized
 columns, user text written as text, and a sheet stating the command, rules version and date.
@@ -64,8 +66,9 @@ def terminal_console(stderr: bool = False) -> Console:
 
 
 def plain(text: object, style: str | None = None) -> Text:
-    """User text as rich text that is never read as markup."""
-    return Text(str(text), style=style or "")
+    """User text as rich text that is never read as markup, without control sequences
+    (:func:`printable`)."""
+    return Text(printable(text), style=style or "")
 
 
 def _check_suffix(path: Path) -> str:
@@ -82,7 +85,7 @@ def write_table(frame: pd.DataFrame, path: str | Path, sheet: str = "pso-chain")
     suffix = _check_suffix(path)
     path.parent.mkdir(parents=True, exist_ok=True)
     if suffix == ".csv":
-        frame.to_csv(path, index=False, encoding="utf-8")
+        write_csv(frame, path)
     elif suffix == ".parquet":
         frame.to_parquet(path, index=False)
     elif suffix == ".json":
@@ -98,14 +101,37 @@ FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 
 def spreadsheet_safe(frame: pd.DataFrame) -> pd.DataFrame:
     """A copy whose text cells cannot run as a formula when a spreadsheet opens the CSV: a
-    cell starting with ``= + - @`` (or a tab or carriage return) gets a leading ``'``. For CSV
-    files meant for people (a match report to edit); machine CSV stays as it is."""
+    cell starting with ``= + - @`` (or a tab or carriage return) gets a leading ``'``. Numbers
+    stay numbers; JSON and Parquet are never changed (programs read those exactly)."""
     out = frame.copy()
     for column in out.columns:
         if out[column].dtype == object or pd.api.types.is_string_dtype(out[column].dtype):
             out[column] = [("'" + v) if isinstance(v, str) and v.startswith(FORMULA_STARTS) else v
                            for v in out[column].tolist()]
     return out
+
+
+def csv_text(frame: pd.DataFrame, header: bool = True) -> str:
+    """``frame`` as CSV text, formula-safe (:func:`spreadsheet_safe`): every CSV the project
+    writes goes through here or :func:`write_csv`, since people open CSV in a spreadsheet."""
+    return spreadsheet_safe(frame).to_csv(index=False, header=header, lineterminator="\n")
+
+
+def write_csv(frame: pd.DataFrame, path: str | Path) -> Path:
+    """Write ``frame`` as a formula-safe CSV file (UTF-8, see :func:`csv_text`)."""
+    path = Path(path)
+    spreadsheet_safe(frame).to_csv(path, index=False, encoding="utf-8")
+    return path
+
+
+_CONTROLS = {c: None for c in [*range(0x00, 0x09), 0x0B, 0x0C, *range(0x0E, 0x20), *range(0x7F, 0xA0)]}
+
+
+def printable(text: object) -> str:
+    """``text`` without control characters (ESC and the other C0 and C1 controls; tab and line
+    breaks stay): data printed to a terminal can never move the cursor, retitle the window or
+    colour the screen (``ESC]0;``, ``ESC[31m``)."""
+    return str(text).translate(_CONTROLS)
 
 
 def write_json(obj, path: str | Path) -> Path:
@@ -205,7 +231,7 @@ def _excel_value(value, kind: str, display: Display):
         if not np.isfinite(number):
             return str(number)
         return number / 100 if kind.startswith("pct") else number
-    return str(value)
+    return display.fmt.code(value) if kind == "code" else str(value)
 
 
 def write_xlsx(sheets: dict[str, pd.DataFrame], path: str | Path, labels: bool = True) -> Path:
@@ -230,7 +256,7 @@ def write_xlsx(sheets: dict[str, pd.DataFrame], path: str | Path, labels: bool =
     date_format = "dd-mm-yyyy" if nl else "yyyy-mm-dd"
     fill = PatternFill("solid", fgColor="1F4E78")
     for name, frame in sheets.items():
-        ws = book.create_sheet(_sheet_name(name, book.sheetnames))
+        ws = book.create_sheet(_sheet_name(display.sheet(name) if labels else name, book.sheetnames))
         columns = list(frame.columns)
         kinds = [column_kind(c, frame[c].dtype) for c in columns]
         ws.append([display.header(c) if labels else str(c) for c in columns])
@@ -380,7 +406,7 @@ def render_table(frame: pd.DataFrame, title: str | None = None, console: Console
     console = console or terminal_console()
     display = Display(language())
     shown = frame.head(max_rows).reset_index(drop=True)
-    cells = {c: display.column(shown, c) for c in shown.columns}
+    cells = {c: [printable(v) for v in display.column(shown, c)] for c in shown.columns}
     least, natural, whole = _widths(shown, cells, display)
     columns = list(range(len(shown.columns)))
     essential = {i for i, c in enumerate(shown.columns) if c in set(keep)} | {0}

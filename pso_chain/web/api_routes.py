@@ -11,7 +11,7 @@ from fastapi.responses import StreamingResponse
 
 import pso_chain
 from pso_chain.errors import PsoInputError
-from pso_chain.outputs.files import json_text
+from pso_chain.outputs.files import csv_text, json_text
 from pso_chain.web.results import JSONText, public_explain, records
 
 # Routes return a JSONText themselves: FastAPI's own encoder would write dates differently.
@@ -95,13 +95,14 @@ def suppliers(request: Request, on: dt.date | None = None,
             responses={200: {"content": {"application/json": {}, "text/csv": {}}}})
 def credits(request: Request, year: Year = None) -> Any:
     """``pso-chain credits --out x.json`` byte for byte; with ``Accept: text/csv`` the CSV
-    file. Both streamed in chunks (a national network has a million rows)."""
+    file (formula-safe, as ``--out x.csv``). Both streamed in chunks (a national network has a
+    million rows)."""
     scores = credits_frame(request, year)
     starts = range(0, max(len(scores), 1), CSV_CHUNK)
     if "text/csv" in request.headers.get("accept", ""):
         def csv_chunks():
             for start in starts:
-                yield scores.iloc[start:start + CSV_CHUNK].to_csv(index=False, header=start == 0)
+                yield csv_text(scores.iloc[start:start + CSV_CHUNK], header=start == 0)
 
         return StreamingResponse(csv_chunks(), media_type="text/csv; charset=utf-8",
                                  headers={"Content-Disposition": 'attachment; filename="credits.csv"'})
