@@ -15,7 +15,7 @@ from pso_chain import api
 from pso_chain.commands.common import RulesOpt, console, err_console, fails_on_bad_input
 from pso_chain.errors import PsoInputError
 from pso_chain.importing.quickscan_files import flag_notes, render_quickscan, write_quickscan
-from pso_chain.outputs.files import write_xlsx
+from pso_chain.outputs.files import write_csv, write_xlsx
 
 import_app = typer.Typer(help="Import a buyer's books (ledger exports, UBL e-invoices) into a dataset.",
                          no_args_is_help=True)
@@ -67,7 +67,7 @@ def _write_partial(exc: PsoInputError, out: Path) -> None:
     for stem, frame in (("match-report", matches), ("request-list", requests)):
         base = out.parent / f"{out.name}-{stem}"
         base.parent.mkdir(parents=True, exist_ok=True)
-        frame.to_csv(base.with_suffix(".csv"), index=False, encoding="utf-8")
+        write_csv(frame, base.with_suffix(".csv"))  # people open it: formula-safe
         write_xlsx({stem: frame}, base.with_suffix(".xlsx"), labels=False)  # read back: names stay
         err_console.print(f"wrote {escape(str(base))}.csv/.xlsx", highlight=False)
 
