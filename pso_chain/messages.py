@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import datetime as dt
 import math
+import re
 from decimal import Decimal
 from functools import cache, lru_cache
 from typing import Any
@@ -120,6 +121,64 @@ def date(value: Any, lang: str) -> str:
         except ValueError:
             return str(value)
     return format_date(day, text("formats.date", lang), locale=locale(lang))
+
+
+# --- codes: what the engine says, stable in machine outputs, read in a language when shown ---------
+ISO_DAY = re.compile(r"\d{4}-\d{2}-\d{2}")
+NUMBER = re.compile(r"-?\d+(\.\d+)?")
+
+
+def coded(code: str, **params: Any) -> str:
+    """A reason or status as the engine states it: the code (``not_certified``) with its values
+    (``certificate_expired: level=2; until=2025-06-30``). Machine outputs keep this; people read
+    it through :func:`readable`. A value holds no ``;`` and no ``=``.
+
+    >>> coded("certificate_expired", level="2", until="2025-06-30", on="2025-09-01")
+    'certificate_expired: level=2; until=2025-06-30; on=2025-09-01'
+    >>> readable(_, "nl")
+    'certificaat van de leverancier (niveau 2) verlopen op 30-06-2025, niet geldig op 01-09-2025'
+    """
+    if not params:
+        return code
+    return f"{code}: " + "; ".join(f"{name}={value}" for name, value in params.items())
+
+
+def _value(name: str, value: str, lang: str) -> str:
+    """One value of a code, written for readers of ``lang``: dates, percentages, euros and
+    numbers in the language's format, a value that is itself a code in its words."""
+    if ISO_DAY.fullmatch(value):
+        return date(value, lang)
+    if NUMBER.fullmatch(value):
+        decimals = len(value.partition(".")[2])
+        if name.endswith("_pct"):
+            return percent(float(value), lang, decimals)
+        if name.endswith("_eur"):
+            return money(float(value), lang, decimals)
+        return number(float(value), lang, decimals) if decimals or abs(float(value)) >= 10_000 else value
+    return text(f"codes.{value}", lang) if has(f"codes.{value}") else value
+
+
+def readable(value: Any, lang: str) -> Any:
+    """A code of the engine (:func:`coded`) in the words of ``lang``; anything else (a name, a
+    number, a text the catalogue does not know) comes back as it is."""
+    if not isinstance(value, str) or not value:
+        return value
+    if " | " in value:  # several codes: each read, joined as a sentence
+        return "; ".join(str(readable(part, lang)) for part in value.split(" | "))
+    code, _, rest = value.partition(": ")
+    key = f"codes.{code}"
+    if not has(key):
+        return value
+    params: dict[str, str] = {}
+    for part in rest.split("; ") if rest else ():
+        name, sep, raw = part.partition("=")
+        if not sep:
+            return value
+        params[name] = _value(name, raw, lang)
+    try:
+        return text(key, lang, **params)
+    except (KeyError, IndexError):
+        return value
 
 
 def boolean(value: Any, lang: str) -> str:

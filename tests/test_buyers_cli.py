@@ -54,7 +54,7 @@ def test_uplift_on_the_example(tmp_path):
     assert "reference year" in run("uplift", EXAMPLE, "--org", "90000006", "--on", "2024-05-01", code=1).output
     dated = tmp_path / "dated.csv"
     run("uplift", EXAMPLE, "--org", "90000011", "--on", "2025-09-01", "--supplier", "90000003", "--out", dated)
-    assert "expired on 2025-06-30" in read_ids(dated)["reason"].iat[0]  # dated after its expiry
+    assert "until=2025-06-30" in read_ids(dated)["reason"].iat[0]  # dated after its expiry (a code in CSV)
 
 
 def test_suppliers_filters_on_the_example(tmp_path):

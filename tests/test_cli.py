@@ -144,7 +144,7 @@ def test_explain_json_traces_every_number(story: Path, tmp_path: Path) -> None:
     assert ex["org_id"] == "A" and ex["year"] == 2025
 
     direct = ex["direct"]
-    assert "employees_records" in direct["source"]
+    assert direct["source"] == "source_records"  # a code: the person-level records (employees_records)
     persons = {p["person_id"]: p for p in direct["persons"]}
     assert persons["p1"]["weighted_fte"] == pytest.approx(1.0)
     assert persons["p2"]["start_position_weight"] == 0.5 and persons["p2"]["contract_weight"] == 0.9

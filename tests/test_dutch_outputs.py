@@ -48,23 +48,26 @@ VERBS: dict[str, list[str]] = {
 }
 NO_WORKBOOK = {"demo"}
 
-# English words that are no Dutch words (so "in", "is"... "direct", "status", "norm" stay out)
+# English words that are no Dutch words ("in", "is", "of", "per", "code", "contract", "direct",
+# "status", "norm" are Dutch too and stay out)
 ENGLISH = frozenset("""
-    supplier suppliers buyer buyers employees employee total certified certificate not the and of
+    supplier suppliers buyer buyers employees employee total certified certificate not the and
     roots root discount on_track at_risk yes no true false none missing with from purchases
     purchase spend level valid until expired rounds organisations organisation reason target which
     are cap applied reached tier tiers prospects share counted counting years year rows wrote
-    errors warnings error warning fee band more for to by than this that per without new newly
-    same generation generations largest assessment price points contract contracts obligation
+    errors warnings error warning fee band more for to by than this that without new newly
+    same generation generations largest assessment price points contracts obligation
     remaining fulfilled due risk track simulation seed seeds embodied gap reachable yield after
     before left out wider file only holds holder starts does count counts under when any day has
     done expiring renewed send ask switch letters summary checked copy award ranking bids bid
     fictitious qualitative passed meets below above threshold pressure trigger parent source
     weight position hours months persons person formula row rule rules version dataset scored
-    highest closest needs needed alone lifts priced buyer's supplier's self purchasing code
-    cheapest way which whose it its one two three
+    highest closest needs needed alone lifts priced buyer's supplier's self purchasing
+    cheapest way which whose it its one two three hours kind sales unreachable marginal tip
+    renewal scored story running computing elsewhere nothing already gain cumulative people
+    revenue sales buys bought spent name names
 """.split())
-WORD = re.compile(r"[A-Za-z_']+")
+WORD = re.compile(r"[A-Za-z']+")  # an untranslated column name (marginal_gain) is read word by word
 ENGLISH_NUMBER = re.compile(r"\d,\d{3}(?!\d)(?:\.\d+)?(?![\d.,]*,)|\d\.\d+\s?%|(?<![\d.])\d+\.\d{1,2}(?![\d.])")
 
 
@@ -85,7 +88,7 @@ def _readable(text: str) -> str:
     text = re.sub(r"--[a-z-]+( [A-Z]+)?", " ", text)  # an option to type
     text = re.sub(r"\S*[/\\]\S*", " ", text)  # a path
     text = re.sub(r"\b\w+\.(csv|xlsx|json|parquet|toml|md|html|pdf|png)\b", " ", text)  # a file
-    text = re.sub(r"(PSO-regels|versie|regelbestand)\s*\S+", " ", text, flags=re.I)  # 2024.1
+    text = re.sub(r"(?:(?:PSO-regels|versie|regelbestand|bouwblokken)[\s|]*)+\S+", " ", text, flags=re.I)
     return text
 
 

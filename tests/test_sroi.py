@@ -217,5 +217,5 @@ def test_cli_sroi(tmp_path):
     result = runner.invoke(app, ["sroi", str(pso_chain.example_path()), "--on", "2025-12-31",
                                  "--out", str(out)])
     assert result.exit_code == 0, result.output
-    assert set(pd.read_excel(out, sheet_name=None)) == {"contracts", "realisations", "suppliers", "buyers",
-                                                         "over"}  # "over": command, rules, date
+    assert set(pd.read_excel(out, sheet_name=None)) == {"contracten", "realisaties", "leveranciers", "inkopers",
+                                                         "over"}  # Dutch sheets; "over": command, rules, date

@@ -17,6 +17,7 @@ import numpy as np
 import pandas as pd
 
 from pso_chain.errors import Problem
+from pso_chain.messages import coded
 from pso_chain.parsing import day_of, text, to_bool, to_date
 
 COPY_COLUMNS = ("certificate_number", "certificate_level", "certificate_valid_from",
@@ -95,7 +96,7 @@ def _date_text(value) -> str:
 def judge_copies(bids: pd.DataFrame, known: np.ndarray, dataset_level: np.ndarray,
                  dataset_sw: np.ndarray, on) -> pd.DataFrame:
     """Per bid: ``level_counted``, ``sw_counted``, ``certificate_source`` and ``copy_check``
-    (what was checked, in words)."""
+    (what was checked, as codes of :mod:`pso_chain.messages`: ``copy_used: level=2; until=...``)."""
     n = len(bids)
     copy_level = bids["copy_level"].to_numpy(dtype=object) if "copy_level" in bids else np.full(n, "")
     start = to_days_or_none(bids.get("copy_from"), n)
@@ -112,22 +113,21 @@ def judge_copies(bids: pd.DataFrame, known: np.ndarray, dataset_level: np.ndarra
         until = _date_text(bids["copy_until"].iat[i]) if "copy_until" in bids else ""
         since = _date_text(bids["copy_from"].iat[i]) if "copy_from" in bids else ""
         if not has_copy[i]:
-            note = "no certificate copy handed in"
+            note = "copy_none"
         elif start[i] > day:
-            note = f"copy (level {copy_level[i]}) not yet valid on the tender date (from {since})"
+            note = coded("copy_early", level=copy_level[i], start=since)
         elif end[i] < day:
-            note = f"copy (level {copy_level[i]}) expired on the tender date (valid until {until})"
+            note = coded("copy_expired", level=copy_level[i], until=until)
         elif not known[i]:
-            note = f"not in the dataset: copy used, level {copy_level[i]} valid until {until}"
+            note = coded("copy_used", level=copy_level[i], until=until)
         elif copy_level[i] == dataset_level[i]:
-            note = f"copy matches the dataset (level {copy_level[i]})"
+            note = coded("copy_matches", level=copy_level[i])
         else:
-            held = dataset_level[i] or "none"
-            note = f"copy says level {copy_level[i]}, the dataset level {held} on the date: dataset counted"
+            note = coded("copy_differs", level=copy_level[i], held=dataset_level[i] or "none")
         if known[i] and claim[i] and not dataset_sw[i]:
-            note += "; bid claims SW-bedrijf, the dataset does not: not counted"
+            note += " | sw_refused"
         elif not known[i] and claim[i]:
-            note += "; SW-bedrijf as claimed in the bid"
+            note += " | sw_claimed"
         checks.append(note)
     return pd.DataFrame({"level_counted": level, "sw_counted": sw.astype(bool),
                          "certificate_source": source, "copy_check": checks})

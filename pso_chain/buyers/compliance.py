@@ -23,6 +23,7 @@ from pso_chain.buyers.common import (
     certificate_status,
 )
 from pso_chain.core.network import PurchaseNetwork
+from pso_chain.messages import coded
 from pso_chain.settings import load_buyer_defaults
 
 COMPLIANCE_COLUMNS = [
@@ -31,11 +32,11 @@ COMPLIANCE_COLUMNS = [
     "assessment",
 ]
 LETTER_COLUMNS = ["supplier_id", "name", "municipality", "postcode", "spend_eur", "letter", "reason"]
+# the letter and its reason, per status (codes: pso_chain.messages reads them in a language)
 LETTERS = {
-    STATUS_NONE: ("send_code",
-                  "no PSO certificate: send the social purchasing code and ask for a certificate"),
-    STATUS_EXPIRED: ("ask_certificate", "certificate expired: ask for a valid certificate"),
-    STATUS_EXPIRING: ("ask_renewal", "certificate ends soon: ask for the renewed certificate"),
+    STATUS_NONE: ("send_code", "letter_no_certificate"),
+    STATUS_EXPIRED: ("ask_certificate", "letter_expired"),
+    STATUS_EXPIRING: ("ask_renewal", "letter_expiring"),
 }
 SUMMARY_COLUMNS = ["status", "suppliers", "spend_eur", "spend_share_pct"]
 STATUS_ORDER = (STATUS_SW, STATUS_VALID, STATUS_EXPIRING, STATUS_EXPIRED, STATUS_NONE)
@@ -46,10 +47,8 @@ def assessments(status: np.ndarray, valid_until: pd.Series) -> np.ndarray:
     until = valid_until.dt.strftime("%Y-%m-%d").fillna("").to_numpy(dtype=object)
     return np.select(
         [status == STATUS_SW, status == STATUS_VALID, status == STATUS_EXPIRING, status == STATUS_EXPIRED],
-        ["ok: SW-bedrijf, counts without a certificate", "ok: valid certificate",
-         "ask for the renewed certificate before " + until,
-         "expired " + until + ": ask for a valid certificate, or switch (substitutes)"],
-        default="no certificate: send the code, ask for one, or switch (substitutes)").astype(object)
+        ["ok_sw", "ok_valid", "ask_renewal_before: until=" + until, "expired_switch: until=" + until],
+        default="no_certificate_switch").astype(object)
 
 
 def supplier_compliance(network: PurchaseNetwork, org_id: str, on, year: int,
@@ -91,7 +90,8 @@ def level_history(network: PurchaseNetwork, node: int) -> str:
     index = network.certificates
     held = sorted((int(index.valid_from[j][node]), int(index.valid_until[j][node]), int(index.level[j][node]))
                   for j in range(index.valid_from.shape[0]) if index.level[j][node] >= 0)
-    return " -> ".join(f"{index.levels[lv]} ({_day(a)} to {_day(b)})" for a, b, lv in held)
+    return " | ".join(coded("level_period", level=index.levels[lv], start=_day(a), until=_day(b))
+                      for a, b, lv in held)
 
 
 def _day(day: int) -> str:

@@ -22,6 +22,7 @@ from pso_chain.buyers.common import (
 )
 from pso_chain.core.explanation import NOT_CERTIFIED, why_not_counted
 from pso_chain.core.network import PurchaseNetwork
+from pso_chain.messages import coded
 from pso_chain.sectors import sector_codes
 from pso_chain.settings import load_buyer_defaults
 
@@ -31,7 +32,7 @@ SUBSTITUTE_COLUMNS = [
     "alternative_municipality", "proximity", "yield_fte_per_meur", "gain_indirect_fte",
     "total_pct_now", "total_pct_after", "gain_pct", "trede_after", "note",
 ]
-PROXIMITY = ("same municipality", "same postcode area", "elsewhere")
+PROXIMITY = ("same_municipality", "same_postcode_area", "elsewhere")  # codes (pso_chain.messages)
 FINE_DIGITS = 4  # an SBI class: alternatives sharing four digits come before the wider sector
 POSTCODE_AREA_DIGITS = 2  # a Dutch postcode area: the first two digits (e.g. 73xx Apeldoorn)
 
@@ -151,8 +152,8 @@ def substitutes(network: PurchaseNetwork, org_id: str, year: int, top: int | Non
             pair_match.append(matched)
         else:
             lone.append(s)
-            note.append("supplier has no SBI code: sector unknown, no alternatives" if not len(own)
-                        else f"no eligible supplier with SBI prefix {str(sbi[s])[:sbi_digits]}")
+            note.append("no_sbi" if not len(own)
+                        else coded("no_alternative", sbi=str(sbi[s])[:sbi_digits]))
     mover = np.repeat(np.asarray(pair_mover, dtype=np.int64), pair_count)
     alt = np.concatenate(pair_alt) if pair_alt else np.zeros(0, np.int64)
     now_fte = buyer_indirect_fte(network, buyer, year)

@@ -28,6 +28,7 @@ from pso_chain.buyers.defaults import SW_KEY
 from pso_chain.core.network import PurchaseNetwork
 from pso_chain.errors import Problem, PsoInputError
 from pso_chain.loaders import read_table
+from pso_chain.messages import coded
 from pso_chain.parsing import day_of, text, to_number
 
 BASE_COLUMNS = ["rank", "supplier_id", "name", "price", "level", "sw", "certificate_status",
@@ -37,7 +38,7 @@ POINTS_COLUMNS = [*BASE_COLUMNS, "price_points", "pso_points", "quality_points",
                   "bid_row"]
 TENDER_METHODS = ("discount", "points")
 BID_COLUMNS = ("supplier_id", "price")
-STATUS_UNKNOWN = "not in dataset"
+STATUS_UNKNOWN = "not_in_dataset"  # statuses and explanations are codes (pso_chain.messages)
 
 
 def read_bids(path: str | Path, levels: tuple[str, ...] = ("aspirant", "1", "2", "3")) -> pd.DataFrame:
@@ -112,8 +113,8 @@ def tender_ranking(network: PurchaseNetwork, bids: pd.DataFrame, on, discount_pc
     judged = judge_copies(bids, known, valid_level, network.sw[at] & known, on)
     level, sw = judged["level_counted"].to_numpy(), judged["sw_counted"].to_numpy()
     shown = np.where(status["status"] == STATUS_EXPIRING, STATUS_VALID, status["status"])
-    copy_status = np.where(level != "", "valid (copy)", np.where(bids.get("copy_level", "") != "",
-                                                                  "copy not valid", STATUS_UNKNOWN))
+    copy_status = np.where(level != "", "valid_copy", np.where(bids.get("copy_level", "") != "",
+                                                                "copy_not_valid", STATUS_UNKNOWN))
     names = np.where(known, network.organisations["name"].to_numpy()[at], bids["name"].to_numpy())
     price = bids["price"].to_numpy(dtype=float)
     frame = pd.DataFrame({
@@ -148,21 +149,22 @@ def tender_ranking(network: PurchaseNetwork, bids: pd.DataFrame, on, discount_pc
 
 
 def _level_words(level: str, sw: bool) -> str:
+    """What counted for a bid, as a code: ``level_2``, ``level_aspirant_sw``, ``sw_supplier``,
+    ``no_valid_certificate_tender``."""
     if not level:
-        return "SW-bedrijf" if sw else "no valid certificate"
-    words = f"trede {level}" if level[0].isdigit() else level
-    return words + (", SW-bedrijf" if sw else "")
+        return "sw_supplier" if sw else "no_valid_certificate_tender"
+    return f"level_{level}" + ("_sw" if sw else "")
 
 
 def _how_discount(level: str, sw: bool, pct: float, fictitious: float) -> str:
-    return (f"{_level_words(level, sw)} on the tender date: {pct:g}% fictitious discount, "
-            f"ranked at {fictitious:,.2f}")
+    return coded("how_discount", what=_level_words(level, sw), discount_pct=f"{pct:g}",
+                 price_eur=f"{fictitious:.2f}")
 
 
 def _how_points(level: str, sw: bool, points) -> str:
-    return (f"price {points.price_points:.2f} + PSO {points.pso_points:g} "
-            f"({_level_words(level, sw)}) + quality {points.quality_points:g} "
-            f"= {points.total_points:.2f} points")
+    return coded("how_points", price_points=f"{points.price_points:.2f}", pso=f"{points.pso_points:g}",
+                 what=_level_words(level, sw), quality=f"{points.quality_points:g}",
+                 total_points=f"{points.total_points:.2f}")
 
 
 __all__ = ["POINTS_COLUMNS", "TENDER_COLUMNS", "TENDER_METHODS", "read_bids", "tender_ranking",

@@ -28,6 +28,7 @@ from pso_chain.core.explanation import why_not_counted
 from pso_chain.core.network import PurchaseNetwork
 from pso_chain.core.scoring import indirect_fte
 from pso_chain.errors import Problem, PsoInputError
+from pso_chain.messages import coded
 from pso_chain.settings import load_buyer_defaults
 
 TARGET_COLUMNS = [
@@ -77,19 +78,17 @@ def _targets(network: PurchaseNetwork, buyer: int, year: int) -> tuple[dict, lis
         needed = fte * x / (100 - x) if x < 100 else np.nan
         reasons = []
         if not network.qualitative_ok[buyer]:
-            reasons.append("qualitative check not passed (no trede without it, whatever is bought)")
+            reasons.append("qualitative_check")
         if int(best["trede"][0]) < t:
             ratio = rules.max_indirect_ratio
             if direct <= 0:
-                reasons.append(f"cap: no direct contribution, and counted indirect is at most "
-                               f"{ratio:g}x direct: purchasing adds nothing")
+                reasons.append(coded("cap_no_direct", ratio=f"{ratio:g}"))
             else:
-                reasons.append(
-                    f"cap: counted indirect is at most {ratio:g}x direct = {cap:.2f}%, trede {t} "
-                    f"needs {x:.2f}% on top of direct {direct:.2f}%; reachable once direct is "
-                    f">= {norm * (1 - rules.max_indirect_share):.2f}%")
+                reasons.append(coded("cap", ratio=f"{ratio:g}", cap_pct=f"{cap:.2f}", trede=t,
+                                     needed_pct=f"{x:.2f}", direct_pct=f"{direct:.2f}",
+                                     reachable_pct=f"{norm * (1 - rules.max_indirect_share):.2f}"))
             needed = np.nan  # no amount of purchasing is enough
-        reason = "; ".join(reasons)
+        reason = " | ".join(reasons)  # codes, read by pso_chain.messages.readable
         extra = max(needed - now_fte, 0.0) if needed == needed else np.nan
         rows.append({"target_trede": t, "norm_pct": norm, "reachable": reason == "",
                      "reason": reason, "needed_indirect_fte": needed, "extra_indirect_fte": extra})
@@ -156,13 +155,13 @@ def minimal_amounts(network: PurchaseNetwork, buyer: int, base_fte: float, per_e
 def _supplier_reason(network: PurchaseNetwork, buyer: int, supplier: int, year: int, day: int,
                      counts: np.ndarray) -> str:
     if supplier == buyer:
-        return "the buyer itself: self-purchases never count"
+        return "buyer_itself"
     if not counts[supplier]:
         return why_not_counted(network, buyer, supplier, year, day)
     if np.isnan(network.revenue[supplier]):
-        return "supplier's revenue_eur is unknown, so its yield is unknown"
+        return "revenue_unknown"
     if network.target_fte[supplier] <= 0:
-        return "supplier employs no target-group FTE: buying there adds nothing"
+        return "no_target_fte"
     return ""
 
 
@@ -254,16 +253,14 @@ def uplift_by_supplier(network: PurchaseNetwork, org_id: str, year: int, top: in
             reasons = [why[int(s)] for s in nodes]
             for i, (a, r) in enumerate(zip(amounts, room, strict=True)):
                 if a == a and a > r:
-                    reasons[i] = (f"needs {a:,.2f} euros, more than it could sell this buyer "
-                                  f"({r:,.2f}: revenue less what is bought there already)")
+                    reasons[i] = coded("exceeds_room", amount_eur=f"{a:.2f}", room_eur=f"{r:.2f}")
                     amounts[i] = np.nan
         else:
             nodes, amounts = _within_room(network, buyer, year, chosen, state["indirect_fte"], t, top)
             room = _room(network, buyer, year, nodes)
             reasons = [""] * len(nodes)
         if len(nodes) == 0:
-            rows.append({**head, "reason": "no supplier where a purchase would count, earn credit "
-                                           "and fit in what it sells"})
+            rows.append({**head, "reason": "no_supplier_fits"})
             continue
         for s, amount, reason, r in zip(nodes, amounts, reasons, room, strict=True):
             share = 100 * amount / network.revenue[s]
@@ -329,9 +326,9 @@ def uplift_mix(network: PurchaseNetwork, org_id: str, year: int, max_share: floa
         hit = np.flatnonzero(full["trede"] >= t) if full is not None else np.array([], int)
         if len(hit) == 0:
             most = running[-1] - running[0]
-            rows.append({**head, "reachable": False, "reason": (
-                f"max-share: with at most {100 * max_share:g}% of each eligible supplier's revenue, "
-                f"purchasing adds at most {most:.4f} FTE; {target['extra_indirect_fte']:.4f} needed")})
+            rows.append({**head, "reachable": False, "reason": coded(
+                "max_share", share_pct=f"{100 * max_share:g}", most=f"{most:.4f}",
+                needed=f"{target['extra_indirect_fte']:.4f}")})
             continue
         k = int(hit[0])
         last = minimal_amounts(network, buyer, running[k], y[k:k + 1], t)[0]

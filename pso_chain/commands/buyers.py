@@ -31,11 +31,13 @@ from pso_chain.commands.common import (
     RulesOpt,
     YearOpt,
     _check_out,
+    code,
     display,
     fails_on_bad_input,
     open_source,
     say,
-    tr,
+    sheets_written,
+    t,
 )
 from pso_chain.commands.render import render_uplift_targets
 from pso_chain.outputs.files import render_table, write_table, write_xlsx, wrote
@@ -66,12 +68,12 @@ def _write(frames: dict[str, pd.DataFrame], out: Path) -> None:
     and each further one beside it as ``<stem>-<name><suffix>``."""
     if out.suffix.lower() == ".xlsx":
         write_xlsx(frames, out)
-        wrote(", ".join(f"{name} ({len(f):,})" for name, f in frames.items()), out)
+        wrote(sheets_written(frames), out)
         return
     for i, (name, frame) in enumerate(frames.items()):
         path = out if i == 0 else out.with_name(f"{out.stem}-{name}{out.suffix}")
         write_table(frame, path)
-        wrote(f"{name} ({len(frame):,})", path)
+        wrote(sheets_written({name: frame}), path)
 
 
 @fails_on_bad_input
@@ -114,36 +116,30 @@ def uplift_cmd(
     day = dates.iat[0] if len(dates) else _day(on)  # the date the library priced the purchases on
     if "baseline" in plan:
         base = plan["baseline"].iloc[0]
-        say(f"{org}: {base['base_year']} total {fmt.pct(base['base_total_pct'], 2)} (trede "
-            f"{fmt.trede(base['base_trede'])}); the same purchases in {base['plan_year']}: "
-            f"{fmt.pct(base['plan_total_pct'], 2)} (trede {fmt.trede(base['plan_trede'])})")
+        say(t("plan_baseline", org=org, base_year=base["base_year"],
+              base_total=fmt.pct(base["base_total_pct"], 2), base_trede=fmt.trede(base["base_trede"]),
+              plan_year=base["plan_year"], plan_total=fmt.pct(base["plan_total_pct"], 2),
+              plan_trede=fmt.trede(base["plan_trede"])))
         if len(plan["expiring"]):
             render_table(plan["expiring"], keep=["supplier_id"],
-                         title=f"suppliers whose certificate ends in {base['plan_year']}: spend after the "
-                               "end does not count")
+                         title=t("plan_expiring", plan_year=base["plan_year"]))
     targets = plan["targets"]
     if targets.empty:
-        say(f"{org}: already at the highest trede in {year}; nothing to lift.")
+        say(t("uplift_top", org=org, year=year))
     else:
         head = targets.iloc[0]
         figures = dict(org=org, year=year, direct=fmt.pct(head["direct_pct"], 2),
                        total=fmt.pct(head["total_pct_now"], 2), trede=fmt.trede(head["current_trede"]),
                        fte=fmt.number(head["indirect_fte_now"], 4), cap=fmt.pct(head["cap_pct"], 2))
-        say(tr("{org} in {year}: direct {direct}, totaal {total}, trede {trede}, indirecte fte {fte}, "
-               "plafond {cap}", "{org} in {year}: direct {direct}, total {total}, trede {trede}, indirect "
-               "FTE {fte}, cap {cap}").format(**figures)
-            + (tr("; nieuwe inkoop gedateerd ", "; new purchases dated ") + fmt.date(day) if day is not None
-               else ""))
+        say(t("uplift_now", **figures) + (t("uplift_dated", day=fmt.date(day)) if day is not None else ""))
         render_uplift_targets(plan)
     if "mix" in plan and max_share is not None:
         mix = plan["mix"]
         render_table(mix[mix["supplier_id"].notna() | ~mix["reachable"]][MIX_SHOWN],
-                     title=tr(f"goedkoopste mix met hoogstens {fmt.share(max_share, 1)} van elke omzet",
-                              f"cheapest mix with at most {fmt.share(max_share, 1)} of each supplier's "
-                              "revenue"),
+                     title=t("uplift_mix", share=fmt.share(max_share, 1)),
                      keep=["target_trede", "supplier_id", "extra_eur"])
     if "shift" in plan:
-        render_table(plan["shift"][SHIFT_SHOWN], title=f"what-if: shift {shift}",
+        render_table(plan["shift"][SHIFT_SHOWN], title=t("uplift_shift", shift=shift),
                      keep=["scenario", "total_pct", "trede"])
 
 
@@ -179,11 +175,9 @@ def suppliers_cmd(
     shown = SUPPLIERS_SHOWN + (["gain_pct", "trede_after"] if for_org else [])
     fmt = display().fmt
     n = fmt.integer(len(frame))
-    title = tr(f"leveranciers die tellen op {fmt.date(day)} ({n}), hoogste opbrengst (fte per mln €) eerst",
-               f"eligible suppliers on {fmt.date(day)} ({n}), by yield (FTE per million euro)")
+    title = t("suppliers_title", on=fmt.date(day), n=n)
     if for_org:
-        title += tr(f"; winst: stijging van het totaal van {for_org} bij meer inkoop daar",
-                    f"; gain_pct: {for_org}'s total % up with more spend there")
+        title += t("suppliers_gain", org=for_org)
     render_table(frame[shown], title=title, keep=["org_id", "yield_fte_per_meur"])
 
 
@@ -210,20 +204,18 @@ def substitutes_cmd(
         _write({"substitutes": frame}, out)
         return
     if frame.empty:
-        say(f"every purchase of {org} counts: nothing to substitute.")
+        say(t("substitutes_none", org=org))
         return
-    say(f"{org}: total now {display().fmt.pct(frame['total_pct_now'].iat[0], 2)}; reasons:")
+    say(t("substitutes_now", org=org, total=display().fmt.pct(frame["total_pct_now"].iat[0], 2)))
     shown = frame.head(SUBSTITUTE_ROWS_SHOWN)  # the table's rows: their suppliers' reasons
     for row in shown.drop_duplicates("supplier_id").itertuples(index=False):
-        extra = (f" ({row.note})", "dim") if isinstance(row.note, str) and row.note else ""
-        say(f"  {row.supplier_id} {row.supplier_name}: {row.reason}", extra)
+        extra = (f" ({code(row.note)})", "dim") if isinstance(row.note, str) and row.note else ""
+        say(f"  {row.supplier_id} {row.supplier_name}: {code(row.reason)}", extra)
     more = frame["supplier_id"].nunique() - shown["supplier_id"].nunique()
     if more:
-        say(tr(f"  ... nog {display().fmt.integer(more)} leveranciers; --out BESTAND voor alle",
-               f"  ... {display().fmt.integer(more)} more suppliers; use --out FILE for all"), style="dim")
+        say(t("more_suppliers", n=display().fmt.integer(more)), style="dim")
     render_table(shown[SUBSTITUTES_SHOWN], total=len(frame),
-                 title=tr(f"alternatieven voor de leveranciers van {org} die niet tellen",
-                          f"substitutes for {org}'s suppliers that do not count"),
+                 title=t("substitutes_title", org=org),
                  max_rows=SUBSTITUTE_ROWS_SHOWN, keep=["supplier_id", "alternative_id", "gain_pct"])
 
 
@@ -249,15 +241,12 @@ def compliance_cmd(
         _write(report, out)
         return
     render_table(report["suppliers"][COMPLIANCE_SHOWN],
-                 title=tr(f"leveranciers van {org}, status op {display().fmt.date(day)}",
-                          f"suppliers of {org}, status on {display().fmt.date(day)}"), max_rows=60,
+                 title=t("compliance_title", org=org, on=display().fmt.date(day)), max_rows=60,
                  keep=["supplier_id", "status"])
-    render_table(report["summary"], title=tr("inkoop per status", "spend by status"))
+    render_table(report["summary"], title=t("compliance_summary"))
     if len(report["letters"]):
         render_table(report["letters"], keep=["supplier_id"],
-                     title=tr("brievenlijst: leveranciers om te schrijven (de code, een geldig of vernieuwd "
-                              "certificaat)", "letter list: suppliers to write to (the code, a valid or "
-                              "renewed certificate)"))
+                     title=t("compliance_letters"))
 
 
 def _discount_specs(values: list[str] | None) -> list[str] | None:
@@ -310,7 +299,7 @@ def tender_cmd(
                                defaults=defaults)
     weights = _weights(method, discount, defaults, network.rules.all_levels)
     if out and out.suffix.lower() == ".pdf":
-        wrote("the tender file", api_outputs.write_tender_file(ranking, out, on.date(), method, weights,
+        wrote(t("tender_file"), api_outputs.write_tender_file(ranking, out, on.date(), method, weights,
                                                               network.rules.version))
         return
     if out:
@@ -318,10 +307,10 @@ def tender_cmd(
         return
     shown = TENDER_SHOWN if method == "discount" else POINTS_SHOWN
     render_table(ranking[shown], keep=["rank", "supplier_id", "fictitious_price", "total_points"],
-                 title=tr("aanbesteding op ", "tender on ")
-                 + f"{display().fmt.date(on.date())}: {method} ({weights})")
+                 title=t("tender_title", on=display().fmt.date(on.date()), method=t(f"method_{method}"),
+                         weights=_weights_text(method, discount, defaults, network.rules.all_levels)))
     for row in ranking.itertuples(index=False):
-        say(f"  {row.rank}. {row.supplier_id} {row.name}: {row.how}; {row.copy_check}")
+        say(f"  {row.rank}. {row.supplier_id} {row.name}: {code(row.how)}; {code(row.copy_check)}")
 
 
 def _weights(method: str, discount: list[str] | None, defaults: Path | None, levels) -> str:
@@ -332,6 +321,24 @@ def _weights(method: str, discount: list[str] | None, defaults: Path | None, lev
         return ", ".join(f"{k} {v:g}%" for k, v in table.items())
     points = ", ".join(f"{k} {v:g}" for k, v in conf.award.pso_points.items())
     return f"price {conf.award.price_points:g}, {points}"
+
+
+def _weights_text(method: str, discount: list[str] | None, defaults: Path | None, levels) -> str:
+    """The discounts or points of :func:`_weights` for people: ``aspirant 1%, trede 1 2%, ...``."""
+    conf = load_buyer_defaults(defaults)
+    fmt = display().fmt
+
+    def level(key: str) -> str:
+        return code("sw_supplier") if key == "sw" else code(f"level_{key}")
+
+    def amount(value: float) -> str:
+        return fmt.number(value, 0 if value == int(value) else 2)
+
+    if method == "discount":
+        table = {**conf.discount_pct, **pso_chain.discount_table(discount or [], levels)}
+        return ", ".join(f"{level(k)} {fmt.pct(v, 0 if v == int(v) else 2)}" for k, v in table.items())
+    points = ", ".join(f"{level(k)} {amount(v)}" for k, v in conf.award.pso_points.items())
+    return t("points_weights", price=amount(conf.award.price_points), points=points)
 
 
 def register(app: typer.Typer) -> None:

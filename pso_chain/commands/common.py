@@ -14,6 +14,7 @@ from rich.console import Console
 from rich.text import Text
 
 import pso_chain
+from pso_chain import messages
 from pso_chain.commands.options import settings
 from pso_chain.errors import PsoInputError, format_problem
 from pso_chain.outputs.display import Display
@@ -92,6 +93,22 @@ def display() -> Display:
 def tr(nl: str, en: str) -> str:
     """The text of the chosen language (a heading or a sentence of one command)."""
     return nl if display().lang == "nl" else en
+
+
+def t(key: str, **values: object) -> str:
+    """The catalogue's text ``cli.<key>`` (:mod:`pso_chain.messages`) in the chosen language."""
+    return messages.text(f"cli.{key}", display().lang, **values)
+
+
+def code(value: object) -> str:
+    """A code of the engine (a reason, a status, a note) in the chosen language's words."""
+    return display().fmt.code(value)
+
+
+def sheets_written(frames: dict) -> str:
+    """``leveranciers (19), samenvatting (7)``: the sheets of a workbook and their rows."""
+    disp = display()
+    return ", ".join(f"{disp.sheet(name)} ({disp.fmt.integer(len(frame))})" for name, frame in frames.items())
 
 
 def say(*parts: object, style: str | None = None, err: bool = False) -> None:

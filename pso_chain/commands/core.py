@@ -18,16 +18,17 @@ from pso_chain.commands.common import (
     YearOpt,
     _check_out,
     check_file_path,
+    display,
     error,
     fails_on_bad_input,
     open_source,
     say,
     status,
-    tr,
+    t,
 )
 from pso_chain.commands.render import render_explanation, render_tour
 from pso_chain.errors import format_problem
-from pso_chain.outputs.files import emit, render_table, write_json, wrote
+from pso_chain.outputs.files import emit, language, render_table, write_json, wrote
 
 
 @fails_on_bad_input
@@ -40,26 +41,24 @@ def validate_cmd(
     out: OutOpt = None,
 ) -> None:
     """Check a dataset: every problem with file, row, column, value and reason."""
-    with status(f"validating {dataset} ..."):
+    with status(t("busy_validate", dataset=dataset)):
         checked = pso_chain.validate_dataset(dataset, rules)
     report = checked.report
-    render_table(checked.files, title=tr(f"controle {dataset} (PSO-regels {checked.rules_version})",
-                                         f"validate {dataset} (rules {checked.rules_version})"))
+    render_table(checked.files, title=t("validate_title", dataset=dataset, rules=checked.rules_version))
     if out:
         emit(report.problems, out)
     elif len(report.problems):
-        render_table(report.problems, title=tr("problemen", "problems"), max_rows=60,
+        render_table(report.problems, title=t("problems"), max_rows=60,
                      keep=["file", "row", "column"])
     if quarantine:
         count = report.write_quarantine(quarantine)
-        say(f"wrote {count} rejected-row problem(s) to {quarantine}")
+        say(t("quarantine", n=display().fmt.integer(count), path=quarantine))
     if not report.ok:
         first = report.errors.iloc[0]
-        error(f"{len(report.errors)} error(s); first: "
-              f"{format_problem(first.file, first.row, first.column, first.value, first.reason)}")
+        error(t("errors_first", n=display().fmt.integer(len(report.errors)),
+                first=format_problem(first.file, first.row, first.column, first.value, first.reason)))
         raise typer.Exit(1)
-    say(("ok", "green"), tr(f": geen fouten, {len(report.warnings)} waarschuwing(en)",
-                            f": no errors, {len(report.warnings)} warning(s)"))
+    say((t("ok"), "green"), t("no_errors", n=display().fmt.integer(len(report.warnings))))
 
 
 @fails_on_bad_input
@@ -71,16 +70,14 @@ def credits_cmd(dataset: DatasetArg, year: YearOpt = None, rules: RulesOpt = Non
     """PSO score of every organisation: direct, indirect (capped), total, norms, trede."""
     scores = pso_chain.credits(open_source(dataset, rules), year, below_level=below_level)
     if below_level:
-        emit(scores, out, title=tr(f"gecertificeerd boven de berekende score ({len(scores)})",
-                                   f"certificate holders below their certified level ({len(scores)})"))
+        emit(scores, out, title=t("below_level", n=display().fmt.integer(len(scores))))
         return
     if out:
         emit(scores, out)
     else:
         shown = scores["year"].iat[0] if len(scores) else ""  # the year scored (not the option)
         emit(scores[CREDITS_SHOWN], None, keep=CREDITS_KEEP,
-             title=tr(f"PSO-scores {shown} (--out BESTAND voor alle kolommen)",
-                      f"PSO credits {shown} (--out FILE for every column)"))
+             title=t("credits_title", year=shown))
 
 
 def _check_explain_out(path: Path | None) -> Path | None:
@@ -101,7 +98,8 @@ def explain_cmd(dataset: DatasetArg, org: OrgOpt, year: YearOpt = None, rules: R
                 out: ExplainOutOpt = None) -> None:
     """One organisation's score with every number traced to its records and purchases."""
     if out and out.suffix.lower() == ".pdf":
-        wrote(f"the audit file of {org}", pso_chain.audit_file(open_source(dataset, rules), org, out, year))
+        wrote(t("audit_file", org=org), pso_chain.audit_file(open_source(dataset, rules), org, out, year,
+                                                                  lang=language()))
         return
     ex = pso_chain.explain(open_source(dataset, rules), org, year)
     if out:
@@ -109,7 +107,7 @@ def explain_cmd(dataset: DatasetArg, org: OrgOpt, year: YearOpt = None, rules: R
             write_json(ex, out)
         else:
             emit(api_outputs.explanation_purchases(ex), out)
-        wrote(f"explanation of {org}", out)
+        wrote(t("explanation_of", org=org), out)
     else:
         render_explanation(ex)
 
@@ -123,7 +121,7 @@ def demo_cmd(rules: RulesOpt = None) -> None:
     """
     folder = pso_chain.example_path()
     network = open_source(str(folder), rules)
-    with status("running the story ..."):
+    with status(t("busy_demo")):
         tour = pso_chain.tour(network)
     render_tour(tour, str(folder))
 

@@ -10,10 +10,12 @@ from enum import StrEnum
 from pathlib import Path
 from typing import Annotated
 
+import pandas as pd
 import typer
 from rich.panel import Panel
 
 import pso_chain
+from pso_chain import messages
 from pso_chain.api import outputs as api_outputs
 from pso_chain.commands.columns import EXPOSURE_SHOWN
 from pso_chain.commands.common import (
@@ -29,7 +31,7 @@ from pso_chain.commands.common import (
     open_source,
     say,
     status,
-    tr,
+    t,
 )
 from pso_chain.outputs.files import emit, plain, render_table, write_table, wrote
 from pso_chain.outputs.report.charts import plot_exposure, plot_history, plot_simulation
@@ -82,21 +84,18 @@ def exposure_cmd(dataset: DatasetArg, year: YearOpt = None, municipality: Munici
     nearest and most exposed first.
     """
     network = open_source(dataset, rules)
-    with status("computing exposure ..."):
+    with status(t("busy_exposure")):
         frame = pso_chain.exposure(network, year, municipality=municipality, threshold=threshold)
-    where = f" in {municipality}" if municipality else ""
+    where = t("in_municipality", m=municipality) if municipality else ""
     year = network.resolve_year(year)
-    render_table(api_outputs.exposure_tiers(frame),
-                 title=tr(f"blootstelling {year}{where}: kandidaten per schakel",
-                          f"exposure {year}{where}: prospects per tier"))
+    render_table(api_outputs.exposure_tiers(frame), title=t("exposure_title", year=year, where=where))
     if out:
         emit(frame, out)
     else:
-        emit(frame[EXPOSURE_SHOWN], None, title=tr("kandidaten (--out BESTAND voor alle rijen en kolommen)",
-                      "prospect list (--out FILE for every row and column)"),
+        emit(frame[EXPOSURE_SHOWN], None, title=t("exposure_list"),
              max_rows=25, keep=["org_id", "code_share", "distance"])
     if plot:
-        wrote("plot", plot_exposure(frame, plot, title=f"olievlek exposure {year}{where}"))
+        wrote(t("plot"), plot_exposure(frame, plot, title=t("exposure_plot", year=year, where=where)))
 
 
 @fails_on_bad_input
@@ -113,31 +112,28 @@ def history_cmd(dataset: DatasetArg, year: Annotated[int | None, typer.Option(
     of certifications that followed a certified buyer.
     """
     network = open_source(dataset, rules)
-    with status("tracing certifications ..."):
+    with status(t("busy_history")):
         frame = pso_chain.history(network, year)
     if getattr(network, "certifications", False) is None:
-        note("no certifications table: only the organisations' current certificates are known")
+        note(t("no_certifications"))
     fig = api_outputs.history_summary(frame)
     fmt = display().fmt
-    console.print(Panel.fit(plain(
-        f"certified organisations {fmt.integer(fig['certified_organisations'])}; roots "
-        f"{fmt.integer(fig['roots'])}; followed a certified buyer "
-        f"{fmt.integer(fig['followed_certified_buyer'])} "
-        f"({fmt.share(fig['followed_share'], 1)})\n"
-        f"deepest generation {fig['max_generation']}; largest cascade {fmt.integer(fig['largest_cascade'])}; "
-        f"cascades with followers {fmt.integer(fig['cascades_with_followers'])}"), title="olievlek history"))
-    render_table(pso_chain.cascades(network, year, top=top),
-                 title=tr(f"de {top} grootste cascades", f"the {top} largest cascades"))
+    console.print(Panel.fit(plain(t(
+        "history_summary", certified=fmt.integer(fig["certified_organisations"]),
+        roots=fmt.integer(fig["roots"]),
+        followed=fmt.integer(fig["followed_certified_buyer"]), share=fmt.share(fig["followed_share"], 1),
+        generation=fig["max_generation"], largest=fmt.integer(fig["largest_cascade"]),
+        cascades=fmt.integer(fig["cascades_with_followers"]))), title=t("history_title")))
+    render_table(pso_chain.cascades(network, year, top=top), title=t("history_cascades", top=top))
     if out:
         emit(frame, out)
     else:
         emit(api_outputs.history_followers(frame), None, max_rows=25,
-             title=tr("certificeringen na een gecertificeerde afnemer (--out BESTAND voor alle)",
-                      "certifications that followed a certified buyer (--out FILE for every certification)"))
+             title=t("history_followers"))
     if plot:
-        wrote("plot", plot_history(frame, plot))
+        wrote(t("plot"), plot_history(frame, plot))
     if graph:
-        wrote("propagation forest", api_outputs.write_propagation_forest(network, frame, graph, "history"))
+        wrote(t("forest"), api_outputs.write_propagation_forest(network, frame, graph, "history"))
 
 
 @fails_on_bad_input
@@ -162,30 +158,30 @@ def simulate_cmd(dataset: DatasetArg, year: YearOpt = None, threshold: Threshold
     """
     network = open_source(dataset, rules)
     seeds = api_outputs.read_seed_orgs(seed_orgs) if seed_orgs else None
-    with status("simulating ...") as spinner:
+    with status(t("busy_simulate")) as spinner:
         sim = pso_chain.simulate(network, year, threshold=threshold, model=model.value, at_risk=at_risk,
                                  rounds=rounds, seed_orgs=seeds,
-                                 progress=lambda msg: spinner.update(plain(f"simulating: {msg}")))
+                                 progress=lambda msg: spinner.update(plain(t("busy_simulate_at", at=msg))))
         frame = sim.certified_frame()
         per_round = sim.rounds_frame()
     for text in sim.notes:
         note(text)
-    how = (f"fee model, at risk {sim.rule.at_risk:g}" if model is Model.fee
-           else "threshold model" + (f" {threshold:g}" if threshold is not None else ""))
-    render_table(per_round, title=f"olievlek simulation {sim.year} ({how}, "
-                                  f"{len(frame):,} organisations certified)", max_rows=60)
+    fmt = display().fmt
+    how = (t("model_fee", at_risk=fmt.share(sim.rule.at_risk, 0)) if model is Model.fee
+           else t("model_threshold") + (f" {fmt.share(threshold, 0)}" if threshold is not None else ""))
+    render_table(per_round, title=t("simulate_title", year=sim.year, how=how, n=fmt.integer(len(frame))),
+                 max_rows=60)
     if summary:
-        wrote("per-round summary", write_table(per_round, summary))
+        wrote(t("per_round"), write_table(per_round, summary))
     if out:
         emit(frame, out)
     else:
         emit(frame.sort_values(["round", "org_id"]), None,
-             title=tr("gecertificeerd in de simulatie (--out BESTAND voor alle)",
-                      "certified in the run (--out FILE for all)"), max_rows=25)
+             title=t("simulate_list"), max_rows=25)
     if plot:
-        wrote("plot", plot_simulation(per_round, plot, title=f"olievlek simulation {sim.year}"))
+        wrote(t("plot"), plot_simulation(per_round, plot, title=t("simulate_plot", year=sim.year)))
     if graph:
-        wrote("propagation forest", api_outputs.write_propagation_forest(network, frame, graph, "simulation"))
+        wrote(t("forest"), api_outputs.write_propagation_forest(network, frame, graph, "simulation"))
 
 
 @fails_on_bad_input
@@ -203,16 +199,18 @@ def seeds_cmd(dataset: DatasetArg,
     --municipality limits the candidates (as for a municipal stimulation subsidy).
     """
     network = open_source(dataset, rules)
-    with status("choosing seeds ...") as spinner:
+    with status(t("busy_seeds")) as spinner:
         result = pso_chain.seeds(network, k, year, municipality=municipality, objective=objective.value,
                                  threshold=threshold, model=model.value, at_risk=at_risk,
-                                 progress=lambda msg: spinner.update(plain(f"choosing seeds: {msg}")))
-    say(f"{result.candidates:,} candidates, {result.live_candidates:,} of them tip a "
-        f"supplier over; {result.evaluations:,} marginal-gain evaluations", err=True)
+                                 progress=lambda msg: spinner.update(plain(t("busy_seeds_at", at=msg))))
+    fmt = display().fmt
+    say(t("seeds_work", candidates=fmt.integer(result.candidates), live=fmt.integer(result.live_candidates),
+          evaluations=fmt.integer(result.evaluations)), err=True)
     for text in result.notes:
         note(text)
-    where = f" in {municipality}" if municipality else ""
-    emit(result.frame, out, title=f"{k} seeds{where} (objective: {objective.value})")
+    where = t("in_municipality", m=municipality) if municipality else ""
+    emit(result.frame, out,
+         title=t("seeds_title", k=k, where=where, objective=t(f"objective_{objective.value}")))
 
 
 @fails_on_bad_input
@@ -223,11 +221,32 @@ def stats_cmd(dataset: DatasetArg, year: YearOpt = None, rules: RulesOpt = None,
     Share of spend to counting suppliers for certified versus other buyers, spend-weighted
     assortativity of certification, and the figures of history.
     """
-    with status("computing indicators ..."):
+    with status(t("busy_stats")):
         found = pso_chain.stats(open_source(dataset, rules), year)
-    render_table(found["spend"],
-                 title=tr("inkoop bij tellende leveranciers", "spend going to counting suppliers"))
-    emit(found["indicators"], out, title=tr("indicatoren olievlek", "olievlek indicators"), max_rows=60)
+    render_table(found["spend"], title=t("stats_spend"))
+    indicators = found["indicators"]
+    if out is None or out.suffix.lower() == ".xlsx":  # for people: the indicators in words
+        indicators = _indicators_in_words(indicators, numbers_as_text=out is None)
+    emit(indicators, out, title=t("stats_title"), max_rows=60)
+
+
+def _indicators_in_words(frame: pd.DataFrame, numbers_as_text: bool) -> pd.DataFrame:
+    """The indicators with their label and meaning in the chosen language (the machine names and
+    English meanings stay in CSV, Parquet and JSON); on the terminal each value as it is written
+    (the column holds counts, shares and a year)."""
+    lang = display().lang
+    fmt = display().fmt
+    words = frame.copy()
+    if numbers_as_text:
+        pairs = zip(frame["indicator"], frame["value"], strict=True)
+        words["value"] = [fmt.year(v) if n == "year" else fmt.integer(v) if isinstance(v, int)
+                          else fmt.number(v, 4) for n, v in pairs]
+    names = frame["indicator"].astype(str)
+    words["indicator"] = [messages.maybe(f"report.ind_{n}", lang, n) for n in names]
+    if "meaning" in words:
+        words["meaning"] = [messages.maybe(f"indicators.{n}", lang, m)
+                            for n, m in zip(names, frame["meaning"], strict=True)]
+    return words
 
 
 @fails_on_bad_input
@@ -244,15 +263,14 @@ def embodied_cmd(dataset: DatasetArg, year: YearOpt = None, rules: RulesOpt = No
     leaves out. Fails naming the organisations that buy for more than their revenue when the
     system does not converge.
     """
-    with status("solving the embodied-employment system ..."):
+    with status(t("busy_embodied")):
         network = open_source(dataset, rules)
         frame = pso_chain.embodied(network, year, drop_self=drop_self)
     if out:
         emit(frame if compare else frame[["org_id", "embodied_fte", "embodied_fte_certified"]], out)
     else:
         top = frame.sort_values(["embodied_fte", "org_id"], ascending=[False, True])
-        emit(top, None, title=f"embodied target-group FTE {network.resolve_year(year)} "
-                              "(largest first; --out FILE for all)", max_rows=25)
+        emit(top, None, title=t("embodied_title", year=network.resolve_year(year)), max_rows=25)
 
 
 def register(app_root: typer.Typer) -> None:

@@ -37,7 +37,7 @@ def render_explanation(ex: dict) -> None:
            text("org_line2", employees=fmt.integer(org["employees"]), fte=fmt.number(org["fte"], 2),
                 sw=fmt.boolean(org["sw"]), level=org["pso_level"] or fmt.trede(None), year=ex["year"],
                 rules=ex["rules"]["version"])], text("organisation"))
-    lines = [text("source", source=d["source"])]
+    lines = [text("source", source=fmt.code(d["source"]))]
     for p in d["persons"][:30]:
         lines.append(text("person", row=p["row"], person=p["person_id"], start=p["start_position"],
                           sw=fmt.number(p["start_position_weight"], 2), contract=p["contract_type"],
@@ -63,14 +63,15 @@ def render_explanation(ex: dict) -> None:
                 total=p4(ex["total_pct"]))], text("indirect"))
     held = ex.get("certified_level") or {}
     if held.get("below"):
-        console.print(Panel(Text.assemble((text("below") + " ", "bold red"), str(held["note"])),
+        console.print(Panel(Text.assemble((text("below") + " ", "bold red"), fmt.code(held["note"])),
                             title=plain(text("certificate"))))
     rows = "; ".join(f"{r['size']}: {fmt.number(r['trede1'], 1)}/{fmt.number(r['trede2'], 1)}/"
                      f"{fmt.number(r['trede3'], 1)}" for r in nrm["rows"])
-    panel([text("norm_rows", employees=fmt.integer(nrm["employees"]), method=nrm["method"], rows=rows),
+    panel([text("norm_rows", employees=fmt.integer(nrm["employees"]), method=fmt.code(nrm["method"]),
+                rows=rows),
            text("norm_values", n1=p4(nrm["norm_trede1"]), n2=p4(nrm["norm_trede2"]),
                 n3=p4(nrm["norm_trede3"])),
-           text("trede", trede=fmt.trede(ex["trede"]), reason=ex["trede_reason"],
+           text("trede", trede=fmt.trede(ex["trede"]), reason=fmt.code(ex["trede_reason"]),
                 pso30=fmt.boolean(ex["pso30plus"])),
            text("fee", fee=fmt.eur(ex["fee"]["eur_per_year"], 2), band=ex["fee"]["band"])], text("norms"))
 

@@ -19,6 +19,7 @@ from pso_chain.commands.common import (
     fails_on_bad_input,
     open_source,
     say,
+    t,
 )
 from pso_chain.outputs.files import render_table
 
@@ -70,20 +71,14 @@ def sroi_cmd(
     if out:
         _write(frames, out)
         return
-    view = display()
-    dutch = view.lang == "nl"
-    when = view.fmt.date(day)
+    when = display().fmt.date(day)
     render_table(result.contracts[CONTRACTS_SHOWN], keep=["contract_id", "remaining_eur", "status"],
-                 title=(f"social return op {when} (bouwblokken {result.settings_version})" if dutch
-                        else f"social return on {when} (building blocks {result.settings_version})"))
-    render_table(result.suppliers[["supplier_id", *TOTALS_SHOWN]],
-                 title="per leverancier" if dutch else "per supplier")
-    render_table(result.buyers[["buyer_id", *TOTALS_SHOWN]], title="per inkoper" if dutch else "per buyer")
+                 title=t("sroi_title", on=when, version=result.settings_version))
+    render_table(result.suppliers[["supplier_id", *TOTALS_SHOWN]], title=t("per_supplier"))
+    render_table(result.buyers[["buyer_id", *TOTALS_SHOWN]], title=t("per_buyer"))
     late = result.contracts[result.contracts["at_risk"]]
     if len(late):
-        ids = ", ".join(late["contract_id"])
-        say(f"{len(late)} contract(en) met risico of te laat: {ids}" if dutch
-            else f"{len(late)} contract(s) at risk or overdue: {ids}")
+        say(t("sroi_late", n=len(late), ids=", ".join(late["contract_id"])))
 
 
 def register(app: typer.Typer) -> None:

@@ -1,4 +1,7 @@
-"""Explain one organisation's score: every number traced to its records and purchases."""
+"""Explain one organisation's score: every number traced to its records and purchases.
+
+Reasons, methods and notes are the engine's codes (:func:`pso_chain.messages.coded`): stable
+English in JSON, read in Dutch or English where people see them."""
 
 from __future__ import annotations
 
@@ -9,9 +12,10 @@ from pso_chain.core.certification import FAR_FUTURE, FAR_PAST
 from pso_chain.core.network import PurchaseNetwork
 from pso_chain.core.outlook import aspirant_status
 from pso_chain.core.scoring import certified_levels, indirect_fte_of, score_arrays
+from pso_chain.messages import coded
 from pso_chain.parsing import NO_DAY, year_bounds
 
-NOT_CERTIFIED = "supplier is not certified and not an SW-bedrijf"
+NOT_CERTIFIED = "not_certified"  # the supplier is not certified and not an SW-bedrijf
 
 
 def _day_text(day: int) -> str:
@@ -33,28 +37,29 @@ def _supplier_certificates(network: PurchaseNetwork, node: int) -> list[tuple[st
 def why_not_counted(network: PurchaseNetwork, buyer: int, supplier: int, year: int, day: int) -> str:
     """The reason one purchase row does not count (for rows that do not)."""
     if buyer == supplier:
-        return "self-purchase (buyer and supplier are the same organisation)"
+        return "self_purchase"
     certs = _supplier_certificates(network, supplier)
     if not certs:
         return NOT_CERTIFIED
     eligible = [c for c in certs if c[3]]
     if not eligible:
         levels = ", ".join(sorted({c[0] for c in certs}))
-        return f"supplier's certificate level ({levels}) does not count under these rules"
+        return coded("level_not_eligible", levels=levels.replace(", ", " / "))
     if day != NO_DAY:
-        when, lo, hi = f"on {_day_text(day)}", day, day
+        when, lo, hi = {"on": _day_text(day)}, day, day
     else:
         lo, hi = (int(v[0]) for v in year_bounds(np.array([year])))
-        when = f"on any day of {year} (purchase has no date)"
+        when = {"year": str(year)}  # the purchase has no date: any day of the year
+    suffix = "" if day != NO_DAY else "_undated"
     ended = [c for c in eligible if c[2] < lo]
     starts = [c for c in eligible if c[1] > hi]
     if ended:
         last = max(ended, key=lambda c: c[2])
-        return f"supplier's certificate (level {last[0]}) expired on {_day_text(last[2])}, not valid {when}"
+        return coded("certificate_expired" + suffix, level=last[0], until=_day_text(last[2]), **when)
     if starts:
         first = min(starts, key=lambda c: c[1])
-        return f"supplier's certificate (level {first[0]}) starts on {_day_text(first[1])}, not valid {when}"
-    return f"supplier holds no valid certificate {when}"
+        return coded("certificate_starts" + suffix, level=first[0], start=_day_text(first[1]), **when)
+    return coded("no_valid_certificate" + suffix, **when)
 
 
 def _take(series: pd.Series, nodes: np.ndarray) -> np.ndarray:
@@ -84,7 +89,7 @@ def _purchase_entries(network: PurchaseNetwork, node: int, year: int, rows: np.n
     dates = np.full(len(rows), None, dtype=object)
     dates[dated] = np.datetime_as_string(days[dated].astype("datetime64[D]"))
     sw = network.sw[supplier]
-    reason = np.where(sw, "SW-bedrijf", "supplier holds a valid certificate").astype(object)
+    reason = np.where(sw, "sw_supplier", "valid_certificate").astype(object)
     plain = ~counted & (supplier != node) & (network.certificates.count[supplier] == 0) & ~sw
     reason[plain] = NOT_CERTIFIED
     memo: dict[tuple[int, int], str] = {}
@@ -122,16 +127,15 @@ def _norm_rows(network: PurchaseNetwork, employees: int) -> dict:
     row = lambda i: {"size": int(sizes[i]), **{f"trede{t + 1}": float(rules.norm_trede[t][i])  # noqa: E731
                                                for t in range(3)}}
     if employees <= sizes[0]:
-        return {"method": f"at or below the first row ({int(sizes[0])}): first row", "rows": [row(0)]}
+        return {"method": coded("norm_first_row", size=int(sizes[0])), "rows": [row(0)]}
     if employees >= sizes[-1]:
-        return {"method": f"at or above the last row ({int(sizes[-1])}+): last row",
-                "rows": [row(len(sizes) - 1)]}
+        return {"method": coded("norm_last_row", size=int(sizes[-1])), "rows": [row(len(sizes) - 1)]}
     hi = int(np.searchsorted(sizes, employees, side="left"))
     if sizes[hi] == employees:
-        return {"method": "exact published row", "rows": [row(hi)]}
+        return {"method": "norm_exact_row", "rows": [row(hi)]}
     frac = (employees - sizes[hi - 1]) / (sizes[hi] - sizes[hi - 1])
-    return {"method": f"linear interpolation between rows {int(sizes[hi - 1])} and {int(sizes[hi])} "
-                      f"(fraction {frac:.4f})", "rows": [row(hi - 1), row(hi)], "fraction": frac}
+    return {"method": coded("norm_interpolated", low=int(sizes[hi - 1]), high=int(sizes[hi]),
+                            fraction=f"{frac:.4f}"), "rows": [row(hi - 1), row(hi)], "fraction": frac}
 
 
 PROVENANCE_COLUMNS = ("source", "invoice_id")
@@ -164,14 +168,13 @@ def explain(network: PurchaseNetwork, org_id: str, year: int | None = None) -> d
     rec = network.employees_records
     if rec is not None and network.has_records[node]:
         mine = rec.iloc[network.record_rows(node)]
-        direct["source"] = ("employees_records (weight = start position x contract"
-                            " x hours/fulltime x months/12)")
+        direct["source"] = "source_records"  # weight = start position x contract x hours x months
         direct["persons"] = mine[[
             "_row", "person_id", "start_position", "start_position_weight", "contract_type",
             "contract_weight", "hours_per_week", "fulltime_hours", "months", "weighted_fte",
         ]].rename(columns={"_row": "row"}).to_dict(orient="records")
     else:
-        direct["source"] = "target_fte column of organisations"
+        direct["source"] = "source_target_fte"  # the target_fte column of organisations
         direct["persons"] = []
 
     rows = network.buyer_rows(node, year)  # one buyer's rows, not a pass over the network
@@ -183,11 +186,12 @@ def explain(network: PurchaseNetwork, org_id: str, year: int | None = None) -> d
     norms = score["norms"][0]
     total = float(score["total_pct"][0])
     if not network.qualitative_ok[node]:
-        trede_reason = "qualitative checklist not passed: no trede whatever the numbers"
+        trede_reason = "qualitative_not_passed"
     elif trede == 0:
-        trede_reason = f"total {total:.4f}% is below the trede 1 norm {norms[0]:.4f}%"
+        trede_reason = coded("below_trede1", total_pct=f"{total:.4f}", norm_pct=f"{norms[0]:.4f}")
     else:
-        trede_reason = f"total {total:.4f}% meets the trede {trede} norm {norms[trede - 1]:.4f}%"
+        trede_reason = coded("meets_norm", total_pct=f"{total:.4f}", trede=trede,
+                             norm_pct=f"{norms[trede - 1]:.4f}")
     employees = int(network.employees[node])
     aspirant = aspirant_status(network, node, f"{year}-12-31", total, float(norms[0]))
     return {
@@ -231,9 +235,8 @@ def _certified_level(network: PurchaseNetwork, node: int, year: int, trede: int,
     below = want > trede
     return {"level": level or None, "on": str(day.date()), "below": bool(below),
             "norm_pct": float(norms[want - 1]) if want else None,
-            "note": (f"certified at trede {want} on {day.date()}, but the score gives "
-                     f"{'trede ' + str(trede) if trede else 'no trede'}: at risk at the next audit")
-            if below else ""}
+            "note": (coded("audit_risk", level=want, on=str(day.date()), trede=trede) if trede else
+                     coded("audit_risk_no_trede", level=want, on=str(day.date()))) if below else ""}
 
 
 def purchases_frame(explained: dict) -> pd.DataFrame:

@@ -106,9 +106,13 @@ class Formatter:
         except ValueError:
             return str(value)
 
+    def code(self, value) -> str:
+        """A code of the engine (a reason, a status) in this language's words."""
+        return self.text(messages.readable(value, self.lang))
+
     def by_kind(self, kind: str) -> Callable[[object], str]:
         """The formatter of one column kind: text, int, num1, num2, num3, pct1, pct2, pct3, share,
-        eur, eur2, date, bool, year, trede."""
+        eur, eur2, date, bool, year, trede, code."""
         kinds: dict[str, Callable[[object], str]] = {
             "text": self.text, "int": self.integer, "num1": lambda v: self.number(v, 1),
             "num2": lambda v: self.number(v, 2), "num3": lambda v: self.number(v, 3),
@@ -117,7 +121,7 @@ class Formatter:
             "pct3": lambda v: self.pct(v, 3), "pct": lambda v: self.pct(v, 2, significant=True),
             "share": self.share, "share2": lambda v: self.share(v, 2, significant=True),
             "eur": self.eur, "eur2": lambda v: self.eur(v, 2), "date": self.date,
-            "bool": self.boolean, "year": self.year, "trede": self.trede,
+            "bool": self.boolean, "year": self.year, "trede": self.trede, "code": self.code,
         }
         return kinds[kind]
 
@@ -125,6 +129,12 @@ class Formatter:
 NUMERIC_KINDS = {"int", "num", "num1", "num2", "num3", "pct", "pct1", "pct2", "pct3", "share", "share2",
                  "eur", "eur2", "year"}
 
+# Columns whose values are the engine's codes (``not_certified``, ``on_track``, ``certificate_expired:
+# level=2; ...``): people read them in their language (:func:`pso_chain.messages.readable`).
+CODE_COLUMNS = {"reason", "status", "assessment", "certificate_status", "certificate_source", "note",
+                "how", "copy_check", "letter", "kind", "counts", "trede_reason", "scenario", "pick",
+                "meaning", "severity", "table", "what", "group", "certificate", "indicator",
+                "proximity", "level_history", "tier"}
 TREDE_COLUMNS = {"trede", "current_trede", "target_trede", "trede_after", "next_trede"}
 DATE_COLUMNS = {"date", "valid_from", "valid_until", "certified_on", "pso_valid_from", "pso_valid_until"}
 EUR_COLUMNS = {"price", "fictitious_price", "fee"}
@@ -134,6 +144,8 @@ TEXT_NUMBERS = {"year", "row", "rank", "round", "generation", "distance", "days_
 def column_kind(name: str, dtype=None) -> str:
     """How a column is read, from its contract name (and dtype where the name says nothing)."""
     name = str(name)
+    if name in CODE_COLUMNS:
+        return "code"
     if name in TREDE_COLUMNS:
         return "trede"
     if name in DATE_COLUMNS or (dtype is not None and pd.api.types.is_datetime64_any_dtype(dtype)):
@@ -172,6 +184,10 @@ class Display:
     def header(self, column: str) -> str:
         """The column's label in the catalogue (English: the column's own name), else its name."""
         return messages.maybe(f"columns.{column}", self.lang, str(column))
+
+    def sheet(self, name: str) -> str:
+        """A workbook sheet's name in this language (its own name when the catalogue has none)."""
+        return messages.maybe(f"sheets.{name}", self.lang, str(name))
 
     def word(self, key: str, **values) -> str:
         """The catalogue's text ``key`` (``section.name``; a bare name is one of ``words``) in

@@ -107,17 +107,17 @@ def _counted(network: PurchaseNetwork, contracts: pd.DataFrame, real: pd.DataFra
     is_sw = np.zeros(len(real), dtype=bool)
     is_sw[sw_rows] = network.sw[supplier[sw_rows]]
     value[sw_rows & is_sw] = real["amount_eur"].to_numpy(float)[sw_rows & is_sw] * settings.sw_share
-    reason[sw_rows & ~is_sw] = "the supplier is not an SW-bedrijf"
+    reason[sw_rows & ~is_sw] = "supplier_not_sw"  # codes, read by pso_chain.messages
     pso_rows = kind == "pso_purchase"
     valid = np.zeros(len(real), dtype=bool)
     if pso_rows.any():
         valid[pso_rows] = network.certificates.valid_between(supplier[pso_rows], day[pso_rows], day[pso_rows])
     value[pso_rows & valid] = real["amount_eur"].to_numpy(float)[pso_rows & valid] * settings.pso_holder_share
-    reason[pso_rows & ~valid] = "the supplier holds no eligible PSO certificate valid on the date"
+    reason[pso_rows & ~valid] = "supplier_no_certificate_on_date"
     outside = (day < start) | (day > end)
     later = day > on_day
-    reason[outside] = "dated outside the contract term"
-    reason[later & ~outside] = "dated after the assessment date"
+    reason[outside] = "outside_term"
+    reason[later & ~outside] = "after_assessment"
     value[outside | later] = 0.0
     return real.assign(way=[f"{k}_eur" for k in kind], value_eur=value, reason=reason)
 
