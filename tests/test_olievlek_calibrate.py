@@ -15,8 +15,10 @@ import numpy as np
 import pandas as pd
 import pytest
 from scipy import optimize
+from typer.testing import CliRunner
 
 import pso_chain
+from pso_chain.cli import app
 from pso_chain.core.loading import load_network
 from pso_chain.errors import PsoInputError
 from pso_chain.generate import generate_dataset
@@ -206,3 +208,16 @@ def test_fitted_threshold_in_simulate_seeds_and_runs_says_so():
     assert sim.rule.at_risk == fee.value and fee.summary() in sim.notes
     with pytest.raises(PsoInputError, match="threshold"):
         pso_chain.simulate(net, threshold="guess")
+
+
+def test_calibrate_command(tmp_path):
+    out = tmp_path / "fit.csv"
+    result = CliRunner().invoke(app, ["--lang", "en", "olievlek", "calibrate", str(pso_chain.example_path()),
+                                      "--out", str(out)])
+    assert result.exit_code == 0, result.output
+    assert "threshold" in result.output and "Brier" in result.output
+    table = pd.read_csv(out)
+    assert table["parameter"].tolist()[:2] == ["threshold", "slope"]
+    assert "log_likelihood" in table["parameter"].tolist()
+    bad = CliRunner().invoke(app, ["olievlek", "calibrate", str(pso_chain.example_path()), "--lag", "3"])
+    assert bad.exit_code == 2

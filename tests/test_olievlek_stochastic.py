@@ -13,11 +13,14 @@ from functools import cache
 from pathlib import Path
 
 import numpy as np
+import pandas as pd
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+from typer.testing import CliRunner
 
 import pso_chain
+from pso_chain.cli import app
 from pso_chain.core.loading import load_network
 from pso_chain.errors import PsoInputError
 from pso_chain.generate import generate_dataset
@@ -154,3 +157,20 @@ def test_bad_arguments_name_the_argument():
         simulate_runs(EXAMPLE, runs=0)
     with pytest.raises(PsoInputError, match="percentiles"):
         simulate_runs(EXAMPLE, percentiles=(5, 150))
+
+
+def test_uncertainty_command(tmp_path):
+    seeds = tmp_path / "seeds.txt"
+    seeds.write_text("10000154\n")
+    out = tmp_path / "band.csv"
+    result = CliRunner().invoke(app, ["--lang", "en", "olievlek", "uncertainty", str(pso_chain.example_path()),
+                                      "--spread", "0", "--runs", "3", "--seed-orgs", str(seeds),
+                                      "--out", str(out)])
+    assert result.exit_code == 0, result.output
+    band = pd.read_csv(out)
+    expected = deterministic_rounds(EXAMPLE, seed_orgs=["10000154"])
+    assert band["p50"].iat[-1] == (expected >= 1).sum()
+    assert "certified_gain" in result.output
+    fitted = CliRunner().invoke(app, ["--lang", "en", "olievlek", "uncertainty", str(pso_chain.example_path()),
+                                      "--runs", "2", "--fitted"])
+    assert fitted.exit_code == 0 and "fitted by calibrate" in fitted.output

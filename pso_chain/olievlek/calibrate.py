@@ -207,6 +207,19 @@ class Calibration:
         """``threshold`` or ``at_risk``: the argument of ``simulate`` the value is for."""
         return "threshold" if self.model == "threshold" else "at_risk"
 
+    def table(self) -> pd.DataFrame:
+        """The parameters and the goodness of fit in one table (``parameter, estimate, ci_low,
+        ci_high, method``): what ``calibrate --out`` writes."""
+        fit = pd.DataFrame([
+            ("log_likelihood", self.log_likelihood, np.nan, np.nan, "fitted model"),
+            ("log_likelihood_null", self.log_likelihood_null, np.nan, np.nan, "constant hazard"),
+            ("brier", self.brier, np.nan, np.nan, "fitted model"),
+            ("brier_null", self.brier_null, np.nan, np.nan, "constant hazard"),
+            ("organisation_years", float(self.organisation_years), np.nan, np.nan, "at risk"),
+            ("adopters", float(self.adopters), np.nan, np.nan, "first certifications"),
+        ], columns=PARAMETER_COLUMNS)
+        return pd.concat([self.parameters, fit], ignore_index=True)
+
     def summary(self) -> str:
         """One line saying what was fitted, e.g. for the output of ``simulate``."""
         span = f"{self.years_used[0]}-{self.years_used[-1]}" if len(self.years_used) > 1 \
