@@ -4,6 +4,7 @@ tender date, award points against a plain oracle, the tender file as PDF read ba
 from __future__ import annotations
 
 import datetime as dt
+import re
 
 import numpy as np
 import pandas as pd
@@ -12,9 +13,14 @@ import pytest
 from typer.testing import CliRunner
 
 import pso_chain
+from pso_chain import messages
+from pso_chain.api import outputs as api_outputs
 from pso_chain.buyers.defaults import load_buyer_defaults
 from pso_chain.cli import app
 from pso_chain.errors import PsoInputError
+from pso_chain.outputs.pdf import heading
+from pso_chain.outputs.tender_file import SHOWN
+from tests.test_dutch_outputs import english_in
 
 BIDS = pso_chain.example_path().parent / "tender-bids-example.csv"
 ON = dt.date(2025, 10, 1)
@@ -128,14 +134,52 @@ def test_tender_file_pdf_and_cli_say_what_counted(tmp_path):
                                  "--method", "points", "--out", str(pdf)])
     assert result.exit_code == 0, result.output
     text = " ".join(" ".join(page.extract_text().split()) for page in pypdf.PdfReader(pdf).pages)
-    assert "Tender date: 2025-10-01" in text
+    assert "Aanbestedingsdatum: 01-10-2025" in text
+    assert "niet in de gegevens: kopie gebruikt, niveau 2 geldig tot 04-11-2027" in text
+    assert "verlopen op de aanbestedingsdatum (geldig tot 30-06-2025)" in text
+    result = runner.invoke(app, ["--lang", "en", "tender", str(pso_chain.example_path()), str(BIDS), "--on",
+                                 "2025-10-01", "--method", "points", "--out", str(pdf)])
+    assert result.exit_code == 0, result.output
+    text = " ".join(" ".join(page.extract_text().split()) for page in pypdf.PdfReader(pdf).pages)
+    assert "Tender date: 2025-10-01" in text and "page 1 of " in text
     assert "not in the dataset: copy used, level 2" in text
     assert "expired on the tender date" in text
     result = runner.invoke(app, ["tender", str(pso_chain.example_path()), str(BIDS), "--on", "2025-10-01"],
                            env={"COLUMNS": "200"})
     assert result.exit_code == 0, result.output
     said = " ".join(result.output.split())
-    assert "copy used" in said and "expired on the tender date" in said
+    assert "kopie gebruikt" in said and "verlopen op de aanbestedingsdatum" in said
+
+
+@pytest.mark.parametrize("method", ["discount", "points"])
+def test_tender_file_reads_as_dutch(tmp_path, method):
+    """Issue 18, acceptance 2 and 4 for the tender file: every heading whole, no English heading,
+    word or number format, no raw column name, dates whole as dd-mm-yyyy, page numbers."""
+    network = pso_chain.load_example()
+    ranking = pso_chain.tender(network, BIDS, ON, method=method)
+    weights = ("aspirant 1%, 1 2%, 2 4%, 3 6%, sw 5%" if method == "discount"
+               else "price 60, none 0, aspirant 5, 1 10, 2 15, 3 20, sw 15")
+    path = api_outputs.write_tender_file(ranking, tmp_path / "tender.pdf", ON, method, weights,
+                                         network.rules.version)
+    pages = [" ".join(page.extract_text().split()) for page in pypdf.PdfReader(path).pages]
+    text = " ".join(pages)
+    columns = [*SHOWN[method], "how", "copy_check"]
+    for column in columns:
+        assert heading("nl", column) in text, column
+        english = heading("en", column)
+        if english != heading("nl", column):
+            assert not re.search(rf"\b{re.escape(english)}\b", text), english
+        if "_" in column:
+            assert column not in text, column
+    assert english_in("\n".join(pages)) == {}
+    for i, page in enumerate(pages, 1):
+        assert f"pagina {i} van {len(pages)}" in page
+    assert re.search(r"\d{4}-\d{2}-\d{2}", text) is None
+    assert "Aanbestedingsdatum: 01-10-2025" in text
+    for price in ranking["price"]:
+        assert messages.money(price, "nl") in text
+    for name in ranking["name"]:
+        assert name in text
 
 
 def test_supplier_review_letters_and_level_history():

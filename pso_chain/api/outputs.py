@@ -88,9 +88,9 @@ def write_propagation_forest(network: Network, frame: pd.DataFrame, path: str | 
 
 
 def write_tender_file(ranking: pd.DataFrame, path: str | Path, on: dt.date, method: str, weights: str,
-                      rules_version: str) -> Path:
-    """A :func:`pso_chain.tender` ranking with how each bid was ranked, as a PDF."""
-    return write_tender_pdf(ranking, path, on, method, weights, rules_version)
+                      rules_version: str, lang: str = "nl") -> Path:
+    """A :func:`pso_chain.tender` ranking with how each bid was ranked, as a PDF in ``lang``."""
+    return write_tender_pdf(ranking, path, on, method, weights, rules_version, lang)
 
 
 def generate(out: str | Path, orgs: int, purchases: int, *, seed: int = 0, year: int = 2025,

@@ -278,7 +278,7 @@ def sroi(network: Network, contracts: pd.DataFrame | str | Path | None = None,
 
 
 def audit_file(network: Network, org_id: str, path: str | Path, year: int | None = None, *,
-               made_on: dt.date | None = None) -> Path:
+               made_on: dt.date | None = None, lang: str = "nl") -> Path:
     """Write one organisation's audit file (PDF): every number of :func:`explain` with the rows
     it came from, the rules version and sources, the date and the SHA-256 of every input file.
 
@@ -293,6 +293,8 @@ def audit_file(network: Network, org_id: str, path: str | Path, year: int | None
         Reference year; the latest year in purchases when None.
     made_on : datetime.date, optional
         The date printed on the file (default today).
+    lang : str
+        ``nl`` (default) or ``en``: the language of the headings, sentences and number formats.
 
     Returns
     -------
@@ -313,7 +315,7 @@ def audit_file(network: Network, org_id: str, path: str | Path, year: int | None
     """
     net = engine(network)
     explained = explain(net, org_id, year)
-    return write_audit_file(explained, path, net.data.files, made_on or dt.date.today())
+    return write_audit_file(explained, path, net.data.files, made_on or dt.date.today(), lang)
 
 
 def quickscan(*, ledger=None, ubl=None, register: str | Path, buyer: str | Path,

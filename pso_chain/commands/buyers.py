@@ -300,7 +300,7 @@ def tender_cmd(
     weights = _weights(method, discount, defaults, network.rules.all_levels)
     if out and out.suffix.lower() == ".pdf":
         wrote(t("tender_file"), api_outputs.write_tender_file(ranking, out, on.date(), method, weights,
-                                                              network.rules.version))
+                                                              network.rules.version, display().lang))
         return
     if out:
         _write({"tender": ranking}, out)

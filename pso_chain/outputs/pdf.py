@@ -1,5 +1,12 @@
-"""Plain PDF documents for the file (a tender file, an audit file): a title, metadata lines and
-sections of paragraphs and tables, written with fpdf2.
+"""PDF documents for the file (a tender file, an audit file): a title, metadata lines and
+sections of paragraphs and tables, written with fpdf2 in Dutch (``lang="nl"``) or English.
+
+Tables are real tables (fpdf2's ``pdf.table()``): column widths are set from their content so
+that no heading word, date, number or id is broken (only names and reasons wrap, at spaces), the
+heading row repeats on every page, and a table too wide for a portrait page gets landscape pages.
+Every page says "pagina 3 van 12". Numbers, money, percentages and dates are formatted by Babel
+for ``nl_NL`` or ``en_GB`` (:class:`Formats`); the texts come from the language catalogue's
+``[pdf]`` section (:mod:`pso_chain.messages`).
 
 The font is DejaVu Sans from matplotlib's own data (a core dependency), so euro signs and
 accented names print on every machine without system fonts.
@@ -7,82 +14,235 @@ accented names print on every machine without system fonts.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+import math
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
+import matplotlib
 import pandas as pd
+from fpdf import FPDF
+from fpdf.fonts import FontFace
 
+from pso_chain import messages
 from pso_chain.errors import Problem, PsoInputError
 
 MAX_TABLE_ROWS = 2000
 
 
+def heading(lang: str, column: str) -> str:
+    """The heading of a column: the PDFs' own (``pdf.col_*``), else the one every output uses
+    (``columns.*``), else the column's name."""
+    for key in (f"pdf.col_{column}", f"columns.{column}"):
+        if messages.has(key):
+            return messages.text(key, lang)
+    return column
+
+
+def _missing(value: Any) -> bool:
+    if value is None or value is pd.NaT or (isinstance(value, str) and not value):
+        return True
+    return isinstance(value, float) and math.isnan(value)
+
+
+class Formats:
+    """Numbers, money, percentages, dates and yes/no of one language, by the catalogue's
+    formatters (:mod:`pso_chain.messages`, Babel); a missing value is an empty string."""
+
+    def __init__(self, lang: str) -> None:
+        self.lang = messages.check_language(lang)
+
+    def num(self, value: Any, decimals: int = 4) -> str:
+        return "" if _missing(value) else messages.number(value, self.lang, decimals)
+
+    def eur(self, value: Any, decimals: int = 2) -> str:
+        return "" if _missing(value) else messages.money(value, self.lang, decimals)
+
+    def pct(self, value: Any, decimals: int = 4) -> str:
+        """A value already in percent (4.38 -> ``4,38%``)."""
+        return "" if _missing(value) else messages.percent(value, self.lang, decimals)
+
+    def date(self, value: Any) -> str:
+        """A date, a timestamp or an ISO date text (``31-12-2025`` in Dutch)."""
+        return "" if _missing(value) else messages.date(value, self.lang)
+
+    def yes_no(self, value: Any) -> str:
+        return "" if _missing(value) else messages.boolean(value, self.lang)
+
+    def said(self, value: Any) -> str:
+        """A code of the engine (a reason, a status, a note) in words."""
+        return "" if _missing(value) else str(messages.readable(str(value), self.lang))
+
+    def cell(self, value: Any) -> str:
+        """A cell whose kind is not known: booleans as yes/no, numbers as numbers."""
+        if isinstance(value, bool):
+            return self.yes_no(value)
+        if isinstance(value, int):
+            return str(value)
+        if isinstance(value, float):
+            return self.num(value)
+        return _clean(value)
+
+
 @dataclass
 class Section:
-    """One heading with paragraphs and optionally a table (all values shown as text)."""
+    """One heading with paragraphs and optionally a table.
+
+    ``table`` holds the cells as text and the headings as its column names. ``right`` names the
+    columns aligned right (numbers, money); ``wrap`` the columns whose text may wrap at spaces
+    (names, reasons). Every other cell stays on one line, as do the words of every heading.
+    """
 
     heading: str
     paragraphs: Sequence[str] = ()
     table: pd.DataFrame | None = None
-    column_widths: Sequence[float] | None = field(default=None)
+    right: Sequence[str] = ()
+    wrap: Sequence[str] = ()
+    lines: Sequence[str] = field(default=())  # paragraphs after the table
 
 
 def _font_path(bold: bool = False) -> str:
-    import matplotlib
-
     name = "DejaVuSans-Bold.ttf" if bold else "DejaVuSans.ttf"
     return str(Path(matplotlib.get_data_path()) / "fonts" / "ttf" / name)
 
 
-def _cell(value) -> str:
-    """A table cell as printable text (control characters dropped)."""
-    if value is None or (isinstance(value, float) and pd.isna(value)):
+def _clean(value: Any) -> str:
+    """A value as printable text (control characters dropped)."""
+    if _missing(value):
         return ""
-    text = str(value)
-    return "".join(ch for ch in text if ch >= " " or ch == "\t")
+    return "".join(ch for ch in str(value) if ch >= " " or ch == "\t")
+
+
+FONT = "DejaVu"
+TABLE_FONT_SIZES = (7.0, 6.5, 6.0, 5.5)
+PAD_X, PAD_Y = 1.2, 0.6  # mm inside each table cell
+SLACK = 0.6  # mm more than the measured text, so fpdf2 never breaks what fits
+MARGIN = 12.0
+
+
+class _Document(FPDF):
+    def __init__(self, lang: str, title: str) -> None:
+        super().__init__(orientation="P", format="A4")
+        self.speaks, self.doc_title = lang, title
+
+    def footer(self) -> None:
+        self.set_y(-10)
+        self.set_font(FONT, "", 7)
+        self.set_text_color(110)
+        self.cell(self.epw * 0.7, 5, self.doc_title[:110], align="L")
+        self.cell(0, 5, messages.text("pdf.page", self.speaks, page=self.page_no(), pages="{nb}"),
+                  align="R")
+        self.set_text_color(0)
+
+
+@dataclass
+class _Layout:
+    widths: list[float]
+    landscape: bool
+    size: float
+
+
+def _measure(pdf: FPDF, frame: pd.DataFrame, wrap: set[str], size: float) -> tuple[list[float], list[float]]:
+    """Per column the narrowest width that breaks nothing and the width that wraps nothing."""
+    least, want = [], []
+    for column in frame.columns:
+        pdf.set_font(FONT, "B", size)
+        head_full = pdf.get_string_width(str(column))
+        head_word = max((pdf.get_string_width(w) for w in str(column).split()), default=0.0)
+        pdf.set_font(FONT, "", size)
+        cells = {str(v) for v in frame[column]}
+        full = max((pdf.get_string_width(v) for v in cells), default=0.0)
+        if column in wrap:
+            words = {w for v in cells for w in v.split()}
+            word = max((pdf.get_string_width(w) for w in words), default=0.0)
+        else:
+            word = full
+        extra = 2 * PAD_X + SLACK
+        least.append(max(head_word, word) + extra)
+        want.append(max(head_full, full) + extra)
+    return least, want
+
+
+def _layout(pdf: FPDF, frame: pd.DataFrame, wrap: set[str]) -> _Layout:
+    """Column widths from the content; landscape when portrait would break words or squeeze the
+    wrapping columns to under two thirds of what they want; a smaller font as the last resort."""
+    portrait, landscape = 210 - 2 * MARGIN, 297 - 2 * MARGIN
+    for size in TABLE_FONT_SIZES:
+        least, want = _measure(pdf, frame, wrap, size)
+        low, high = sum(least), sum(want)
+        if high <= portrait:
+            return _Layout(want, False, size)
+        turn = low > portrait or high > 1.5 * portrait
+        room = landscape if turn else portrait
+        if high <= room:
+            return _Layout(want, turn, size)
+        if low <= room:
+            spare = (room - low) / (high - low)
+            return _Layout([lo + spare * (hi - lo) for lo, hi in zip(least, want, strict=True)], turn, size)
+    return _Layout([landscape * w / low for w in least], True, size)  # too wide even so: squeezed
+
+
+def _paragraphs(pdf: FPDF, lines: Sequence[str]) -> None:
+    pdf.set_font(FONT, "", 9)
+    for paragraph in lines:
+        pdf.multi_cell(0, 4.6, _clean(paragraph), new_x="LMARGIN", new_y="NEXT", align="L")
+
+
+def _table(pdf: _Document, section: Section, frame: pd.DataFrame, layout: _Layout) -> None:
+    assert section.table is not None
+    right = set(section.right)
+    align = tuple("RIGHT" if c in right else "LEFT" for c in frame.columns)
+    pdf.set_font(FONT, "", layout.size)
+    with pdf.table(col_widths=layout.widths, width=sum(layout.widths), align="LEFT", text_align=align,
+                   line_height=layout.size * 0.47, padding=(PAD_Y, PAD_X), v_align="TOP",
+                   headings_style=FontFace(emphasis="BOLD", fill_color=(230, 230, 230)),
+                   repeat_headings=1) as table:
+        table.row([_clean(c) for c in frame.columns])
+        for values in frame.itertuples(index=False, name=None):
+            table.row(list(values))
+    if len(section.table) > MAX_TABLE_ROWS:
+        left = messages.number(len(section.table) - MAX_TABLE_ROWS, pdf.speaks)
+        _paragraphs(pdf, [messages.text("pdf.more_rows", pdf.speaks, n=left)])
 
 
 def write_pdf(path: str | Path, title: str, meta: Sequence[str], sections: Sequence[Section],
-              landscape: bool = False) -> Path:
-    """Write the document to ``path`` (A4); returns the path.
+              lang: str = "nl") -> Path:
+    """Write the document to ``path`` (A4; landscape pages for wide tables); returns the path.
 
     Raises :class:`PsoInputError` when the file cannot be written.
     """
-    from fpdf import FPDF
-    from fpdf.fonts import FontFace
-
-    pdf = FPDF(orientation="L" if landscape else "P", format="A4")
-    pdf.add_font("DejaVu", "", _font_path())
-    pdf.add_font("DejaVu", "B", _font_path(bold=True))
+    pdf = _Document(messages.check_language(lang), _clean(title))
+    pdf.add_font(FONT, "", _font_path())
+    pdf.add_font(FONT, "B", _font_path(bold=True))
+    pdf.set_margins(MARGIN, MARGIN, MARGIN)
     pdf.set_auto_page_break(auto=True, margin=14)
-    pdf.set_title(_cell(title))
+    pdf.set_title(_clean(title))
+    pdf.set_lang("nl-NL" if lang == "nl" else "en-GB")
     pdf.set_creator("pso-chain")
     pdf.add_page()
-    pdf.set_font("DejaVu", "B", 15)
-    pdf.multi_cell(0, 8, _cell(title), new_x="LMARGIN", new_y="NEXT")
-    pdf.set_font("DejaVu", "", 8.5)
+    pdf.set_font(FONT, "B", 15)
+    pdf.multi_cell(0, 8, _clean(title), new_x="LMARGIN", new_y="NEXT", align="L")
+    pdf.set_font(FONT, "", 8.5)
     for line in meta:
-        pdf.multi_cell(0, 4.5, _cell(line), new_x="LMARGIN", new_y="NEXT")
+        pdf.multi_cell(0, 4.5, _clean(line), new_x="LMARGIN", new_y="NEXT", align="L")
     for section in sections:
-        pdf.ln(3)
-        pdf.set_font("DejaVu", "B", 11.5)
-        pdf.multi_cell(0, 6.5, _cell(section.heading), new_x="LMARGIN", new_y="NEXT")
-        pdf.set_font("DejaVu", "", 9)
-        for paragraph in section.paragraphs:
-            pdf.multi_cell(0, 4.8, _cell(paragraph), new_x="LMARGIN", new_y="NEXT")
+        frame = layout = None
         if section.table is not None and len(section.table.columns):
-            frame = section.table.head(MAX_TABLE_ROWS)
-            pdf.set_font("DejaVu", "", 7)
-            with pdf.table(col_widths=section.column_widths, text_align="LEFT", line_height=3.6,
-                           headings_style=FontFace(emphasis="BOLD")) as table:
-                table.row([_cell(c) for c in frame.columns])
-                for values in frame.itertuples(index=False, name=None):
-                    table.row([_cell(v) for v in values])
-            if len(section.table) > MAX_TABLE_ROWS:
-                pdf.multi_cell(0, 4.8, f"... {len(section.table) - MAX_TABLE_ROWS:,} more rows "
-                                       "(see the XLSX)", new_x="LMARGIN", new_y="NEXT")
-            pdf.set_font("DejaVu", "", 9)
+            frame = section.table.head(MAX_TABLE_ROWS).astype(str)
+            layout = _layout(pdf, frame, set(section.wrap))
+        landscape = layout is not None and layout.landscape
+        if (pdf.cur_orientation == "L") != landscape:  # a wide table on its own landscape pages
+            pdf.add_page(orientation="L" if landscape else "P")
+        else:
+            pdf.ln(3)
+        pdf.set_font(FONT, "B", 11.5)
+        pdf.multi_cell(0, 6.5, _clean(section.heading), new_x="LMARGIN", new_y="NEXT", align="L")
+        _paragraphs(pdf, section.paragraphs)
+        if frame is not None and layout is not None:
+            pdf.ln(1.5)
+            _table(pdf, section, frame, layout)
+        _paragraphs(pdf, section.lines)
     path = Path(path)
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
@@ -91,3 +251,12 @@ def write_pdf(path: str | Path, title: str, meta: Sequence[str], sections: Seque
         raise PsoInputError(Problem(str(path), None, None, None,
                                     f"cannot write the PDF: {exc.strerror or exc}")) from None
     return path
+
+
+def table_of(frame: pd.DataFrame, lang: str, formats: Mapping[str, Callable[[Any], str]]) -> pd.DataFrame:
+    """``frame`` with each column formatted (``formats`` by column; else :meth:`Formats.cell`)
+    and headed in ``lang``."""
+    plain = Formats(lang)
+    out = pd.DataFrame({heading(lang, column): [formats.get(column, plain.cell)(v) for v in frame[column]]
+                        for column in frame.columns}, dtype=object)
+    return out
