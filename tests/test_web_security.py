@@ -245,6 +245,52 @@ def test_a_request_head_that_trickles_in_is_cut_off(open_server):
         assert closed and time.monotonic() - started < 6
 
 
+def test_a_huge_request_head_is_refused(open_server):
+    with socket.create_connection(("127.0.0.1", open_server.port), timeout=10) as s:
+        s.sendall(b"GET /healthz HTTP/1.1\r\nHost: 127.0.0.1\r\nX-Big: " + b"a" * 40_000 + b"\r\n\r\n")
+        assert s.recv(4096).startswith(b"HTTP/1.1 431")
+    with socket.create_connection(("127.0.0.1", open_server.port), timeout=10) as s:  # in pieces
+        s.sendall(b"GET /healthz HTTP/1.1\r\nHost: 127.0.0.1\r\nX-Big: ")
+        for _ in range(10):
+            s.sendall(b"a" * 4000)
+            time.sleep(0.01)
+        assert s.recv(4096).startswith(b"HTTP/1.1 400")
+
+
+def test_a_quick_scan_over_its_time_limit_is_stopped(tmp_path, books):
+    server = start(tmp_path / "slow", EXAMPLE, "--scan-timeout", "1")
+    try:
+        with httpx.Client(timeout=120) as client:
+            token = csrf(client, server.url)
+            started = time.monotonic()
+            page = client.post(f"{server.url}/quickscan", data={"csrf_token": token},
+                               files=upload_files(books))
+            assert page.status_code == 503 and time.monotonic() - started < 10
+            assert "too long" in page.text
+        assert httpx.get(f"{server.url}/healthz").status_code == 200
+        time.sleep(1)
+        children = [p for p in Path("/proc").iterdir() if p.name.isdigit()
+                    and _parent(p) == server.proc.pid and b"spawn_main" in _cmdline(p)]
+        assert not children, "the quick scan's process was not stopped"
+        assert "quick scan over 1 s" in server.log.read_text()
+    finally:
+        stop(server)
+
+
+def _parent(proc: Path) -> int:
+    try:
+        return int((proc / "stat").read_text().rsplit(")", 1)[1].split()[1])
+    except (OSError, IndexError, ValueError):
+        return -1
+
+
+def _cmdline(proc: Path) -> bytes:
+    try:
+        return (proc / "cmdline").read_bytes()
+    except OSError:
+        return b""
+
+
 def test_an_xlsx_bomb_a_wide_sheet_and_a_long_csv_are_refused_before_parsing(open_server, books):
     bomb = io.BytesIO()
     with zipfile.ZipFile(bomb, "w", zipfile.ZIP_DEFLATED) as z:
@@ -446,6 +492,29 @@ def test_two_workers_share_downloads_and_reloads(tmp_path, books):
             assert server.log.read_text().count("opened ") >= opened + 2, "a worker did not reload"
     finally:
         stop(server)
+
+
+def test_basic_auth_does_not_hold_up_other_clients(auth_server):
+    stop_at = time.monotonic() + 4
+
+    def hammer() -> None:
+        with httpx.Client(timeout=30) as client:
+            while time.monotonic() < stop_at:
+                client.get(f"{auth_server.url}/healthz", auth=("bob", PASSWORDS["bob"]))
+
+    threads = [threading.Thread(target=hammer) for _ in range(4)]
+    for thread in threads:
+        thread.start()
+    times = []
+    with httpx.Client(timeout=30) as probe:
+        while time.monotonic() < stop_at:
+            started = time.perf_counter()
+            probe.get(f"{auth_server.url}/healthz")
+            times.append(time.perf_counter() - started)
+    for thread in threads:
+        thread.join()
+    times.sort()
+    assert times[len(times) // 2] < 0.1, f"median {times[len(times) // 2]:.3f} s"
 
 
 # --- last: it blocks this client for a minute on that server ------------------------------------

@@ -57,6 +57,9 @@ def serve_cmd(
         "Seconds a client has to send a request's body"))] = 120.0,
     scan_timeout: Annotated[float, typer.Option("--scan-timeout", min=1, max=3600, help=(
         "Seconds one quick scan may take (its process is stopped then)"))] = 300.0,
+    trust_proxy: Annotated[bool, typer.Option("--trust-proxy", help=(
+        "Believe X-Forwarded-For/-Proto from a proxy on 127.0.0.1 (client address, https); "
+        "off: any local program could claim any address"))] = False,
 ) -> None:
     """Serve the web pages and the JSON API (/api, OpenAPI at /api/openapi.json) over DATASET.
 
@@ -80,7 +83,7 @@ def serve_cmd(
         body_seconds=body_timeout, scan_seconds=scan_timeout)
     HeadTimeoutH11.head_seconds = header_timeout
     server: dict[str, Any] = {"host": host, "port": port, "log_level": "info", "server_header": False,
-                              "http": HeadTimeoutH11, "timeout_keep_alive": 5,
+                              "http": HeadTimeoutH11, "timeout_keep_alive": 5, "proxy_headers": trust_proxy,
                               "h11_max_incomplete_event_size": MAX_HEAD_BYTES}
     try:
         _serve(dataset, rules, workers, auth, config, server)

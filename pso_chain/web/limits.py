@@ -5,7 +5,7 @@ the time to send it, and the time to send the request head.
 ``Host`` (400: DNS rebinding), a declared ``Content-Length`` over the limit (413, nothing
 read), and counts the body as it arrives, chunked or not: past the limit it answers 413 at
 once and the application's reads fail, so a body is never read whole; a body that takes longer
-than the deadline gets 408. :class:`HeadTimeoutH11` closes a connection whose request head
+than the deadline gets 408; a request head over 32 KB gets 431. :class:`HeadTimeoutH11` closes a connection whose request head
 does not arrive in time (uvicorn's own keep-alive timeout only covers idle connections).
 """
 
@@ -66,6 +66,11 @@ class Gate:
             return
         headers = {k.decode("latin-1").lower(): v.decode("latin-1") for k, v in scope["headers"]}
         api = str(scope.get("path", "")).startswith("/api")
+        head = sum(len(k) + len(v) + 4 for k, v in scope["headers"]) + len(scope.get("raw_path") or b"") \
+            + len(scope.get("query_string") or b"")
+        if head > MAX_HEAD_BYTES:  # h11 only limits a head that arrives in pieces
+            await _answer(send, 431, "request head too large", api, close=True)
+            return
         if self.hosts is not None and host_name(headers.get("host", "")) not in self.hosts:
             await _answer(send, 400, "unknown host: this server answers to its own names only", api)
             return
