@@ -7,9 +7,12 @@ import networkx as nx
 import numpy as np
 import pandas as pd
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 import pso_chain
 from pso_chain.core.loading import load_network
+from pso_chain.generate import generate_dataset, write_dataset
 from tests.datasets import buy, org, write_tables
 
 EXAMPLE_DIR = pso_chain.example_path()
@@ -150,3 +153,16 @@ def test_a_library_call_prints_nothing(tmp_path, capfd, caplog):
     out, err = capfd.readouterr()
     assert out == "" and err == ""
     assert any("compiling" in r.getMessage() for r in caplog.records)
+
+
+@settings(max_examples=6, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(seed=st.integers(0, 10**6), years=st.integers(1, 2))
+def test_from_frames_equals_the_folder_on_generated_networks(tmp_path_factory, seed, years):
+    tables = generate_dataset(150, 800, seed=seed, n_years=years)
+    folder = tmp_path_factory.mktemp("gen")
+    write_dataset(tables, folder)
+    from_folder = load_network(folder)
+    from_tables = pso_chain.from_frames(**tables)
+    pd.testing.assert_frame_equal(pso_chain.credits(from_tables), pso_chain.credits(from_folder))
+    pd.testing.assert_frame_equal(pso_chain.simulate(from_tables, threshold=0.05).certified_frame(),
+                                  pso_chain.simulate(from_folder, threshold=0.05).certified_frame())

@@ -70,17 +70,19 @@ def generated(seed: int, extra_sw: int):
     return tables
 
 
-@settings(max_examples=15, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@settings(max_examples=20, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(seed=st.integers(0, 10**6), extra_sw=st.integers(0, 8), k=st.integers(1, 4),
        threshold=st.sampled_from([0.01, 0.03, 0.08, 0.2]),
-       municipality=st.sampled_from([None, "Apeldoorn", "Epe", "Zutphen"]))
-def test_seeds_claim_what_simulate_certifies_on_generated_networks(tmp_path_factory, seed, extra_sw, k,
-                                                                  threshold, municipality):
+       municipality=st.sampled_from([None, "Apeldoorn", "Epe", "Zutphen"]),
+       objective=st.sampled_from(["count", "fte"]), model=st.sampled_from(["threshold", "fee"]))
+def test_seeds_claim_what_simulate_certifies_on_generated_networks(seed, extra_sw, k, threshold,
+                                                                  municipality, objective, model):
     tables = generated(seed, extra_sw)
-    network = load_network(write_tables(tmp_path_factory.mktemp("gen"), **tables))
-    assert_seeds_agree_with_simulate(network, 2025, k, municipality, threshold=threshold)
+    network = pso_chain.from_frames(**tables)
+    options = {"threshold": threshold} if model == "threshold" else {"model": "fee", "at_risk": threshold}
+    assert_seeds_agree_with_simulate(network, 2025, k, municipality, objective, **options)
     # an SW-bedrijf without a certificate never certifies, whatever the threshold
-    assert not (certified_in_run(network, 2025, threshold=threshold) & network.sw).any()
+    assert not (certified_in_run(network, 2025, **options) & network.sw).any()
 
 
 def test_uncertified_sw_bedrijven_never_certify_in_simulate():
