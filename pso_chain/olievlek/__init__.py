@@ -1,7 +1,8 @@
 """The olievlek (oil-slick): how PSO certification spreads through purchasing chains.
 
 Plain functions over a :class:`~pso_chain.core.network.PurchaseNetwork` and an explicit year,
-following docs/contract.md's olievlek contracts:
+following docs/contract.md's olievlek contracts. Who can adopt (be under pressure, certify,
+be a prospect, a candidate or a seed's gain) is defined once, :func:`can_adopt`.
 
 - :func:`exposure` — the prospect list: revenue share from code-applying buyers, tier distance;
 - :func:`history` — the propagation that happened: parent, generation and root of each
@@ -15,6 +16,7 @@ following docs/contract.md's olievlek contracts:
 - :func:`history_baseline` — certification rates of exposed and other organisations.
 """
 
+from pso_chain.olievlek.base import can_adopt
 from pso_chain.olievlek.budget import BudgetSelection, select_within_budget
 from pso_chain.olievlek.calibrate import Calibration, calibrate
 from pso_chain.olievlek.exposure import exposure, exposure_summary, tier_distances
@@ -31,7 +33,7 @@ from pso_chain.olievlek.stochastic import StochasticSimulation, simulate_runs
 
 __all__ = [
     "BudgetSelection", "Calibration", "StochasticSimulation", "calibrate", "history_baseline",
-    "select_within_budget", "simulate_runs",
+    "select_within_budget", "simulate_runs", "can_adopt",
     "exposure", "exposure_summary", "tier_distances", "history", "history_figures",
     "largest_cascades", "SeedSelection", "select_seeds", "Simulation", "read_seed_orgs",
     "simulate", "certification_assortativity", "chain_stats",
