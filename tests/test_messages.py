@@ -15,7 +15,11 @@ ROOT = Path(__file__).resolve().parents[1]
 SECTIONS = sorted({key.split(".", 1)[0] for key in messages.catalogue("nl")})
 # a key written out in code: "section.name" as the first argument of a call (text, maybe, t, ...)
 SECTION = "|".join(map(re.escape, SECTIONS))
-KEY_IN_CODE = re.compile(rf"""\b(?:text|maybe|has|t|msg|tr|word)\(\s*["']((?:{SECTION})\.[A-Za-z0-9_]+)["']""")
+KEY_IN_CODE = re.compile(rf"""\b(?:text|maybe|has|t|msg|word)\(\s*["']((?:{SECTION})\.[A-Za-z0-9_]+)["']""")
+# the commands' texts (t("name") is cli.name), the engine's codes (coded("name", ...)) and the
+# report's labels (lab("name"), self("name")) by their bare names
+BARE = {"cli": re.compile(r"""\bt\(\s*f?["']([a-z_0-9]+)["']"""),
+        "codes": re.compile(r"""\bcoded\(\s*["']([a-z_0-9]+)["']""")}
 
 
 def _fields(template: str) -> set[str]:
@@ -38,9 +42,23 @@ def test_every_key_named_in_the_code_exists():
     files = [*ROOT.joinpath("pso_chain").rglob("*.py"), *ROOT.joinpath("pso_chain").rglob("*.html")]
     used = {(path.relative_to(ROOT).as_posix(), key) for path in files
             for key in KEY_IN_CODE.findall(path.read_text(encoding="utf-8"))}
+    commands = [*ROOT.joinpath("pso_chain", "commands").glob("*.py"), *ROOT.joinpath("pso_chain").rglob("*.py")]
+    for section, pattern in BARE.items():
+        for path in commands if section == "codes" else ROOT.joinpath("pso_chain", "commands").glob("*.py"):
+            used |= {(path.relative_to(ROOT).as_posix(), f"{section}.{name}")
+                     for name in pattern.findall(path.read_text(encoding="utf-8"))}
     missing = sorted((path, key) for path, key in used if not messages.has(key))
     assert missing == []
-    assert len(used) > 3  # the scan finds the code's keys at all
+    assert len(used) > 100  # the scan finds the code's keys at all
+
+
+def test_every_word_of_the_web_pages_exists():
+    """The templates and routes ask the [web] table by its bare name (``t("employees")``)."""
+    web = ROOT / "pso_chain" / "web"
+    used = {name for path in [*web.rglob("*.html"), *web.glob("*.py")]
+            for name in re.findall(r"""\bt\(\s*["']([a-z_0-9]+)["']""", path.read_text(encoding="utf-8"))}
+    assert len(used) > 50
+    assert sorted(name for name in used if not messages.has(f"web.{name}")) == []
 
 
 def test_glossary_terms():

@@ -91,7 +91,8 @@ def display() -> Display:
 
 
 def tr(nl: str, en: str) -> str:
-    """The text of the chosen language (a heading or a sentence of one command)."""
+    """The text of the chosen language, written inline (prefer :func:`t` and a key in the
+    message catalogue: one place for every text, docs/i18n.md)."""
     return nl if display().lang == "nl" else en
 
 
