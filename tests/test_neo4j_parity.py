@@ -6,7 +6,7 @@ session Neo4j (``neo4j_server`` fixture), replacing the previous one; then
 ``pso_chain.credits``, ``explain``, ``suppliers``, ``uplift`` and ``exposure`` on
 ``pso_chain.open(uri)`` (the part of the database each verb reads, through the engine's own
 function) must equal the same calls on ``pso_chain.open(folder)`` — exactly — and so must the
-whole tables streamed back (``load_network("bolt://...")``) and the CLI's files. The scores
+whole tables streamed back (``neo4jdb.source.load_network("bolt://...")``) and the CLI's files. The scores
 ``pso-chain neo4j load`` sets on the organisation nodes are ``pso_chain.credits`` of the folder.
 """
 
@@ -27,6 +27,7 @@ from pso_chain.cli import app
 from pso_chain.core.loading import load_network
 from pso_chain.core.scoring import credits
 from pso_chain.neo4jdb.load import load_dataset
+from pso_chain.neo4jdb.source import load_network as stream_network
 from tests.datasets import random_tables, write_tables
 from tests.neo4j_checks import run_cypher
 
@@ -50,7 +51,7 @@ def test_credits_on_the_database_equal_the_folder(neo4j_server, seed, n_orgs, n_
         for year in [int(y) for y in network.years]:  # a year without purchases is bad input
             pd.testing.assert_frame_equal(pso_chain.credits(database, year),
                                           pso_chain.credits(network, year), check_exact=True)
-        streamed = load_network(uri)
+        streamed = stream_network(uri, network.rules)
         pd.testing.assert_frame_equal(credits(streamed), credits(network), check_exact=True)
 
 
