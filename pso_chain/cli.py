@@ -34,8 +34,8 @@ app = typer.Typer(
 )
 app.callback()(global_options)
 
-COMMAND_MODULES = ("core", "buyers", "olievlek", "olievlek_models", "neo4j", "report", "sroi",
-                   "importing", "serve", "build")
+COMMAND_MODULES = ("core", "buyers", "olievlek", "neo4j", "report", "sroi", "importing", "serve",
+                   "build")
 
 for _name in COMMAND_MODULES:
     try:

@@ -20,8 +20,10 @@ import pandas as pd
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+from typer.testing import CliRunner
 
 import pso_chain
+from pso_chain.cli import app
 from pso_chain.core.loading import load_network
 from pso_chain.errors import PsoInputError
 from pso_chain.olievlek.budget import read_costs, seed_costs, select_within_budget
@@ -201,3 +203,23 @@ def test_bad_arguments_name_the_argument():
         select_within_budget(EXAMPLE, -1)
     with pytest.raises(PsoInputError, match="objective"):
         select_within_budget(EXAMPLE, 1_000, objective="jobs")
+
+
+def test_seeds_command_with_a_budget(folder):
+    costs = folder / "cli-costs.csv"
+    pd.DataFrame({"org_id": ["10000154"], "cost_eur": [10.0]}).to_csv(costs, index=False)
+    out = folder / "budget.csv"
+    result = CliRunner().invoke(app, ["--lang", "en", "olievlek", "seeds", str(pso_chain.example_path()),
+                                      "--budget", "2000", "--costs", str(costs), "--out", str(out)])
+    assert result.exit_code == 0, result.output
+    frame = pd.read_csv(out, dtype={"org_id": str})
+    expected = select_within_budget(EXAMPLE, 2_000, costs=read_costs(costs)).frame
+    assert frame["org_id"].tolist() == expected["org_id"].tolist()
+    assert frame["cumulative_cost_eur"].iat[-1] <= 2_000 and "10000154" in frame["org_id"].tolist()
+    both = CliRunner().invoke(app, ["olievlek", "seeds", str(pso_chain.example_path()), "--k", "2",
+                                    "--budget", "100"])
+    neither = CliRunner().invoke(app, ["olievlek", "seeds", str(pso_chain.example_path())])
+    assert both.exit_code == 2 and neither.exit_code == 2
+    fitted = CliRunner().invoke(app, ["--lang", "en", "olievlek", "seeds", str(pso_chain.example_path()),
+                                      "--k", "1", "--fitted"])
+    assert fitted.exit_code == 0 and "fitted by calibrate" in fitted.output

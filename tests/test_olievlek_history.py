@@ -11,8 +11,10 @@ import pandas as pd
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
+from typer.testing import CliRunner
 
 import pso_chain
+from pso_chain.cli import app
 from pso_chain.core.loading import load_network
 from pso_chain.errors import PsoInputError
 from pso_chain.olievlek import exposure, history, history_figures, largest_cascades
@@ -240,3 +242,12 @@ def test_history_baseline_on_the_example_says_association_not_cause():
     assert total["exposed_years"] + total["other_years"] == 570
     text = baseline_text(frame)
     assert "association, not a cause" in text
+
+
+def test_history_command_with_baseline():
+    result = CliRunner().invoke(app, ["--lang", "en", "olievlek", "history", str(pso_chain.example_path()),
+                                      "--baseline"], env={"COLUMNS": "250"})
+    assert result.exit_code == 0, result.output
+    assert "association, not a cause" in result.output and "size class" in result.output
+    dutch = CliRunner().invoke(app, ["olievlek", "history", str(pso_chain.example_path()), "--baseline"])
+    assert dutch.exit_code == 0 and "samenhang, geen oorzaak" in " ".join(dutch.output.split())

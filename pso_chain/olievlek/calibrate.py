@@ -332,7 +332,7 @@ def _notes(panel: AdoptionPanel, network: PurchaseNetwork, ci: list[float], u_ha
              f"{int(panel.adopted.sum()):,} first certifications"]
     if np.isnan(ci[0]) or np.isnan(ci[1]):
         notes.append("the data do not bound the estimate on both sides within the observed "
-                     "pressures: the 95% interval is open where shown as NaN")
+                     "pressures: the 95% interval is open on that side (NaN in files)")
     if np.isclose(u_hat[3], bounds[3][1]):
         notes.append("the slope reached its upper bound: the adoptions look like a sharp threshold")
     if getattr(network, "certifications", None) is None:
