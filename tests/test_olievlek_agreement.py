@@ -6,6 +6,8 @@ from one computation."""
 
 from __future__ import annotations
 
+import re
+
 import numpy as np
 import pytest
 from hypothesis import HealthCheck, given, settings
@@ -17,7 +19,7 @@ from pso_chain.core.loading import load_network
 from pso_chain.generate import generate_dataset
 from pso_chain.olievlek import chain_stats, exposure, select_seeds, simulate
 from pso_chain.olievlek.base import can_adopt, certified_at_start
-from pso_chain.outputs.report.build import collect_report
+from pso_chain.outputs.report.build import collect_report, render_report
 from tests.datasets import buy, org, write_tables
 
 EXAMPLE = pso_chain.load_example()
@@ -119,9 +121,15 @@ def test_stats_count_the_adopters_exposure_lists():
     assert stats["can_adopt"] == int((~certified_at_start(EXAMPLE, 2025) & ~EXAMPLE.sw).sum())
 
 
-@pytest.mark.parametrize("municipality", [None, "Zutphen", "Lochem"], ids=lambda m: m or "all")
+@pytest.mark.parametrize("municipality", MUNICIPALITIES, ids=lambda m: m or "all")
 def test_report_figures_come_from_one_computation(municipality):
     data = collect_report(EXAMPLE, 2025, municipality, k=3)
+    if len(data.seeds):  # the page says the same number in the summary and in the spread
+        page = render_report(data, "en")
+        spread = re.search(r"so (\d+) more beside the (\d+) themselves", page)
+        assert spread is not None and int(spread.group(1)) == data.seed_gain
+        card = re.search(r'<div class="value">([\d,]+)</div><div class="label">extra certifications with', page)
+        assert card is not None and int(card.group(1).replace(",", "")) == data.seed_gain
     base = int(data.rounds["cumulative_certified"].iloc[-1])
     seeded = int(data.seeded_rounds["cumulative_certified"].iloc[-1])
     assert data.seed_gain == int(data.seeds["certified_gain"].sum()) == seeded - base - len(data.seeds)
