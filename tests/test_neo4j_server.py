@@ -168,6 +168,45 @@ def test_the_session_server_needs_the_users_password_and_reads_no_files(
     assert neo4j_server.auth[1] not in neo4j_server.output_tail(400)
 
 
+def _text(value: str) -> bytes:
+    raw = value.encode()
+    return (bytes([0x80 + len(raw)]) if len(raw) < 16 else bytes([0xD0, len(raw)])) + raw
+
+
+def _hello(extra: dict[str, str]) -> bytes:
+    """A Bolt 4.4 HELLO message, chunked."""
+    body = b"\xb1\x01" + bytes([0xA0 + len(extra)])
+    body += b"".join(_text(k) + _text(v) for k, v in extra.items())
+    return len(body).to_bytes(2, "big") + body + b"\x00\x00"
+
+
+def _bolt_over_websocket(uri: str, extra: dict[str, str]) -> bytes:
+    """What a web page from a foreign origin gets: a WebSocket to the Bolt port, the Bolt
+    handshake and a HELLO; returns the server's answer (SUCCESS 0x70 or FAILURE 0x7F)."""
+    websocket = pytest.importorskip("websocket")  # websocket-client (with selenium, test extra)
+    ws = websocket.create_connection(uri.replace("bolt://", "ws://"), timeout=10,
+                                     origin="http://evil.example")
+    try:
+        ws.send_binary(b"\x60\x60\xb0\x17" + b"\x00\x00\x04\x04" + b"\x00" * 12)
+        assert ws.recv() == b"\x00\x00\x04\x04"  # Bolt 4.4 agreed
+        ws.send_binary(_hello(extra))
+        return ws.recv()
+    finally:
+        ws.close()
+
+
+@pytest.mark.neo4j
+def test_a_foreign_web_page_gets_nothing_without_the_password(neo4j_server: LocalNeo4j) -> None:
+    """Neo4j accepts WebSocket upgrades on the Bolt port from any Origin (no setting refuses
+    them); what stops a page in a local browser is the password it does not have."""
+    refused = _bolt_over_websocket(neo4j_server.uri, {"user_agent": "page/1", "scheme": "none"})
+    assert refused[2:4] == b"\xb1\x7f" and b"Security" in refused  # FAILURE, unauthorized
+    user, password = neo4j_server.auth
+    accepted = _bolt_over_websocket(neo4j_server.uri, {"user_agent": "page/1", "scheme": "basic",
+                                                       "principal": user, "credentials": password})
+    assert accepted[2:4] == b"\xb1\x70"  # SUCCESS: the socket itself is not refused
+
+
 @pytest.mark.neo4j
 def test_second_launcher_build_is_a_cache_hit(neo4j_server: LocalNeo4j) -> None:
     started = time.monotonic()
