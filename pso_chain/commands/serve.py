@@ -72,6 +72,7 @@ def serve_cmd(
 
     auth = load_auth(auth_token_env, users)
     check_bind(host, auth)
+    logging.getLogger("pso_chain").handlers.clear()  # the server's log: one line per event, timed
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
     run_dir = tempfile.mkdtemp(prefix="pso-serve-")  # this run's downloads and reload stamp
     config = ServeConfig(

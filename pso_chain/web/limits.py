@@ -5,8 +5,9 @@ the time to send it, and the time to send the request head.
 ``Host`` (400: DNS rebinding), a declared ``Content-Length`` over the limit (413, nothing
 read), and counts the body as it arrives, chunked or not: past the limit it answers 413 at
 once and the application's reads fail, so a body is never read whole; a body that takes longer
-than the deadline gets 408; a request head over 32 KB gets 431. :class:`HeadTimeoutH11` closes a connection whose request head
-does not arrive in time (uvicorn's own keep-alive timeout only covers idle connections).
+than the deadline gets 408; a request head over 32 KB gets 431. :class:`HeadTimeoutH11` closes
+a connection whose request head does not arrive in time (uvicorn's own keep-alive timeout only
+covers idle connections).
 """
 
 from __future__ import annotations

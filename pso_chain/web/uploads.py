@@ -184,7 +184,15 @@ class ScanPool:
         pool.shutdown(wait=False, cancel_futures=True)
 
     def close(self) -> None:
+        """At the server's end: the idle child exits by itself; one still scanning is killed
+        after a few seconds."""
         with self._lock:
             pool, self._pool = self._pool, None
-        if pool is not None:
-            self._kill(pool)
+        if pool is None:
+            return
+        processes = list((getattr(pool, "_processes", None) or {}).values())
+        pool.shutdown(wait=False, cancel_futures=True)
+        for process in processes:
+            process.join(timeout=5)
+            if process.is_alive():
+                process.kill()
