@@ -11,6 +11,7 @@ from enum import StrEnum
 from pathlib import Path
 from typing import Annotated
 
+import pandas as pd
 import typer
 
 import pso_chain
@@ -89,7 +90,10 @@ def calibrate_cmd(dataset: DatasetArg, model: ModelOpt = Model.threshold,
           brier0=fmt.number(fit.brier_null, 5)))
     for text in fit.notes:
         note(text)
-    render_table(fit.parameters, title=t("calibrate_parameters"))
+    shown = fit.parameters.copy()
+    for col in ("estimate", "ci_low", "ci_high"):
+        shown[col] = [_bound(v) for v in shown[col]]
+    render_table(shown, title=t("calibrate_parameters"))
     render_table(fit.years, title=t("calibrate_years"))
     render_table(fit.by_pressure, title=t("calibrate_bins"))
     if out:
@@ -180,7 +184,26 @@ def show_baseline(network) -> None:
     def share(value: float) -> str:
         return "-" if value != value else fmt.share(value, 2)
 
-    render_table(frame, title=t("history_baseline_title"), max_rows=20)
+    def band(value: float, low: float, high: float) -> str:
+        return "-" if value != value else f"{share(value)} ({share(low)} - {share(high)})"
+
+    def rate(prefix: str) -> list[str]:
+        return [band(r, lo, hi) for r, lo, hi in
+                zip(frame[f"{prefix}_rate"], frame[f"{prefix}_low"], frame[f"{prefix}_high"], strict=True)]
+
+    shown = pd.DataFrame({
+        t("col_size_class"): frame["size_class"].replace({"all": t("all_sizes")}),
+        t("col_exposed"): [f"{fmt.integer(k)} / {fmt.integer(n)}" for k, n in
+                           zip(frame["exposed_certified"], frame["exposed_years"], strict=True)],
+        t("col_exposed_rate"): rate("exposed"),
+        t("col_other"): [f"{fmt.integer(k)} / {fmt.integer(n)}" for k, n in
+                         zip(frame["other_certified"], frame["other_years"], strict=True)],
+        t("col_other_rate"): rate("other"),
+        t("col_difference"): [band(d, lo, hi) for d, lo, hi in
+                              zip(frame["difference"], frame["difference_low"], frame["difference_high"],
+                                  strict=True)],
+    })
+    render_table(shown, title=t("history_baseline_title"), max_rows=20)
     say(t("history_baseline_text", exposed=share(row["exposed_rate"]),
           exposed_years=fmt.integer(row["exposed_years"]), exposed_low=share(row["exposed_low"]),
           exposed_high=share(row["exposed_high"]), other=share(row["other_rate"]),

@@ -281,6 +281,8 @@ def calibrate(network: PurchaseNetwork, model: str = "threshold", *, first_year:
     wald = {j: (u_hat[j] - z * se[j], u_hat[j] + z * se[j]) for j in range(4)}
     with np.errstate(over="ignore"):
         slope_ci = np.exp(wald[3])
+    if np.isclose(u_hat[3], bounds[3][1]) or np.isclose(u_hat[3], bounds[3][0]):
+        slope_ci = np.array([np.nan, np.nan])  # at a bound: the information says nothing
     parameters = pd.DataFrame([
         ("threshold" if model == "threshold" else "at_risk", value, ci_low, ci_high,
          "profile likelihood"),
