@@ -34,7 +34,7 @@ PURCHASE_COLUMNS = ["row", "supplier_id", "supplier_name", "date", "amount_eur",
 RIGHT = ("row", "amount_eur", "supplier_revenue_eur", "supplier_target_fte", "indirect_fte",
          "start_position_weight", "contract_weight", "hours_per_week", "fulltime_hours", "months",
          "weighted_fte", "size", "trede1", "trede2", "trede3")
-WRAP = ("supplier_name", "reason", "source", "invoice_id")
+WRAP = ("supplier_name", "reason", "source", "invoice_id", "contract_type")
 
 
 def file_sha256(path: str | Path) -> str:
@@ -177,14 +177,14 @@ def audit_sections(explained: Mapping[str, Any], lang: str = "nl") -> tuple[list
             pd.DataFrame(norms["rows"]), lang, {"size": str, "trede1": pct, "trede2": pct, "trede3": pct}),
             right=[heading(lang, c) for c in ("size", "trede1", "trede2", "trede3")]),
     ]
+    right, wrap = [heading(lang, c) for c in RIGHT], [heading(lang, c) for c in WRAP]
     annexes = []
     if persons:
-        annexes.append(Section(t("pdf.audit_persons"), table=_persons_table(persons, fmt),
-                               right=[heading(lang, c) for c in RIGHT]))
+        annexes.append(Section(t("pdf.audit_persons"), table=_persons_table(persons, fmt), right=right,
+                               wrap=wrap))
     annexes.append(Section(
         t("pdf.audit_purchases", year=year), table=_purchases_table(purchases, fmt) if purchases else None,
-        paragraphs=() if purchases else [t("pdf.audit_no_purchases", year=year)],
-        right=[heading(lang, c) for c in RIGHT], wrap=[heading(lang, c) for c in WRAP]))
+        paragraphs=() if purchases else [t("pdf.audit_no_purchases", year=year)], right=right, wrap=wrap))
     return summary, annexes
 
 

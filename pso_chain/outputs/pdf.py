@@ -23,6 +23,7 @@ from typing import Any
 import matplotlib
 import pandas as pd
 from fpdf import FPDF
+from fpdf.enums import PageOrientation
 from fpdf.fonts import FontFace
 
 from pso_chain import messages
@@ -164,23 +165,41 @@ def _measure(pdf: FPDF, frame: pd.DataFrame, wrap: set[str], size: float) -> tup
     return least, want
 
 
-def _layout(pdf: FPDF, frame: pd.DataFrame, wrap: set[str]) -> _Layout:
-    """Column widths from the content; landscape when portrait would break words or squeeze the
-    wrapping columns to under two thirds of what they want; a smaller font as the last resort."""
+def _fit(least: list[float], want: list[float], wraps: list[bool], room: float) -> list[float] | None:
+    """Widths within ``room``: every column as wide as it wants when that fits; else the columns
+    that do not wrap as wide as they want (their headings on one line) and the wrapping ones
+    sharing the rest; else every column from its narrowest up; None when even that is too wide."""
+    if sum(want) <= room:
+        return want
+    fixed = [lo if wrap else hi for lo, hi, wrap in zip(least, want, wraps, strict=True)]
+    if sum(fixed) <= room:
+        grow = sum(hi - lo for lo, hi, wrap in zip(least, want, wraps, strict=True) if wrap)
+        share = (room - sum(fixed)) / grow if grow else 0.0
+        return [lo + share * (hi - lo) if wrap else hi
+                for lo, hi, wrap in zip(least, want, wraps, strict=True)]
+    if sum(least) <= room:
+        share = (room - sum(least)) / (sum(want) - sum(least))
+        return [lo + share * (hi - lo) for lo, hi in zip(least, want, strict=True)]
+    return None
+
+
+def _layout(pdf: FPDF, frame: pd.DataFrame, wrap: set[str], landscape_page: bool = False) -> _Layout:
+    """Column widths from the content, on a portrait page when the columns that do not wrap keep
+    their headings on one line there, else (or when ``landscape_page``) on a landscape page; a
+    smaller font as the last resort."""
     portrait, landscape = 210 - 2 * MARGIN, 297 - 2 * MARGIN
+    wraps = [column in wrap for column in frame.columns]
     for size in TABLE_FONT_SIZES:
         least, want = _measure(pdf, frame, wrap, size)
-        low, high = sum(least), sum(want)
-        if high <= portrait:
-            return _Layout(want, False, size)
-        turn = low > portrait or high > 1.5 * portrait
-        room = landscape if turn else portrait
-        if high <= room:
-            return _Layout(want, turn, size)
-        if low <= room:
-            spare = (room - low) / (high - low)
-            return _Layout([lo + spare * (hi - lo) for lo, hi in zip(least, want, strict=True)], turn, size)
-    return _Layout([landscape * w / low for w in least], True, size)  # too wide even so: squeezed
+        fixed = sum(lo if w else hi for lo, hi, w in zip(least, want, wraps, strict=True))
+        if fixed <= portrait and not landscape_page:
+            widths = _fit(least, want, wraps, portrait)
+            if widths is not None:
+                return _Layout(widths, False, size)
+        widths = _fit(least, want, wraps, landscape)
+        if widths is not None:
+            return _Layout(widths, True, size)
+    return _Layout([landscape * w / sum(least) for w in least], True, size)  # too wide even so: squeezed
 
 
 def _paragraphs(pdf: FPDF, lines: Sequence[str]) -> None:
@@ -220,22 +239,24 @@ def write_pdf(path: str | Path, title: str, meta: Sequence[str], sections: Seque
     pdf.set_title(_clean(title))
     pdf.set_lang("nl-NL" if lang == "nl" else "en-GB")
     pdf.set_creator("pso-chain")
-    pdf.add_page()
+    tables = [section.table.head(MAX_TABLE_ROWS).astype(str)
+              if section.table is not None and len(section.table.columns) else None for section in sections]
+    layouts = [None if frame is None else _layout(pdf, frame, set(section.wrap))
+               for section, frame in zip(sections, tables, strict=True)]
+    wide = [layout is not None and layout.landscape for layout in layouts]
+    pdf.add_page(orientation="L" if wide[:1] == [True] else "P")  # a wide first table: no empty page
     pdf.set_font(FONT, "B", 15)
     pdf.multi_cell(0, 8, _clean(title), new_x="LMARGIN", new_y="NEXT", align="L")
     pdf.set_font(FONT, "", 8.5)
     for line in meta:
         pdf.multi_cell(0, 4.5, _clean(line), new_x="LMARGIN", new_y="NEXT", align="L")
-    for section in sections:
-        frame = layout = None
-        if section.table is not None and len(section.table.columns):
-            frame = section.table.head(MAX_TABLE_ROWS).astype(str)
-            layout = _layout(pdf, frame, set(section.wrap))
-        landscape = layout is not None and layout.landscape
-        if (pdf.cur_orientation == "L") != landscape:  # a wide table on its own landscape pages
-            pdf.add_page(orientation="L" if landscape else "P")
+    for section, frame, layout, landscape in zip(sections, tables, layouts, wide, strict=True):
+        if landscape and pdf.cur_orientation is not PageOrientation.LANDSCAPE:
+            pdf.add_page(orientation="L")  # a wide table on landscape pages, and what follows it
         else:
             pdf.ln(3)
+            if frame is not None and not landscape and pdf.cur_orientation is PageOrientation.LANDSCAPE:
+                layout = _layout(pdf, frame, set(section.wrap), landscape_page=True)
         pdf.set_font(FONT, "B", 11.5)
         pdf.multi_cell(0, 6.5, _clean(section.heading), new_x="LMARGIN", new_y="NEXT", align="L")
         _paragraphs(pdf, section.paragraphs)
