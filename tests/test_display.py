@@ -155,7 +155,7 @@ def test_xlsx_as_people_use_it(tmp_path: Path) -> None:
 def test_xlsx_money_and_dates(tmp_path: Path) -> None:
     book = tmp_path / "s.xlsx"
     run("suppliers", EXAMPLE, "--on", "2025-06-01", "--out", book)
-    ws = load_workbook(book)["suppliers"]
+    ws = load_workbook(book)["leveranciers"]  # a Dutch workbook: Dutch sheet names
     header = [c.value for c in ws[1]]
     valid = ws.cell(row=4, column=header.index("geldig tot") + 1)
     assert valid.number_format == "dd-mm-yyyy"

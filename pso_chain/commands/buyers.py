@@ -35,12 +35,15 @@ from pso_chain.commands.common import (
     display,
     fails_on_bad_input,
     open_source,
+    render_table,
     say,
     sheets_written,
     t,
+    write_table,
+    write_xlsx,
+    wrote,
 )
 from pso_chain.commands.render import render_uplift_targets
-from pso_chain.outputs.files import render_table, write_table, write_xlsx, wrote
 from pso_chain.settings import defaults, load_buyer_defaults
 
 DEFAULTS = defaults()  # the help states the packaged defaults (data/*.toml), written once there

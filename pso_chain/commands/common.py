@@ -17,8 +17,9 @@ import pso_chain
 from pso_chain import messages
 from pso_chain.commands.options import settings
 from pso_chain.errors import PsoInputError, format_problem
+from pso_chain.outputs import files
 from pso_chain.outputs.display import Display
-from pso_chain.outputs.files import FORMATS, language, plain, set_context, terminal_console
+from pso_chain.outputs.files import FORMATS, plain, set_context, terminal_console
 
 console = terminal_console()
 err_console = Console(stderr=True)
@@ -86,8 +87,29 @@ OrgOpt = Annotated[str, typer.Option("--org", metavar="ORG_ID", help="org_id of 
 
 
 def display() -> Display:
-    """Labels and number formats of the chosen language (``--lang``)."""
-    return Display(language())
+    """Labels and number formats of the chosen language (``--lang``, on the command's settings)."""
+    return Display(settings().lang)
+
+
+# The writers of pso_chain.outputs.files with the command's language passed explicitly.
+def render_table(frame, **options) -> None:
+    files.render_table(frame, lang=display().lang, **options)
+
+
+def emit(frame, out, **options) -> None:
+    files.emit(frame, out, lang=display().lang, **options)
+
+
+def wrote(what: str, path) -> None:
+    files.wrote(what, path, lang=display().lang)
+
+
+def write_table(frame, path, **options):
+    return files.write_table(frame, path, lang=display().lang, **options)
+
+
+def write_xlsx(sheets, path, **options):
+    return files.write_xlsx(sheets, path, lang=display().lang, **options)
 
 
 def tr(nl: str, en: str) -> str:

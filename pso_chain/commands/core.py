@@ -19,16 +19,19 @@ from pso_chain.commands.common import (
     _check_out,
     check_file_path,
     display,
+    emit,
     error,
     fails_on_bad_input,
     open_source,
+    render_table,
     say,
     status,
     t,
+    wrote,
 )
 from pso_chain.commands.render import render_explanation, render_tour
 from pso_chain.errors import format_problem
-from pso_chain.outputs.files import emit, language, render_table, write_json, wrote
+from pso_chain.outputs.files import write_json
 
 
 @fails_on_bad_input
@@ -99,7 +102,7 @@ def explain_cmd(dataset: DatasetArg, org: OrgOpt, year: YearOpt = None, rules: R
     """One organisation's score with every number traced to its records and purchases."""
     if out and out.suffix.lower() == ".pdf":
         wrote(t("audit_file", org=org), pso_chain.audit_file(open_source(dataset, rules), org, out, year,
-                                                                  lang=language()))
+                                                                  lang=display().lang))
         return
     ex = pso_chain.explain(open_source(dataset, rules), org, year)
     if out:

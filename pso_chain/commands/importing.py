@@ -12,10 +12,10 @@ import typer
 from rich.markup import escape
 
 from pso_chain import api
-from pso_chain.commands.common import RulesOpt, console, err_console, fails_on_bad_input
+from pso_chain.commands.common import RulesOpt, console, err_console, fails_on_bad_input, write_xlsx
 from pso_chain.errors import PsoInputError
 from pso_chain.importing.quickscan_files import flag_notes, render_quickscan, write_quickscan
-from pso_chain.outputs.files import write_csv, write_xlsx
+from pso_chain.outputs.files import write_csv
 
 import_app = typer.Typer(help="Import a buyer's books (ledger exports, UBL e-invoices) into a dataset.",
                          no_args_is_help=True)

@@ -13,8 +13,10 @@ import typer
 from pso_chain.commands.common import (
     OutOpt,
     RulesOpt,
+    emit,
     error,
     fails_on_bad_input,
+    render_table,
     say,
 )
 from pso_chain.commands.options import settings
@@ -22,7 +24,6 @@ from pso_chain.neo4jdb.bulk import starter
 from pso_chain.neo4jdb.load import load_dataset
 from pso_chain.neo4jdb.queries import load_query, parse_param, query_names, run_query
 from pso_chain.neo4jdb.server import Neo4jServerError, run_forever
-from pso_chain.outputs.files import emit, render_table
 from pso_chain.rules import load_rules
 
 neo4j_app = typer.Typer(

@@ -9,8 +9,8 @@ from rich.text import Text
 from pso_chain import messages
 from pso_chain.api.outputs import explanation_purchases
 from pso_chain.commands.columns import SUPPLIERS_SHOWN, TARGETS_SHOWN, UPLIFT_SHOWN
-from pso_chain.commands.common import console, display, say
-from pso_chain.outputs.files import plain, render_table
+from pso_chain.commands.common import console, display, render_table, say
+from pso_chain.outputs.files import plain
 
 PURCHASES_SHOWN = 50  # purchase rows of an explanation on the terminal (--out writes them all)
 

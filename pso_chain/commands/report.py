@@ -17,11 +17,12 @@ from pso_chain.commands.common import (
     MunicipalityOpt,
     RulesOpt,
     YearOpt,
+    display,
     fails_on_bad_input,
     open_source,
     status,
+    wrote,
 )
-from pso_chain.outputs.files import language, wrote
 from pso_chain.settings import defaults
 
 DEFAULTS = defaults()  # the help states the packaged defaults (data/*.toml), written once there
@@ -66,7 +67,7 @@ def report_cmd(dataset: DatasetArg, out: ReportOutOpt, municipality: Municipalit
     """
     network = open_source(dataset, rules)
     with status("building the report ..."):
-        page = pso_chain.report(network, year, municipality, lang.value if lang else language(), top=top,
+        page = pso_chain.report(network, year, municipality, lang.value if lang else display().lang, top=top,
                                 k=seeds, threshold=threshold)
     out.parent.mkdir(parents=True, exist_ok=True)
     out.write_text(page, encoding="utf-8")

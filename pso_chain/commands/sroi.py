@@ -18,10 +18,10 @@ from pso_chain.commands.common import (
     display,
     fails_on_bad_input,
     open_source,
+    render_table,
     say,
     t,
 )
-from pso_chain.outputs.files import render_table
 
 TableOpt = Annotated[Path | None, typer.Option(exists=True, dir_okay=False)]
 CONTRACTS_SHOWN = ["contract_id", "supplier_id", "supplier_name", "obligation_eur", "certificate_level",

@@ -79,8 +79,10 @@ def _check_suffix(path: Path) -> str:
     return suffix
 
 
-def write_table(frame: pd.DataFrame, path: str | Path, sheet: str = "pso-chain") -> Path:
-    """Write ``frame`` to ``path``; the format follows the extension."""
+def write_table(frame: pd.DataFrame, path: str | Path, sheet: str = "pso-chain",
+                lang: str | None = None) -> Path:
+    """Write ``frame`` to ``path``; the format follows the extension (``lang``: the workbook's
+    language; machine formats have none)."""
     path = Path(path)
     suffix = _check_suffix(path)
     path.parent.mkdir(parents=True, exist_ok=True)
@@ -92,7 +94,7 @@ def write_table(frame: pd.DataFrame, path: str | Path, sheet: str = "pso-chain")
         lines = (json_text(r) for r in records_of(frame))
         path.write_text("[\n" + ",\n".join(lines) + "\n]\n", encoding="utf-8")
     else:
-        write_xlsx({sheet: frame}, path)
+        write_xlsx({sheet: frame}, path, lang=lang)
     return path
 
 
@@ -234,7 +236,8 @@ def _excel_value(value, kind: str, display: Display):
     return display.fmt.code(value) if kind == "code" else str(value)
 
 
-def write_xlsx(sheets: dict[str, pd.DataFrame], path: str | Path, labels: bool = True) -> Path:
+def write_xlsx(sheets: dict[str, pd.DataFrame], path: str | Path, labels: bool = True,
+               lang: str | None = None) -> Path:
     """An Excel workbook people open directly: one sheet per frame with the language's labels
     and real number formats (euro, percent, date), bold frozen header, autofilter and sized
     columns, plus an "about" sheet with the command, rules version and date.
@@ -249,7 +252,7 @@ def write_xlsx(sheets: dict[str, pd.DataFrame], path: str | Path, labels: bool =
     from openpyxl.utils import get_column_letter
 
     path = Path(path)
-    display = Display(language())
+    display = Display(lang or language())
     nl = display.lang == "nl"
     book = Workbook()
     book.remove(book.active)
@@ -395,7 +398,8 @@ def _records(frame: pd.DataFrame, cells: dict[str, list[str]], display: Display,
 
 
 def render_table(frame: pd.DataFrame, title: str | None = None, console: Console | None = None,
-                 max_rows: int = 40, keep: Sequence[str] = (), total: int | None = None) -> None:
+                 max_rows: int = 40, keep: Sequence[str] = (), total: int | None = None,
+                 lang: str | None = None) -> None:
     """Print a readable table (the first ``max_rows`` rows, with a count of the rest; ``total``:
     the rows of the whole table when ``frame`` holds only its head).
 
@@ -404,7 +408,7 @@ def render_table(frame: pd.DataFrame, title: str | None = None, console: Console
     even the kept ones do not fit, each row is printed as a record (label: value).
     """
     console = console or terminal_console()
-    display = Display(language())
+    display = Display(lang or language())
     shown = frame.head(max_rows).reset_index(drop=True)
     cells = {c: [printable(v) for v in display.column(shown, c)] for c in shown.columns}
     least, natural, whole = _widths(shown, cells, display)
@@ -434,20 +438,22 @@ def render_table(frame: pd.DataFrame, title: str | None = None, console: Console
                             style="dim"))
 
 
-def wrote(what: str, path: str | Path, console: Console | None = None) -> None:
+def wrote(what: str, path: str | Path, console: Console | None = None, lang: str | None = None) -> None:
     """Say that ``what`` was written to ``path``."""
     console = console or terminal_console()
-    console.print(plain(Display(language()).word("wrote", what=what, path=path), style="green"))
+    console.print(plain(Display(lang or language()).word("wrote", what=what, path=path), style="green"))
 
 
 def emit(frame: pd.DataFrame, out: str | Path | None, title: str | None = None,
-         console: Console | None = None, max_rows: int = 40, keep: Sequence[str] = ()) -> None:
-    """Write to ``out`` when given, else render on the terminal."""
+         console: Console | None = None, max_rows: int = 40, keep: Sequence[str] = (),
+         lang: str | None = None) -> None:
+    """Write to ``out`` when given, else render on the terminal (``lang``: the language of the
+    terminal and the workbook; without it the front-end's, :func:`language`)."""
     console = console or terminal_console()
     if out:
-        path = write_table(frame, out)
-        display = Display(language())
+        path = write_table(frame, out, lang=lang)
+        display = Display(lang or language())
         console.print(plain(display.word("wrote_rows", n=display.fmt.integer(len(frame)), path=path),
                             style="green"))
     else:
-        render_table(frame, title=title, console=console, max_rows=max_rows, keep=keep)
+        render_table(frame, title=title, console=console, max_rows=max_rows, keep=keep, lang=lang)
