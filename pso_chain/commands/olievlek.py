@@ -17,6 +17,7 @@ from rich.panel import Panel
 import pso_chain
 from pso_chain import messages
 from pso_chain.api import outputs as api_outputs
+from pso_chain.commands import olievlek_models as models
 from pso_chain.commands.columns import EXPOSURE_SHOWN
 from pso_chain.commands.common import (
     DatasetArg,
@@ -109,7 +110,11 @@ def history_cmd(dataset: DatasetArg, year: Annotated[int | None, typer.Option(
                 top: Annotated[int, typer.Option("--top", min=1, metavar="N", help="Largest cascades to list")
                                ] = DEFAULTS.olievlek.history_top,
                 rules: RulesOpt = None, out: OutOpt = None, plot: PlotOpt = None,
-                graph: GraphOpt = None) -> None:
+                graph: GraphOpt = None,
+                baseline: Annotated[bool, typer.Option(
+                    "--baseline", help="Also the yearly certification rate of organisations selling to "
+                                       "code-applying buyers against the others of their size class "
+                                       "(Wilson intervals; an association, not a cause)")] = False) -> None:
     """The propagation that happened, from the certifications table.
 
     Parent, generation and root of each certification, the largest cascades and the share
@@ -129,6 +134,8 @@ def history_cmd(dataset: DatasetArg, year: Annotated[int | None, typer.Option(
         generation=fig["max_generation"], largest=fmt.integer(fig["largest_cascade"]),
         cascades=fmt.integer(fig["cascades_with_followers"]))), title=t("history_title")))
     render_table(pso_chain.cascades(network, year, top=top), title=t("history_cascades", top=top))
+    if baseline:
+        models.show_baseline(network)
     if out:
         emit(frame, out)
     else:
@@ -143,6 +150,7 @@ def history_cmd(dataset: DatasetArg, year: Annotated[int | None, typer.Option(
 @fails_on_bad_input
 def simulate_cmd(dataset: DatasetArg, year: YearOpt = None, threshold: ThresholdOpt = None,
                  model: ModelOpt = Model.threshold, at_risk: AtRiskOpt = None,
+                 fitted: models.FittedOpt = False,
                  rounds: Annotated[int | None, typer.Option(
                      "--rounds", "-r", min=0,
                      help="Stop after this many rounds (default: at the fixed point)")] = None,
@@ -162,6 +170,8 @@ def simulate_cmd(dataset: DatasetArg, year: YearOpt = None, threshold: Threshold
     """
     network = open_source(dataset, rules)
     seeds = api_outputs.read_seed_orgs(seed_orgs) if seed_orgs else None
+    shown = None if fitted else threshold
+    threshold, at_risk = models.with_fitted(fitted, model.value, threshold, at_risk)
     with status(t("busy_simulate")) as spinner:
         sim = pso_chain.simulate(network, year, threshold=threshold, model=model.value, at_risk=at_risk,
                                  rounds=rounds, seed_orgs=seeds,
@@ -172,7 +182,7 @@ def simulate_cmd(dataset: DatasetArg, year: YearOpt = None, threshold: Threshold
         note(text)
     fmt = display().fmt
     how = (t("model_fee", at_risk=fmt.share(sim.rule.at_risk, 0)) if model is Model.fee
-           else t("model_threshold") + (f" {fmt.share(threshold, 0)}" if threshold is not None else ""))
+           else t("model_threshold") + (f" {fmt.share(shown, 0)}" if shown is not None else ""))
     render_table(per_round, title=t("simulate_title", year=sim.year, how=how, n=fmt.integer(len(frame))),
                  max_rows=60)
     if summary:
@@ -190,19 +200,36 @@ def simulate_cmd(dataset: DatasetArg, year: YearOpt = None, threshold: Threshold
 
 @fails_on_bad_input
 def seeds_cmd(dataset: DatasetArg,
-              k: Annotated[int, typer.Option("--k", "-k", min=1, help="How many seeds to pick")],
+              k: Annotated[int | None, typer.Option(
+                  "--k", "-k", min=1, help="How many seeds to pick")] = None,
               year: YearOpt = None, municipality: MunicipalityOpt = None,
               objective: Annotated[Objective, typer.Option(
                   "--objective", help="count: organisations certified; fte: their target-group FTE")
               ] = Objective.organisations,
               threshold: ThresholdOpt = None, model: ModelOpt = Model.threshold,
-              at_risk: AtRiskOpt = None, rules: RulesOpt = None, out: OutOpt = None) -> None:
-    """The K organisations whose certification makes simulate certify the most others.
+              at_risk: AtRiskOpt = None, rules: RulesOpt = None, out: OutOpt = None,
+              budget: Annotated[float | None, typer.Option(
+                  "--budget", min=0.0, metavar="EUR", show_default=False,
+                  help="Instead of --k: a subsidy budget; each pick costs its annual PSO fee "
+                       "(or --costs), chosen by CELF's cost-effective variant")] = None,
+              costs: Annotated[Path | None, typer.Option(
+                  "--costs", exists=True, dir_okay=False,
+                  help="With --budget: a table with org_id and cost_eur (default: the fee)")] = None,
+              fitted: models.FittedOpt = False) -> None:
+    """The K organisations (or those within --budget) whose certification makes simulate
+    certify the most others.
 
     Greedy selection with lazy evaluation (CELF), each pick with its marginal gain;
     --municipality limits the candidates (as for a municipal stimulation subsidy).
     """
+    if (k is None) == (budget is None):
+        raise typer.BadParameter("give --k or --budget (one of them)", param_hint="--k / --budget")
     network = open_source(dataset, rules)
+    threshold, at_risk = models.with_fitted(fitted, model.value, threshold, at_risk)
+    if budget is not None:
+        models.show_budget_seeds(network, budget, year, municipality, objective.value, costs,
+                                 threshold, model.value, at_risk, out)
+        return
     with status(t("busy_seeds")) as spinner:
         result = pso_chain.seeds(network, k, year, municipality=municipality, objective=objective.value,
                                  threshold=threshold, model=model.value, at_risk=at_risk,
@@ -283,5 +310,6 @@ def register(app_root: typer.Typer) -> None:
     app.command("simulate")(simulate_cmd)
     app.command("seeds")(seeds_cmd)
     app.command("stats")(stats_cmd)
+    models.add_commands(app)
     app_root.add_typer(app, name="olievlek")
     app_root.command("embodied")(embodied_cmd)
