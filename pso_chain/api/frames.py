@@ -155,7 +155,7 @@ def from_networkx(graph: Any, year: int | None = None, employees_records: Any = 
     >>> net = pso_chain.load_example()
     >>> again = pso_chain.from_networkx(net.to_networkx())
     >>> again.n, round(float(again.amount.sum()))
-    (300, 414900930)
+    (300, 414873898)
     """
     tables = graph_frames(graph, year)
     return from_frames(tables["organisations"], tables["purchases"], employees_records,
