@@ -9,7 +9,6 @@ file, with the frame's name (``<organisations frame>``) and the row number (head
 
 from __future__ import annotations
 
-from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
@@ -30,8 +29,7 @@ ID_COLUMNS = {
     "employees_records": ("org_id", "person_id"),
     "certifications": ("org_id",),
 }
-# Node attributes of from_networkx that are columns of organisations (the rest are ignored).
-EDGE_AMOUNT = "amount_eur"
+EDGE_AMOUNT = "amount_eur"  # the edge attribute holding a purchase's amount (else ``weight``)
 
 
 def _as_text(values: pd.Series) -> pd.Series:
@@ -161,7 +159,3 @@ def from_networkx(graph: Any, year: int | None = None, employees_records: Any = 
     return from_frames(tables["organisations"], tables["purchases"], employees_records,
                        certifications, rules)
 
-
-def frames_of(tables: Mapping[str, Any]) -> dict[str, pd.DataFrame]:
-    """Only the canonical tables of ``tables`` (e.g. ``pso_chain.generate`` output)."""
-    return {name: tables[name] for name in ID_COLUMNS if name in tables and tables[name] is not None}
