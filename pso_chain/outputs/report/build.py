@@ -129,7 +129,7 @@ def collect_report(network: PurchaseNetwork, year: int | None = None, municipali
     ``olievlek.toml``."""
     settings = load_settings()
     top = settings.report_top if top is None else check.positive_int(top, "top")
-    k = settings.report_seeds if k is None else check.positive_int(k, "seeds")
+    k = settings.report_seeds if k is None else check.positive_int(k, "k")
     year = check.year(network, year)
     name = canonical_municipality(network, municipality)
     scope = check.municipality_mask(network, name)
