@@ -158,31 +158,38 @@ def security_headers(response: httpx.Response) -> None:
 
 # --- 2. uploads cannot freeze the server; the size limit on the bytes received -----------------
 def test_healthz_answers_within_a_second_while_a_wide_csv_is_parsed(open_server, books):
+    """A 100,000-column CSV (refused for its width) and a whole quick scan at the same time."""
     wide = ",".join(f"c{i}" for i in range(100_000)).encode() + b"\n" + b"1," * 99_999 + b"1\n"
     assert len(wide) > 780_000
     latencies: list[float] = []
     answer: dict[str, httpx.Response] = {}
 
-    def post() -> None:
-        with httpx.Client(timeout=120) as client:
+    def post(key: str, **over: tuple[str, bytes]) -> None:
+        with httpx.Client(timeout=300) as client:
             token = csrf(client, open_server.url)
-            answer["r"] = client.post(f"{open_server.url}/quickscan", data={"csrf_token": token},
-                                      files=upload_files(books, books=("mijn-crediteuren.csv", wide)))
+            answer[key] = client.post(f"{open_server.url}/quickscan", data={"csrf_token": token},
+                                      files=upload_files(books, **over))
 
-    worker = threading.Thread(target=post)
-    worker.start()
+    workers = [threading.Thread(target=post, args=("wide",),
+                                kwargs={"books": ("mijn-crediteuren.csv", wide)}),
+               threading.Thread(target=post, args=("scan",))]
+    for worker in workers:
+        worker.start()
     with httpx.Client(timeout=10) as probe:
-        while worker.is_alive() or len(latencies) < 5:
+        while any(w.is_alive() for w in workers) or len(latencies) < 5:
             started = time.perf_counter()
             assert probe.get(f"{open_server.url}/healthz").status_code == 200
             latencies.append(time.perf_counter() - started)
             time.sleep(0.05)
-    worker.join()
+    for worker in workers:
+        worker.join()
     assert max(latencies) < 1.0, f"/healthz took up to {max(latencies):.2f} s"
-    page = answer["r"]
+    assert len(latencies) > 10
+    page = answer["wide"]
     assert page.status_code == 400, page.text[:300]
     assert "mijn-crediteuren.csv" in page.text and "500 columns" in page.text
     assert "/tmp" not in page.text and "pso-web-upload" not in page.text
+    assert answer["scan"].status_code == 200 and 'id="qs-trede"' in answer["scan"].text
 
 
 @pytest.mark.parametrize("route", ["/api/organisations/10000020/what-if", "/quickscan"])
@@ -275,6 +282,17 @@ def test_a_quick_scan_over_its_time_limit_is_stopped(tmp_path, books):
         assert "quick scan over 1 s" in server.log.read_text()
     finally:
         stop(server)
+
+
+def test_quick_scans_beyond_the_queue_are_turned_away():
+    from pso_chain.web.uploads import SCANS_WAITING, ScanBusy, ScanPool
+
+    pool = ScanPool(seconds=1)
+    for _ in range(SCANS_WAITING):  # as if that many uploads were being scanned
+        assert pool._slots.acquire(blocking=False)
+    with pytest.raises(ScanBusy):
+        pool.run("/nonexistent", {}, {}, False, False)
+    pool.close()
 
 
 def _parent(proc: Path) -> int:

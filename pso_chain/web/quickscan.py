@@ -20,7 +20,7 @@ from starlette.datastructures import UploadFile
 
 from pso_chain.web.pages import CheckedForm
 from pso_chain.web.rendering import render
-from pso_chain.web.uploads import WORKBOOK, ScanTimeout, user_name
+from pso_chain.web.uploads import WORKBOOK, ScanBusy, ScanTimeout, user_name
 
 router = APIRouter(include_in_schema=False)
 BOOK_SUFFIXES = {".csv", ".xlsx", ".txt", ".zip", ".xml"}
@@ -89,6 +89,9 @@ def quickscan_run(request: Request, form: CheckedForm):
         except ScanTimeout:
             raise HTTPException(503, "the quick scan took too long and was stopped: try smaller "
                                      "files, or run pso-chain quickscan on your own machine") from None
+        except ScanBusy:
+            raise HTTPException(503, "the server is busy with other quick scans: try again in a "
+                                     "minute", headers={"Retry-After": "60"}) from None
         if "error" in context:
             raise HTTPException(400, in_user_terms(context["error"], folder, saved, shown))
         context["notes"] = [in_user_terms(n, folder, saved, shown) for n in context["notes"]]

@@ -46,13 +46,17 @@ def load_secret(folder: str | Path) -> bytes:
     """The server's secret from ``folder/serve-secret``, made (0600) on first use. A file that
     others may read is refused: a secret anyone can read signs nothing."""
     path = private_dir(folder) / SECRET_FILE
-    try:
-        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-    except FileExistsError:
-        pass
-    else:
+    if not path.exists():  # written whole, then linked: workers starting together read one secret
+        tmp = path.with_name(f".{SECRET_FILE}.{os.getpid()}.{secrets.token_hex(4)}")
+        fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
         with os.fdopen(fd, "wb") as out:
             out.write(secrets.token_bytes(32))
+        try:
+            os.link(tmp, path)
+        except FileExistsError:
+            pass
+        finally:
+            tmp.unlink()
     mode = path.stat().st_mode
     if mode & (stat.S_IRWXG | stat.S_IRWXO):
         raise PermissionError(f"{path} may be read by others (chmod 600 it)")

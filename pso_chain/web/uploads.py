@@ -39,12 +39,17 @@ XLSX_MAX_MEMBERS = 1_000
 XLSX_MAX_UNPACKED = 200 * 1024 * 1024
 XLSX_MAX_RATIO = 200  # as the loaders' limit for zips of invoices (pso_chain/data/import.toml)
 SCAN_SECONDS = 300.0  # time limit of one quick scan, waiting included
+SCANS_WAITING = 4  # quick scans one worker accepts at a time (one runs, the others queue)
 WORKBOOK = "quickscan.xlsx"
 SHEET = re.compile(r"^xl/worksheets/[^/]+\.xml$")
 
 
 class ScanTimeout(Exception):
     """The quick scan did not finish within the time limit (its process was killed)."""
+
+
+class ScanBusy(Exception):
+    """Too many quick scans waiting in this worker already."""
 
 
 def user_name(filename: str) -> str:
@@ -153,6 +158,7 @@ class ScanPool:
         self.seconds = seconds
         self._pool: concurrent.futures.ProcessPoolExecutor | None = None
         self._lock = threading.Lock()
+        self._slots = threading.BoundedSemaphore(SCANS_WAITING)  # threads of the pool kept free
 
     def _executor(self) -> concurrent.futures.ProcessPoolExecutor:
         with self._lock:
@@ -162,7 +168,17 @@ class ScanPool:
             return self._pool
 
     def run(self, *args: Any) -> dict[str, Any]:
-        """:func:`scan_files` ``(*args)`` in the child; :class:`ScanTimeout` after the limit."""
+        """:func:`scan_files` ``(*args)`` in the child; :class:`ScanTimeout` after the limit,
+        :class:`ScanBusy` when :data:`SCANS_WAITING` scans are under way here already (each
+        holds one of the server's threads while it waits)."""
+        if not self._slots.acquire(blocking=False):
+            raise ScanBusy
+        try:
+            return self._run(args)
+        finally:
+            self._slots.release()
+
+    def _run(self, args: tuple) -> dict[str, Any]:
         pool = self._executor()
         future = pool.submit(scan_files, *args)
         try:
