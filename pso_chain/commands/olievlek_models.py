@@ -29,7 +29,7 @@ from pso_chain.commands.common import (
     status,
     t,
 )
-from pso_chain.outputs.files import emit, render_table
+from pso_chain.outputs.files import emit, plain, render_table, terminal_console
 from pso_chain.settings import defaults
 
 DEFAULTS = defaults()
@@ -60,6 +60,11 @@ LagOpt = Annotated[int, typer.Option(
     "--lag", min=0, max=1, help="Pressure from the year's own purchases (0, as simulate) or last year's (1)")]
 
 
+def show(text: str) -> None:
+    """A result sentence, wrapped at the terminal's width as the tables are (read at call time)."""
+    terminal_console().print(plain(text), highlight=False)
+
+
 def _bound(value: float) -> str:
     """An interval bound (NaN: the interval is open there)."""
     return t("interval_open") if value != value else display().fmt.number(value, 4, significant=True)
@@ -84,7 +89,7 @@ def calibrate_cmd(dataset: DatasetArg, model: ModelOpt = Model.threshold,
         fit = pso_chain.calibrate(network, model.value, first_year=first_year, last_year=last_year,
                                   lag=lag)
     fmt = display().fmt
-    say(t("calibrate_result", name=fit.name, value=_bound(fit.value), low=_bound(fit.ci_low),
+    show(t("calibrate_result", name=fit.name, value=_bound(fit.value), low=_bound(fit.ci_low),
           high=_bound(fit.ci_high), ll=fmt.number(fit.log_likelihood, 2),
           ll0=fmt.number(fit.log_likelihood_null, 2), brier=fmt.number(fit.brier, 5),
           brier0=fmt.number(fit.brier_null, 5)))
@@ -134,7 +139,7 @@ def uncertainty_cmd(dataset: DatasetArg, year: YearOpt = None,
     for text in result.notes:
         note(text)
     last = result.rounds.iloc[-1]
-    say(t("uncertainty_result", runs=fmt.integer(result.runs),
+    show(t("uncertainty_result", runs=fmt.integer(result.runs),
           spread=fmt.number(result.spread, 3, significant=True), seed=result.seed,
           low=fmt.number(last["p5"], 1), high=fmt.number(last["p95"], 1),
           median=fmt.number(last["p50"], 1)))
@@ -204,7 +209,7 @@ def show_baseline(network) -> None:
                                   strict=True)],
     })
     render_table(shown, title=t("history_baseline_title"), max_rows=20)
-    say(t("history_baseline_text", exposed=share(row["exposed_rate"]),
+    show(t("history_baseline_text", exposed=share(row["exposed_rate"]),
           exposed_years=fmt.integer(row["exposed_years"]), exposed_low=share(row["exposed_low"]),
           exposed_high=share(row["exposed_high"]), other=share(row["other_rate"]),
           other_years=fmt.integer(row["other_years"]), other_low=share(row["other_low"]),
