@@ -31,6 +31,7 @@ class ImportSettings:
     legal_form_codes: dict[str, str]
     spend_share: float
     review_no_place: bool
+    place_suffixes: frozenset[str]
     generic_words: frozenset[str]
     abbreviations: dict[str, str]
     places: dict[str, str]
@@ -85,6 +86,7 @@ def _load(path: str) -> ImportSettings:
         legal_form_codes=mapping("names.legal_form_codes"),
         spend_share=toml.number("matching.report_spend_share", 0.0, 1.0),
         review_no_place=bool(toml.get("matching.review_without_place")),
+        place_suffixes=frozenset(words("names.place_suffixes.words")),
         generic_words=frozenset(words("names.generic_words")),
         abbreviations=mapping("names.abbreviations"), places=mapping("names.places"),
         aspirant_words=words("levels.aspirant_words"), trede_words=words("levels.trede_words"),

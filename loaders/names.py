@@ -19,6 +19,7 @@ from rapidfuzz.distance import OSA
 _DOTTED = re.compile(r"(?<![a-z0-9])((?:[a-z]\.){1,5}[a-z]?)(?![a-z0-9])")
 _NON_WORD = re.compile(r"[^a-z0-9+]+")
 _KVK_CHARS = re.compile(r"[\s.]")
+_KVK_LABEL = re.compile(r"^\s*(?:kvk|k\.v\.k\.?|kamer van koophandel)[\s.:-]*(?:nr|nummer|no)?[\s.:-]*", re.I)
 _LINE_NON_WORD = re.compile(r"[^a-z0-9+\n]+")
 
 
@@ -50,7 +51,8 @@ def _compile(settings: ImportSettings):
     # are also ordinary name words ("Regio", "Kantoor") only after a dash, bracket, comma or slash.
     space = r"[^\S\n]"
     strong = _alternatives(settings.branch_words)
-    weak = _alternatives(settings.branch_words_separated or ("\x00",))
+    weak = _alternatives(settings.branch_words_separated or ("\x00",)) + "|(?:" + _alternatives(
+        {w[:k] for w in settings.branch_words for k in range(3, len(w))}) + r")(?=\)?$)"  # cut off
     branch = re.compile(r"(?<=\S)(?:" + space + r"*[-\u2013(,/]" + space + r"*\(?(?:" + strong + "|" + weak
                         + r")|" + space + r"+\(?(?:" + strong + r"))\b[^\n]*$", re.M)
     markers = sorted(settings.trade_name_markers, key=len, reverse=True)
@@ -195,9 +197,20 @@ def normalise_name(name: str, settings: ImportSettings) -> str:
 
 
 def normalise_place(place: str, settings: ImportSettings) -> str:
-    """A place without accents and punctuation, with known aliases ('Den Haag') resolved."""
-    text = _NON_WORD.sub(" ", plain(place).replace("'", "")).strip()
+    """A place without accents and punctuation, with known aliases ('Den Haag', "R'dam")
+    resolved and a province or district after it left out ('Ede Gld', 'Almere-Stad')."""
+    text = _NON_WORD.sub(" ", plain(place).replace("'", " ")).strip()
+    text = re.sub(r"^s (?=\S)", "s ", text)
+    words = text.split()
+    while len(words) > 1 and words[-1] in settings.place_suffixes and " ".join(words) not in settings.places:
+        words.pop()
+    text = " ".join(words)
     return settings.places.get(text, text)
+
+
+def place_words(place: str) -> tuple[str, ...]:
+    """A place's words as written (no alias resolved): to find it inside a name."""
+    return tuple(_NON_WORD.sub(" ", plain(place).replace("'", " ")).split())
 
 
 def postcode4(postcode: str) -> str:
@@ -232,7 +245,7 @@ def kvk_numbers(values: pd.Series, branch_suffix: bool = False) -> tuple[np.ndar
         text = str(value).strip()
         if re.fullmatch(r"\d{7,8}\.0", text):  # a number that went through a spreadsheet
             text = text[:-2]
-        text = _KVK_CHARS.sub("", text)
+        text = _KVK_CHARS.sub("", _KVK_LABEL.sub("", text))
         if text == "":
             continue
         if branch_suffix and re.fullmatch(r"\d{8}[-/]?\d{4}", text):

@@ -57,7 +57,7 @@ def _kvk_and_legal(party: Element, settings: ImportSettings) -> tuple[str, str]:
             if not value:
                 continue
             if scheme in settings.kvk_schemes:
-                kvk, bad = kvk_numbers(pd.Series([value]))
+                kvk, bad = kvk_numbers(pd.Series([value]), branch_suffix=True)
                 if kvk[0]:
                     return kvk[0], other
                 if bad[0] and not other:

@@ -369,7 +369,7 @@ def ubl_document(row: dict, currency: str = "EUR") -> str:
 
     credit = row["type"] == "credit"
     kvk = str(row.get("kvk", "")).replace(" ", "")
-    kvk = kvk if len(kvk) == 8 else ""
+    kvk = kvk if len(kvk) in (8, 12) else ""  # 12: a KvK with a branch suffix
     amount = abs(row["amount_excl"])
     return UBL_TEMPLATE.format(
         root="CreditNote" if credit else "Invoice", id=escape(row["invoice_id"]),

@@ -89,29 +89,33 @@ def test_ubl_folder_and_ledger_give_the_same_purchases(world, tmp_path):
 def _match(ledger: list[tuple[str, str, str]], register: list[tuple[str, str, str, str]]) -> pd.DataFrame:
     cands = pd.DataFrame(register, columns=["kvk", "name", "place", "postcode"]).assign(level="1",
                                                                                        source="register")
-    sup = pd.DataFrame(ledger, columns=["ledger_name", "ledger_place", "ledger_kvk"]).assign(
-        ledger_postcode="", amount_eur=[float(len(ledger) - k) for k in range(len(ledger))])
+    rows = [(*r, "")[:4] for r in ledger]  # (name, place, kvk[, postcode])
+    sup = pd.DataFrame(rows, columns=["ledger_name", "ledger_place", "ledger_kvk", "ledger_postcode"]).assign(
+        amount_eur=[float(len(ledger) - k) for k in range(len(ledger))])
     return match_suppliers(sup, cands, load_import_settings())
 
 
 def test_jansen_is_never_taken_for_janssen():
     register = [("10000001", "Bouwbedrijf Jansen B.V.", "Zwolle", "8011 AA"),
                 ("10000002", "Bouwbedrijf Janssen", "Zwolle", "8012 BB")]
-    out = _match([("Bouwbedrijf Janssen", "Zwolle", ""), ("BOUWBEDRIJF JANSEN", "Zwolle", ""),
-                  ("Bouwbedrijf Jansen", "Deventer", ""), ("Jansen", "Zwolle", "")], register)
-    assert list(out["status"]) == ["accepted", "accepted", "review", "review"]
+    out = _match([("Bouwbedrijf Janssen", "Zwolle", "", "8012 BB"), ("BOUWBEDRIJF JANSEN", "Zwolle", "", "8011 AA"),
+                  ("Bouwbedrijf Jansen", "", ""), ("Jansen", "Zwolle", "", "8011 AA")], register)
+    assert list(out["status"]) == ["accepted", "accepted", "review", "unmatched"]
     assert list(out["matched_kvk"][:2]) == ["10000002", "10000001"]
-    alone = _match([("Bouwbedrijf Janssen", "Zwolle", "")], register[:1])
+    alone = _match([("Bouwbedrijf Janssen", "Zwolle", "", "8011 AA")], register[:1])
     assert alone["status"].iat[0] == "review"
+    # the same name in another place only: another firm (listed as an alternative)
+    elsewhere = _match([("Bouwbedrijf Jansen", "Deventer", "")], register)
+    assert elsewhere["status"].iat[0] == "unmatched" and "10000001" in elsewhere["alternatives"].iat[0]
 
 
 def test_normalisation_accepts_what_bookkeepers_write():
     register = [("20000001", "Schoonmaakbedrijf Van der Berg B.V.", "Ede", "6711 AB"),
                 ("20000002", "Albert Heijn Ede", "Ede", "6712 AB"),
                 ("20000003", "De Vries Holding B.V. h.o.d.n. Drukkerij Delta", "Zwolle", "8011 CC")]
-    out = _match([("Schoonmaakbedr. v.d. Berg", "Ede", ""),
+    out = _match([("Schoonmaakbedr. v.d. Berg", "Ede", "", "6711 AB"),
                   ("SCHOONMAAKBEDRIJF VAN DER BERG BV - vestiging Ede", "Ede", ""),
-                  ("Drukkerij Delta", "Zwolle", ""),
+                  ("Drukkerij Delta", "Zwolle", "", "8011 CC"),
                   ("De Vries Holding", "Zwolle", "20000003"),
                   ("whatever name", "Ede", "20000003")], register)
     assert list(out["status"]) == ["accepted", "accepted", "accepted", "accepted", "review"]

@@ -42,6 +42,7 @@ from pso_chain.loaders.names import (
     legal_form,
     name_variants,
     normalise_place,
+    place_words,
     postcode4,
     repair_words,
     same_word,
@@ -71,6 +72,7 @@ class Query:
     place: str
     pc4: str
     words: set[str]
+    place_words: tuple[str, ...] = ()
 
 
 @dataclass
@@ -84,6 +86,7 @@ class Compared:
     place: bool | None
     postcode: bool | None
     form: bool | None
+    ordered: bool = True
 
     @property
     def here(self) -> bool:
@@ -130,37 +133,64 @@ def _cut_prefix(q: tuple[str, ...], c: tuple[str, ...]) -> bool:
     return head and then.startswith(last) and (len(q) < len(c) or last != then)
 
 
+def _forms(q: tuple[str, ...], c: tuple[str, ...], places: list[tuple[str, ...]], raw_len: int,
+           settings: ImportSettings) -> list[tuple[tuple[str, ...], tuple[str, ...], str]]:
+    """Ways to read the two names: as written; without a place one of them carries ("Lucrato
+    Apeldoorn"); without a leading branch and place ("Vestiging Weert X"); without a legal form
+    the ERP cut off ("X Besloten Ven")."""
+    out = [(q, c, "")]
+    branch = set(settings.branch_words) | set(settings.branch_words_separated)
+    for pw in places:
+        q2, c2 = _without(q, pw), _without(c, pw)
+        if q2 is not None and c2 is None:
+            out.append((q2, c, "the place in the ledger's name"))
+            if q[0] in branch and q[1:1 + len(pw)] == pw and q[0] not in c:
+                out.append((q2[1:], c, "a branch and place before the ledger's name"))
+        if c2 is not None and q2 is None:
+            out.append((q, c2, "the place in the register's name"))
+    if raw_len >= CUT_MIN and len(q) > 1 and any(f.startswith(q[-1]) and f != q[-1] for f in _FORM_STARTS):
+        out += [(q[:-1], cc, "a legal form cut off") for _, cc, _ in list(out)]
+    return out
+
+
+_FORM_STARTS = ("bv", "besloten", "vennootschap", "vof", "nv", "naamloze", "stichting", "cv",
+                "commanditaire", "cooperatie", "vereniging")
+
+
+def _in_order(a: tuple[str, ...], b: tuple[str, ...]) -> bool:
+    return len(a) == len(b) and all(same_word(x, y) for x, y in zip(a, b, strict=True))
+
+
 def _compare(query: Query, j: int, index: CandidateIndex, settings: ImportSettings) -> Compared:
     cand_place = str(index.place_norm[j])
-    places = [tuple(p.split()) for p in {cand_place, query.place} if p]
-    same, how, score = 0, "", 0.0
+    places = list({tuple(p.split()) for p in (cand_place, query.place) if p} | (
+        {query.place_words} if query.place_words else set()))
+    same, how, score, ordered = 0, "", 0.0, True
     for q in query.variants:
         for c in index.variants[j]:
-            forms = [(q, c, "")]
-            for pw in places:  # the place written inside one of the names
-                q2, c2 = _without(q, pw), _without(c, pw)
-                if q2 is not None and _without(c, pw) is None:
-                    forms.append((q2, c, "the place in the ledger's name"))
-                if c2 is not None and _without(q, pw) is None:
-                    forms.append((q, c2, "the place in the register's name"))
-            for qq, cc, why in forms:
-                score = max(score, fuzz.token_sort_ratio(" ".join(key_words(qq)), " ".join(key_words(cc))))
-                if same == EXACT:
+            for qq, cc, why in _forms(q, c, places, len(query.raw), settings):
+                if not qq or not cc:
                     continue
-                if _words_agree(qq, cc, index, settings):
-                    same, how = EXACT, why or "same words"
-                elif "".join(qq) == "".join(cc):
-                    same, how = EXACT, "same words, one written as a compound"
-                elif len(query.raw) >= CUT_MIN and _cut_prefix(qq, cc):
+                score = max(score, fuzz.token_sort_ratio(" ".join(key_words(qq)), " ".join(key_words(cc))))
+                if same == EXACT and ordered:
+                    continue
+                if "".join(qq) == "".join(cc) or _in_order(qq, cc):
+                    same, how, ordered = EXACT, why or ("same words" if _in_order(qq, cc) else
+                                                         "same words, one written as a compound"), True
+                elif _words_agree(qq, cc, index, settings):
+                    if same < EXACT:
+                        same, how, ordered = EXACT, "same words in another order", False
+                elif not same and len(query.raw) >= CUT_MIN and _cut_prefix(qq, cc):
                     same, how = CUT, f"ledger name cut off at {len(query.raw)} characters"
     if same:
         score = max(score, 100.0 if same == EXACT else settings.accept_score)
     cand_pc = index.pc4[j]
     return Compared(
         j, same, float(score), how,
-        place=(cand_place == query.place) if query.place and cand_place else None,
-        postcode=(int(query.pc4) == cand_pc) if query.pc4 and cand_pc >= 0 else None,
-        form=(index.forms[j] == query.form) if query.form and index.forms[j] else None)
+        place=bool(cand_place == query.place) if query.place and cand_place else None,
+        postcode=bool(int(query.pc4) == cand_pc) if query.pc4 and cand_pc >= 0 else None,
+        form=bool(index.forms[j] == query.form) if query.form and index.forms[j] else None,
+        ordered=ordered)
 
 
 def _block(query: Query, index: CandidateIndex) -> np.ndarray:
@@ -199,8 +229,14 @@ def _block(query: Query, index: CandidateIndex) -> np.ndarray:
 def _query(name: str, place_raw: str, postcode_raw: str, index: CandidateIndex,
            settings: ImportSettings) -> Query:
     variants = tuple(repair_words(v, settings, index.words) for v in name_variants(name, settings))
-    return Query(str(name), variants, legal_form(name, settings), normalise_place(place_raw, settings),
-                 postcode4(postcode_raw), {w for v in variants for w in v})
+    form = legal_form(name, settings)
+    last = variants[0][-1] if variants[0] else ""
+    if not form and len(str(name)) >= CUT_MIN and len(variants[0]) > 1:  # "X V.O" cut from "X V.O.F."
+        forms = {code for phrase, code in settings.legal_form_codes.items()
+                 if phrase.replace(" ", "").startswith(last) and phrase.replace(" ", "") != last}
+        form = forms.pop() if len(forms) == 1 else ""
+    return Query(str(name), variants, form, normalise_place(place_raw, settings),
+                 postcode4(postcode_raw), {w for v in variants for w in v}, place_words(place_raw))
 
 
 def _ranked(query: Query, index: CandidateIndex, settings: ImportSettings) -> list[Compared]:
@@ -222,19 +258,19 @@ def _ranked(query: Query, index: CandidateIndex, settings: ImportSettings) -> li
 
 
 def _plausible(query: Query, c: Compared, index: CandidateIndex, settings: ImportSettings) -> bool:
-    """Worth a person's look: a distinctive word shared and a fair score, a very high score, or
-    one name within the other where the rest is generic ("Noord Transport" / "Noord Transport
-    Holding B.V.") in the same place."""
+    """Worth a person's look although the words differ: a typo, not another firm. The postcode
+    agrees (or, without one in the ledger, the place), both names have as many words, none of
+    them says Holding where the other does not, and the score is high."""
+    if not (c.postcode or (c.place and not query.pc4)):
+        return False
     cand = {w for v in index.variants[c.j] for w in v}
-    shared = query.words & cand - index.generic
-    q_words, c_words = set(query.variants[0]), set(index.variants[c.j][0])
-    contained = q_words <= c_words or c_words <= q_words  # "Jansen" within "Bouwbedrijf Jansen"
-    partial = fuzz.token_set_ratio(" ".join(query.variants[0]), index.joined[c.j]) \
-        if shared and contained else 0.0
-    if contained and c.here and q_words & c_words and (q_words ^ c_words) <= index.generic:
-        return True
-    return bool((shared and max(c.score, partial) >= settings.review_score)
-                or c.score >= settings.review_alone_score)
+    if ("holding" in cand) != ("holding" in query.words):
+        return False
+    lengths = {len(v) for v in index.variants[c.j]}
+    if not any(len(q) in lengths for q in query.variants):
+        return False
+    return c.score >= settings.review_alone_score or (
+        bool(query.words & cand - index.generic) and c.score >= settings.accept_score - 10)
 
 
 def _lost(winner: Compared, other: Compared, index: CandidateIndex) -> str:
@@ -257,48 +293,59 @@ def _decide(query: Query, ranked: list[Compared], index: CandidateIndex,
         return "unmatched", None, "no candidate shares a word, the place or the postcode", []
     level = ranked[0].same
     same = [c for c in ranked if c.same == level] if level else []
+    if query.form and len(same) > 1:  # "X V.O.F." beside "X B.V.": the form decides
+        same = sorted(same, key=lambda c: (not c.here, c.form is not True, c.form is False))
     here = [c for c in same if c.here]
-    if query.form and len(here) > 1:  # "X V.O.F." beside "X B.V.": the form decides
-        with_form = [c for c in here if c.form]
-        here = with_form or [c for c in here if c.form is not False] or here
+    if len(here) > 1:
+        ordered = [c for c in here if c.ordered]
+        here = ordered or here
+    if query.form and len(here) > 1:
+        here = [c for c in here if c.form] or [c for c in here if c.form is not False] or here
     if here:
         chosen = here[0]
         if len(here) > 1:
             return "review", chosen, f"{len(here)} candidates with this name in this place", here[1:]
-        others = [c for c in same if c.j != chosen.j and not c.here]
-        if chosen.form is False and any(c.form for c in same if c.j != chosen.j):
-            return "review", chosen, "the legal form differs, and the register holds one that agrees", []
+        others = [c for c in same if c.j != chosen.j]
+        if chosen.form is False:
+            return "review", chosen, (f"the legal form differs ({query.form} in the ledger, "
+                                      f"{index.forms[chosen.j]} in the register): another firm?"), others
+        if chosen.postcode is False:
+            return "review", chosen, "same place, another postcode (another firm or branch?)", others
+        if not chosen.ordered:
+            return "review", chosen, "the same words in another order", others
+        if chosen.same == CUT:
+            return "review", chosen, f"{chosen.how}: the rest may name another firm", others
+        could = chosen.postcode is not None or bool(query.form) or bool(index.forms[chosen.j])
+        if could and not (chosen.postcode or chosen.form):
+            return "review", chosen, (f"name and place agree ({chosen.how}), but neither a postcode nor "
+                                      "a legal form confirms it (a twin with another form?)"), others
         return "accepted", chosen, f"name and place agree ({chosen.how})", others
     if same:
         chosen = same[0]
-        if query.place or query.pc4:
-            return "review", chosen, "place or postcode differs (another branch?)", same[1:]
-        if len(same) == 1 and not settings.review_no_place and query.words - index.generic:
-            return "accepted", chosen, f"no place in the ledger; the only candidate with this name " \
-                                       f"({chosen.how})", []
-        return "review", chosen, "no place or postcode in the ledger", same[1:]
+        if not (query.place or query.pc4):
+            return "review", chosen, "no place or postcode in the ledger", same[1:]
+        if "sw" in str(index.frame["source"].iat[chosen.j]):
+            return "review", chosen, "an SW-bedrijf in another place (it works at many)", same[1:]
+        return "unmatched", None, f"the same name in another place only ({index.places[chosen.j]})", []
     chosen = next((c for c in ranked if _plausible(query, c, index, settings)), None)
     if chosen is None:
         return "unmatched", None, "best candidate too far off", []
-    extra = {w for v in index.variants[chosen.j] for w in v} ^ query.words
-    if "holding" in extra:
-        return "review", chosen, "one name says Holding, the other not: a holding is another firm " \
-                                 "than its operating company", []
-    return "review", chosen, "names differ in a word (one letter may be another company)", []
+    return "review", chosen, "names differ in a letter (one letter may be another company)", []
 
 
-def _kvk_confirmed(query: Query, c: Compared, index: CandidateIndex) -> bool:
-    """The KvK's registered name confirms the ledger's: the same words, or one name within the
-    other where the extra words are generic trade words ("Jansen" / "Bouwbedrijf Jansen"), never
-    "holding", and a distinctive word is shared."""
-    if c.same:
-        return True
+def _kvk_confirmed(query: Query, c: Compared, index: CandidateIndex, settings: ImportSettings) -> bool:
+    """The KvK's registered name confirms the ledger's: the same words, a typo (a high score),
+    or one name within the other where the extra words are generic trade words ("Jansen" /
+    "Bouwbedrijf Jansen") — never where one says Holding and the other not."""
     cand = {w for v in index.variants[c.j] for w in v}
+    if ("holding" in cand) != ("holding" in query.words):
+        return False
+    if c.same or c.score >= settings.review_alone_score - 10:
+        return True
     for q in query.variants:
         qs = set(q)
         shared = (qs & cand) - index.generic
-        extra = (qs ^ cand)
-        if shared and (qs <= cand or cand <= qs) and extra <= index.generic and "holding" not in extra:
+        if shared and (qs <= cand or cand <= qs) and (qs ^ cand) <= index.generic:
             return True
     return False
 
@@ -316,10 +363,10 @@ def match_one(name: str, kvk: str, place_raw: str, postcode_raw: str, index: Can
         if not str(name).strip() or str(name).strip() == kvk:
             status, chosen, method, rivals = "accepted", own, "kvk", []
             note = "KvK number found; the ledger gives no name"
-        elif _kvk_confirmed(query, own, index):
+        elif _kvk_confirmed(query, own, index, settings):
             status, chosen, method, rivals = "accepted", own, "kvk", [c for c in ranked if c.j != j]
             note = "KvK number found; the name agrees" + (f" ({own.how})" if own.same else " in part")
-        elif status == "accepted" and chosen is not None and chosen.j != j:
+        elif chosen is not None and chosen.j != j and chosen.same:
             status, method = "review", "name"
             note = (f"the ledger's KvK {kvk} is {index.names[j]!r} in the register; the name matches "
                     f"{index.names[chosen.j]!r} (KvK {index.kvk[chosen.j]})")
