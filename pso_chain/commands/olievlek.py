@@ -171,9 +171,9 @@ def simulate_cmd(dataset: DatasetArg, year: YearOpt = None, threshold: Threshold
     network = open_source(dataset, rules)
     seeds = api_outputs.read_seed_orgs(seed_orgs) if seed_orgs else None
     shown = None if fitted else threshold
-    threshold, at_risk = models.with_fitted(fitted, model.value, threshold, at_risk)
+    chosen, share = models.with_fitted(fitted, model.value, threshold, at_risk)
     with status(t("busy_simulate")) as spinner:
-        sim = pso_chain.simulate(network, year, threshold=threshold, model=model.value, at_risk=at_risk,
+        sim = pso_chain.simulate(network, year, threshold=chosen, model=model.value, at_risk=share,
                                  rounds=rounds, seed_orgs=seeds,
                                  progress=lambda msg: spinner.update(plain(t("busy_simulate_at", at=msg))))
         frame = sim.certified_frame()
@@ -225,14 +225,14 @@ def seeds_cmd(dataset: DatasetArg,
     if (k is None) == (budget is None):
         raise typer.BadParameter("give --k or --budget (one of them)", param_hint="--k / --budget")
     network = open_source(dataset, rules)
-    threshold, at_risk = models.with_fitted(fitted, model.value, threshold, at_risk)
+    chosen, share = models.with_fitted(fitted, model.value, threshold, at_risk)
     if budget is not None:
         models.show_budget_seeds(network, budget, year, municipality, objective.value, costs,
-                                 threshold, model.value, at_risk, out)
+                                 chosen, model.value, share, out)
         return
     with status(t("busy_seeds")) as spinner:
-        result = pso_chain.seeds(network, k, year, municipality=municipality, objective=objective.value,
-                                 threshold=threshold, model=model.value, at_risk=at_risk,
+        result = pso_chain.seeds(network, k or 0, year, municipality=municipality, objective=objective.value,
+                                 threshold=chosen, model=model.value, at_risk=share,
                                  progress=lambda msg: spinner.update(plain(t("busy_seeds_at", at=msg))))
     fmt = display().fmt
     say(t("seeds_work", candidates=fmt.integer(result.candidates), live=fmt.integer(result.live_candidates),

@@ -130,11 +130,11 @@ def uncertainty_cmd(dataset: DatasetArg, year: YearOpt = None,
     """
     network = open_source(dataset, rules)
     seeds = api_outputs.read_seed_orgs(seed_orgs) if seed_orgs else None
-    threshold, at_risk = with_fitted(fitted, model.value, threshold, at_risk)
+    chosen, share = with_fitted(fitted, model.value, threshold, at_risk)
     fmt = display().fmt
     with status(t("busy_runs", runs=fmt.integer(runs))):
         result = pso_chain.simulate_runs(
-            network, year, threshold=threshold, model=model.value, at_risk=at_risk,
+            network, year, threshold=chosen, model=model.value, at_risk=share,
             spread=spread, runs=runs, seed=seed, seed_orgs=seeds, rounds=rounds)
     for text in result.notes:
         note(text)

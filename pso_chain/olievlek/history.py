@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import numpy as np
 import pandas as pd
+from numpy.typing import ArrayLike
 
 from pso_chain import check
 from pso_chain.core.certification import FAR_FUTURE, FAR_PAST
@@ -148,7 +149,7 @@ ALL_SIZES = "all"
 Z95 = 1.959963984540054
 
 
-def wilson(successes: np.ndarray, trials: np.ndarray, z: float = Z95
+def wilson(successes: ArrayLike, trials: ArrayLike, z: float = Z95
            ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """Rate and Wilson score interval of ``successes`` out of ``trials`` (NaN where no trials)."""
     k = np.asarray(successes, dtype=float)
@@ -162,7 +163,7 @@ def wilson(successes: np.ndarray, trials: np.ndarray, z: float = Z95
     return (np.where(empty, np.nan, rate), np.where(empty, np.nan, lo), np.where(empty, np.nan, hi))
 
 
-def newcombe(k1: np.ndarray, n1: np.ndarray, k0: np.ndarray, n0: np.ndarray, z: float = Z95
+def newcombe(k1: ArrayLike, n1: ArrayLike, k0: ArrayLike, n0: ArrayLike, z: float = Z95
              ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """Difference of two rates ``k1/n1 - k0/n0`` with Newcombe's hybrid score interval (method
     10 of Newcombe 1998, built from the two Wilson intervals)."""
