@@ -187,6 +187,13 @@ def child_environment(settings: Settings | None = None, extra: Mapping[str, str]
     return env
 
 
+def export_for_child_processes(values: Mapping[str, str]) -> None:
+    """Put ``values`` into this process's environment, for child processes that a library
+    starts without taking an environment (uvicorn's ``--workers``): the one place that writes
+    the environment. Anything else gets :func:`child_environment` instead."""
+    os.environ.update(values)
+
+
 def environment_variable(name: str, environ: Mapping[str, str] | None = None) -> str | None:
     """One variable a user named (``serve --auth-token-env NAME``), read at the edge."""
     return (os.environ if environ is None else environ).get(name)
