@@ -17,6 +17,7 @@ from starlette.datastructures import FormData
 import pso_chain
 from pso_chain.errors import Problem, PsoInputError
 from pso_chain.web.api_routes import municipality_tables
+from pso_chain.web.deps import AuthDep, HolderDep, SessionsDep, StampDep
 from pso_chain.web.rendering import render
 from pso_chain.web.results import public_explain
 from pso_chain.web.security import (
@@ -225,11 +226,9 @@ def login_page(request: Request, next: Annotated[str, Query(max_length=500)] = "
 
 
 @router.post("/login", response_class=HTMLResponse)
-def login(request: Request, form: CheckedForm) -> Response:
+def login(request: Request, form: CheckedForm, auth: AuthDep, store: SessionsDep) -> Response:
     """A token or a user's password (scrypt, in this worker thread), at most a few failures per
     minute per client and per user (then 429); success opens a server-side session."""
-    auth = request.app.state.auth
-    store = request.app.state.sessions
     client = request.client.host if request.client else "?"
     target = local_path(str(form.get("next", "/")))
     token, name = str(form.get("token", "") or ""), str(form.get("user", "") or "")[:200]
@@ -256,23 +255,24 @@ def login(request: Request, form: CheckedForm) -> Response:
 
 
 @router.post("/logout")
-def logout(request: Request, form: CheckedForm) -> Response:
+def logout(request: Request, form: CheckedForm, store: SessionsDep) -> Response:
     """End the session on the server (its cookie is refused from now on) and in the browser."""
     session = request.cookies.get(SESSION_COOKIE)
     if session:
-        request.app.state.sessions.close(session)
+        store.close(session)
     response = RedirectResponse("/", status_code=303)
     response.delete_cookie(SESSION_COOKIE)
     return response
 
 
 @router.post("/admin/reload", response_class=HTMLResponse)
-def admin_reload(request: Request, form: CheckedForm):
+def admin_reload(request: Request, form: CheckedForm, auth: AuthDep, holder: HolderDep,
+                 stamp: StampDep):
     """Open the source again (admins; everyone on an unauthenticated loopback server); the
     other worker processes follow on their next request (the reload stamp)."""
     user = request.state.user
-    if request.app.state.auth.enabled and not (user and user.admin):
+    if auth.enabled and not (user and user.admin):
         raise HTTPException(403, "only an admin may reload the data")
-    request.app.state.holder.reload()
-    request.app.state.stamp.announce()
+    holder.reload()
+    stamp.announce()
     return render(request, "home.html", message=request.state.t("reloaded"))

@@ -18,6 +18,7 @@ from fastapi import APIRouter, HTTPException, Request
 from fastapi.responses import HTMLResponse, Response
 from starlette.datastructures import UploadFile
 
+from pso_chain.web.deps import ConfigDep, DownloadsDep, ScansDep
 from pso_chain.web.pages import CheckedForm
 from pso_chain.web.rendering import render
 from pso_chain.web.uploads import WORKBOOK, ScanBusy, ScanTimeout, user_name
@@ -67,10 +68,10 @@ def quickscan_page(request: Request):
 
 
 @router.post("/quickscan", response_class=HTMLResponse)
-def quickscan_run(request: Request, form: CheckedForm):
+def quickscan_run(request: Request, form: CheckedForm, config: ConfigDep, scans: ScansDep,
+                  downloads: DownloadsDep):
     """Score the uploaded books; the temporary folder is gone before the page is sent."""
-    state = request.app.state
-    limit = state.max_upload_bytes
+    limit = config.max_upload_bytes
     with tempfile.TemporaryDirectory(prefix="pso-web-upload-") as tmp:
         folder = Path(tmp)
         saved: dict[str, str] = {}
@@ -84,7 +85,7 @@ def quickscan_run(request: Request, form: CheckedForm):
         if missing:
             raise HTTPException(400, f"missing file(s): {', '.join(missing)}")
         try:
-            context = state.scans.run(tmp, saved, shown, form.get("accept_review") == "1",
+            context = scans.run(tmp, saved, shown, form.get("accept_review") == "1",
                                       form.get("allow_missing_figures") == "1")
         except ScanTimeout:
             raise HTTPException(503, "the quick scan took too long and was stopped: try smaller "
@@ -95,13 +96,13 @@ def quickscan_run(request: Request, form: CheckedForm):
         if "error" in context:
             raise HTTPException(400, in_user_terms(context["error"], folder, saved, shown))
         context["notes"] = [in_user_terms(n, folder, saved, shown) for n in context["notes"]]
-        token = state.downloads.put((folder / WORKBOOK).read_bytes())
+        token = downloads.put((folder / WORKBOOK).read_bytes())
     return render(request, "quickscan.html", token=token, **context)
 
 
 @router.get("/quickscan/{token}.xlsx")
-def quickscan_download(request: Request, token: str) -> Response:
-    data = request.app.state.downloads.get(token)
+def quickscan_download(token: str, downloads: DownloadsDep) -> Response:
+    data = downloads.get(token)
     if data is None:
         raise HTTPException(404, "this download has expired: run the quick scan again")
     return Response(data, media_type=XLSX,
