@@ -20,15 +20,18 @@ from pso_chain.parsing import is_database_uri
 from pso_chain.rules import Rules, load_rules
 
 
-def what_if(network: Network, org_id: str, changes: dict[str, float], year: int | None = None
+def what_if(network: Network, org_id: str, changes: dict[str, float] | None = None,
+            year: int | None = None, *, mode: str = "add", replace: dict[str, float] | None = None
             ) -> dict[str, Any]:
     """The score before and after changing what one buyer spends at its suppliers in a year.
 
-    Each entry of ``changes`` sets the buyer's total spend at a supplier in ``year`` (0 drops
-    it); a supplier not bought from yet gets a new undated purchase, judged by the core's
-    eligibility rule. The network's purchases are edited (existing rows scaled, new rows
-    appended) and the edited copy is explained by the engine, so the figures are exactly what
-    ``credits`` would give once the purchases are made.
+    By default each entry of ``changes`` is **extra** spend at a supplier in ``year``, on top
+    of what the buyer buys there now (``mode="add"``); with ``mode="replace"`` (or in
+    ``replace``) it is the supplier's new total (0 drops it). A supplier not bought from yet
+    gets a new undated purchase, judged by the core's eligibility rule. The network's purchases
+    are edited (existing rows scaled, new rows appended) and the edited copy is explained by
+    the engine, so the figures are exactly what ``credits`` would give once the purchases are
+    made.
 
     Parameters
     ----------
@@ -36,9 +39,15 @@ def what_if(network: Network, org_id: str, changes: dict[str, float], year: int 
     org_id : str
         The buyer.
     changes : dict of str to float
-        ``supplier_id -> new spend in euros`` (finite, >= 0).
+        ``supplier_id -> euros`` (finite, >= 0): extra spend, or the new total with
+        ``mode="replace"``.
     year : int, optional
         Reference year; the latest year in purchases when None.
+    mode : {"add", "replace"}
+        How ``changes`` is read (default: add).
+    replace : dict of str to float, optional
+        ``supplier_id -> new total in euros``, whatever ``mode`` says (a form that edits the
+        current amounts beside a field for extra spend). A supplier in both is bad input.
 
     Returns
     -------
@@ -46,12 +55,13 @@ def what_if(network: Network, org_id: str, changes: dict[str, float], year: int 
         ``org_id, year, before, after`` (each: ``direct_pct, indirect_fte, indirect_pct,
         indirect_counted_pct, cap_applied, total_pct, trede, pso30plus``) and ``changes`` (one
         entry per supplier: ``supplier_id, supplier_name, amount_before_eur, amount_after_eur,
-        counts``).
+        extra_eur, counts``).
 
     Raises
     ------
     PsoInputError
-        Unknown organisation or supplier, a negative or non-finite amount, the buyer itself.
+        Unknown organisation or supplier, a negative or non-finite amount, the buyer itself,
+        an unknown mode.
 
     Examples
     --------
@@ -61,6 +71,15 @@ def what_if(network: Network, org_id: str, changes: dict[str, float], year: int 
     >>> out["before"]["trede"], out["after"]["trede"], out["changes"][0]["counts"]
     (None, 1, True)
     """
+    if mode not in ("add", "replace"):
+        raise PsoInputError(Problem("mode", None, None, mode, "mode must be 'add' or 'replace'"))
+    both = set(changes or {}) & set(replace or {})
+    if both:
+        raise PsoInputError(Problem("replace", None, "supplier_id", sorted(both)[0],
+                                    "a supplier given both as extra spend and as a new total"))
+    adding = {} if mode == "replace" else dict(changes or {})
+    totals = {**(dict(changes or {}) if mode == "replace" else {}), **(replace or {})}
+    changes = {**adding, **totals}
     net = engine(network)
     year = net.resolve_year(year)
     buyer = net.node(org_id)
@@ -82,6 +101,8 @@ def what_if(network: Network, org_id: str, changes: dict[str, float], year: int 
                                         "a buyer's purchases from itself never count"))
         at = mine & (net.supplier == node)
         before = float(net.amount[at].sum())
+        if supplier_id in adding:
+            amount = before + amount
         if at.any() and before > 0:
             amounts[at] = net.amount[at] * (amount / before)
         elif at.any():
@@ -103,7 +124,8 @@ def what_if(network: Network, org_id: str, changes: dict[str, float], year: int 
         "org_id": str(org_id), "year": year,
         "before": summary(trace(net, org_id, year)), "after": summary(trace(edited, org_id, year)),
         "changes": [{"supplier_id": s, "supplier_name": str(names.iat[node]), "amount_before_eur": b,
-                     "amount_after_eur": a, "counts": counts.get(s)} for s, node, b, a in rows],
+                     "amount_after_eur": a, "extra_eur": a - b, "counts": counts.get(s)}
+                    for s, node, b, a in rows],
     }
 
 
