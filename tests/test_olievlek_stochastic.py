@@ -26,6 +26,7 @@ from pso_chain.errors import PsoInputError
 from pso_chain.generate import generate_dataset
 from pso_chain.olievlek.simulate import certify_rule, simulate, start_cascade
 from pso_chain.olievlek.stochastic import _multipliers, simulate_runs
+from pso_chain.outputs.report.bands import RUNS, SEED, SPREAD
 from tests.datasets import write_tables
 
 EXAMPLE = pso_chain.load_example()
@@ -174,3 +175,15 @@ def test_uncertainty_command(tmp_path):
     fitted = CliRunner().invoke(app, ["--lang", "en", "olievlek", "uncertainty", str(pso_chain.example_path()),
                                       "--runs", "2", "--fitted"])
     assert fitted.exit_code == 0 and "fitted by calibrate" in fitted.output
+
+
+def test_the_report_shows_the_band_and_a_fitted_threshold():
+    page = pso_chain.report(EXAMPLE, municipality="Zutphen", lang="en", threshold="fitted")
+    fit = pso_chain.calibrate(EXAMPLE)
+    assert fit.summary() in page
+    band = simulate_runs(EXAMPLE, threshold=fit.value, spread=SPREAD, runs=RUNS, seed=SEED)
+    last = band.rounds.iloc[-1]
+    assert f"{last['p5']:.0f} to {last['p95']:.0f} organisations certify" in page
+    zutphen = band.municipalities.set_index("municipality").loc["Zutphen"]
+    assert f"In Zutphen: {zutphen['p5']:.0f} to {zutphen['p95']:.0f}." in page
+    assert "the chosen organisations add" in page

@@ -339,7 +339,7 @@ def leontief(network: Network, year: int | None = None, *, certified: bool = Fal
 
 def report(network: Network, year: int | None = None, municipality: str | None = None,
            lang: str = "nl", *, top: int | None = None, k: int | None = None,
-           threshold: float | None = None) -> str:
+           threshold: Parameter = None) -> str:
     """The municipal report as one self-contained HTML page (charts embedded).
 
     Parameters
@@ -354,12 +354,14 @@ def report(network: Network, year: int | None = None, municipality: str | None =
     top, k : int, optional
         Rows in the prospect lists and seeds suggested (defaults ``olievlek.toml``).
     threshold : float, optional
-        The simulate threshold (default ``olievlek.toml``).
+        The simulate threshold (default ``olievlek.toml``); ``"fitted"``: fitted to the
+        certification history first (:func:`calibrate`), and the report says so.
 
     Returns
     -------
     str
-        The HTML document.
+        The HTML document; the simulation and the seeds' gain are shown with their band over
+        runs with spread thresholds (:mod:`pso_chain.outputs.report.bands`).
 
     Raises
     ------
@@ -375,7 +377,10 @@ def report(network: Network, year: int | None = None, municipality: str | None =
     (True, True)
     """
     check.choice(lang, LANGUAGES, "lang")
-    return build_report(engine(network), year, municipality, lang, top=top, k=k, threshold=threshold)
+    net = engine(network)
+    threshold, _, fit = fitted_parameters(net, "threshold", threshold, None)
+    return build_report(net, year, municipality, lang, top=top, k=k, threshold=threshold,
+                        notes=[fit.summary()] if fit is not None else [])
 
 
 def counting_spend(network: Network, year: int | None = None, *, by: str | None = None,

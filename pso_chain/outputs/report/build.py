@@ -18,6 +18,7 @@ to it (``tests/test_olievlek_agreement.py``).
 from __future__ import annotations
 
 import tomllib
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -40,6 +41,7 @@ from pso_chain.olievlek import (
     spend_by_buyer_group,
 )
 from pso_chain.olievlek.settings import load_settings
+from pso_chain.outputs.report.bands import Bands, report_bands, seed_band_html, simulation_band_html
 from pso_chain.outputs.report.charts import (
     draw_buyer_groups,
     draw_cascade,
@@ -109,6 +111,7 @@ class ReportData:
     k: int
     objective: str
     dataset_files: dict[str, str] = field(default_factory=dict)
+    bands: Bands | None = None  # the simulation and the seeds' gain over runs (outputs.report.bands)
 
 
 def canonical_municipality(network: PurchaseNetwork, municipality: str | None) -> str | None:
@@ -123,7 +126,7 @@ def canonical_municipality(network: PurchaseNetwork, municipality: str | None) -
 
 def collect_report(network: PurchaseNetwork, year: int | None = None, municipality: str | None = None,
                    *, top: int | None = None, k: int | None = None, threshold: float | None = None,
-                   objective: str = "count") -> ReportData:
+                   objective: str = "count", notes: Sequence[str] = ()) -> ReportData:
     """Compute the report's tables for ``year`` (default: the latest in purchases), about one
     municipality or the whole dataset. ``top``, ``k`` and ``threshold`` default to
     ``olievlek.toml``."""
@@ -161,27 +164,29 @@ def collect_report(network: PurchaseNetwork, year: int | None = None, municipali
         chain=chain_stats(network, year), buyer_groups=spend_by_buyer_group(network, year),
         history=hist, history_figures=history_figures(hist),
         cascades=largest_cascades(network, hist, top=settings.report_cascades),
-        rounds=rounds, simulation_notes=list(simulation.notes),
+        rounds=rounds, simulation_notes=[*simulation.notes, *notes],
         prospects=prospects, prospect_tiers=exposure_summary(prospects),
         seeds=seeds, seeded_rounds=seeded.rounds_frame(), seed_gain=int(gained.sum()),
         seed_fte=float(network.target_fte[gained].sum()), seed_notes=list(selection.notes),
         threshold=threshold, top=top, k=k, objective=objective,
         dataset_files={t: Path(str(f)).name for t, f in network.data.files.items()},
+        bands=report_bands(network, year, threshold, seeds["org_id"].tolist()),
     )
 
 
 def build_report(network: PurchaseNetwork, year: int | None = None, municipality: str | None = None,
                  lang: str = "nl", *, top: int | None = None, k: int | None = None,
-                 threshold: float | None = None) -> str:
-    """The report as one self-contained HTML document (inline CSS, PNG charts as data URIs).
+                 threshold: float | None = None, notes: Sequence[str] = ()) -> str:
+    """The report as one self-contained HTML document (inline CSS, PNG charts as data URIs);
+    ``notes`` join the simulation's (e.g. that the threshold was fitted).
 
     >>> import pso_chain
     >>> page = build_report(pso_chain.load_example(), 2025, lang="en")
     >>> page.startswith("<!DOCTYPE html>"), '<section id="prospects">' in page
     (True, True)
     """
-    return render_report(collect_report(network, year, municipality, top=top, k=k, threshold=threshold),
-                         lang)
+    return render_report(collect_report(network, year, municipality, top=top, k=k, threshold=threshold,
+                                        notes=notes), lang)
 
 
 # --- rendering ---------------------------------------------------------------------------------
@@ -378,6 +383,7 @@ def _simulation(data: ReportData, lab: Labels) -> str:
     final = int(data.rounds["cumulative_certified"].iloc[-1])
     result = lab("simulation_result", n=f.integer(final), rounds=f.integer(len(data.rounds) - 1))
     body += f"<p>{esc(result)}</p>"
+    body += simulation_band_html(data.bands, data.municipality, lab) if data.bands else ""
     return section_html("simulation", lab("section_simulation"),
                         body, lab("lead_simulation", threshold=f.share(data.threshold, 0), year=data.year))
 
@@ -421,7 +427,7 @@ def _prospects(data: ReportData, lab: Labels) -> str:
         spread = lab("spread", k=len(data.seeds), base=f.integer(base), seeded=f.integer(seeded),
                      extra=f.integer(data.seed_gain), fee=f.eur(data.seeds["fee_eur"].sum()),
                      fte=f.number(data.seed_fte, 1))
-        body += f"<p>{esc(spread)}</p>"
+        body += f"<p>{esc(spread)}</p>" + (seed_band_html(data.bands, lab) if data.bands else "")
     return section_html("prospects", lab("section_prospects"), body,
                         lab("lead_prospects", threshold=f.share(data.threshold, 0)))
 
