@@ -308,10 +308,10 @@ def test_target_fte_disagreeing_with_records_is_a_warning(tmp_path: Path) -> Non
     folder = write(tmp_path, tables)
     result = run("validate", folder)
     assert result.exit_code == 0, result.output
-    assert "warning" in result.output and "target_fte" in result.output
+    assert "waarschuwing" in result.output and "target_fte" in result.output
     credits = run("credits", folder, "--out", tmp_path / "c.csv")
     assert credits.exit_code == 0
-    assert "warning" in credits.stderr
+    assert "waarschuwing" in credits.stderr  # Dutch by default
     assert where(f"{folder}/organisations.csv", 2, "target_fte") in credits.stderr
     scores = pd.read_csv(tmp_path / "c.csv").set_index("org_id")
     assert scores.at["A", "target_fte"] == pytest.approx(1.1125)  # the records win
@@ -324,7 +324,7 @@ def test_missing_revenue_of_a_non_eligible_supplier_is_only_a_warning(tmp_path: 
     folder = write(tmp_path, tables)
     result = run("credits", folder)
     assert result.exit_code == 0
-    assert "warning" in result.stderr and "revenue_eur" in result.stderr
+    assert "waarschuwing" in result.stderr and "revenue_eur" in result.stderr
 
 
 # --- usage errors exit 2 ------------------------------------------------------------------------------

@@ -75,8 +75,8 @@ def test_kill_mid_load_then_reload_holds_exactly_the_dataset(neo4j_server, tmp_p
         try:
             _, err = loader.communicate(timeout=120)
             assert loader.returncode == 1, err
-            errors = [line for line in err.splitlines() if line.startswith("error:")]
-            assert len(errors) == 1 and errors[0].startswith(f"error: {uri}: ") and PASSWORD not in err
+            errors = [line for line in err.splitlines() if line.startswith("fout:")]  # Dutch by default
+            assert len(errors) == 1 and errors[0].startswith(f"fout: {uri}: ") and PASSWORD not in err
         except subprocess.TimeoutExpired:
             loader.kill()
             loader.communicate()

@@ -148,15 +148,15 @@ def say(*parts: object, style: str | None = None, err: bool = False) -> None:
 
 
 def error(message: object) -> None:
-    say(("error: ", "bold red"), message, err=True)
+    say((t("prefix_error"), "bold red"), message, err=True)
 
 
 def warn(message: object) -> None:
-    say(("warning: ", "yellow"), message, err=True)
+    say((t("prefix_warning"), "yellow"), message, err=True)
 
 
 def note(message: object) -> None:
-    say(("note: ", "yellow"), message, err=True)
+    say((t("prefix_note"), "yellow"), message, err=True)
 
 
 def fails_on_bad_input(func):
@@ -179,7 +179,7 @@ def fails_on_bad_input(func):
 
 def open_source(dataset: str, rules: Path | None = None, show_warnings: bool = True):
     """:func:`pso_chain.open` with a spinner on stderr; the data's warnings printed."""
-    with err_console.status(plain(f"loading {dataset} ..."), spinner="dots"):
+    with err_console.status(plain(t("busy_loading", dataset=dataset)), spinner="dots"):
         network = pso_chain.open(dataset, rules, settings=settings())
     set_context(rules=str(network.rules.version))
     report = getattr(getattr(network, "data", None), "report", None)
@@ -187,7 +187,7 @@ def open_source(dataset: str, rules: Path | None = None, show_warnings: bool = T
         for r in report.warnings.head(10).itertuples(index=False):
             warn(format_problem(r.file, r.row, r.column, r.value, r.reason))
         if len(report.warnings) > 10:
-            say((f"... {len(report.warnings) - 10} more warnings (pso-chain validate lists all)", "yellow"),
+            say((t("more_warnings", n=display().fmt.integer(len(report.warnings) - 10)), "yellow"),
                 err=True)
     return network
 
