@@ -16,6 +16,7 @@ import platformdirs
 import typer
 
 from pso_chain.commands.common import DatasetArg, RulesOpt, console, err_console, fails_on_bad_input
+from pso_chain.config import export_for_child_processes
 
 WORKER_START_SECONDS = 600  # a worker opening a national network must not be taken for dead
 
@@ -105,7 +106,7 @@ def _serve(dataset, rules, workers, auth, config, server: dict[str, Any]) -> Non
         with err_console.status(f"opening {dataset} ..."):
             NetworkHolder(dataset, rules)
         gc.collect()
-        os.environ[CONFIG_ENV] = config.to_json()  # each worker's settings (pso_chain.config)
+        export_for_child_processes({CONFIG_ENV: config.to_json()})  # each worker's settings
         console.print(f"serving {dataset} on {where} with {workers} workers", highlight=False)
         extra: dict[str, Any] = {}  # keyword arguments this uvicorn version knows
         if "timeout_worker_healthcheck" in inspect.signature(uvicorn.run).parameters:
