@@ -31,7 +31,7 @@ from pso_chain.commands.common import (
 )
 from pso_chain.commands.render import render_explanation, render_tour
 from pso_chain.errors import format_problem
-from pso_chain.outputs.files import write_json
+from pso_chain.outputs.files import write_csv, write_json
 
 
 @fails_on_bad_input
@@ -54,7 +54,9 @@ def validate_cmd(
         render_table(report.problems, title=t("problems"), max_rows=60,
                      keep=["file", "row", "column"])
     if quarantine:
-        count = report.write_quarantine(quarantine)
+        rejected = report.rejected_rows()
+        write_csv(rejected, quarantine)  # people open it: formula-safe
+        count = len(rejected)
         say(t("quarantine", n=display().fmt.integer(count), path=quarantine))
     if not report.ok:
         first = report.errors.iloc[0]

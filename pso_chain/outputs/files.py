@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import re
 import sys
 from collections.abc import Sequence
 from pathlib import Path
@@ -99,17 +100,19 @@ def write_table(frame: pd.DataFrame, path: str | Path, sheet: str = "pso-chain",
 
 
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+SIGNED_NUMBER = re.compile(r"^[+-]\d+([.,]\d+)?$")  # "-5" or "+1,5" is a number, not a formula
 
 
 def spreadsheet_safe(frame: pd.DataFrame) -> pd.DataFrame:
     """A copy whose text cells cannot run as a formula when a spreadsheet opens the CSV: a
     cell starting with ``= + - @`` (or a tab or carriage return) gets a leading ``'``. Numbers
-    stay numbers; JSON and Parquet are never changed (programs read those exactly)."""
+    (also text like ``-5`` or ``+1,5``) stay numbers; JSON and Parquet are never changed
+    (programs read those exactly)."""
     out = frame.copy()
     for column in out.columns:
         if out[column].dtype == object or pd.api.types.is_string_dtype(out[column].dtype):
-            out[column] = [("'" + v) if isinstance(v, str) and v.startswith(FORMULA_STARTS) else v
-                           for v in out[column].tolist()]
+            out[column] = [("'" + v) if isinstance(v, str) and v.startswith(FORMULA_STARTS)
+                           and not SIGNED_NUMBER.match(v) else v for v in out[column].tolist()]
     return out
 
 
