@@ -57,3 +57,7 @@ class Text:
 
     def trede(self, value) -> str:
         return self.fmt.trede(value)
+
+    def code(self, value) -> str:
+        """A code of the engine (a reason, a status, a method) in this language's words."""
+        return self.fmt.code(value)
