@@ -160,6 +160,10 @@ def read_figures(path: str | Path) -> pd.DataFrame:
 
 
 OVERRIDE_STATUSES = ("accepted", "rejected", "review", "unmatched")
+# the statuses as the Dutch terminal and workbooks write them
+DUTCH_STATUSES = {"geaccepteerd": "accepted", "geaccepteerd (bevestigd)": "accepted", "akkoord": "accepted",
+                  "afgewezen": "rejected", "ter beoordeling": "review", "beoordelen": "review",
+                  "niet gevonden": "unmatched", "ongematcht": "unmatched"}
 
 
 def read_overrides(path: str | Path) -> pd.DataFrame:
@@ -177,7 +181,8 @@ def read_overrides(path: str | Path) -> pd.DataFrame:
                                     f"not a match report: no column {', '.join(missing)}"))
     frame = sheet.frame
     rows = [sheet.row_number(int(i)) for i in frame.index]
-    status = text(frame[cols["status"]]).str.lower()
+    status = text(frame[cols["status"]]).str.lower().str.strip()
+    status = status.map(lambda s: DUTCH_STATUSES.get(s, s))
     raw_kvk = frame[cols["matched_kvk"]]
     kvk, bad = kvk_numbers(raw_kvk)
     problems = []

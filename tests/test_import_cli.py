@@ -122,7 +122,7 @@ def test_overrides_decide_the_review_band(books, tmp_path):
     report = pd.read_csv(tmp_path / "ds-match-report.csv", dtype=str, keep_default_na=False)
     review = report.index[report["status"] == "review"]
     assert len(review)
-    report.loc[review, "status"] = "rejected"
+    report.loc[review, "status"] = "afgewezen"  # as the Dutch terminal writes it
     report.to_csv(tmp_path / "over.csv", index=False)
     run("import", "ledger", lists["ledger"], *common(lists), "--overrides", tmp_path / "over.csv",
         "--out", tmp_path / "ds2")

@@ -14,8 +14,8 @@ from rich.markup import escape
 from pso_chain import api
 from pso_chain.commands.common import RulesOpt, console, err_console, fails_on_bad_input, write_xlsx
 from pso_chain.errors import PsoInputError
-from pso_chain.importing.quickscan_files import flag_notes, render_quickscan, write_quickscan
-from pso_chain.outputs.files import write_csv
+from pso_chain.importing.quickscan_files import flag_notes, pct, render_quickscan, write_quickscan
+from pso_chain.outputs.files import set_context, write_csv
 
 import_app = typer.Typer(help="Import a buyer's books (ledger exports, UBL e-invoices) into a dataset.",
                          no_args_is_help=True)
@@ -142,8 +142,14 @@ def quickscan_cmd(
                            year=year, profile=profile, mapping=mapping, vat=vat,
                            rules=rules)
     if out:
+        set_context(rules=str(result.explain.get("rules", {}).get("version", "")) or None)
         write_quickscan(result, out)
         console.print(f"wrote {escape(str(out))}", highlight=False)
+        c = result.credits
+        console.print(escape(f"{result.explain['name']} ({result.buyer_id}), {result.year}: totale sociale "
+                             f"bijdrage {pct(c['total_pct'])}, "
+                             + (f"trede {int(c['trede'])}" if c.get("trede") else "geen trede")),
+                      highlight=False)
         for note in flag_notes(result):
             console.print(f"[bold yellow]let op:[/bold yellow] {escape(note)}", highlight=False)
     else:

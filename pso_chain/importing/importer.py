@@ -322,6 +322,13 @@ def _assemble(lines, report, cands, register, figs, buyer, buyer_records, reques
                         left_on=["ledger_name", "place"], right_on=["ledger_name", "ledger_place"],
                         how="left")
     netted = net_credit_notes(keyed, notes)
+    if netted.empty:  # credit notes only, or credits that cancel every invoice
+        sources = sorted(set(lines["source"].astype(str)))
+        files = ", ".join(sources[:3]) + (f" and {len(sources) - 3} more" if len(sources) > 3 else "")
+        raise PsoInputError(Problem(files, None, None, None,
+                                    f"after netting {int((lines['amount_eur'] < 0).sum())} credit note(s) "
+                                    "against the invoices nothing was bought: the books hold no purchase "
+                                    "to score (add the invoices the credit notes belong to)"))
     unconfirmed = netted["status"].eq("review") & netted["counts"]
     row_text = netted["row"].map(lambda r: f" row {int(r)}" if _has_row(r) else "")
     purchases = pd.DataFrame({

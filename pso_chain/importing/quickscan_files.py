@@ -17,6 +17,7 @@ import pandas as pd
 from rich.console import Console
 from rich.markup import escape
 
+from pso_chain import messages
 from pso_chain.importing.books import QuickscanResult
 from pso_chain.importing.importer import ACCEPT_REVIEW_NOTE, MISSING_FIGURES_NOTE
 from pso_chain.outputs.files import write_json, write_xlsx
@@ -60,25 +61,8 @@ def day(value: str | None) -> str:
 
 
 def dutch_reason(reason: str) -> str:
-    """The engine's reason in Dutch (dates as DD-MM-YYYY)."""
-    rules = [
-        (r"SW-bedrijf", "telt mee: SW-bedrijf"),
-        (r"supplier holds a valid certificate", "telt mee: geldig PSO-certificaat"),
-        (r"self-purchase.*", "inkoop bij de eigen organisatie"),
-        (r"supplier is not certified and not an SW-bedrijf", "geen PSO-certificaat en geen SW-bedrijf"),
-        (r"supplier's certificate level \((.*)\) does not count under these rules",
-         r"certificaatniveau \1 telt niet mee volgens de regels"),
-        (r"supplier's certificate \(level (.*)\) expired on (\S+), not valid .*",
-         r"certificaat (niveau \1) verlopen op \2"),
-        (r"supplier's certificate \(level (.*)\) starts on (\S+), not valid .*",
-         r"certificaat (niveau \1) geldig vanaf \2"),
-        (r"supplier holds no valid certificate .*", "geen geldig certificaat op de factuurdatum"),
-    ]
-    for pattern, text in rules:
-        if re.fullmatch(pattern, reason):
-            out = re.sub(pattern, text, reason)
-            return re.sub(r"(\d{4})-(\d{2})-(\d{2})", r"\3-\2-\1", out)
-    return reason
+    """The engine's reason (a code, :func:`pso_chain.messages.coded`) in Dutch words."""
+    return str(messages.readable(reason, "nl"))
 
 
 def purchase_rows(result: QuickscanResult) -> pd.DataFrame:
@@ -120,7 +104,7 @@ def summary_rows(result: QuickscanResult) -> pd.DataFrame:
     trede = c.get("trede")
     rows = [
         ("organisatie", f"{ex['name']} ({result.buyer_id})"), ("jaar", str(result.year)),
-        ("medewerkers", str(c["employees"])), ("fte", f"{c['fte']:.2f}".replace(".", ",")),
+        ("werknemers", str(c["employees"])), ("fte", f"{c['fte']:.2f}".replace(".", ",")),
         ("directe bijdrage", pct(c["direct_pct"])), ("indirecte bijdrage", pct(c["indirect_pct"])),
         ("indirect meegeteld (na plafond)", pct(c["indirect_counted_pct"])),
         ("plafond toegepast", "ja" if c["cap_applied"] else "nee"),
@@ -132,6 +116,7 @@ def summary_rows(result: QuickscanResult) -> pd.DataFrame:
         ("inkopen die meetellen", f"{sum(1 for p in ex['purchases'] if p['counted'])} van "
                                   f"{len(ex['purchases'])}"),
     ]
+    rows += [("matchrapport", n.split(": ", 1)[1]) for n in result.notes if n.startswith("matchrapport: ")]
     rows += [("volgende trede", line) for line in next_trede_lines(result)]
     rows += [("let op", n) for n in flag_notes(result)]
     return pd.DataFrame(rows, columns=["onderdeel", "waarde"])
@@ -145,7 +130,7 @@ def next_trede_lines(result: QuickscanResult) -> list[str]:
     lines = []
     for t in targets.itertuples(index=False):
         if not t.reachable:
-            lines.append(f"trede {t.target_trede}: niet via inkoop te halen ({t.reason})")
+            lines.append(f"trede {t.target_trede}: niet via inkoop te halen ({dutch_reason(t.reason)})")
             continue
         options = plan[(plan["target_trede"] == t.target_trede) & plan["extra_eur"].notna()] \
             if plan is not None else pd.DataFrame()

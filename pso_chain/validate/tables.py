@@ -262,6 +262,7 @@ def purchases(table: RawTable, index_of: IdMapper, out: Collector) -> pd.DataFra
             year_f = year_f.copy()
             fill = missing_year & dated
             year_f[fill] = date[fill].astype("datetime64[Y]").astype(np.int64) + 1970
+            whole = whole | fill  # the date's year: never dropped (issue 19)
         out.add(table, missing_year & ~dated, "year", year_raw, "year is empty and there is no date")
         known = ~np.isnan(year_f) & whole & (np.abs(year_f) < 10000)
         year_raw_ok = ~np.isnan(year_f) & whole & (np.abs(year_f) < 1e15)
