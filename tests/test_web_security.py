@@ -395,6 +395,19 @@ def test_the_secret_and_the_store_are_private_and_not_derived_from_the_users_fil
     assert users_file.read_bytes() not in secret.read_bytes() and len(secret.read_bytes()) == 32
 
 
+def test_a_secret_others_may_read_is_refused(tmp_path):
+    secret = tmp_path / "data" / "pso-chain" / "serve-secret"
+    secret.parent.mkdir(parents=True)
+    secret.write_bytes(os.urandom(32))
+    secret.chmod(0o644)
+    done = subprocess.run([str(EXE), "serve", str(EXAMPLE), "--port", str(free_port())],
+                          capture_output=True, text=True, timeout=120,
+                          env={**os.environ, "XDG_DATA_HOME": str(tmp_path / "data"),
+                               "XDG_CACHE_HOME": str(tmp_path / "cache")})
+    assert done.returncode == 1 and "chmod 600" in done.stderr, done.stderr[-500:]
+    assert "Traceback" not in done.stderr
+
+
 def test_a_forged_cookie_for_the_token_user_is_refused(auth_server):
     for value in ("dG9rZW46MQ." + "0" * 64, "A" * 43, "token"):
         assert httpx.get(f"{auth_server.url}/api/credits",

@@ -27,6 +27,8 @@ import stat
 import time
 from pathlib import Path
 
+from pso_chain.errors import Problem, PsoInputError
+
 SECRET_FILE = "serve-secret"
 STORE_FILE = "sessions.sqlite"
 SESSION_SECONDS = 8 * 3600  # a session ends 8 hours after login
@@ -45,24 +47,30 @@ def private_dir(path: str | Path) -> Path:
 def load_secret(folder: str | Path) -> bytes:
     """The server's secret from ``folder/serve-secret``, made (0600) on first use. A file that
     others may read is refused: a secret anyone can read signs nothing."""
-    path = private_dir(folder) / SECRET_FILE
-    if not path.exists():  # written whole, then linked: workers starting together read one secret
-        tmp = path.with_name(f".{SECRET_FILE}.{os.getpid()}.{secrets.token_hex(4)}")
-        fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-        with os.fdopen(fd, "wb") as out:
-            out.write(secrets.token_bytes(32))
-        try:
-            os.link(tmp, path)
-        except FileExistsError:
-            pass
-        finally:
-            tmp.unlink()
-    mode = path.stat().st_mode
-    if mode & (stat.S_IRWXG | stat.S_IRWXO):
-        raise PermissionError(f"{path} may be read by others (chmod 600 it)")
-    secret = path.read_bytes()
+    path = Path(folder) / SECRET_FILE
+    try:
+        private_dir(folder)
+        if not path.exists():  # written whole, then linked: workers starting together read one secret
+            tmp = path.with_name(f".{SECRET_FILE}.{os.getpid()}.{secrets.token_hex(4)}")
+            fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+            with os.fdopen(fd, "wb") as out:
+                out.write(secrets.token_bytes(32))
+            try:
+                os.link(tmp, path)
+            except FileExistsError:
+                pass
+            finally:
+                tmp.unlink()
+        if path.stat().st_mode & (stat.S_IRWXG | stat.S_IRWXO):
+            raise PsoInputError(Problem(str(path), None, None, None,
+                                        "others may read the server's secret: chmod 600 it"))
+        secret = path.read_bytes()
+    except OSError as exc:
+        raise PsoInputError(Problem(str(path), None, None, None,
+                                    f"cannot keep the server's secret here: {exc.strerror}")) from None
     if len(secret) < 32:
-        raise PermissionError(f"{path} holds no secret (remove it to make a new one)")
+        raise PsoInputError(Problem(str(path), None, None, None,
+                                    "holds no secret (remove it; the server makes a new one)"))
     return secret
 
 
