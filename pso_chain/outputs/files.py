@@ -208,9 +208,6 @@ EXCEL_FORMATS = {
     "num": "#,##0.0000", "num1": "#,##0.0", "num2": "#,##0.00", "num3": "#,##0.000",
 }
 FORMULA_START = ("=", "+", "-", "@")
-ABOUT_LABELS = {"sheet": ("over", "about"), "command": ("opdracht", "command"),
-                "rules": ("PSO-regels versie", "PSO rules version"), "date": ("gemaakt op", "made on"),
-                "tool": ("programma", "tool"), "lang": ("taal", "language")}
 
 
 def _excel_value(value, kind: str, display: Display):
@@ -312,13 +309,12 @@ def _sheet_name(name: str, taken: Sequence[str]) -> str:
 def _about_sheet(book, display: Display) -> None:
     from openpyxl.styles import Font
 
-    i = 0 if display.lang == "nl" else 1
-    ws = book.create_sheet(_sheet_name(ABOUT_LABELS["sheet"][i], book.sheetnames))
+    ws = book.create_sheet(_sheet_name(display.word("about.sheet"), book.sheetnames))
     rows = [("tool", _SETTINGS["tool"]), ("command", _SETTINGS["command"] or "pso-chain"),
             ("rules", _SETTINGS["rules"] or "-"), ("date", dt.date.today()),
             ("lang", display.lang)]
     for key, value in rows:
-        ws.append([ABOUT_LABELS[key][i], value])
+        ws.append([display.word(f"about.{key}"), value])
         cell = ws.cell(row=ws.max_row, column=2)
         cell.data_type = "s" if isinstance(value, str) else cell.data_type
         if isinstance(value, dt.date):
