@@ -187,3 +187,15 @@ def test_the_report_shows_the_band_and_a_fitted_threshold():
     zutphen = band.municipalities.set_index("municipality").loc["Zutphen"]
     assert f"In Zutphen: {zutphen['p5']:.0f} to {zutphen['p95']:.0f}." in page
     assert "the chosen organisations add" in page
+
+
+def test_bands_do_not_need_the_per_run_matrix(monkeypatch):
+    """Large runs keep only the batch summaries: the same bands, no organisations x runs matrix."""
+    kept = simulate_runs(EXAMPLE, spread=0.3, runs=9, seed=2, seed_orgs=["10000154"])
+    monkeypatch.setattr("pso_chain.olievlek.stochastic.KEEP_CELLS", 10)
+    monkeypatch.setattr("pso_chain.olievlek.stochastic.BATCH_CELLS", EXAMPLE.n * 4)
+    summary = simulate_runs(EXAMPLE, spread=0.3, runs=9, seed=2, seed_orgs=["10000154"])
+    assert summary.round_of is None and summary.notes
+    for name in ("rounds", "municipalities", "organisations", "gains"):  # FTE sums: float order
+        pd.testing.assert_frame_equal(getattr(kept, name), getattr(summary, name), rtol=1e-12)
+    assert kept.adopters.tolist() == summary.adopters.tolist()

@@ -32,7 +32,8 @@ from pso_chain.olievlek.base import check_year, node_ids
 from pso_chain.olievlek.simulate import CertifyRule, certify_rule, start_cascade
 
 PERCENTILES = (5.0, 50.0, 95.0)
-BATCH_CELLS = 20_000_000  # organisations x runs per batch (about 0.5 GB of state)
+BATCH_CELLS = 4_000_000  # organisations x runs per batch (about 50 bytes each: 0.2 GB of state)
+KEEP_CELLS = 50_000_000  # the per-run rounds are kept (``round_of``) up to this many cells
 
 
 @dataclass(frozen=True)
@@ -117,7 +118,7 @@ class StochasticSimulation:
     municipalities: pd.DataFrame
     organisations: pd.DataFrame
     gains: pd.DataFrame | None
-    round_of: np.ndarray  # organisations x runs (the seeded cascade)
+    round_of: np.ndarray | None  # organisations x runs (the seeded cascade); None when too large
     notes: list[str] = field(default_factory=list)
 
 
@@ -141,41 +142,52 @@ def simulate_runs(network: PurchaseNetwork, year: int | None = None, threshold: 
     rounds = None if rounds is None else check.whole(rounds, "rounds")
     percentiles = [check.number(q, "percentiles", 0.0, 100.0) for q in percentiles]
     rule = certify_rule(network, model, threshold, at_risk)
-    seeds = np.unique(network.nodes(list(seed_orgs))) if seed_orgs is not None else np.zeros(0, np.int64)
+    seeds = np.unique(network.nodes(check.org_ids(seed_orgs, "seed_orgs"))) \
+        if seed_orgs is not None else np.zeros(0, np.int64)
     n = network.n
     streams = np.random.SeedSequence(seed).spawn(runs)
     batch = max(1, BATCH_CELLS // max(n, 1))
-    seeded, baseline = [], []
-    for lo in range(0, runs, batch):
-        multiplier = _multipliers(n, streams[lo:lo + batch], spread)
-        seeded.append(run_cascades(network, year, rule, multiplier, seeds, rounds).round_of)
-        if len(seeds):
-            baseline.append(run_cascades(network, year, rule, multiplier, np.zeros(0, np.int64),
-                                         rounds).round_of)
-    round_of = np.concatenate(seeded, axis=1)
-    adopted = round_of >= 1
-    last = int(round_of.max(initial=0))
-    per_round = np.stack([(adopted & (round_of <= r)).sum(axis=0) for r in range(last + 1)])
-    rounds_frame = pd.DataFrame({"round": np.arange(last + 1), **_band(per_round, percentiles, 1)})
     places = network.organisations["municipality"].fillna("").astype(str).to_numpy() \
         if "municipality" in network.organisations.columns else np.full(n, "")
     names, where = np.unique(places, return_inverse=True)
-    by_place = np.stack([np.bincount(where, weights=adopted[:, r], minlength=len(names))
-                         for r in range(runs)], axis=1)
-    municipalities = pd.DataFrame({"municipality": names, **_band(by_place, percentiles, 1)})
+    target = network.target_fte
+    per_round: list[np.ndarray] = []  # per batch: rounds x runs, certified after each round
+    by_place, counts, ftes, kept = [], [], [], []
+    times = np.zeros(n)  # in how many runs each organisation certifies
+    for lo in range(0, runs, batch):
+        multiplier = _multipliers(n, streams[lo:lo + batch], spread)
+        round_of = run_cascades(network, year, rule, multiplier, seeds, rounds).round_of
+        adopted = round_of >= 1
+        last = int(round_of.max(initial=0))
+        per_round.append(np.stack([(adopted & (round_of <= r)).sum(axis=0) for r in range(last + 1)]))
+        by_place.append(np.stack([np.bincount(where, weights=adopted[:, r], minlength=len(names))
+                                  for r in range(adopted.shape[1])], axis=1))
+        times += adopted.sum(axis=1)
+        if len(seeds):
+            base = run_cascades(network, year, rule, multiplier, np.zeros(0, np.int64),
+                                rounds).round_of >= 1
+            base[seeds] = False
+            counts.append(adopted.sum(axis=0) - base.sum(axis=0))
+            ftes.append(target @ adopted - target @ base)
+        if n * runs <= KEEP_CELLS:
+            kept.append(round_of)
+    depth = max(len(p) for p in per_round)
+    cumulative = np.concatenate([np.vstack([p, np.repeat(p[-1:], depth - len(p), axis=0)])
+                                 for p in per_round], axis=1)  # a finished run stays where it is
+    rounds_frame = pd.DataFrame({"round": np.arange(depth), **_band(cumulative, percentiles, 1)})
+    municipalities = pd.DataFrame({"municipality": names,
+                                   **_band(np.concatenate(by_place, axis=1), percentiles, 1)})
     gains = None
     if len(seeds):
-        base = np.concatenate(baseline, axis=1) >= 1
-        base[seeds] = False
-        target = network.target_fte
-        count = adopted.sum(axis=0) - base.sum(axis=0)
-        fte = target @ adopted - target @ base
-        bands = [_band(count.astype(float), percentiles), _band(fte, percentiles)]
+        bands = [_band(np.concatenate(counts).astype(float), percentiles),
+                 _band(np.concatenate(ftes), percentiles)]
         gains = pd.DataFrame([{"gain": name, **{k: float(v) for k, v in band.items()}}
                               for name, band in zip(("certified_gain", "target_fte_gain"), bands,
                                                     strict=True)])
-    organisations = pd.DataFrame({"org_id": node_ids(network, np.arange(n)),
-                                  "probability": adopted.mean(axis=1)})
+    organisations = pd.DataFrame({"org_id": node_ids(network, np.arange(n)), "probability": times / runs})
     organisations = organisations[organisations["probability"] > 0].reset_index(drop=True)
-    return StochasticSimulation(year, model, spread, runs, seed, adopted.sum(axis=0), rounds_frame,
-                                municipalities, organisations, gains, round_of)
+    notes = [] if kept else [f"{n:,} organisations x {runs:,} runs: the per-run rounds are not kept "
+                             "(round_of is None); the bands are computed batch by batch"]
+    return StochasticSimulation(year, model, spread, runs, seed, cumulative[-1], rounds_frame,
+                                municipalities, organisations, gains,
+                                np.concatenate(kept, axis=1) if kept else None, notes)
