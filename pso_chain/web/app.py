@@ -12,6 +12,7 @@ from __future__ import annotations
 import base64
 import binascii
 import contextlib
+import dataclasses
 import logging
 import os
 import re
@@ -137,7 +138,7 @@ def create_app(holder: NetworkHolder, auth: Auth | None = None, *,
 
     config = config or ServeConfig()
     if max_upload_bytes is not None:
-        config = ServeConfig(**{**config.__dict__, "max_upload_bytes": max_upload_bytes})
+        config = dataclasses.replace(config, max_upload_bytes=max_upload_bytes)
     app = FastAPI(title="pso-chain", version="1", docs_url=None, redoc_url=None,  # both load CDN scripts
                   openapi_url="/api/openapi.json", lifespan=_lifespan,
                   description="PSO scores, explanations, uplift plans and supplier search: the same "
@@ -177,9 +178,9 @@ def create_app(holder: NetworkHolder, auth: Auth | None = None, *,
         if "cache-control" not in response.headers:
             response.headers["Cache-Control"] = "no-store"
         secure = request.url.scheme == "https"
-        if request.cookies.get(CSRF_COOKIE) != getattr(request.state, "csrf", None):
-            response.set_cookie(CSRF_COOKIE, request.state.csrf, httponly=True, samesite="strict",
-                                secure=secure)
+        csrf = getattr(request.state, "csrf", None)
+        if csrf and request.cookies.get(CSRF_COOKIE) != csrf:
+            response.set_cookie(CSRF_COOKIE, csrf, httponly=True, samesite="strict", secure=secure)
         if request.query_params.get("lang") in ("nl", "en"):
             response.set_cookie(LANG_COOKIE, request.query_params["lang"], samesite="lax",
                                 max_age=365 * 86400, secure=secure)
