@@ -224,9 +224,11 @@ class Calibration:
         """One line saying what was fitted, e.g. for the output of ``simulate``."""
         span = f"{self.years_used[0]}-{self.years_used[-1]}" if len(self.years_used) > 1 \
             else str(self.years_used[0])
+        loose = "" if np.isfinite(self.ci_low) and np.isfinite(self.ci_high) else \
+            "; the history does not pin it down"
         return (f"{self.name} {self.value:.4g} fitted by calibrate (95% CI "
                 f"{_fmt(self.ci_low)}-{_fmt(self.ci_high)}; {self.adopters:,} adopters in "
-                f"{self.organisation_years:,} organisation-years, {span})")
+                f"{self.organisation_years:,} organisation-years, {span}{loose})")
 
 
 def _fmt(value: float) -> str:
