@@ -3,16 +3,17 @@ and checked, and run.
 
 Each query file holds one statement and a header naming its parameters::
 
-    // credits: what it computes
+    // may_supply: what it selects
     // params:
-    //   $year :: integer              reference year
-    //   $eligible_levels :: list<string>   (rules) certificate levels that count
+    //   $lo :: date                       first day
+    //   $eligible_levels :: list<string>  (rules) certificate levels that count
 
 Parameters marked ``(rules)`` are filled from the rules file (:func:`rule_params`), so a query
 selects with the same rules as the in-memory engine; the others come from the caller. The
-top-level files are the queries a user runs (``pso-chain neo4j query``); ``queries/source/``
+top-level files are the look-ups a user runs (``pso-chain neo4j query``); ``queries/source/``
 holds what the verbs on a URI read (:mod:`~pso_chain.neo4jdb.source`), ``queries/load/`` what
-the loader writes. No Cypher lives in Python strings.
+the loader writes (the data, and the engine's scores). No query computes a score: the engine
+does, in Python. No Cypher lives in Python strings.
 """
 
 from __future__ import annotations
