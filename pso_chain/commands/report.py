@@ -21,6 +21,7 @@ from pso_chain.commands.common import (
     fails_on_bad_input,
     open_source,
     status,
+    t,
     wrote,
 )
 from pso_chain.settings import defaults
@@ -66,12 +67,12 @@ def report_cmd(dataset: DatasetArg, out: ReportOutOpt, municipality: Municipalit
     subsidise, and the method with its sources. Charts are embedded: the file opens offline.
     """
     network = open_source(dataset, rules)
-    with status("building the report ..."):
+    with status(t("busy_report")):
         page = pso_chain.report(network, year, municipality, lang.value if lang else display().lang, top=top,
                                 k=seeds, threshold=threshold)
     out.parent.mkdir(parents=True, exist_ok=True)
     out.write_text(page, encoding="utf-8")
-    wrote(f"report ({len(page.encode('utf-8')) / 1024:,.0f} KB)", out)
+    wrote(t("report_file", size=display().fmt.integer(len(page.encode("utf-8")) / 1024)), out)
 
 
 def register(app: typer.Typer) -> None:
