@@ -41,8 +41,8 @@ MunicipalityOpt = Annotated[str | None, typer.Option(
 
 def _unwritable(path: Path, option: str | None, problem: str) -> NoReturn:
     """Bad input before any work: a path no file can be written to (exit 1, the path named)."""
-    err_console.print(Text.assemble(("error: ", "bold red"), f"{option or 'path'} {path}: {problem}"),
-                      soft_wrap=True)
+    err_console.print(Text.assemble((t("prefix_error"), "bold red"),
+                                    f"{option or t('path')} {path}: {problem}"), soft_wrap=True)
     raise typer.Exit(1)
 
 
@@ -69,13 +69,13 @@ def check_file_path(ctx: typer.Context, param: typer.CallbackParam, path: Path |
 def path_problem(path: Path) -> str | None:
     """What makes ``path`` unusable for a new file (None when it looks writable)."""
     if path.is_dir():
-        return "is an existing folder: give a file name"
+        return t("path_is_folder")
     for parent in path.parents:
         if parent.exists():
             if not parent.is_dir():
-                return f"{parent} is a file, not a folder"
+                return t("path_parent_file", parent=parent)
             if not os.access(parent, os.W_OK | os.X_OK):
-                return f"no permission to write in {parent}"
+                return t("path_no_permission", parent=parent)
             return None
     return None
 
