@@ -125,6 +125,19 @@ def test_what_if_api_lifts_the_trede(client):
                                                            {SUPPLIER: 70_000})))
 
 
+def test_what_if_api_adds_by_default_and_replaces_when_asked(client):
+    net = pso_chain.load_example()
+    current = {p["supplier_id"] for p in pso_chain.explain(net, BUYER)["purchases"]}
+    assert SUPPLIER in current
+    added = client.post(f"/api/organisations/{BUYER}/what-if", json={"changes": {SUPPLIER: 1000}}).json()
+    change = added["changes"][0]
+    assert change["amount_after_eur"] == pytest.approx(change["amount_before_eur"] + 1000)
+    dropped = client.post(f"/api/organisations/{BUYER}/what-if", json={"replace": {SUPPLIER: 0}}).json()
+    assert dropped == json.loads(json.dumps(pso_chain.what_if(net, BUYER, replace={SUPPLIER: 0})))
+    assert dropped["changes"][0]["amount_after_eur"] == 0
+    assert client.post(f"/api/organisations/{BUYER}/what-if", json={}).status_code == 422
+
+
 # --- bad and hostile input: 404/400/422 with a message, never a 500 -------------------------
 @pytest.mark.parametrize("bad", HOSTILE + ["unknown"])
 def test_unknown_and_hostile_ids_are_404(client, bad):

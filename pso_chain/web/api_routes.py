@@ -69,12 +69,17 @@ def uplift(request: Request, org_id: OrgId, year: Year = None,
 @router.post("/organisations/{org_id}/what-if", summary="Score before and after changed spend")
 def what_if(request: Request, org_id: OrgId,
             changes: Annotated[dict[str, float], Body(embed=True, description=(
-                "supplier_id -> new spend in euros this year (0 drops it)"))],
+                "supplier_id -> extra spend in euros this year, on top of today's"))] = {},  # noqa: B006
+            replace: Annotated[dict[str, float] | None, Body(embed=True, description=(
+                "supplier_id -> new total in euros this year (0 drops it)"))] = None,
             year: Annotated[int | None, Body(embed=True, ge=1000, le=9999)] = None) -> Any:
-    """:func:`pso_chain.what_if` (a JSON body, so a cross-site form cannot post it)."""
-    if len(changes) > 1000:
+    """:func:`pso_chain.what_if` (a JSON body, so a cross-site form cannot post it): ``changes``
+    add to what the buyer buys now, ``replace`` sets new totals."""
+    if len(changes) + len(replace or {}) > 1000:
         raise HTTPException(422, "changes: at most 1000 suppliers")
-    return JSONText(pso_chain.what_if(holder(request).network, org_id, changes, year))
+    if not changes and not replace:
+        raise HTTPException(422, "changes: give changes (extra euros) or replace (new totals)")
+    return JSONText(pso_chain.what_if(holder(request).network, org_id, changes, year, replace=replace))
 
 
 @router.get("/suppliers", summary="Suppliers whose sales count, by credit per euro")

@@ -168,20 +168,25 @@ def organisation_lookup(request: Request, org_id: Annotated[str, Query(min_lengt
 
 @router.post("/organisations/{org_id}/what-if", response_class=HTMLResponse)
 def what_if_page(request: Request, org_id: OrgId, form: CheckedForm):
-    """The what-if form: new amounts per current supplier, optionally one new supplier."""
+    """The what-if form: a new total per current supplier (the fields hold today's amounts),
+    optionally extra spend at one supplier (new or current)."""
     year_text = str(form.get("year", "")).strip()
     year = int(year_text) if year_text.isdigit() and len(year_text) == 4 else None
-    changes: dict[str, float] = {}
+    totals: dict[str, float] = {}
     for key, value in form.multi_items():
         if key.startswith("s_") and isinstance(value, str) and value.strip():
-            changes[key[2:]] = parse_amount(key, value)
+            totals[key[2:]] = parse_amount(key, value)
+    extra: dict[str, float] = {}
     new_id = str(form.get("new_supplier", "")).strip()
     new_amount = str(form.get("new_amount", "")).strip()
     if new_id and new_amount:
-        changes[new_id] = changes.get(new_id, 0.0) + parse_amount("new_amount", new_amount)
+        if new_id in totals:  # extra at a current supplier: on top of the total in its field
+            totals[new_id] += parse_amount("new_amount", new_amount)
+        else:
+            extra[new_id] = parse_amount("new_amount", new_amount)
     context = organisation_context(request, org_id, year)
     try:
-        result = pso_chain.what_if(network(request), org_id, changes, context["ex"]["year"])
+        result = pso_chain.what_if(network(request), org_id, extra, context["ex"]["year"], replace=totals)
     except PsoInputError as exc:  # an unknown supplier is bad form input here, not a 404
         raise HTTPException(400, str(exc)) from None
     return render(request, "organisation.html", result=result, **context)
