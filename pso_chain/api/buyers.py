@@ -328,7 +328,7 @@ def discount_table(specs: Sequence[str], levels: Sequence[str]) -> dict[str, flo
         level = level.strip().lower()
 
         def bad(reason: str, spec: str = spec) -> PsoInputError:
-            return PsoInputError(Problem("--discount", None, None, spec, reason))
+            return PsoInputError(Problem("discount", None, None, spec, reason))
 
         if not sep or level not in known:
             raise bad(f"use LEVEL=PCT with LEVEL one of {', '.join(known)}")

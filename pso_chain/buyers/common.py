@@ -34,7 +34,7 @@ def purchase_day(on, year: int) -> int:
         return NO_DAY
     day = day_of(on)
     if pd.Timestamp(on).year != int(year):
-        raise PsoInputError(Problem("--on", None, None, str(pd.Timestamp(on).date()),
+        raise PsoInputError(Problem("on", None, None, str(pd.Timestamp(on).date()),
                                     f"the purchase date must fall in the reference year {year}"))
     return day
 

@@ -102,7 +102,7 @@ def tender_ranking(network: PurchaseNetwork, bids: pd.DataFrame, on, discount_pc
     position came about.
     """
     if method not in TENDER_METHODS:
-        raise PsoInputError(Problem("--method", None, None, method,
+        raise PsoInputError(Problem("method", None, None, method,
                                     f"use one of {', '.join(TENDER_METHODS)}"))
     bids = bids.reset_index(drop=True)
     nodes = network.org_ids.get_indexer(bids["supplier_id"].astype(str))

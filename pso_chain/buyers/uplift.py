@@ -302,7 +302,7 @@ def uplift_mix(network: PurchaseNetwork, org_id: str, year: int, max_share: floa
     order the rows are listed (the order ``credits`` adds them in).
     """
     if not 0 < max_share <= 1:
-        raise PsoInputError(Problem("--max-share", None, None, max_share,
+        raise PsoInputError(Problem("max_share", None, None, max_share,
                                     "must be a share in (0, 1], e.g. 0.25"))
     buyer = network.node(org_id)
     state, targets = _targets(network, buyer, year)
@@ -357,19 +357,19 @@ def shift_effect(network: PurchaseNetwork, org_id: str, year: int, from_id: str,
     source, target = network.node(from_id), network.node(to_id)
     purchase_day(on, year)
     if source == target:
-        raise PsoInputError(Problem("--shift", None, None, f"{from_id}:{to_id}",
+        raise PsoInputError(Problem("shift", None, None, f"{from_id}:{to_id}",
                                     "FROM and TO are the same supplier"))
     if target == buyer:
-        raise PsoInputError(Problem("--shift", None, None, to_id,
+        raise PsoInputError(Problem("shift", None, None, to_id,
                                     "TO is the buyer itself: self-purchases never count"))
     rows = (network.buyer == buyer) & (network.supplier == source) & network.in_year(year)
     available = float(network.amount[rows].sum())
     if available <= 0:
-        raise PsoInputError(Problem("--shift", None, None, from_id,
+        raise PsoInputError(Problem("shift", None, None, from_id,
                                     f"{org_id} bought nothing from {from_id} in {year}"))
     moved = available if amount is None else float(amount)
     if not 0 < moved <= available * (1 + 1e-12):
-        raise PsoInputError(Problem("--shift", None, None, amount,
+        raise PsoInputError(Problem("shift", None, None, amount,
                                     f"amount must be > 0 and at most the {available:,.2f} euros "
                                     f"{org_id} spent at {from_id} in {year}"))
     keep = 0.0 if moved >= available else 1 - moved / available
@@ -407,7 +407,7 @@ def parse_shift(spec: str) -> tuple[str, str, float | None]:
         except ValueError:
             ok = False
     if not ok:
-        raise PsoInputError(Problem("--shift", None, None, spec, "expected FROM:TO or FROM:TO:EUR"))
+        raise PsoInputError(Problem("shift", None, None, spec, "expected FROM:TO or FROM:TO:EUR"))
     return parts[0], parts[1], amount
 
 
