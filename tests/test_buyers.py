@@ -340,7 +340,7 @@ def test_suppliers_for_buyer_gain_equals_rescoring(tmp_path):
         after = score_of(with_purchases(network, [added_row(buyer, row.org_id, 100_000.0, on)]), buyer)
         assert row.total_pct_after == pytest.approx(after["total_pct"], rel=1e-12)
         assert row.gain_pct == pytest.approx(after["total_pct"] - before, abs=1e-12)
-    with pytest.raises(PsoInputError, match="min-level"):
+    with pytest.raises(PsoInputError, match="min_level"):
         eligible_suppliers(network, on, min_level="4")
 
 
