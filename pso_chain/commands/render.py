@@ -40,7 +40,9 @@ def render_explanation(ex: dict) -> None:
     lines = [text("source", source=fmt.code(d["source"]))]
     for p in d["persons"][:30]:
         lines.append(text("person", row=p["row"], person=p["person_id"], start=p["start_position"],
-                          sw=fmt.number(p["start_position_weight"], 2), contract=p["contract_type"],
+                          sw=fmt.number(p["start_position_weight"], 2),
+                          contract=messages.maybe(f"pdf.contract_{p['contract_type']}", fmt.lang,
+                                                  str(p["contract_type"])),
                           cw=fmt.number(p["contract_weight"], 2), h=fmt.number(p["hours_per_week"], 1),
                           fh=fmt.number(p["fulltime_hours"], 1), m=fmt.number(p["months"], 1),
                           fte=n4(p["weighted_fte"])))
