@@ -137,8 +137,10 @@ def serve_user_cmd(
     line = f"{name}:{hash_password(password)}" + (":admin" if admin else "")
     lines = [x for x in (file.read_text(encoding="utf-8").splitlines() if file.exists() else [])
              if not x.startswith(f"{name}:")]
-    file.write_text("\n".join([*lines, line]) + "\n", encoding="utf-8")
-    os.chmod(file, 0o600)
+    fd = os.open(file, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)  # never readable by others
+    os.fchmod(fd, 0o600)
+    with os.fdopen(fd, "w", encoding="utf-8") as out:
+        out.write("\n".join([*lines, line]) + "\n")
     console.print(f"{name} written to {file}", highlight=False)
 
 
