@@ -13,57 +13,13 @@ from __future__ import annotations
 
 __version__ = "0.1.0"
 
-from pso_chain.api.frames import from_frames, from_networkx  # noqa: E402
-from pso_chain.api.olievlek import leontief  # noqa: E402
-from pso_chain.api.olievlek_models import (  # noqa: E402
-    budget_seeds,
-    calibrate,
-    history_baseline,
-    simulate_runs,
-)
-from pso_chain.api.verbs import (  # noqa: E402
-    Network,
-    aspirants,
-    audit_file,
-    cascades,
-    compliance,
-    counting_spend,
-    credits,
-    discount_table,
-    embodied,
-    example_path,
-    explain,
-    exposure,
-    history,
-    import_books,
-    load_example,
-    load_rules,
-    municipality,
-    open,
-    quickscan,
-    report,
-    seeds,
-    simulate,
-    sroi,
-    stats,
-    substitutes,
-    suppliers,
-    tender,
-    tour,
-    uplift,
-    validate_dataset,
-    what_if,
-)
+from pso_chain.api import *  # noqa: E402,F403  (every verb; the list is api.__all__)
+from pso_chain.api import __all__ as _verbs  # noqa: E402
+from pso_chain.config import Settings  # noqa: E402
 from pso_chain.core.network import PurchaseNetwork  # noqa: E402
 from pso_chain.errors import PsoInputError  # noqa: E402
 from pso_chain.neo4jdb.database import DatabaseNetwork  # noqa: E402
+from pso_chain.rules import Rules  # noqa: E402
 
-__all__ = [
-    "budget_seeds", "calibrate", "history_baseline", "simulate_runs",
-    "DatabaseNetwork", "Network", "PsoInputError", "PurchaseNetwork", "Rules", "__version__",
-    "aspirants", "audit_file", "cascades", "compliance", "counting_spend", "credits", "discount_table",
-    "embodied", "example_path", "explain", "exposure", "from_frames", "from_networkx", "history",
-    "import_books", "leontief", "load_example",
-    "load_rules", "municipality", "open", "quickscan", "report", "seeds", "simulate", "sroi", "stats",
-    "substitutes", "suppliers", "tender", "tour", "uplift", "validate_dataset", "what_if",
-]
+__all__ = [*_verbs, "DatabaseNetwork", "PsoInputError", "PurchaseNetwork", "Rules", "Settings",
+           "__version__"]

@@ -147,3 +147,9 @@ def test_checks_return_the_value_they_accept(net):
     for bad in (True, "x", 1.5, float("nan"), -1):
         with pytest.raises(p.PsoInputError):
             check.positive_int(bad, "k")
+
+
+def test_every_public_name_resolves():
+    """``from pso_chain import *`` gives every name ``__all__`` promises (one list: api.__all__)."""
+    missing = [name for name in p.__all__ if not hasattr(p, name)]
+    assert not missing and set(p.api.__all__) <= set(p.__all__)
