@@ -157,6 +157,18 @@ def key_words(words: tuple[str, ...]) -> tuple[str, ...]:
     return tuple("vd" if w in VD_FORMS else w for w in words)
 
 
+_FULL_POSTCODE = re.compile(r"^\s*(\d{4})\s*([a-zA-Z]{2})\s*$")
+
+
+def full_postcodes(postcodes: list[str]) -> list[str]:
+    """'1234AB' from '1234 ab' ('' when not a full Dutch postcode)."""
+    out = []
+    for p in postcodes:
+        m = _FULL_POSTCODE.match(str(p))
+        out.append(f"{m.group(1)}{m.group(2).upper()}" if m else "")
+    return out
+
+
 def postcode4_many(postcodes: list[str]) -> list[str]:
     """:func:`postcode4` of many postcodes."""
     out = []
@@ -200,12 +212,20 @@ def normalise_place(place: str, settings: ImportSettings) -> str:
     """A place without accents and punctuation, with known aliases ('Den Haag', "R'dam")
     resolved and a province or district after it left out ('Ede Gld', 'Almere-Stad')."""
     text = _NON_WORD.sub(" ", plain(place).replace("'", " ")).strip()
-    text = re.sub(r"^s (?=\S)", "s ", text)
+    words = [("ij" + w[1:] if w.startswith("y") and len(w) > 3 else w) for w in text.split()]  # Yssel
+    text = " ".join(words)
+    for short, long in ((" a d ", " aan den "), (" ad ", " aan den "), (" aan de ", " aan den ")):
+        text = f" {text} ".replace(short, long).strip()
     words = text.split()
     while len(words) > 1 and words[-1] in settings.place_suffixes and " ".join(words) not in settings.places:
         words.pop()
     text = " ".join(words)
     return settings.places.get(text, text)
+
+
+def raw_words(name: str) -> list[str]:
+    """A name's words as written (lower case, "b.v." as "bv"), nothing dropped or expanded."""
+    return _NON_WORD.sub(" ", _DOTTED.sub(lambda m: m.group(1).replace(".", ""), plain(name))).split()
 
 
 def place_words(place: str) -> tuple[str, ...]:

@@ -124,7 +124,7 @@ def test_known_dutch_variants():
 def test_the_report_says_the_evidence_the_runner_up_and_the_spend_shares():
     register = [("60000001", "Kroon V.O.F.", "Ede", "6711 AA"), ("60000002", "Kroon B.V.", "Zwolle", "8011 AA"),
                 ("60000003", "Delta Drukwerk", "Ede", "")]
-    ledger = [("Kroon vof", "Ede", "", "6711 AB"), ("Delta Drukwerk", "", ""), ("Onbekend Ding", "Ede", "")]
+    ledger = [("Kroon vof", "Ede", "", "6711aa"), ("Delta Drukwerk", "", ""), ("Onbekend Ding", "Ede", "")]
     out = _match(ledger, register)
     assert set(EVIDENCE_COLUMNS) <= set(out.columns)
     first = out.iloc[0]

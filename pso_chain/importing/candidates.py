@@ -13,6 +13,7 @@ import pandas as pd
 
 from pso_chain.loaders.import_settings import ImportSettings
 from pso_chain.loaders.names import (
+    full_postcodes,
     key_words,
     legal_forms_many,
     name_variants_many,
@@ -52,6 +53,7 @@ class CandidateIndex:
     forms: list[str]            # the legal form each name states ('' when none)
     place_norm: np.ndarray      # normalised place text
     by_head: KeyIndex           # first HEAD letters of ``nospace`` -> candidates
+    postcode: np.ndarray        # the full postcode ('1234AB'), '' when not a full one
 
 
 def _flat(lists: list[list[str]]) -> tuple[np.ndarray, np.ndarray]:
@@ -153,7 +155,8 @@ def build_index(candidates: pd.DataFrame, settings: ImportSettings) -> Candidate
                           nospace, legal_forms_many(frame["name"].astype(str).tolist(), settings),
                           np.array(places, dtype=object),
                           _by_key([n[:HEAD] if len(n) >= HEAD else "" for n in nospace.tolist()],
-                                  settings.block_word_max))
+                                  settings.block_word_max),
+                          np.array(full_postcodes(frame["postcode"].astype(str).tolist()), dtype=object))
 
 
 _PREPARED: dict[tuple, CandidateIndex] = {}

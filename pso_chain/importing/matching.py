@@ -38,12 +38,14 @@ from pso_chain.importing.candidates import (
 )
 from pso_chain.loaders.import_settings import ImportSettings
 from pso_chain.loaders.names import (
+    full_postcodes,
     key_words,
     legal_form,
     name_variants,
     normalise_place,
     place_words,
     postcode4,
+    raw_words,
     repair_words,
     same_word,
 )
@@ -73,6 +75,8 @@ class Query:
     pc4: str
     words: set[str]
     place_words: tuple[str, ...] = ()
+    cut_form: bool = False  # the name ends in a legal form cut off ("... Besloten Ven", "... V.")
+    postcode: str = ""      # the full postcode, when the ledger gives one
 
 
 @dataclass
@@ -105,7 +109,7 @@ def _words_agree(a: tuple[str, ...], b: tuple[str, ...], index: CandidateIndex,
         if hit is not None:
             rest_b.remove(hit)
             continue
-        if w not in index.generic or len(w) < settings.min_fuzzy_word:
+        if len(w) < settings.min_fuzzy_word:
             return False
         close = [x for x in rest_b if x in index.generic and len(x) >= settings.min_fuzzy_word
                  and fuzz.ratio(w, x) >= settings.accept_score and Levenshtein.distance(w, x) <= 2]
@@ -133,7 +137,7 @@ def _cut_prefix(q: tuple[str, ...], c: tuple[str, ...]) -> bool:
     return head and then.startswith(last) and (len(q) < len(c) or last != then)
 
 
-def _forms(q: tuple[str, ...], c: tuple[str, ...], places: list[tuple[str, ...]], raw_len: int,
+def _forms(q: tuple[str, ...], c: tuple[str, ...], places: list[tuple[str, ...]], cut_form: bool,
            settings: ImportSettings) -> list[tuple[tuple[str, ...], tuple[str, ...], str]]:
     """Ways to read the two names: as written; without a place one of them carries ("Lucrato
     Apeldoorn"); without a leading branch and place ("Vestiging Weert X"); without a legal form
@@ -148,13 +152,40 @@ def _forms(q: tuple[str, ...], c: tuple[str, ...], places: list[tuple[str, ...]]
                 out.append((q2[1:], c, "a branch and place before the ledger's name"))
         if c2 is not None and q2 is None:
             out.append((q, c2, "the place in the register's name"))
-    if raw_len >= CUT_MIN and len(q) > 1 and any(f.startswith(q[-1]) and f != q[-1] for f in _FORM_STARTS):
+        for k in (1, 2, 3):  # the place cut off at the end of the name ("... AMSTERDAM-ZUI")
+            tail = "".join(q[-k:]) if len(q) > k else ""
+            if len(tail) >= 4 and "".join(pw).startswith(tail) and tail != "".join(pw):
+                out.append((q[:-k], c, "the place (cut off) in the ledger's name"))
+    for k in range(len(q) - 1):  # "Hov.bedrijf", "Aann.bedrijf": a short head of a compound
+        a, b = q[k], q[k + 1]
+        if 2 <= len(a) <= 5:
+            whole = next((w for w in c if len(w) > len(a) + len(b) and w.startswith(a)
+                          and w.endswith(b)), None)
+            if whole:
+                out.append((q[:k] + (whole,) + q[k + 2:], c, "an abbreviated compound"))
+    if cut_form and len(q) > 1:
         out += [(q[:-1], cc, "a legal form cut off") for _, cc, _ in list(out)]
     return out
 
 
 _FORM_STARTS = ("bv", "besloten", "vennootschap", "vof", "nv", "naamloze", "stichting", "cv",
                 "commanditaire", "cooperatie", "vereniging")
+
+
+def _same_postcode(query: Query, j: int, index: CandidateIndex) -> bool:
+    """The full postcode where both give one (4 digits are a whole district of a town)."""
+    full = index.postcode[j]
+    if query.postcode and full:
+        return bool(query.postcode == full)
+    return bool(int(query.pc4) == index.pc4[j])
+
+
+def _same_place(a: str, b: str) -> bool:
+    """The same place, or a municipality and its main place ("Sittard-Geleen" / "Sittard")."""
+    if a == b:
+        return True
+    x, y = sorted((a.split(), b.split()), key=len)
+    return len(x) > 0 and y[:len(x)] == x
 
 
 def _in_order(a: tuple[str, ...], b: tuple[str, ...]) -> bool:
@@ -168,7 +199,7 @@ def _compare(query: Query, j: int, index: CandidateIndex, settings: ImportSettin
     same, how, score, ordered = 0, "", 0.0, True
     for q in query.variants:
         for c in index.variants[j]:
-            for qq, cc, why in _forms(q, c, places, len(query.raw), settings):
+            for qq, cc, why in _forms(q, c, places, query.cut_form, settings):
                 if not qq or not cc:
                     continue
                 score = max(score, fuzz.token_sort_ratio(" ".join(key_words(qq)), " ".join(key_words(cc))))
@@ -180,15 +211,16 @@ def _compare(query: Query, j: int, index: CandidateIndex, settings: ImportSettin
                 elif _words_agree(qq, cc, index, settings):
                     if same < EXACT:
                         same, how, ordered = EXACT, "same words in another order", False
-                elif not same and len(query.raw) >= CUT_MIN and _cut_prefix(qq, cc):
+                elif not same and len(query.raw) >= CUT_MIN and (
+                        _cut_prefix(qq, cc) or ("".join(cc).startswith("".join(qq)) and len(qq) > 1)):
                     same, how = CUT, f"ledger name cut off at {len(query.raw)} characters"
     if same:
         score = max(score, 100.0 if same == EXACT else settings.accept_score)
     cand_pc = index.pc4[j]
     return Compared(
         j, same, float(score), how,
-        place=bool(cand_place == query.place) if query.place and cand_place else None,
-        postcode=bool(int(query.pc4) == cand_pc) if query.pc4 and cand_pc >= 0 else None,
+        place=_same_place(cand_place, query.place) if query.place and cand_place else None,
+        postcode=_same_postcode(query, j, index) if query.pc4 and cand_pc >= 0 else None,
         form=bool(index.forms[j] == query.form) if query.form and index.forms[j] else None,
         ordered=ordered)
 
@@ -230,13 +262,20 @@ def _query(name: str, place_raw: str, postcode_raw: str, index: CandidateIndex,
            settings: ImportSettings) -> Query:
     variants = tuple(repair_words(v, settings, index.words) for v in name_variants(name, settings))
     form = legal_form(name, settings)
-    last = variants[0][-1] if variants[0] else ""
-    if not form and len(str(name)) >= CUT_MIN and len(variants[0]) > 1:  # "X V.O" cut from "X V.O.F."
-        forms = {code for phrase, code in settings.legal_form_codes.items()
-                 if phrase.replace(" ", "").startswith(last) and phrase.replace(" ", "") != last}
-        form = forms.pop() if len(forms) == 1 else ""
+    if not form and len(str(name)) >= CUT_MIN:  # "X V.O" cut from "X V.O.F.", "X Besloten Ven"
+        raw = raw_words(name)
+        for k in (3, 2, 1):
+            tail = " ".join(raw[-k:])
+            forms = {code for phrase, code in settings.legal_form_codes.items()
+                     if len(raw) > k and phrase.startswith(tail) and phrase != tail}
+            if forms:
+                form = forms.pop() if len(forms) == 1 else ""
+                break
+    tail = raw_words(name)[-1:] or [""]
+    cut_form = len(str(name)) >= CUT_MIN and any(f.startswith(tail[0]) and f != tail[0] for f in _FORM_STARTS)
     return Query(str(name), variants, form, normalise_place(place_raw, settings),
-                 postcode4(postcode_raw), {w for v in variants for w in v}, place_words(place_raw))
+                 postcode4(postcode_raw), {w for v in variants for w in v}, place_words(place_raw), cut_form,
+                 full_postcodes([postcode_raw])[0])
 
 
 def _ranked(query: Query, index: CandidateIndex, settings: ImportSettings) -> list[Compared]:
@@ -244,16 +283,24 @@ def _ranked(query: Query, index: CandidateIndex, settings: ImportSettings) -> li
     block = _block(query, index)
     if len(block) == 0:
         return []
-    best = np.zeros(len(block))
-    for v in query.variants:
-        main = " ".join(key_words(v))
-        for scorer, choices in ((fuzz.token_sort_ratio, index.joined), (fuzz.token_set_ratio, index.joined),
-                                (fuzz.ratio, index.nospace)):
+    here = np.zeros(len(block), dtype=bool)  # the place or postcode agrees: never crowded out
+    if query.place in index.place_codes:     # by the same name elsewhere
+        here |= index.place[block] == index.place_codes[query.place]
+    if query.pc4:
+        here |= index.pc4[block] == int(query.pc4)
+    picked: set[int] = set()
+    for scorer, choices in ((fuzz.token_sort_ratio, index.joined), (fuzz.token_set_ratio, index.joined),
+                            (fuzz.ratio, index.nospace)):
+        best = np.zeros(len(block))  # the best of each way of scoring: a subset scores 100 in
+        for v in query.variants:     # token_set_ratio for many names, so never one list alone
+            main = " ".join(key_words(v))
             text = main.replace(" ", "") if scorer is fuzz.ratio else main
             best = np.maximum(best, process.cdist([text], choices[block].tolist(), scorer=scorer,
                                                   dtype=np.float64)[0])
-    top = block[np.argsort(-best, kind="stable")[:TOP]]
-    found = [_compare(query, int(j), index, settings) for j in top]
+        picked.update(block[np.argsort(-best, kind="stable")[:TOP]].tolist())
+        if here.any():
+            picked.update(block[here][np.argsort(-best[here], kind="stable")[:TOP]].tolist())
+    found = [_compare(query, int(j), index, settings) for j in sorted(picked)]
     return sorted(found, key=lambda c: (-c.same, not c.here, -c.score))
 
 
@@ -293,8 +340,9 @@ def _decide(query: Query, ranked: list[Compared], index: CandidateIndex,
         return "unmatched", None, "no candidate shares a word, the place or the postcode", []
     level = ranked[0].same
     same = [c for c in ranked if c.same == level] if level else []
-    if query.form and len(same) > 1:  # "X V.O.F." beside "X B.V.": the form decides
-        same = sorted(same, key=lambda c: (not c.here, c.form is not True, c.form is False))
+    if len(same) > 1:  # "X V.O.F." beside "X B.V.": the form decides, then the word order
+        same = sorted(same, key=lambda c: (not c.here, c.form is False, not c.ordered,
+                                           index.forms[c.j] != query.form, -c.score))
     here = [c for c in same if c.here]
     if len(here) > 1:
         ordered = [c for c in here if c.ordered]
@@ -315,8 +363,8 @@ def _decide(query: Query, ranked: list[Compared], index: CandidateIndex,
             return "review", chosen, "the same words in another order", others
         if chosen.same == CUT:
             return "review", chosen, f"{chosen.how}: the rest may name another firm", others
-        could = chosen.postcode is not None or bool(query.form) or bool(index.forms[chosen.j])
-        if could and not (chosen.postcode or chosen.form):
+        sw_only = str(index.frame["source"].iat[chosen.j]) == "sw"  # a public body, few of them
+        if not (chosen.postcode or chosen.form or (sw_only and chosen.postcode is None)):
             return "review", chosen, (f"name and place agree ({chosen.how}), but neither a postcode nor "
                                       "a legal form confirms it (a twin with another form?)"), others
         return "accepted", chosen, f"name and place agree ({chosen.how})", others
@@ -326,6 +374,8 @@ def _decide(query: Query, ranked: list[Compared], index: CandidateIndex,
             return "review", chosen, "no place or postcode in the ledger", same[1:]
         if "sw" in str(index.frame["source"].iat[chosen.j]):
             return "review", chosen, "an SW-bedrijf in another place (it works at many)", same[1:]
+        if not query.place:
+            return "review", chosen, "no place in the ledger, and another postcode", same[1:]
         return "unmatched", None, f"the same name in another place only ({index.places[chosen.j]})", []
     chosen = next((c for c in ranked if _plausible(query, c, index, settings)), None)
     if chosen is None:
