@@ -81,7 +81,9 @@ def open(source: str | Path, rules: Rules | str | Path | None = None, *,  # noqa
 
     A folder is read and validated once into its compiled network (memory-mapped files, see
     :mod:`pso_chain.core.compiled`); later opens map those files in milliseconds, and any change
-    of a table file or of the rules builds it anew (a line on stderr says so).
+    of a table file or of the rules builds it anew (a line on stderr says so). A database gets
+    its compiled network too, keyed by its state (the load's stamp, counts, last transaction:
+    :mod:`pso_chain.neo4jdb.cached`), checked on every verb call.
 
     Parameters
     ----------
@@ -91,7 +93,8 @@ def open(source: str | Path, rules: Rules | str | Path | None = None, *,  # noqa
     rules : Rules, str, Path or None
         A rules file or loaded rules; the packaged rules when None.
     cache : bool or None
-        Use (and build) the compiled network; None: ``settings.cache`` (yes by default).
+        Use (and build) the compiled network; None: ``settings.cache`` (yes by default). A
+        database without it reads the rows each verb needs on every call.
     cache_dir : str, Path or None
         Where compiled networks live; None: ``settings.compiled_root`` (the user's cache folder).
     settings : Settings or None
@@ -119,7 +122,7 @@ def open(source: str | Path, rules: Rules | str | Path | None = None, *,  # noqa
     """
     rule_set = rules if isinstance(rules, Rules) else load_rules(rules)
     if is_database_uri(source):
-        return DatabaseNetwork(str(source), rule_set, settings or Settings())
+        return DatabaseNetwork(str(source), rule_set, settings or Settings(), cache, cache_dir)
     if cache is None:
         cache = (settings or Settings()).cache and Path(source).resolve() != example_path().resolve()
     if cache:

@@ -53,7 +53,7 @@ from pso_chain.core.explanation import _provenance
 from pso_chain.core.loading import load_network
 from pso_chain.core.network import PurchaseNetwork
 from pso_chain.errors import PROBLEM_COLUMNS, Problem, PsoInputError
-from pso_chain.parsing import to_days
+from pso_chain.parsing import is_database_uri, to_days
 from pso_chain.rules import Rules, load_rules
 from pso_chain.validate import Dataset, ValidationReport
 
@@ -61,6 +61,7 @@ MANIFEST = "manifest.json"
 FEW_IDS_SHARE = 8  # CompiledNetwork.nodes: fewer distinct ids than n / this: probe a set of them
 KEEP_OTHERS = 2  # older entries of a dataset kept beside the newest (most recently used first)
 DATASET_FILE = "dataset.txt"  # in a dataset's folder of entries: the dataset folder's path
+UNUSED_DAYS = 30  # a database's entries (no folder to check for) are dropped after this long
 
 Say = Callable[[str], None]
 
@@ -205,17 +206,24 @@ def _remove_temporary(root: Path) -> None:
         shutil.rmtree(other, ignore_errors=True)
 
 
-def _remove_gone_datasets(root: Path, folder: str | Path) -> None:
-    """Note which dataset folder ``root`` serves, and drop the entries of dataset folders
-    that no longer exist (a temporary folder's, a moved dataset's): the cache does not grow
-    with every folder ever opened."""
-    (root / DATASET_FILE).write_text(str(Path(folder).resolve()), encoding="utf-8")
+def _remove_gone_datasets(root: Path, served: str | Path) -> None:
+    """Note which dataset folder (or database URI) ``root`` serves, and drop the entries of
+    dataset folders that no longer exist (a temporary folder's, a moved dataset's) and of
+    databases unused for :data:`UNUSED_DAYS`: the cache does not grow with every folder or
+    server ever opened."""
+    text = str(served) if is_database_uri(served) else str(Path(served).resolve())
+    (root / DATASET_FILE).write_text(text, encoding="utf-8")
     for other in root.parent.iterdir():
         try:
-            served = Path((other / DATASET_FILE).read_text(encoding="utf-8").strip())
+            served_there = (other / DATASET_FILE).read_text(encoding="utf-8").strip()
+            if is_database_uri(served_there):
+                used = max(p.stat().st_mtime for p in other.iterdir())
+                gone = time.time() - used > UNUSED_DAYS * 86400
+            else:
+                gone = not Path(served_there).exists()
         except OSError:
             continue  # not a dataset's folder of entries (or being written)
-        if other != root and not served.exists():
+        if other != root and gone:
             shutil.rmtree(other, ignore_errors=True)
 
 
@@ -411,20 +419,25 @@ def open_compiled(folder: str | Path, rules: Rules | str | Path | None = None, *
     A folder where nothing can be written still works: the network is returned uncompiled.
     """
     rules = rules if isinstance(rules, Rules) else load_rules(rules)
-    key = cache_key(folder, rules)
-    root = cache_root(folder, cache_dir, settings)
-    entry = root / key
-    if not rebuild and _complete(entry, verify):
-        try:
-            network = read_compiled(entry, rules)
-            try:
-                os.utime(entry)  # most recently used: kept longest
-            except OSError:
-                pass
-            return network
-        except (OSError, ValueError, KeyError, pa.ArrowException):
-            pass  # damaged: rebuilt below
-    return build_compiled(folder, rules, entry, say=say)
+    entry = cache_root(folder, cache_dir, settings) / cache_key(folder, rules)
+    network = None if rebuild else reuse_entry(entry, rules, verify)
+    return network if network is not None else build_compiled(folder, rules, entry, say=say)
+
+
+def reuse_entry(entry: Path, rules: Rules, verify: bool = False) -> CompiledNetwork | None:
+    """The entry mapped when it is complete and readable (marked most recently used); None
+    when it must be built (missing, damaged)."""
+    if not _complete(entry, verify):
+        return None
+    try:
+        network = read_compiled(entry, rules)
+    except (OSError, ValueError, KeyError, pa.ArrowException):
+        return None  # damaged: to be rebuilt
+    try:
+        os.utime(entry)  # most recently used: kept longest
+    except OSError:
+        pass
+    return network
 
 
 def build_compiled(folder: str | Path, rules: Rules, entry: Path, say: Say | None = _stderr
@@ -434,6 +447,16 @@ def build_compiled(folder: str | Path, rules: Rules, entry: Path, say: Say | Non
     if say:
         say(f"compiling {folder} into {entry.parent} (once per change of the data or rules) ...")
     network = load_network(folder, rules)
+    store_entry(network, entry, folder, start, say)
+    return network
+
+
+def store_entry(network: PurchaseNetwork, entry: Path, served: str | Path, start: float,
+                say: Say | None = _stderr) -> bool:
+    """Write ``network`` as ``entry`` (a damaged one there first moved out of the way), then
+    the housekeeping of its folder; False when nothing could be written (a read-only place:
+    the caller works without the compiled network). ``served``: the dataset folder or the
+    database URI (without credentials) the entry was read from."""
     if entry.exists():  # damaged, or a rebuild was asked for: out of the way first
         try:
             os.rename(entry, Path(tempfile.mkdtemp(prefix=".tmp-old-", dir=entry.parent)) / "x")
@@ -443,11 +466,11 @@ def build_compiled(folder: str | Path, rules: Rules, entry: Path, say: Say | Non
     try:
         write_compiled(network, entry, entry.name)
         _remove_others(entry.parent, entry)
-        _remove_gone_datasets(entry.parent, folder)
+        _remove_gone_datasets(entry.parent, served)
     except OSError as exc:  # a read-only place: work without the compiled network
         if say:
             say(f"could not write the compiled network ({exc}); continuing without it")
-        return network
+        return False
     if say:
         say(f"compiled network written to {entry} in {time.perf_counter() - start:.1f} s")
-    return network
+    return True

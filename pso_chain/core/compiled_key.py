@@ -26,8 +26,6 @@ _CODE = ("core/compiled.py", "core/compiled_key.py", "core/network.py", "core/ce
          "core/parsing.py", "core/rules.py", "validate")
 
 
-
-
 def hash_file(path: Path) -> str:
     """xxh3-128 of a file's bytes, hashed through a read-only mapping (no copies: reading
     into fresh buffers costs more than the hash here)."""
@@ -92,6 +90,34 @@ def cache_key(folder: str | Path, rules: Rules) -> str:
     for name, path in sorted(table_files(folder).items()):
         h.update(f"{name} {path.name} {hash_file(path)}\n".encode())
     return h.hexdigest()
+
+
+def content_hash(folder: str | Path, rules: Rules) -> str:
+    """A hash of a dataset folder's tables (file names and every byte) and the rules, without
+    the engine code: what ``pso-chain neo4j load`` stamps on the database it loaded."""
+    h = xxhash.xxh3_128()
+    h.update(f"rules {_rules_fingerprint(rules)}\n".encode())
+    for name, path in sorted(table_files(folder).items()):
+        h.update(f"{name} {path.name} {hash_file(path)}\n".encode())
+    return h.hexdigest()
+
+
+def database_key(state: str, rules: Rules, code: str = "") -> str:
+    """The name of a database's compiled network: a hash of its state as read (the load's
+    stamp, the counts, the last transaction; see :mod:`pso_chain.neo4jdb.cached`), the rules,
+    the engine code (plus ``code``: the reader's own) and the format."""
+    h = xxhash.xxh3_128()
+    h.update(f"format {FORMAT_VERSION}\ncode {_code_fingerprint()} {code}\n".encode())
+    h.update(f"rules {_rules_fingerprint(rules)}\ndatabase {state}\n".encode())
+    return h.hexdigest()
+
+
+def database_root(where: str, cache_dir: str | Path | None = None,
+                  settings: Settings | None = None) -> Path:
+    """Where a database's compiled networks live: one sub-folder (``neo4j-`` and a hash of its
+    URI without credentials, and its database name) of the same base as the folders'."""
+    base = Path(cache_dir).expanduser() if cache_dir else (settings or Settings()).compiled_root
+    return base / f"neo4j-{xxhash.xxh3_64(where.encode()).hexdigest()}"
 
 
 def cache_root(folder: str | Path, cache_dir: str | Path | None = None,

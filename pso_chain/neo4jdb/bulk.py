@@ -32,7 +32,14 @@ from pso_chain.core.loading import read_dataset
 from pso_chain.neo4jdb import model
 from pso_chain.neo4jdb.build import ADMIN_CLASS, Neo4jServerError, Progress, _tail, java_command
 from pso_chain.neo4jdb.connect import connect
-from pso_chain.neo4jdb.load import check_counts, create_schema, load_dataset, statement, write_scores
+from pso_chain.neo4jdb.load import (
+    check_counts,
+    create_schema,
+    load_dataset,
+    statement,
+    write_scores,
+    write_stamp,
+)
 from pso_chain.neo4jdb.server import LocalNeo4j
 from pso_chain.rules import Rules, load_rules
 from pso_chain.validate import Dataset
@@ -242,6 +249,7 @@ def finish_import(uri: str, data: Dataset, source: str, rules: Rules,
         counts = check_counts(conn, data)
         write_scores(conn, data, rules)
         conn.write(statement("dataset_write"), meta=model.dataset_meta(data, source), complete=True)
+        write_stamp(conn, source, rules)
         return counts
 
 

@@ -135,6 +135,14 @@ class Connection:
         with self.session() as session:
             return session.execute_read(_raw_records, query, params)
 
+    def read_marked(self, query: str, **params) -> tuple[list[dict], tuple[str, ...]]:
+        """:meth:`read_values` and the bookmark the server returned for that read: it names the
+        last transaction committed to the database, so it changes with every write (by
+        anyone), and only then."""
+        with self.session() as session:
+            records = session.execute_read(_raw_records, query, params)
+            return records, tuple(sorted(session.last_bookmarks().raw_values))
+
     def run_auto(self, query: str, **params) -> list[dict]:
         """An auto-commit query (needed for schema commands and ``CALL {} IN TRANSACTIONS``)."""
         with self.session() as session:

@@ -35,6 +35,7 @@ import pandas as pd
 
 from pso_chain import check
 from pso_chain.config import Settings
+from pso_chain.core.compiled_key import content_hash
 from pso_chain.core.loading import read_dataset
 from pso_chain.core.network import PurchaseNetwork
 from pso_chain.core.scoring import credits
@@ -168,6 +169,15 @@ def write_scores(conn: Connection, data: Dataset, rules: Rules, year: int | None
     return n
 
 
+def write_stamp(conn: Connection, folder: str | Path, rules: Rules) -> str:
+    """Stamp the database after a complete load: a hash of the tables and rules loaded and a
+    load counter (``queries/load/stamp_write.cypher``), which keys the compiled network of the
+    verbs on the URI (:mod:`pso_chain.neo4jdb.cached`). Returns the stamp."""
+    found = conn.write(statement("stamp_write"), key=model.DATASET_KEY,
+                       content=content_hash(folder, rules))
+    return str(found[0]["stamp"])
+
+
 def element_ids(conn: Connection, data: Dataset) -> np.ndarray:
     """Element id of every organisation node, in node order (for id seeks instead of index
     lookups when writing relationships)."""
@@ -284,7 +294,8 @@ def load_dataset(folder: str | Path, uri: str, replace: bool = False, batch: int
         scored = write_scores(conn, data, rules, batch=batch)
         writer.seconds["scores_s"] = time.perf_counter() - scored_start
         conn.write(statement("dataset_write"), meta=meta, complete=True)
+        stamp = write_stamp(conn, folder, rules)
         seconds = time.perf_counter() - start
     rate = n / writer.seconds["purchases_s"] if writer.seconds["purchases_s"] else 0.0
     return {**counts, **writer.seconds, "seconds": seconds, "batches": writer.modes,
-            "purchases_per_second": rate, "scored": scored}
+            "purchases_per_second": rate, "scored": scored, "stamp": stamp}
