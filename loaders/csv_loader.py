@@ -11,6 +11,7 @@ import pandas as pd
 from pso_chain.loaders.base import RawTable
 
 from pso_chain.errors import Problem, PsoInputError
+from pso_chain.parsing import without_formula_guard
 
 ENCODINGS = ("utf-8-sig", "cp1252")
 HEAD_BYTES = 65_536
@@ -19,6 +20,11 @@ FIELDS = re.compile(r"Expected (\d+) fields in line (\d+), saw (\d+)")
 
 
 DECIMAL_COMMA_CELL = re.compile(r"(?:^|\t)\s*-?(?:\d{1,3}(?:\.\d{3})+|\d+),\d+\s*(?=\t|$)", re.M)
+
+
+# text columns of the canonical tables (numbers and dates are never guarded: they are not text)
+GUARDED_TEXT_COLUMNS = frozenset({"org_id", "name", "municipality", "postcode", "sbi", "delivers",
+                                  "person_id", "buyer_id", "supplier_id", "source", "invoice_id"})
 
 
 def decimal_comma(sep: str, text: str) -> bool:
@@ -132,6 +138,9 @@ def read_csv_table(path: Path, id_columns: tuple[str, ...] = ()) -> RawTable:
     for col in id_columns:
         if col in frame.columns:
             frame[col] = frame[col].str.strip().astype("category")
+    for col in frame.columns:  # the project writes text cells formula-safe: read them as they were
+        if col in id_columns or col in GUARDED_TEXT_COLUMNS:
+            frame[col] = without_formula_guard(frame[col])
     return RawTable(name=path.stem, file=str(path), frame=frame, decimal_comma=decimal_comma(sep, shown),
                     first_data_row=skip + 2)
 

@@ -154,3 +154,64 @@ DATABASE_SCHEMES = ("bolt://", "neo4j://", "bolt+s://", "neo4j+s://", "bolt+ssc:
 def is_database_uri(source: str | Path) -> bool:
     """A Neo4j URI (``bolt://``, ``neo4j://`` and their ``+s``/``+ssc`` variants), not a folder."""
     return str(source).startswith(DATABASE_SCHEMES)
+
+
+# --- text cells a spreadsheet could run as a formula -----------------------------------------
+# Every CSV the project writes is one a person may open in a spreadsheet, where a cell starting
+# with = + - @ (or a tab or carriage return) runs as a formula. Such a text cell is written with
+# a leading ' (what spreadsheets show as the text itself); the CSV reader takes it off again, so
+# a dataset written by the project reads back as it was. A signed number ("-5", "+1,5") is a
+# number, not a formula, and stays as it is.
+FORMULA_PATTERN = r"^[=+\-@\t\r]"
+SIGNED_NUMBER_PATTERN = r"^[+-]\d+(?:[.,]\d+)?$"
+GUARDED_PATTERN = r"^'[=+\-@\t\r]"
+
+
+def spreadsheet_safe(frame: pd.DataFrame) -> pd.DataFrame:
+    """``frame`` with a leading ``'`` on every text cell a spreadsheet would run as a formula;
+    the frame itself when there is none (no copy). Vectorised per text column.
+
+    >>> names = pd.DataFrame({"name": ["=cmd|' /C calc'!A0", "-5", "'t Hoekje", "Bos"]})
+    >>> spreadsheet_safe(names)["name"].tolist()
+    ["'=cmd|' /C calc'!A0", '-5', "'t Hoekje", 'Bos']
+    """
+    out = frame
+    for column in frame.columns:
+        values = frame[column]
+        if isinstance(values.dtype, pd.CategoricalDtype):
+            values = pd.Series(values.cat.categories.astype(str))
+        elif not (values.dtype == object or pd.api.types.is_string_dtype(values.dtype)):
+            continue
+        text = values.astype("string")
+        risky = text.str.contains(FORMULA_PATTERN, na=False) & ~text.str.fullmatch(
+            SIGNED_NUMBER_PATTERN, na=False)
+        if not risky.any():
+            continue
+        if out is frame:
+            out = frame.copy()
+        if isinstance(frame[column].dtype, pd.CategoricalDtype):
+            out[column] = frame[column].cat.rename_categories(
+                ("'" + text).where(risky, text).tolist())
+        else:
+            guarded = frame[column].astype(object).copy()
+            guarded[risky.to_numpy()] = "'" + text[risky.to_numpy()].astype(object)
+            out[column] = guarded
+    return out
+
+
+def without_formula_guard(values: pd.Series) -> pd.Series:
+    """The inverse of :func:`spreadsheet_safe` for one column read from a CSV: a leading ``'``
+    before = + - @ taken off (a name like "'t Hoekje" keeps its apostrophe)."""
+    if isinstance(values.dtype, pd.CategoricalDtype):
+        categories = pd.Series(values.cat.categories.astype(str))
+        guarded = categories.str.contains(GUARDED_PATTERN, na=False)
+        if not guarded.any():
+            return values
+        return values.cat.rename_categories(categories.where(~guarded, categories.str[1:]).tolist())
+    text = values.astype("string")
+    guarded = text.str.contains(GUARDED_PATTERN, na=False)
+    if not guarded.any():
+        return values
+    out = values.copy()
+    out[guarded.to_numpy()] = text[guarded.to_numpy()].str[1:].astype(object)
+    return out

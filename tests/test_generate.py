@@ -162,11 +162,11 @@ def test_invariants_medium(medium):
 def test_bad_arguments():
     with pytest.raises(PsoInputError, match="unknown municipalities"):
         generate_dataset(10, 10, municipalities=["Atlantis"])
-    with pytest.raises(PsoInputError, match="--orgs"):
+    with pytest.raises(PsoInputError, match="^orgs"):
         generate_dataset(0, 0)
     with pytest.raises(PsoInputError, match="at least 2 organisations"):
         generate_dataset(1, 5)
-    with pytest.raises(PsoInputError, match="--format"):
+    with pytest.raises(PsoInputError, match="^format"):
         write_dataset({}, Path("unused"), "xlsx")
 
 

@@ -13,6 +13,7 @@ import pyarrow.parquet as pq
 from pso_chain import check
 from pso_chain.generate.orgs import _join
 from pso_chain.generate.params import FIRST_ORG_NUMBER, LEVEL_LABELS, SW_DELIVERS, TABLE_NAMES, Progress
+from pso_chain.parsing import spreadsheet_safe
 
 
 def _str_series(arr: pa.Array | pa.ChunkedArray) -> pd.Series:
@@ -105,7 +106,10 @@ def write_dataset(
         path = out / f"{name}.{fmt}"
         say(f"writing {path.name} ({len(frame):,} rows)")
         if fmt == "csv":
-            _csv_frame(frame).to_csv(path, index=False, encoding="utf-8", lineterminator="\n")
+            csv_frame = _csv_frame(frame)
+            if name != "purchases":  # purchases hold ids and numbers only: no text a formula could be
+                csv_frame = spreadsheet_safe(csv_frame)
+            csv_frame.to_csv(path, index=False, encoding="utf-8", lineterminator="\n")
         else:
             pq.write_table(_arrow_table(frame), path, compression="zstd")
         written.append(path)

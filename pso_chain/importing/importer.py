@@ -60,7 +60,7 @@ class ImportResult:
             tables["employees_records"] = self.employees_records
         for name, frame in tables.items():
             path = folder / f"{name}.csv"
-            frame.to_csv(path, index=False, encoding="utf-8")
+            spreadsheet_safe(frame).to_csv(path, index=False, encoding="utf-8")  # read back unguarded
             paths.append(path)
         (folder / "notes.txt").write_text("\n".join(self.notes) + "\n", encoding="utf-8")
         paths.append(folder / "notes.txt")

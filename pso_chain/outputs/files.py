@@ -16,7 +16,6 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-import re
 import sys
 from collections.abc import Sequence
 from pathlib import Path
@@ -31,6 +30,7 @@ from rich.text import Text
 from pso_chain.config import terminal_width_set
 from pso_chain.errors import Problem, PsoInputError
 from pso_chain.outputs.display import DEFAULT_LANGUAGE, Display, check_language, column_kind, is_missing
+from pso_chain.parsing import spreadsheet_safe  # noqa: F401 (the writers' guard, re-exported)
 
 FORMATS = (".csv", ".parquet", ".xlsx", ".json")
 
@@ -97,23 +97,6 @@ def write_table(frame: pd.DataFrame, path: str | Path, sheet: str = "pso-chain",
     else:
         write_xlsx({sheet: frame}, path, lang=lang)
     return path
-
-
-FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
-SIGNED_NUMBER = re.compile(r"^[+-]\d+([.,]\d+)?$")  # "-5" or "+1,5" is a number, not a formula
-
-
-def spreadsheet_safe(frame: pd.DataFrame) -> pd.DataFrame:
-    """A copy whose text cells cannot run as a formula when a spreadsheet opens the CSV: a
-    cell starting with ``= + - @`` (or a tab or carriage return) gets a leading ``'``. Numbers
-    (also text like ``-5`` or ``+1,5``) stay numbers; JSON and Parquet are never changed
-    (programs read those exactly)."""
-    out = frame.copy()
-    for column in out.columns:
-        if out[column].dtype == object or pd.api.types.is_string_dtype(out[column].dtype):
-            out[column] = [("'" + v) if isinstance(v, str) and v.startswith(FORMULA_STARTS)
-                           and not SIGNED_NUMBER.match(v) else v for v in out[column].tolist()]
-    return out
 
 
 def csv_text(frame: pd.DataFrame, header: bool = True) -> str:

@@ -14,6 +14,7 @@ import pandas as pd
 
 from pso_chain.errors import PROBLEM_COLUMNS, Problem, PsoInputError, problems_frame
 from pso_chain.loaders import RawTable
+from pso_chain.parsing import spreadsheet_safe
 
 
 @dataclass
@@ -68,7 +69,7 @@ class ValidationReport:
     def write_quarantine(self, path: str | Path) -> int:
         """Write rejected rows with their reasons (CSV); returns how many problem rows."""
         rejected = self.rejected_rows()
-        rejected.to_csv(path, index=False)
+        spreadsheet_safe(rejected).to_csv(path, index=False)  # people open it in a spreadsheet
         return len(rejected)
 
 
