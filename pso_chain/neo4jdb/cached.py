@@ -7,11 +7,12 @@ graph, validated, checked) and reused while the database is unchanged. So after 
 a verb costs what it costs on the folder, plus one cheap query.
 
 The database's state is read in one query (``queries/source/stamp.cypher``): the stamp the last
-load wrote on the ``:PsoDataset`` node (a hash of the tables and rules it loaded and a load
-counter, ``queries/load/stamp_write.cypher``), whether that load finished, and the number of
-nodes and relationships of each kind (Neo4j's count store: no scan). With it comes the
-bookmark the server returns for that read, which names the last transaction committed to the
-database: any write — another load, a Cypher ``SET`` on one amount by someone else — changes it.
+load wrote on the ``:PsoDataset`` node (a hash of the tables and rules it loaded,
+``queries/load/stamp_write.cypher``), whether that load finished, and the number of nodes and
+relationships of each kind (Neo4j's count store: no scan). With it comes the bookmark the
+server returns for that read, which names the last transaction committed to the database: any
+write that changes something — another load, a Cypher ``SET`` on one amount by someone else —
+changes it.
 The entry's key is a hash of all that, the rules, the engine's code and the reader's code
 (:func:`pso_chain.core.compiled_key.database_key`), so a changed database gets a new entry (a
 line on stderr says so) and answers follow the database. The state is read again after the

@@ -170,11 +170,12 @@ def write_scores(conn: Connection, data: Dataset, rules: Rules, year: int | None
 
 
 def write_stamp(conn: Connection, folder: str | Path, rules: Rules) -> str:
-    """Stamp the database after a complete load: a hash of the tables and rules loaded and a
-    load counter (``queries/load/stamp_write.cypher``), which keys the compiled network of the
-    verbs on the URI (:mod:`pso_chain.neo4jdb.cached`). Returns the stamp."""
+    """Stamp the database after a complete load with a hash of the tables and rules loaded
+    (``queries/load/stamp_write.cypher``; the same folder loaded again keeps it), part of the
+    key of the verbs' compiled network on the URI (:mod:`pso_chain.neo4jdb.cached`). Returns
+    the stamp."""
     found = conn.write(statement("stamp_write"), key=model.DATASET_KEY,
-                       content=content_hash(folder, rules))
+                       stamp=content_hash(folder, rules))
     return str(found[0]["stamp"])
 
 
