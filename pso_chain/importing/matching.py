@@ -21,12 +21,9 @@ the runner-up with why it lost.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-
 import numpy as np
 import pandas as pd
 from rapidfuzz import fuzz, process
-from rapidfuzz.distance import Levenshtein
 
 from pso_chain.importing.candidates import (
     CANDIDATE_COLUMNS,
@@ -36,19 +33,9 @@ from pso_chain.importing.candidates import (
     build_index,
     prepared_index,
 )
+from pso_chain.importing.compare import CUT, TOP, Compared, Query, compare, make_query
 from pso_chain.loaders.import_settings import ImportSettings
-from pso_chain.loaders.names import (
-    full_postcodes,
-    key_words,
-    legal_form,
-    name_variants,
-    normalise_place,
-    place_words,
-    postcode4,
-    raw_words,
-    repair_words,
-    same_word,
-)
+from pso_chain.loaders.names import key_words, name_variants
 
 __all__ = ["CANDIDATE_COLUMNS", "REPORT_COLUMNS", "EVIDENCE_COLUMNS", "EXTRA_COLUMNS",
            "build_index", "match_one", "match_suppliers"]
@@ -59,172 +46,6 @@ EVIDENCE_COLUMNS = ["kvk_agrees", "name_agrees", "place_agrees", "postcode_agree
                     "legal_form_agrees", "runner_up", "runner_up_lost"]
 EXTRA_COLUMNS = ["ledger_postcode", "matched_place", "matched_source", "note", "alternatives",
                  "spend_share"]
-TOP = 12     # candidates of a block compared word by word
-CUT_MIN = 25  # a ledger name this long may have been cut off by the ERP's field length
-EXACT, CUT = 2, 1
-
-
-@dataclass
-class Query:
-    """A ledger supplier as compared."""
-
-    raw: str
-    variants: tuple[tuple[str, ...], ...]
-    form: str
-    place: str
-    pc4: str
-    words: set[str]
-    place_words: tuple[str, ...] = ()
-    cut_form: bool = False  # the name ends in a legal form cut off ("... Besloten Ven", "... V.")
-    postcode: str = ""      # the full postcode, when the ledger gives one
-
-
-@dataclass
-class Compared:
-    """One candidate against the query: how the names agree, and the other evidence."""
-
-    j: int
-    same: int          # EXACT, CUT or 0
-    score: float
-    how: str
-    place: bool | None
-    postcode: bool | None
-    form: bool | None
-    ordered: bool = True
-
-    @property
-    def here(self) -> bool:
-        return bool(self.place or self.postcode)
-
-
-def _words_agree(a: tuple[str, ...], b: tuple[str, ...], index: CandidateIndex,
-                 settings: ImportSettings) -> bool:
-    """The same words on both sides (in any order), where only long generic words may differ
-    by a typo and "vd" stands for van der/van den/van de."""
-    if len(a) != len(b):
-        return False
-    rest_b = list(b)
-    for w in a:
-        hit = next((x for x in rest_b if same_word(w, x)), None)
-        if hit is not None:
-            rest_b.remove(hit)
-            continue
-        if len(w) < settings.min_fuzzy_word:
-            return False
-        close = [x for x in rest_b if x in index.generic and len(x) >= settings.min_fuzzy_word
-                 and fuzz.ratio(w, x) >= settings.accept_score and Levenshtein.distance(w, x) <= 2]
-        if not close:
-            return False
-        rest_b.remove(close[0])
-    return not rest_b
-
-
-def _without(words: tuple[str, ...], part: tuple[str, ...]) -> tuple[str, ...] | None:
-    """``words`` without the consecutive words ``part`` (None when not there or all of it)."""
-    n = len(part)
-    for k in range(len(words) - n + 1):
-        if words[k:k + n] == part and len(words) > n:
-            return words[:k] + words[k + n:]
-    return None
-
-
-def _cut_prefix(q: tuple[str, ...], c: tuple[str, ...]) -> bool:
-    """``q`` is ``c`` cut off: every word equal but the last, which begins the next word of c."""
-    if len(q) < 2 or len(q) > len(c):
-        return False
-    head = all(same_word(a, b) for a, b in zip(q[:-1], c, strict=False))
-    last, then = q[-1], c[len(q) - 1]
-    return head and then.startswith(last) and (len(q) < len(c) or last != then)
-
-
-def _forms(q: tuple[str, ...], c: tuple[str, ...], places: list[tuple[str, ...]], cut_form: bool,
-           settings: ImportSettings) -> list[tuple[tuple[str, ...], tuple[str, ...], str]]:
-    """Ways to read the two names: as written; without a place one of them carries ("Lucrato
-    Apeldoorn"); without a leading branch and place ("Vestiging Weert X"); without a legal form
-    the ERP cut off ("X Besloten Ven")."""
-    out = [(q, c, "")]
-    branch = set(settings.branch_words) | set(settings.branch_words_separated)
-    for pw in places:
-        q2, c2 = _without(q, pw), _without(c, pw)
-        if q2 is not None and c2 is None:
-            out.append((q2, c, "the place in the ledger's name"))
-            if q[0] in branch and q[1:1 + len(pw)] == pw and q[0] not in c:
-                out.append((q2[1:], c, "a branch and place before the ledger's name"))
-        if c2 is not None and q2 is None:
-            out.append((q, c2, "the place in the register's name"))
-        for k in (1, 2, 3):  # the place cut off at the end of the name ("... AMSTERDAM-ZUI")
-            tail = "".join(q[-k:]) if len(q) > k else ""
-            if len(tail) >= 4 and "".join(pw).startswith(tail) and tail != "".join(pw):
-                out.append((q[:-k], c, "the place (cut off) in the ledger's name"))
-    for k in range(len(q) - 1):  # "Hov.bedrijf", "Aann.bedrijf": a short head of a compound
-        a, b = q[k], q[k + 1]
-        if 2 <= len(a) <= 5:
-            whole = next((w for w in c if len(w) > len(a) + len(b) and w.startswith(a)
-                          and w.endswith(b)), None)
-            if whole:
-                out.append((q[:k] + (whole,) + q[k + 2:], c, "an abbreviated compound"))
-    if cut_form and len(q) > 1:
-        out += [(q[:-1], cc, "a legal form cut off") for _, cc, _ in list(out)]
-    return out
-
-
-_FORM_STARTS = ("bv", "besloten", "vennootschap", "vof", "nv", "naamloze", "stichting", "cv",
-                "commanditaire", "cooperatie", "vereniging")
-
-
-def _same_postcode(query: Query, j: int, index: CandidateIndex) -> bool:
-    """The full postcode where both give one (4 digits are a whole district of a town)."""
-    full = index.postcode[j]
-    if query.postcode and full:
-        return bool(query.postcode == full)
-    return bool(int(query.pc4) == index.pc4[j])
-
-
-def _same_place(a: str, b: str) -> bool:
-    """The same place, or a municipality and its main place ("Sittard-Geleen" / "Sittard")."""
-    if a == b:
-        return True
-    x, y = sorted((a.split(), b.split()), key=len)
-    return len(x) > 0 and y[:len(x)] == x
-
-
-def _in_order(a: tuple[str, ...], b: tuple[str, ...]) -> bool:
-    return len(a) == len(b) and all(same_word(x, y) for x, y in zip(a, b, strict=True))
-
-
-def _compare(query: Query, j: int, index: CandidateIndex, settings: ImportSettings) -> Compared:
-    cand_place = str(index.place_norm[j])
-    places = list({tuple(p.split()) for p in (cand_place, query.place) if p} | (
-        {query.place_words} if query.place_words else set()))
-    same, how, score, ordered = 0, "", 0.0, True
-    for q in query.variants:
-        for c in index.variants[j]:
-            for qq, cc, why in _forms(q, c, places, query.cut_form, settings):
-                if not qq or not cc:
-                    continue
-                score = max(score, fuzz.token_sort_ratio(" ".join(key_words(qq)), " ".join(key_words(cc))))
-                if same == EXACT and ordered:
-                    continue
-                if "".join(qq) == "".join(cc) or _in_order(qq, cc):
-                    same, how, ordered = EXACT, why or ("same words" if _in_order(qq, cc) else
-                                                         "same words, one written as a compound"), True
-                elif _words_agree(qq, cc, index, settings):
-                    if same < EXACT:
-                        same, how, ordered = EXACT, "same words in another order", False
-                elif not same and len(query.raw) >= CUT_MIN and (
-                        _cut_prefix(qq, cc) or ("".join(cc).startswith("".join(qq)) and len(qq) > 1)):
-                    same, how = CUT, f"ledger name cut off at {len(query.raw)} characters"
-    if same:
-        score = max(score, 100.0 if same == EXACT else settings.accept_score)
-    cand_pc = index.pc4[j]
-    return Compared(
-        j, same, float(score), how,
-        place=_same_place(cand_place, query.place) if query.place and cand_place else None,
-        postcode=_same_postcode(query, j, index) if query.pc4 and cand_pc >= 0 else None,
-        form=bool(index.forms[j] == query.form) if query.form and index.forms[j] else None,
-        ordered=ordered)
-
-
 def _block(query: Query, index: CandidateIndex) -> np.ndarray:
     """Candidates sharing an uncommon word or pair of words, the 4 postcode digits, the place
     together with the first letters of a word, or the first letters of the name."""
@@ -258,26 +79,6 @@ def _block(query: Query, index: CandidateIndex) -> np.ndarray:
     return np.unique(np.concatenate(parts))
 
 
-def _query(name: str, place_raw: str, postcode_raw: str, index: CandidateIndex,
-           settings: ImportSettings) -> Query:
-    variants = tuple(repair_words(v, settings, index.words) for v in name_variants(name, settings))
-    form = legal_form(name, settings)
-    if not form and len(str(name)) >= CUT_MIN:  # "X V.O" cut from "X V.O.F.", "X Besloten Ven"
-        raw = raw_words(name)
-        for k in (3, 2, 1):
-            tail = " ".join(raw[-k:])
-            forms = {code for phrase, code in settings.legal_form_codes.items()
-                     if len(raw) > k and phrase.startswith(tail) and phrase != tail}
-            if forms:
-                form = forms.pop() if len(forms) == 1 else ""
-                break
-    tail = raw_words(name)[-1:] or [""]
-    cut_form = len(str(name)) >= CUT_MIN and any(f.startswith(tail[0]) and f != tail[0] for f in _FORM_STARTS)
-    return Query(str(name), variants, form, normalise_place(place_raw, settings),
-                 postcode4(postcode_raw), {w for v in variants for w in v}, place_words(place_raw), cut_form,
-                 full_postcodes([postcode_raw])[0])
-
-
 def _ranked(query: Query, index: CandidateIndex, settings: ImportSettings) -> list[Compared]:
     """The block's best candidates compared word by word, best first."""
     block = _block(query, index)
@@ -300,7 +101,7 @@ def _ranked(query: Query, index: CandidateIndex, settings: ImportSettings) -> li
         picked.update(block[np.argsort(-best, kind="stable")[:TOP]].tolist())
         if here.any():
             picked.update(block[here][np.argsort(-best[here], kind="stable")[:TOP]].tolist())
-    found = [_compare(query, int(j), index, settings) for j in sorted(picked)]
+    found = [compare(query, int(j), index, settings) for j in sorted(picked)]
     return sorted(found, key=lambda c: (-c.same, not c.here, -c.score))
 
 
@@ -377,10 +178,10 @@ def _decide(query: Query, ranked: list[Compared], index: CandidateIndex,
         if not query.place:
             return "review", chosen, "no place in the ledger, and another postcode", same[1:]
         return "unmatched", None, f"the same name in another place only ({index.places[chosen.j]})", []
-    chosen = next((c for c in ranked if _plausible(query, c, index, settings)), None)
-    if chosen is None:
+    typo = next((c for c in ranked if _plausible(query, c, index, settings)), None)
+    if typo is None:
         return "unmatched", None, "best candidate too far off", []
-    return "review", chosen, "names differ in a letter (one letter may be another company)", []
+    return "review", typo, "names differ in a letter (one letter may be another company)", []
 
 
 def _kvk_confirmed(query: Query, c: Compared, index: CandidateIndex, settings: ImportSettings) -> bool:
@@ -403,13 +204,13 @@ def _kvk_confirmed(query: Query, c: Compared, index: CandidateIndex, settings: I
 def match_one(name: str, kvk: str, place_raw: str, postcode_raw: str, index: CandidateIndex,
               settings: ImportSettings) -> dict:
     """The match of one ledger supplier: status, method, score, candidate, note and evidence."""
-    query = _query(name, place_raw, postcode_raw, index, settings)
+    query = make_query(name, place_raw, postcode_raw, index, settings)
     ranked = _ranked(query, index, settings)
     status, chosen, note, rivals = _decide(query, ranked, index, settings)
     method = "name" if chosen is not None else ""
     if kvk and kvk in index.by_kvk:
         j = index.by_kvk[kvk]
-        own = next((c for c in ranked if c.j == j), None) or _compare(query, j, index, settings)
+        own = next((c for c in ranked if c.j == j), None) or compare(query, j, index, settings)
         if not str(name).strip() or str(name).strip() == kvk:
             status, chosen, method, rivals = "accepted", own, "kvk", []
             note = "KvK number found; the ledger gives no name"
