@@ -1,26 +1,34 @@
 """Neo4j benchmark: the bulk fresh load, the transactional load and re-load, and the verbs on a
-URI beside the in-memory engine, in one run.
+URI beside the folder, in one run.
 
 1. Fresh load through Neo4j's offline importer (``pso-chain neo4j local --load``:
    validate, write the import CSVs, ``neo4j-admin database import full``, start the server,
    constraints and indexes online, counts checked) into a throwaway server.
-2. The verbs on that URI (``pso_chain.<verb>(pso_chain.open(uri))``: the part of the database
-   each verb needs, then the engine's function) next to the same verbs on the folder
-   (``pso_chain.open(folder)``, read once); every answer is checked equal.
+2. The verbs on that URI next to the same verbs on the folder (its compiled network): the
+   database's compiled network built once (every row read, the first call), then each verb on
+   it (one state query per call), on a fresh ``pso_chain.open(uri)`` (the compiled files
+   mapped), and unless ``--no-plain`` without the cache (``cache=False``: the rows each verb
+   needs selected in Neo4j); every answer is checked equal, and the ratios URI / folder printed.
+   Compiled networks go to a temporary cache folder, removed at the end.
 3. Unless ``--no-transactional``: the transactional loader (UNWIND batches, CREATE path) into a
    second throwaway server, then the same load again (the idempotent MERGE path).
 
     .venv/bin/python benchmarks/bench_neo4j.py [--orgs 100000 --purchases 1000000]
-        [--heap 2g] [--pagecache 1g] [--batch 100000] [--no-transactional] [--load-only]
+        [--heap 2g] [--pagecache 1g] [--batch 100000] [--no-transactional] [--no-plain]
+        [--load-only]
 
-Big datasets (1M organisations and up) run under ``flock /tmp/pso-bench.lock``.
+The load average is printed at the start and the end: figures taken under load are only
+meaningful as ratios within one run. Big datasets (1M organisations and up) run under
+``flock /tmp/pso-bench.lock``.
 """
 
 from __future__ import annotations
 
 import argparse
 import os
+import shutil
 import sys
+import tempfile
 import time
 from pathlib import Path
 
@@ -47,25 +55,45 @@ def dataset_name(orgs: int, purchases: int) -> str:
     return known.get((orgs, purchases), f"n{orgs}_{purchases}")
 
 
-def verbs(uri: str, folder: Path, rows: list) -> None:
-    """Each verb on the URI and on the folder, answers checked equal."""
-    network, t_read = timed(lambda: pso_chain.open(folder))
-    database = pso_chain.open(uri, network.rules)
+def verbs(uri: str, folder: Path, rows: list, verb_rows: list, cache_dir: Path,
+          plain: bool = True) -> None:
+    """Each verb on the URI and on the folder, answers checked equal. On the URI: on the
+    database's compiled network (the default) after its first build, on a fresh
+    ``pso_chain.open(uri)`` that maps it, and (``plain``) without the cache (each verb's rows
+    selected in Neo4j); on the folder: its compiled network. Ratios URI / folder."""
+    network, t_read = timed(lambda: pso_chain.open(folder, cache_dir=cache_dir))  # builds
+    network, t_map = timed(lambda: pso_chain.open(folder, cache_dir=cache_dir))  # maps
+    database = pso_chain.open(uri, network.rules, cache_dir=cache_dir)
+    _, t_build = timed(database.network)  # every row read, validated, written
+    _, t_state = timed(database.network)  # one state query, the network held
+    selected = pso_chain.open(uri, network.rules, cache=False)
     year = network.latest_year
     busiest = int(np.bincount(network.buyer, minlength=network.n).argmax())
     org_id = str(network.organisations["org_id"].iat[busiest])
     on = pd.Timestamp(f"{year}-06-30").date()
+    rows.append(("read and compile the folder (first pso_chain.open)", None, t_read, ""))
+    rows.append(("open the folder's compiled network again", None, t_map, ""))
+    rows.append(("build the database's compiled network (first call on the URI: every row "
+                 "streamed, validated, written)", t_build, None,
+                 f"{t_build / t_read:.2f}x the folder's first open"))
+    rows.append(("a later call's state check on the URI (stamp, counts, bookmark)", t_state,
+                 None, ""))
 
-    def both(label, call, check, note=""):
-        """The verb on the folder and on the URI; on the URI twice: the first call after the
-        load (Neo4j plans the queries, fills its page cache) and again (a running server)."""
+    def both(label, call, check):
+        """The verb on the folder; on the URI's compiled network (held), on a fresh open
+        (mapped from the cache) and, with ``plain``, on the rows it selects."""
         mem, t_mem = timed(lambda: call(network))
-        db, t_first = timed(lambda: call(database))
-        check(db, mem)
-        again, t_db = timed(lambda: call(database))
-        check(again, mem)
-        rows.append((label, t_db, t_mem, (note or "identical") + f"; first call after the load {t_first:.2f} s"))
-        print(f"{label}: Neo4j {t_db:.2f} s (first call {t_first:.2f} s), in-memory {t_mem:.2f} s", flush=True)
+        held, t_db = timed(lambda: call(database))
+        check(held, mem)
+        fresh, t_open = timed(lambda: call(pso_chain.open(uri, network.rules, cache_dir=cache_dir)))
+        check(fresh, mem)
+        t_plain = None
+        if plain:
+            part, t_plain = timed(lambda: call(selected))
+            check(part, mem)
+        verb_rows.append((label, t_db, t_open, t_mem, t_plain))
+        print(f"{label}: URI {t_db:.3f} s (fresh open {t_open:.3f} s), folder {t_mem:.3f} s"
+              + ("" if t_plain is None else f", rows selected per verb {t_plain:.2f} s"), flush=True)
         return mem
 
     def frames_equal(a, b):
@@ -81,16 +109,15 @@ def verbs(uri: str, folder: Path, rows: list) -> None:
 
     both("credits (every organisation)", lambda n: pso_chain.credits(n, year), frames_equal)
     explained = both("explain (busiest buyer)", lambda n: pso_chain.explain(n, org_id, year), same)
-    rows[-1] = (rows[-1][0].replace("buyer", f"buyer, {len(explained['purchases']):,} purchases"),
-                *rows[-1][1:])
+    verb_rows[-1] = (verb_rows[-1][0].replace(
+        "buyer", f"buyer, {len(explained['purchases']):,} purchases"), *verb_rows[-1][1:])
     both("uplift (busiest buyer, top 5, max_share 0.25)",
          lambda n: pso_chain.uplift(n, org_id, year, top=5, max_share=0.25), plans_equal)
     found = both(f"suppliers on {on} for the busiest buyer",
                  lambda n: pso_chain.suppliers(n, on, for_org=org_id, year=year), frames_equal)
-    rows[-1] = (rows[-1][0] + f" ({len(found):,} rows)", *rows[-1][1:])
+    verb_rows[-1] = (verb_rows[-1][0] + f" ({len(found):,} rows)", *verb_rows[-1][1:])
     out = both("exposure", lambda n: pso_chain.exposure(n, year), frames_equal)
-    rows[-1] = (rows[-1][0] + f" ({len(out):,} rows)", *rows[-1][1:])
-    rows.append(("read the folder once (pso_chain.open, validated)", None, t_read, ""))
+    verb_rows[-1] = (verb_rows[-1][0] + f" ({len(out):,} rows)", *verb_rows[-1][1:])
 
 
 def main() -> None:
@@ -102,26 +129,36 @@ def main() -> None:
     parser.add_argument("--batch", type=int, default=100_000)
     parser.add_argument("--no-transactional", action="store_true")
     parser.add_argument("--load-only", action="store_true", help="the fresh bulk load alone")
+    parser.add_argument("--no-plain", action="store_true",
+                        help="skip the verbs without the cache (rows selected per verb)")
     args = parser.parse_args()
     folder = ensure_dataset(dataset_name(args.orgs, args.purchases), args.orgs, args.purchases)
-    print(f"dataset {folder}; load average {os.getloadavg()[0]:.1f} on {os.cpu_count()} cores",
+    before = os.getloadavg()
+    print(f"dataset {folder}; load average {before[0]:.1f} on {os.cpu_count()} cores",
           flush=True)
     rows: list = []
+    verb_rows: list = []
+    cache_dir = Path(tempfile.mkdtemp(prefix="pso-bench-cache-"))  # compiled networks, dropped after
 
-    (server, bulk), t_bulk = timed(lambda: start_with_dataset(
-        folder, heap=args.heap, pagecache=args.pagecache, progress=lambda m: print(m, flush=True)))
     try:
-        n = bulk["purchases"]
-        rows.append(("fresh load: neo4j-admin import, indexes included", t_bulk, None,
-                     f"**{n / t_bulk:,.0f} relationships/s** ({n:,} BUYS_FROM, "
-                     f"{bulk['organisations']:,} organisations): validate {bulk['validate_s']:.1f} s, "
-                     f"write CSV {bulk['write_csv_s']:.1f} s, import {bulk['import_s']:.1f} s, "
-                     f"indexes + counts {bulk['indexes_s']:.1f} s, rest = server start"))
-        print(rows[-1], flush=True)
-        if not args.load_only:
-            verbs(server.uri, folder, rows)
+        (server, bulk), t_bulk = timed(lambda: start_with_dataset(
+            folder, heap=args.heap, pagecache=args.pagecache,
+            progress=lambda m: print(m, flush=True)))
+        try:
+            n = bulk["purchases"]
+            rows.append(("fresh load: neo4j-admin import, indexes included", t_bulk, None,
+                         f"**{n / t_bulk:,.0f} relationships/s** ({n:,} BUYS_FROM, "
+                         f"{bulk['organisations']:,} organisations): validate "
+                         f"{bulk['validate_s']:.1f} s, write CSV {bulk['write_csv_s']:.1f} s, "
+                         f"import {bulk['import_s']:.1f} s, indexes + counts "
+                         f"{bulk['indexes_s']:.1f} s, rest = server start"))
+            print(rows[-1], flush=True)
+            if not args.load_only:
+                verbs(server.uri, folder, rows, verb_rows, cache_dir, plain=not args.no_plain)
+        finally:
+            server.stop()
     finally:
-        server.stop()
+        shutil.rmtree(cache_dir, ignore_errors=True)
 
     if not (args.no_transactional or args.load_only):
         with LocalNeo4j(heap=args.heap, pagecache=args.pagecache) as fresh:
@@ -135,21 +172,37 @@ def main() -> None:
                          f"{again['purchases_per_second']:,.0f} relationships/s"))
             print(rows[-1], flush=True)
 
+    after = os.getloadavg()
     print()
-    print("| step | Neo4j (s) | in-memory (s) | note |")
+    print("| step | Neo4j (s) | folder (s) | note |")
     print("|---|---:|---:|---|")
     for step, t_db, t_mem, note in rows:
         db = "" if t_db is None else f"{t_db:.2f}"
         mem = "" if t_mem is None else f"{t_mem:.2f}"
         print(f"| {step} | {db} | {mem} | {note} |")
+    if verb_rows:
+        print()
+        print("| verb | URI, compiled (s) | URI, fresh open (s) | folder, compiled (s) | "
+              "URI / folder | fresh open / folder | rows selected per verb, `cache=False` (s) |")
+        print("|---|---:|---:|---:|---:|---:|---:|")
+        for label, t_db, t_open, t_mem, t_plain in verb_rows:
+            plain = "" if t_plain is None else f"{t_plain:.2f}"
+            print(f"| {label} | {t_db:.3f} | {t_open:.3f} | {t_mem:.3f} | "
+                  f"{t_db / t_mem:.2f}x (+{t_db - t_mem:.3f} s) | "
+                  f"{t_open / t_mem:.2f}x (+{t_open - t_mem:.3f} s) | {plain} |")
     flags = f"--orgs {args.orgs} --purchases {args.purchases} --heap {args.heap} " \
             f"--pagecache {args.pagecache} --batch {args.batch}" \
             + (" --no-transactional" if args.no_transactional else "") \
+            + (" --no-plain" if args.no_plain else "") \
             + (" --load-only" if args.load_only else "")
     print(f"\ncommand: .venv/bin/python benchmarks/bench_neo4j.py {flags}")
-    print("Neo4j times include connecting, the query and building the engine's network of the part "
-          "read (a second call; the note gives the first after the load); in-memory times are the "
-          "verb on the folder's network, read once.")
+    print(f"load average (1, 5, 15 min): {before[0]:.1f} {before[1]:.1f} {before[2]:.1f} at the "
+          f"start, {after[0]:.1f} {after[1]:.1f} {after[2]:.1f} at the end, on "
+          f"{os.cpu_count()} cores")
+    print("URI times: the verb on the database's compiled network after its first build, "
+          "including the state query (connect, stamp, counts, bookmark); a fresh open also maps "
+          "the compiled files. Folder times: the verb on the folder's compiled network. "
+          "Every answer was checked identical to the folder's.")
 
 
 if __name__ == "__main__":
