@@ -182,10 +182,17 @@ def explain(network: PurchaseNetwork, org_id: str, year: int | None = None) -> d
     ind = indirect_fte_of(network, node, year, rows)
     score = score_arrays(rules, [fte], [target], [ind], [int(network.employees[node])],
                          [bool(network.qualitative_ok[node])])
+    unknown = not bool(org.get("figures_known", True))  # figures nobody gave: no score (issue 19)
+    if unknown:
+        score = {**score, **{k: np.array([np.nan]) for k in ("direct_pct", "indirect_pct",
+                                                               "indirect_counted_pct", "total_pct")},
+                 "norms": np.full((1, 3), np.nan), "trede": np.array([0]), "pso30plus": np.array([False])}
     trede = int(score["trede"][0])
     norms = score["norms"][0]
     total = float(score["total_pct"][0])
-    if not network.qualitative_ok[node]:
+    if unknown:
+        trede_reason = "figures_unknown"
+    elif not network.qualitative_ok[node]:
         trede_reason = "qualitative_not_passed"
     elif trede == 0:
         trede_reason = coded("below_trede1", total_pct=f"{total:.4f}", norm_pct=f"{norms[0]:.4f}")
@@ -198,7 +205,8 @@ def explain(network: PurchaseNetwork, org_id: str, year: int | None = None) -> d
         "org_id": org["org_id"], "name": org["name"], "year": year,
         "rules": {"version": rules.version, "file": rules.source_file},
         "organisation": {
-            "employees": employees, "fte": fte, "sw": bool(org["sw"]),
+            "employees": None if unknown else employees, "fte": None if unknown else fte,
+            "sw": bool(org["sw"]),
             "pso_level": org["pso_level"], "qualitative_ok": bool(org["qualitative_ok"]),
             "municipality": org["municipality"], "sbi": org["sbi"],
         },

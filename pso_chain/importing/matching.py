@@ -158,8 +158,9 @@ def _decide(query: Query, ranked: list[Compared], index: CandidateIndex,
         if chosen.form is False:
             return "review", chosen, (f"the legal form differs ({query.form} in the ledger, "
                                       f"{index.forms[chosen.j]} in the register): another firm?"), others
-        if chosen.postcode is False:
-            return "review", chosen, "same place, another postcode (another firm or branch?)", others
+        if chosen.postcode is False:  # a namesake in the same town
+            return "unmatched", None, f"the same name in the same place, at another postcode " \
+                                      f"({index.frame['postcode'].iat[chosen.j]})", []
         if not chosen.ordered:
             return "review", chosen, "the same words in another order", others
         if chosen.same == CUT:
@@ -175,9 +176,8 @@ def _decide(query: Query, ranked: list[Compared], index: CandidateIndex,
             return "review", chosen, "no place or postcode in the ledger", same[1:]
         if "sw" in str(index.frame["source"].iat[chosen.j]):
             return "review", chosen, "an SW-bedrijf in another place (it works at many)", same[1:]
-        if not query.place:
-            return "review", chosen, "no place in the ledger, and another postcode", same[1:]
-        return "unmatched", None, f"the same name in another place only ({index.places[chosen.j]})", []
+        return "unmatched", None, f"the same name in another place or postcode only " \
+                                  f"({index.places[chosen.j]})", []
     typo = next((c for c in ranked if _plausible(query, c, index, settings)), None)
     if typo is None:
         return "unmatched", None, "best candidate too far off", []
