@@ -13,7 +13,7 @@ URI beside the folder, in one run.
 3. Unless ``--no-transactional``: the transactional loader (UNWIND batches, CREATE path) into a
    second throwaway server, then the same load again (the idempotent MERGE path).
 
-    .venv/bin/python benchmarks/bench_neo4j.py [--orgs 100000 --purchases 1000000]
+    .venv/bin/python benchmarks/bench_neo4j.py [--orgs 100000 --purchases 1000000 | --data DIR]
         [--heap 2g] [--pagecache 1g] [--batch 100000] [--no-transactional] [--no-plain]
         [--load-only]
 
@@ -124,6 +124,7 @@ def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--orgs", type=int, default=100_000)
     parser.add_argument("--purchases", type=int, default=1_000_000)
+    parser.add_argument("--data", help="a dataset folder (default: generated into benchmarks/data)")
     parser.add_argument("--heap", default="2g")
     parser.add_argument("--pagecache", default="1g")
     parser.add_argument("--batch", type=int, default=100_000)
@@ -132,7 +133,8 @@ def main() -> None:
     parser.add_argument("--no-plain", action="store_true",
                         help="skip the verbs without the cache (rows selected per verb)")
     args = parser.parse_args()
-    folder = ensure_dataset(dataset_name(args.orgs, args.purchases), args.orgs, args.purchases)
+    folder = (Path(args.data) if args.data else
+              ensure_dataset(dataset_name(args.orgs, args.purchases), args.orgs, args.purchases))
     before = os.getloadavg()
     print(f"dataset {folder}; load average {before[0]:.1f} on {os.cpu_count()} cores",
           flush=True)
@@ -190,7 +192,8 @@ def main() -> None:
             print(f"| {label} | {t_db:.3f} | {t_open:.3f} | {t_mem:.3f} | "
                   f"{t_db / t_mem:.2f}x (+{t_db - t_mem:.3f} s) | "
                   f"{t_open / t_mem:.2f}x (+{t_open - t_mem:.3f} s) | {plain} |")
-    flags = f"--orgs {args.orgs} --purchases {args.purchases} --heap {args.heap} " \
+    flags = (f"--data {args.data} " if args.data else
+             f"--orgs {args.orgs} --purchases {args.purchases} ") + f"--heap {args.heap} " \
             f"--pagecache {args.pagecache} --batch {args.batch}" \
             + (" --no-transactional" if args.no_transactional else "") \
             + (" --no-plain" if args.no_plain else "") \

@@ -98,7 +98,7 @@ def current(uri: str, rules: Rules, settings: Settings | None = None, *,
     """The database at ``uri`` as it is now, as a network: ``held`` when it is still the entry
     of the database's state, else that entry mapped, else every row read, validated and written
     as that entry. Returns the entry and the network."""
-    with connect(uri, settings) as conn:
+    with connect(uri, settings, keep=True) as conn:
         state = read_state(conn)
     entry = entry_of(state, rules, cache_dir, settings)
     if held is not None and held[0] == entry and not rebuild:
@@ -112,7 +112,7 @@ def current(uri: str, rules: Rules, settings: Settings | None = None, *,
         if say:
             say(f"compiling {state.where} into {entry.parent} (once per change of the database) ...")
         network = source.load_network(uri, rules, settings)
-        with connect(uri, settings) as conn:
+        with connect(uri, settings, keep=True) as conn:
             after = read_state(conn)
         if after == state:
             store_entry(network, entry, state.where, start, say)

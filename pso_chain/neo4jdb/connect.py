@@ -12,7 +12,9 @@ URI without its password.
 
 from __future__ import annotations
 
+import atexit
 import logging
+import os
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -167,10 +169,23 @@ def _raw_records(tx, query: str, params: dict) -> list[dict]:
     return [dict(zip(keys, r.values(), strict=True)) for r in result]
 
 
+_KEPT: dict[tuple, tuple] = {}  # connect(keep=True): (pid, where, auth, ...) -> (driver, quiet)
+
+
+def _close_kept() -> None:
+    for driver, _ in _KEPT.values():
+        driver.close()
+    _KEPT.clear()
+
+
 @contextmanager
-def connect(uri: str, settings: Settings | None = None) -> Iterator[Connection]:
+def connect(uri: str, settings: Settings | None = None, *, keep: bool = False
+            ) -> Iterator[Connection]:
     """An open, verified connection to ``uri`` (credentials and database from ``settings``, see
-    :func:`target_of`); every error inside is one line without secrets."""
+    :func:`target_of`); every error inside is one line without secrets. ``keep``: the driver
+    (its pool of connections) stays open for this process's next ``keep`` call to the same
+    place, which then skips connecting and the check (its first query reports any problem):
+    for the one cheap query before every verb on a URI (:mod:`pso_chain.neo4jdb.cached`)."""
     try:
         from neo4j import GraphDatabase
     except ImportError:  # pragma: no cover - depends on the install
@@ -179,6 +194,12 @@ def connect(uri: str, settings: Settings | None = None) -> Iterator[Connection]:
                             ) from None
     settings = settings or Settings()
     target = target_of(uri, settings)
+    key = (os.getpid(), target.uri, target.auth, target.database, settings.neo4j_retry_seconds)
+    if keep and key in _KEPT:
+        driver, quiet = _KEPT[key]
+        with translated(target):
+            yield Connection(target, driver, quiet)
+        return
     with translated(target):
         driver = GraphDatabase.driver(target.uri, auth=target.auth,
                                       max_transaction_retry_time=settings.neo4j_retry_seconds,
@@ -188,6 +209,18 @@ def connect(uri: str, settings: Settings | None = None) -> Iterator[Connection]:
             with driver.session(database=target.database) as session:
                 session.run(_ping()).consume()
             quiet = tuple(driver.get_server_info().protocol_version) >= (5, 2)
+    except BaseException:
+        driver.close()
+        raise
+    if keep:
+        if not _KEPT:
+            atexit.register(_close_kept)
+        _KEPT[key] = (driver, quiet)
+        with translated(target):
+            yield Connection(target, driver, quiet)
+        return
+    try:
+        with translated(target):
             yield Connection(target, driver, quiet)
     finally:
         driver.close()
