@@ -124,6 +124,6 @@ def test_tender_on_the_example(tmp_path):
     result = run("tender", EXAMPLE, bad, "--on", "2025-10-01", code=1)
     assert "row 3, column price" in result.output
     run("tender", EXAMPLE, BIDS, "--on", "2025-10-01", "--discount", "9", code=2)  # not LEVEL=PCT: usage
-    assert "--discount" in run("tender", EXAMPLE, BIDS, "--on", "2025-10-01", "--discount", "9=5", code=1).output
+    assert "discount (value" in run("tender", EXAMPLE, BIDS, "--on", "2025-10-01", "--discount", "9=5", code=1).output
     run("tender", EXAMPLE, BIDS, "--on", "2025-10-01", "--discount", "2=150", code=1)
     run("tender", EXAMPLE, BIDS, code=2)  # the tender date is required

@@ -316,7 +316,8 @@ def test_bad_input_exits_1_naming_file_row_and_column(mutation, tmp_path):
     for verb in verbs:
         code, output = run(verb[0], folder, *verb[1:])
         assert code == 1, (verb, output)
-        first = output[output.find("error"):]  # the cause comes first, before follow-on errors
+        start = min((i for i in (output.find("fout:"), output.find("error:")) if i >= 0), default=0)
+        first = output[start:]  # the cause comes first, before follow-on errors (Dutch: "fout:")
         for word in words:
             assert word.lower() in first.lower(), (verb, word, output)
 
