@@ -115,8 +115,9 @@ def current(uri: str, rules: Rules, settings: Settings | None = None, *,
         with connect(uri, settings, keep=True) as conn:
             after = read_state(conn)
         if after == state:
-            store_entry(network, entry, state.where, start, say)
-            return entry, network
+            stored = store_entry(network, entry, state.where, start, say)
+            mapped = reuse_entry(entry, rules) if stored else None  # as every later open
+            return entry, network if mapped is None else mapped
         state, entry = after, entry_of(after, rules, cache_dir, settings)
     if say:
         say(f"{state.where} changed while it was read, {READ_ATTEMPTS} times: "
