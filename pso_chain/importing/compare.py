@@ -5,6 +5,7 @@ off), and the other evidence (place, postcode, legal form). Used by
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 
 from rapidfuzz import fuzz
@@ -19,6 +20,7 @@ from pso_chain.loaders.names import (
     name_variants,
     normalise_place,
     place_words,
+    plain,
     postcode4,
     raw_words,
     repair_words,
@@ -43,6 +45,7 @@ class Query:
     place_words: tuple[str, ...] = ()
     cut_form: bool = False  # the name ends in a legal form cut off ("... Besloten Ven", "... V.")
     postcode: str = ""      # the full postcode, when the ledger gives one
+    abbreviated: frozenset[str] = frozenset()  # words written with a dot after them ("Elektrotechn.")
 
 
 @dataclass
@@ -104,7 +107,8 @@ def _cut_prefix(q: tuple[str, ...], c: tuple[str, ...]) -> bool:
 
 
 def _forms(q: tuple[str, ...], c: tuple[str, ...], places: list[tuple[str, ...]], cut_form: bool,
-           settings: ImportSettings) -> list[tuple[tuple[str, ...], tuple[str, ...], str]]:
+           settings: ImportSettings, abbreviated: frozenset[str] = frozenset()
+           ) -> list[tuple[tuple[str, ...], tuple[str, ...], str]]:
     """Ways to read the two names: as written; without a place one of them carries ("Lucrato
     Apeldoorn"); without a leading branch and place ("Vestiging Weert X"); without a legal form
     the ERP cut off ("X Besloten Ven")."""
@@ -122,6 +126,9 @@ def _forms(q: tuple[str, ...], c: tuple[str, ...], places: list[tuple[str, ...]]
             tail = "".join(q[-k:]) if len(q) > k else ""
             if len(tail) >= 4 and "".join(pw).startswith(tail) and tail != "".join(pw):
                 out.append((q[:-k], c, "the place (cut off) in the ledger's name"))
+    for k, w in enumerate(q):  # "Elektrotechn.": a word cut short with a dot
+        if w in abbreviated and k < len(c) and c[k].startswith(w) and c[k] != w:
+            out.append((q[:k] + (c[k],) + q[k + 1:], c, "an abbreviated word"))
     for k in range(len(q) - 1):  # "Hov.bedrijf", "Aann.bedrijf": a short head of a compound
         a, b = q[k], q[k + 1]
         if 2 <= len(a) <= 5:
@@ -165,7 +172,7 @@ def compare(query: Query, j: int, index: CandidateIndex, settings: ImportSetting
     same, how, score, ordered = 0, "", 0.0, True
     for q in query.variants:
         for c in index.variants[j]:
-            for qq, cc, why in _forms(q, c, places, query.cut_form, settings):
+            for qq, cc, why in _forms(q, c, places, query.cut_form, settings, query.abbreviated):
                 if not qq or not cc:
                     continue
                 score = max(score, fuzz.token_sort_ratio(" ".join(key_words(qq)), " ".join(key_words(cc))))
@@ -208,4 +215,5 @@ def make_query(name: str, place_raw: str, postcode_raw: str, index: CandidateInd
     cut_form = len(str(name)) >= CUT_MIN and any(f.startswith(last[0]) and f != last[0] for f in FORM_STARTS)
     return Query(str(name), variants, form, normalise_place(place_raw, settings),
                  postcode4(postcode_raw), {w for v in variants for w in v}, place_words(place_raw), cut_form,
-                 full_postcodes([postcode_raw])[0])
+                 full_postcodes([postcode_raw])[0],
+                 frozenset(m.group(1) for m in re.finditer(r"([a-z]{4,})\.", plain(name))))

@@ -108,14 +108,18 @@ def _ranked(query: Query, index: CandidateIndex, settings: ImportSettings) -> li
 def _plausible(query: Query, c: Compared, index: CandidateIndex, settings: ImportSettings) -> bool:
     """Worth a person's look although the words differ: a typo, not another firm. The postcode
     agrees (or, without one in the ledger, the place), both names have as many words, none of
-    them says Holding where the other does not, and the score is high."""
-    if not (c.postcode or (c.place and not query.pc4)):
+    them says Holding where the other does not, and the score is high. An SW-bedrijf (a public
+    body, a short list) needs no place: a near-name there is always worth a look."""
+    sw_body = "sw" in str(index.frame["source"].iat[c.j])
+    if not (c.postcode or (c.place and not query.pc4) or (sw_body and not query.place)):
         return False
     cand = {w for v in index.variants[c.j] for w in v}
     if ("holding" in cand) != ("holding" in query.words):
         return False
     lengths = {len(v) for v in index.variants[c.j]}
-    if not any(len(q) in lengths for q in query.variants):
+    own = len(query.place_words) if query.place_words and query.variants[0][-len(query.place_words):] == \
+        query.place_words else 0  # "Verhuisbedrijf Krmaer ALMERE": the place is not a word of the name
+    if not any(len(q) in lengths or len(q) - own in lengths for q in query.variants):
         return False
     return c.score >= settings.review_alone_score or (
         bool(query.words & cand - index.generic) and c.score >= settings.accept_score - 10)
@@ -142,9 +146,11 @@ def _decide(query: Query, ranked: list[Compared], index: CandidateIndex,
     level = ranked[0].same
     same = [c for c in ranked if c.same == level] if level else []
     if len(same) > 1:  # "X V.O.F." beside "X B.V.": the form decides, then the word order
-        same = sorted(same, key=lambda c: (not c.here, c.form is False, not c.ordered,
+        same = sorted(same, key=lambda c: (not c.here, c.postcode is False, c.form is False, not c.ordered,
                                            index.forms[c.j] != query.form, -c.score))
     here = [c for c in same if c.here]
+    if len(here) > 1:  # a postcode that contradicts ranks below one that agrees or is unknown
+        here = [c for c in here if c.postcode is not False] or here
     if len(here) > 1:
         ordered = [c for c in here if c.ordered]
         here = ordered or here
