@@ -10,7 +10,9 @@ profiled twice in this process:
    profiled, into a temporary cache folder) then the uplift — what the command does by default.
 
 For each it prints the wall time of the open and of the uplift, and pyinstrument's call tree
-(``--html DIR`` also writes each profile as an HTML page). The process start-up of a command
+(``--html DIR`` also writes each profile as an HTML page). Then the command itself,
+``pso-chain [--no-cache] uplift DATA --org ID``, run in this process (typer's runner: parsing,
+the open, the verb, the rendering), profiled the same way. The process start-up of a command
 (``import pso_chain.cli`` in a fresh interpreter) is timed apart. Needs the ``bench`` extra
 (``pip install -e '.[bench]'``: pyinstrument).
 
@@ -88,6 +90,32 @@ def profiled(label: str, folder: Path, org_id: str, html: Path | None, **open_op
     return {"open_s": opened - start, "uplift_s": done - opened}
 
 
+def profiled_command(label: str, args: list[str], html: Path | None) -> dict:
+    """The ``pso-chain`` command in this process (typer's runner: no interpreter start-up, the
+    output captured) under pyinstrument; print the tree; the wall time."""
+    from typer.testing import CliRunner
+
+    from pso_chain.cli import app
+
+    runner = CliRunner()
+    profiler = Profiler(interval=0.001)
+    profiler.start()
+    start = time.perf_counter()
+    result = runner.invoke(app, args)
+    done = time.perf_counter()
+    profiler.stop()
+    if result.exit_code != 0:
+        raise SystemExit(f"pso-chain {' '.join(args)} failed:\n{result.output}")
+    print(f"\n===== {label}: pso-chain {' '.join(args)}: {done - start:.3f} s =====", flush=True)
+    print(profiler.output_text(unicode=False, color=False, show_all=False), flush=True)
+    if html is not None:
+        html.mkdir(parents=True, exist_ok=True)
+        page = html / f"command-{label.split()[-1]}.html"
+        page.write_text(profiler.output_html(), encoding="utf-8")
+        print(f"profile written to {page}")
+    return {"command_s": done - start}
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--orgs", type=int, default=100_000)
@@ -109,16 +137,20 @@ def main() -> None:
         pso_chain.open(folder, cache_dir=cache_dir)  # the build, not profiled
         built = time.perf_counter() - start
         mapped = profiled("with the compiled network", folder, org_id, html, cache_dir=cache_dir)
+        verb = ["uplift", str(folder), "--org", org_id]
+        plain.update(profiled_command("the command, --no-cache", ["--no-cache", *verb], html))
+        mapped.update(profiled_command("the command, cached",
+                                       ["--cache-dir", str(cache_dir), *verb], html))
     finally:
         shutil.rmtree(cache_dir, ignore_errors=True)
     startup = startup_seconds()
     after = os.getloadavg()
-    print("\n| phase | open (s) | uplift (s) | total (s) |")
-    print("|---|---:|---:|---:|")
+    print("\n| phase | open (s) | uplift (s) | open + uplift (s) | the command in process (s) |")
+    print("|---|---:|---:|---:|---:|")
     for label, figures in (("without the compiled network", plain),
                            ("with the compiled network", mapped)):
         print(f"| {label} | {figures['open_s']:.3f} | {figures['uplift_s']:.3f} | "
-              f"{figures['open_s'] + figures['uplift_s']:.3f} |")
+              f"{figures['open_s'] + figures['uplift_s']:.3f} | {figures['command_s']:.3f} |")
     print(f"\ncompiled network built in {built:.2f} s (not profiled); a command's start-up "
           f"(import pso_chain.cli, best of 3) {startup:.2f} s")
     print(f"load average {before[0]:.1f} {before[1]:.1f} {before[2]:.1f} at the start, "
