@@ -1,4 +1,6 @@
-"""The verbs on a Neo4j database: select the rows a verb needs, then the engine's own function.
+"""The verbs on a Neo4j database without its compiled network (``pso_chain.open(uri,
+cache=False)``, ``--no-cache``; the default is :mod:`pso_chain.neo4jdb.cached`): select the rows
+a verb needs, then the engine's own function.
 
 Nothing here computes a rule. Each verb asks Neo4j for the part of the network its answer
 depends on (``source.read_part``: one buyer's purchases of the year and those suppliers, the
