@@ -33,9 +33,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 import pandas as pd
-from scipy import optimize
 from scipy.special import expit
-from scipy.stats import chi2
 
 from pso_chain import check
 from pso_chain.core.network import PurchaseNetwork
@@ -59,6 +57,7 @@ class _Data:
     y: np.ndarray
     n_zero: int
     k_zero: int
+
 
 
 def hazard(x: np.ndarray, baseline: float, ceiling: float, threshold: float, slope: float
@@ -108,6 +107,8 @@ def _fit(data: _Data, bounds: list[tuple[float, float]], starts: list[np.ndarray
          fixed_log_t: float | None = None) -> tuple[np.ndarray, float]:
     """The best of bounded truncated-Newton (TNC) runs from ``starts``; with ``fixed_log_t``
     the threshold is held."""
+    from scipy import optimize  # loaded on the first fit: scipy.optimize costs a command's start-up
+
     best: tuple[np.ndarray, float] | None = None
     for start in starts:
         if fixed_log_t is None:
@@ -132,6 +133,9 @@ def _profile_bound(data: _Data, bounds: list[tuple[float, float]], u_hat: np.nda
     """log theta where the profile log-likelihood has dropped by chi2(1)/2 on ``side`` (-1, +1);
     NaN when it does not within the bounds. ``step``: the first step out (the Wald half-width
     is a good guess), doubled until the drop is passed."""
+    from scipy import optimize
+    from scipy.stats import chi2  # loaded on the first fit, as scipy.optimize
+
     drop = chi2.ppf(LEVEL, 1) / 2
     limit = bounds[2][1] if side > 0 else bounds[2][0]
     warm = [u_hat]

@@ -9,13 +9,16 @@ Only plain str/int/float/bool attributes are written, which both formats accept.
 from __future__ import annotations
 
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-import networkx as nx
 import numpy as np
 import pandas as pd
 
 from pso_chain.core.network import PurchaseNetwork
 from pso_chain.errors import Problem, PsoInputError
+
+if TYPE_CHECKING:  # networkx loads where a graph is built: it costs every command's start-up
+    import networkx as nx
 
 GRAPH_FORMATS = (".gexf", ".graphml")
 
@@ -36,6 +39,8 @@ def _node_attributes(network: PurchaseNetwork, org_ids: list[str]) -> dict[str, 
 
 def history_forest(network: PurchaseNetwork, frame: pd.DataFrame) -> nx.DiGraph:
     """Parent -> organisation for every certification of a ``history`` frame."""
+    import networkx as nx
+
     graph = nx.DiGraph(name="olievlek history")
     attrs = _node_attributes(network, frame["org_id"].tolist())
     for org_id, on, generation, root in zip(frame["org_id"], frame["certified_on"], frame["generation"],
@@ -51,6 +56,8 @@ def history_forest(network: PurchaseNetwork, frame: pd.DataFrame) -> nx.DiGraph:
 def simulation_forest(network: PurchaseNetwork, frame: pd.DataFrame) -> nx.DiGraph:
     """Trigger -> organisation for every organisation a ``simulate`` run certified; triggers
     certified before the run are roots (round 0)."""
+    import networkx as nx
+
     graph = nx.DiGraph(name="olievlek simulation")
     triggers = [t for t in frame["trigger_id"].dropna().unique().tolist() if t not in set(frame["org_id"])]
     everyone = frame["org_id"].tolist() + triggers
@@ -68,6 +75,8 @@ def simulation_forest(network: PurchaseNetwork, frame: pd.DataFrame) -> nx.DiGra
 
 def write_graph(graph: nx.DiGraph, path: str | Path) -> Path:
     """Write ``graph`` as GEXF or GraphML, by the file's extension."""
+    import networkx as nx
+
     path = Path(path)
     suffix = path.suffix.lower()
     if suffix not in GRAPH_FORMATS:
