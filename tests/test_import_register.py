@@ -71,3 +71,25 @@ def test_suppliers_for_the_buyer_lists_register_organisations_it_does_not_buy_fr
     assert len(new) > 50
     register = set(pd.read_csv(out / "certifications.csv", dtype=str)["org_id"])
     assert new["org_id"].isin(register).sum() > 50
+
+
+def test_unknown_figures_get_no_uplift_and_the_page_says_why(imported):
+    """No score, so nothing lifts it: uplift is bad input naming the file and column (not "already
+    at the highest trede"), and the organisation page says the figures are unknown."""
+    from fastapi.testclient import TestClient
+
+    from pso_chain.web.app import create_app
+    from pso_chain.web.state import NetworkHolder
+
+    w, out = imported
+    orgs = pd.read_csv(out / "organisations.csv", dtype=str, keep_default_na=False)
+    unknown = orgs.loc[orgs["figures_known"].str.lower() == "false", "org_id"].iloc[0]
+    with pytest.raises(pso_chain.PsoInputError, match="figures_known") as err:
+        pso_chain.uplift(pso_chain.open(out), unknown)
+    assert "organisations.csv" in str(err.value)
+    result = runner.invoke(app, ["uplift", str(out), "--org", unknown])
+    assert result.exit_code == 1 and "hoogste trede" not in result.output
+    client = TestClient(create_app(NetworkHolder(out)), raise_server_exceptions=False,
+                        base_url="http://127.0.0.1")
+    page = client.get(f"/organisations/{unknown}").text
+    assert "cijfers onbekend" in page and "Al op de hoogste trede" not in page

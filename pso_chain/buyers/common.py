@@ -216,3 +216,19 @@ def certificate_status(network: PurchaseNetwork, on, expiring_days: int,
         "days_left": left,
         "counts": sw | valid,
     })
+
+
+def require_figures(network: PurchaseNetwork, org_id: str) -> None:
+    """Bad input for an organisation whose figures nobody gave (``figures_known`` false, an
+    imported supplier): it has no score, so no purchase lifts it and no trede is "the highest"."""
+    orgs = network.organisations
+    if "figures_known" not in orgs.columns:
+        return
+    node = network.node(org_id)
+    if bool(orgs["figures_known"].iat[node]):
+        return
+    row = int(orgs["_row"].iat[node]) if "_row" in orgs.columns else None
+    raise PsoInputError(Problem(network.data.files.get("organisations", "organisations"), row,
+                                "figures_known", org_id,
+                                "no figures for this organisation (employees, fte): it has no score, "
+                                "so there is no uplift; ask it for its PSO figures"))

@@ -16,7 +16,7 @@ import numpy as np
 import pandas as pd
 
 from pso_chain import check
-from pso_chain.buyers.common import continuous_valid_until
+from pso_chain.buyers.common import continuous_valid_until, require_figures
 from pso_chain.buyers.uplift import uplift_plan
 from pso_chain.core.certification import FAR_FUTURE, FAR_PAST
 from pso_chain.core.network import PurchaseNetwork
@@ -114,6 +114,7 @@ def plan_ahead(network: PurchaseNetwork, org_id: str, plan_year: int, base_year:
     if plan_year > base + MAX_YEARS_AHEAD:
         check.fail("plan_year", plan_year, f"plan at most {MAX_YEARS_AHEAD} years past {base}")
     planned = plan_network(network, org_id, base, plan_year)
+    require_figures(network, org_id)
     node = network.node(org_id)
     before = credits(network, base).iloc[node]
     after = credits(planned, plan_year).iloc[node]

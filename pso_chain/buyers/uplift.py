@@ -22,6 +22,7 @@ from pso_chain.buyers.common import (
     buyer_spend,
     new_purchase_counts,
     purchase_day,
+    require_figures,
     yield_fte_per_meur,
 )
 from pso_chain.core.explanation import why_not_counted
@@ -418,6 +419,7 @@ def uplift_plan(network: PurchaseNetwork, org_id: str, year: int, *, top: int | 
     ``targets`` (:func:`trede_targets`), and
     ``mix`` (:func:`uplift_mix`) with ``max_share``, ``shift`` (:func:`shift_effect`) with a
     ``FROM:TO[:EUR]`` spec."""
+    require_figures(network, org_id)
     plan = {"uplift": uplift_by_supplier(network, org_id, year, top=top, suppliers=suppliers, on=on),
             "targets": trede_targets(network, org_id, year)}
     if max_share is not None:

@@ -133,7 +133,9 @@ def organisation_context(request: Request, org_id: str, year: int | None, page: 
     current spend at the largest suppliers (the what-if form's fields)."""
     net = network(request)
     ex = public_explain(pso_chain.explain(net, org_id, year))
-    plan = pso_chain.uplift(net, org_id, ex["year"])
+    unknown = ex.get("trede_reason") == "figures_unknown"  # no score: nothing to lift (issue 19)
+    plan = ({"targets": pd.DataFrame(), "uplift": pd.DataFrame({"supplier_id": []})} if unknown
+            else pso_chain.uplift(net, org_id, ex["year"]))
     spend: dict[str, dict] = {}
     for p in ex["purchases"]:
         entry = spend.setdefault(p["supplier_id"], {"name": p["supplier_name"], "amount": 0.0,
