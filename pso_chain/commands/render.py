@@ -14,6 +14,11 @@ from pso_chain.outputs.files import plain
 
 PURCHASES_SHOWN = 50  # purchase rows of an explanation on the terminal (--out writes them all)
 
+
+def _given(value: object) -> bool:
+    """A value the data holds (not empty, not missing): only those are printed."""
+    return value is not None and str(value).strip() not in ("", "nan", "None", "<NA>")
+
 def text(key: str, **values) -> str:
     """A sentence of the catalogue's ``[explain]`` table (``demo_x``: ``[demo]``'s ``x``) in the
     chosen language."""
@@ -32,8 +37,9 @@ def render_explanation(ex: dict) -> None:
     n4 = lambda v: fmt.number(v, 4)  # noqa: E731
     p4 = lambda v: fmt.pct(v, 4)  # noqa: E731
     d, ind, nrm, org = ex["direct"], ex["indirect"], ex["norms"], ex["organisation"]
-    panel([text("org_line1", name=ex["name"], org_id=ex["org_id"], municipality=org["municipality"],
-                sbi=org["sbi"]),
+    place = text("org_place", municipality=org["municipality"]) if _given(org["municipality"]) else ""
+    sector = text("org_sector", sbi=org["sbi"]) if _given(org["sbi"]) else ""
+    panel([text("org_line1", name=ex["name"], org_id=ex["org_id"], place=place, sector=sector),
            text("org_line2", employees=fmt.integer(org["employees"]), fte=fmt.number(org["fte"], 2),
                 sw=fmt.boolean(org["sw"]), level=org["pso_level"] or fmt.trede(None), year=ex["year"],
                 rules=ex["rules"]["version"])], text("organisation"))
