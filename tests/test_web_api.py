@@ -367,3 +367,14 @@ def test_organisation_page_flags_audit_risk_and_aspirants(client):
     assert 'id="aspirant"' in aspirant.text and "18-03-2026" in aspirant.text
     fine = client.get("/organisations/90000006")
     assert 'id="audit-risk"' not in fine.text and 'id="aspirant"' not in fine.text
+
+
+def test_page_titles_name_the_app_once_and_no_favicon_is_fetched(client):
+    import re
+
+    home = client.get("/").text
+    assert re.search(r"<title>(.*?)</title>", home).group(1) == "PSO-keten"
+    page = client.get(f"/organisations/{BUYER}").text
+    title = re.search(r"<title>(.*?)</title>", page).group(1)
+    assert title.endswith(" · PSO-keten") and title.count("PSO-keten") == 1
+    assert '<link rel="icon" href="data:,">' in home  # the browser asks for no /favicon.ico
