@@ -378,3 +378,11 @@ def test_page_titles_name_the_app_once_and_no_favicon_is_fetched(client):
     title = re.search(r"<title>(.*?)</title>", page).group(1)
     assert title.endswith(" · PSO-keten") and title.count("PSO-keten") == 1
     assert '<link rel="icon" href="data:,">' in home  # the browser asks for no /favicon.ico
+
+
+def test_municipality_pages_show_no_none_or_nan(client):
+    """A prospect no code-applying buyer reaches reads 'onbereikbaar', not 'None'."""
+    for name in ("Epe", "Voorst", "Apeldoorn"):
+        page = client.get(f"/municipalities/{name}").text
+        assert ">None<" not in page and ">nan<" not in page
+    assert "onbereikbaar" in client.get("/municipalities/Epe").text
