@@ -93,3 +93,16 @@ def test_unknown_figures_get_no_uplift_and_the_page_says_why(imported):
                         base_url="http://127.0.0.1")
     page = client.get(f"/organisations/{unknown}").text
     assert "cijfers onbekend" in page and "Al op de hoogste trede" not in page
+
+
+def test_credits_on_the_terminal_says_figures_unknown(imported):
+    """The terminal's trede column reads 'cijfers onbekend' for an organisation without figures
+    (no score), not 'geen' (a score below trede 1); the machine formats keep it empty."""
+    w, out = imported
+    orgs = pd.read_csv(out / "organisations.csv", dtype=str, keep_default_na=False)
+    unknown = orgs.loc[orgs["figures_known"].str.lower() == "false", "org_id"].iloc[0]
+    result = runner.invoke(app, ["credits", str(out)], env={"COLUMNS": "200"})
+    assert result.exit_code == 0, result.output
+    line = next(row for row in result.output.splitlines() if row.startswith(unknown))
+    assert "cijfers onbekend" in line and " geen " not in line
+    assert pd.isna(pso_chain.credits(pso_chain.open(out)).set_index("org_id").at[unknown, "trede"])

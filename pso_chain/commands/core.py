@@ -81,8 +81,12 @@ def credits_cmd(dataset: DatasetArg, year: YearOpt = None, rules: RulesOpt = Non
         emit(scores, out)
     else:
         shown = scores["year"].iat[0] if len(scores) else ""  # the year scored (not the option)
-        emit(scores[CREDITS_SHOWN], None, keep=CREDITS_KEEP,
-             title=t("credits_title", year=shown))
+        table = scores[CREDITS_SHOWN].copy()
+        unknown = scores["total_pct"].isna().to_numpy()  # no figures: no score (issue 19)
+        if unknown.any():  # read as such on the terminal, not as "no trede"
+            table["trede"] = table["trede"].astype(object)
+            table.loc[unknown, "trede"] = t("figures_unknown")
+        emit(table, None, keep=CREDITS_KEEP, title=t("credits_title", year=shown))
 
 
 def _check_explain_out(path: Path | None) -> Path | None:
