@@ -10,6 +10,8 @@ from pathlib import Path
 
 import numpy as np
 import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
 
 TRUE_WORDS = {"true", "waar", "ja", "j", "yes", "y", "1", "1.0", "t", "x"}
 FALSE_WORDS = {"false", "onwaar", "nee", "n", "no", "0", "0.0", "f", ""}
@@ -208,6 +210,10 @@ def without_formula_guard(values: pd.Series) -> pd.Series:
         if not guarded.any():
             return values
         return values.cat.rename_categories(categories.where(~guarded, categories.str[1:]).tolist())
+    quoted = pc.starts_with(pa.array(values.astype(object).where(values.notna(), None),
+                                     type=pa.string()), "'")
+    if not pc.any(quoted).as_py():  # the common case, in C: no cell starts with a quote
+        return values
     text = values.astype("string")
     guarded = text.str.contains(GUARDED_PATTERN, na=False)
     if not guarded.any():
