@@ -91,6 +91,10 @@ def browser():
         options.add_argument(arg)
     drv = webdriver.Chrome(service=Service(executable_path=driver), options=options)
     drv.set_page_load_timeout(120)
+    # A click on a submit button starts a navigation and returns at once; a lookup right after
+    # it may still see the old page. Every element looked up after a navigation exists only on
+    # the new page, so waiting for it (up to 60 s on a loaded machine) removes the race.
+    drv.implicitly_wait(60)
     yield drv
     drv.quit()
 
