@@ -305,7 +305,9 @@ def table(scores: list[Score]) -> str:
 def main(argv: list[str] | None = None) -> int:
     """Run the benchmark and print the table."""
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    ap.add_argument("--seeds", type=int, default=2, help="seeds 1..N per register size")
+    ap.add_argument("--seeds", type=int, default=2, help="how many seeds per register size")
+    ap.add_argument("--first-seed", type=int, default=1,
+                    help="seeds FIRST..FIRST+N-1 (worlds never looked at while tuning: a held-out set)")
     ap.add_argument("--register", type=int, nargs="+", default=[5000, 50000])
     ap.add_argument("--suppliers", type=int, default=600)
     ap.add_argument("--peers", nargs="*", default=["splink"], choices=["splink"])
@@ -316,7 +318,7 @@ def main(argv: list[str] | None = None) -> int:
 
     scores: list[Score] = []
     for size in a.register:
-        for seed in range(1, a.seeds + 1):
+        for seed in range(a.first_seed, a.first_seed + a.seeds):
             world = make_world(seed, size, a.suppliers)
             tmp = Path(tempfile.mkdtemp(prefix=f"matchworld-{size}-{seed}-"))
             folder = (a.keep / f"r{size}-s{seed}") if a.keep else tmp
@@ -344,6 +346,7 @@ def main(argv: list[str] | None = None) -> int:
         print()
     regs = " ".join(str(x) for x in a.register)
     print(f"reproduce: .venv/bin/python -m benchmarks.bench_match_independent --seeds {a.seeds} "
+          f"--first-seed {a.first_seed} "
           f"--register {regs} --suppliers {a.suppliers}")
     return 0
 

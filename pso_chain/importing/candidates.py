@@ -54,6 +54,33 @@ class CandidateIndex:
     place_norm: np.ndarray      # normalised place text
     by_head: KeyIndex           # first HEAD letters of ``nospace`` -> candidates
     postcode: np.ndarray        # the full postcode ('1234AB'), '' when not a full one
+    by_slip: KeyIndex           # a word with one letter left out -> candidates (see slip_keys)
+
+
+SLIP_WORD = 5  # words this long are found again with one letter wrong
+
+
+def slip_keys(word: str) -> list[str]:
+    """The word and the word with each one letter left out: two words one slip of a letter
+    apart (a letter missing, added, changed, or two neighbours swapped) share one of these keys
+    (a symmetric-delete neighbourhood, as in SymSpell)."""
+    if len(word) < SLIP_WORD:
+        return []
+    return list(dict.fromkeys([word, *(word[:k] + word[k + 1:] for k in range(len(word)))]))
+
+
+def _slip_index(uniques: list[str], codes: np.ndarray, word_at: np.ndarray, most: int) -> KeyIndex:
+    """Candidates per slip key of their words (keys shared by more than ``most`` left out)."""
+    keys_of = [slip_keys(w) for w in uniques]
+    sizes = np.fromiter((len(k) for k in keys_of), dtype=np.int64, count=len(keys_of))
+    flat = np.array([k for ks in keys_of for k in ks], dtype=object)
+    start = np.concatenate([[0], np.cumsum(sizes)[:-1]])
+    per = sizes[codes]                      # keys of each word occurrence
+    at = np.repeat(word_at, per)
+    offset = np.arange(per.sum()) - np.repeat(np.cumsum(per) - per, per)
+    keys = flat[np.repeat(start[codes], per) + offset] if len(flat) else flat
+    pairs = pd.DataFrame({"k": keys, "at": at}).drop_duplicates()
+    return KeyIndex(pairs["k"].to_numpy(dtype=object), pairs["at"].to_numpy(dtype=np.int64), most)
 
 
 def _flat(lists: list[list[str]]) -> tuple[np.ndarray, np.ndarray]:
@@ -156,7 +183,8 @@ def build_index(candidates: pd.DataFrame, settings: ImportSettings) -> Candidate
                           np.array(places, dtype=object),
                           _by_key([n[:HEAD] if len(n) >= HEAD else "" for n in nospace.tolist()],
                                   settings.block_word_max),
-                          np.array(full_postcodes(frame["postcode"].astype(str).tolist()), dtype=object))
+                          np.array(full_postcodes(frame["postcode"].astype(str).tolist()), dtype=object),
+                          _slip_index(np.asarray(uniques).tolist(), codes, word_at, settings.block_word_max))
 
 
 _PREPARED: dict[tuple, CandidateIndex] = {}

@@ -9,7 +9,7 @@ import re
 from dataclasses import dataclass
 
 from rapidfuzz import fuzz
-from rapidfuzz.distance import Levenshtein
+from rapidfuzz.distance import OSA, Levenshtein
 
 from pso_chain.importing.candidates import CandidateIndex
 from pso_chain.loaders.import_settings import ImportSettings
@@ -29,6 +29,7 @@ from pso_chain.loaders.names import (
 
 TOP = 12     # candidates of a block compared word by word (per way of scoring)
 CUT_MIN = 25  # a ledger name this long may have been cut off by the ERP's field length
+SLIP_MIN = 5  # a name this long (letters, without spaces) may carry one slip of a letter
 EXACT, CUT = 2, 1
 
 
@@ -60,6 +61,10 @@ class Compared:
     postcode: bool | None
     form: bool | None
     ordered: bool = True
+    # The names agree but for one slip of a letter (a letter missing, added or changed, or two
+    # letters swapped: "Dotirdo"/"Dotrido"), read the same ways as ``same``. Never enough to
+    # accept (Jansen/Janssen are two firms), enough for a person to look.
+    slip: bool = False
 
     @property
     def here(self) -> bool:
@@ -97,6 +102,19 @@ def _without(words: tuple[str, ...], part: tuple[str, ...]) -> tuple[str, ...] |
     return None
 
 
+def _count(words: tuple[str, ...], part: tuple[str, ...]) -> int:
+    """How often the consecutive words ``part`` stand in ``words``."""
+    n = len(part)
+    return sum(words[k:k + n] == part for k in range(len(words) - n + 1))
+
+
+def _slip(a: tuple[str, ...], b: tuple[str, ...]) -> bool:
+    """The two names, written without spaces, differ by one slip of a letter (optimal string
+    alignment distance 1: one letter missing, added or changed, or two neighbours swapped)."""
+    x, y = "".join(key_words(a)), "".join(key_words(b))
+    return min(len(x), len(y)) >= SLIP_MIN and OSA.distance(x, y, score_cutoff=1) <= 1
+
+
 def _cut_prefix(q: tuple[str, ...], c: tuple[str, ...]) -> bool:
     """``q`` is ``c`` cut off: every word equal but the last, which begins the next word of c."""
     if len(q) < 2 or len(q) > len(c):
@@ -122,6 +140,9 @@ def _forms(q: tuple[str, ...], c: tuple[str, ...], places: list[tuple[str, ...]]
                 out.append((q2[1:], c, "a branch and place before the ledger's name"))
         if c2 is not None and q2 is None:
             out.append((q, c2, "the place in the register's name"))
+        n = len(pw)  # "Werkbedrijf Rijk van Nijmegen Nijmegen": the place once more at the end
+        if len(q) > n and q[-n:] == pw and _count(q, pw) > _count(c, pw):
+            out.append((q[:-n], c, "the place in the ledger's name"))
         for k in (1, 2, 3):  # the place cut off at the end of the name ("... AMSTERDAM-ZUI")
             tail = "".join(q[-k:]) if len(q) > k else ""
             if len(tail) >= 4 and "".join(pw).startswith(tail) and tail != "".join(pw):
@@ -169,7 +190,7 @@ def compare(query: Query, j: int, index: CandidateIndex, settings: ImportSetting
     cand_place = str(index.place_norm[j])
     places = list({tuple(p.split()) for p in (cand_place, query.place) if p} | (
         {query.place_words} if query.place_words else set()))
-    same, how, score, ordered = 0, "", 0.0, True
+    same, how, score, ordered, slip = 0, "", 0.0, True, False
     for q in query.variants:
         for c in index.variants[j]:
             for qq, cc, why in _forms(q, c, places, query.cut_form, settings, query.abbreviated):
@@ -187,6 +208,8 @@ def compare(query: Query, j: int, index: CandidateIndex, settings: ImportSetting
                 elif not same and len(query.raw) >= CUT_MIN and (
                         _cut_prefix(qq, cc) or ("".join(cc).startswith("".join(qq)) and len(qq) > 1)):
                     same, how = CUT, f"ledger name cut off at {len(query.raw)} characters"
+                elif not same and not slip and _slip(qq, cc):
+                    slip, how = True, "one letter differs" + (f" ({why})" if why else "")
     if same:
         score = max(score, 100.0 if same == EXACT else settings.accept_score)
     cand_pc = index.pc4[j]
@@ -195,7 +218,7 @@ def compare(query: Query, j: int, index: CandidateIndex, settings: ImportSetting
         place=_same_place(cand_place, query.place) if query.place and cand_place else None,
         postcode=_same_postcode(query, j, index) if query.pc4 and cand_pc >= 0 else None,
         form=bool(index.forms[j] == query.form) if query.form and index.forms[j] else None,
-        ordered=ordered)
+        ordered=ordered, slip=slip and not same)
 
 
 def make_query(name: str, place_raw: str, postcode_raw: str, index: CandidateIndex,

@@ -32,6 +32,7 @@ from pso_chain.importing.candidates import (
     CandidateIndex,
     build_index,
     prepared_index,
+    slip_keys,
 )
 from pso_chain.importing.compare import CUT, TOP, Compared, Query, compare, make_query
 from pso_chain.loaders.import_settings import ImportSettings
@@ -47,8 +48,9 @@ EVIDENCE_COLUMNS = ["kvk_agrees", "name_agrees", "place_agrees", "postcode_agree
 EXTRA_COLUMNS = ["ledger_postcode", "matched_place", "matched_source", "note", "alternatives",
                  "spend_share"]
 def _block(query: Query, index: CandidateIndex) -> np.ndarray:
-    """Candidates sharing an uncommon word or pair of words, the 4 postcode digits, the place
-    together with the first letters of a word, or the first letters of the name."""
+    """Candidates sharing an uncommon word or pair of words (or a word one slip of a letter
+    away), the 4 postcode digits, the place together with the first letters of a word, or the
+    first letters of the name."""
     words = query.words
     known = [c for c in (index.words.get(w) for w in sorted(words)) if c is not None]
     parts = [p for p in (index.by_word.get(c) for c in known) if p is not None]
@@ -66,6 +68,11 @@ def _block(query: Query, index: CandidateIndex) -> np.ndarray:
             if found is not None:
                 mask[found] = True
         parts.append(in_place[mask[in_place]])
+    for w in words:  # a word with a slip of a letter ("Dotirdo" / "Dotrido")
+        for key in slip_keys(w):
+            found = index.by_slip.get(key)
+            if found is not None:
+                parts.append(found)
     in_pc4 = index.by_pc4.get(query.pc4) if query.pc4 else None
     if in_pc4 is not None:
         parts.append(in_pc4)
@@ -106,13 +113,20 @@ def _ranked(query: Query, index: CandidateIndex, settings: ImportSettings) -> li
 
 
 def _plausible(query: Query, c: Compared, index: CandidateIndex, settings: ImportSettings) -> bool:
-    """Worth a person's look although the words differ: a typo, not another firm. The postcode
-    agrees (or, without one in the ledger, the place), both names have as many words, none of
-    them says Holding where the other does not, and the score is high. An SW-bedrijf (a public
-    body, a short list) needs no place: a near-name there is always worth a look."""
+    """Worth a person's look although the words differ: a slip of a letter, not another firm.
+
+    Where: the postcode agrees, or the place where one side has no postcode, or the ledger names
+    neither (then only the name speaks); an SW-bedrijf (a public body, a short list, working in
+    many places) needs no place. What: the names differ by one letter (:attr:`Compared.slip`),
+    or both have as many words, none says Holding where the other does not, and the score is
+    high."""
     sw_body = "sw" in str(index.frame["source"].iat[c.j])
-    if not (c.postcode or (c.place and not query.pc4) or (sw_body and not query.place)):
+    where = (c.postcode or (c.postcode is None and c.place) or sw_body
+             or not (query.place or query.pc4))
+    if not where:
         return False
+    if c.slip:
+        return True
     cand = {w for v in index.variants[c.j] for w in v}
     if ("holding" in cand) != ("holding" in query.words):
         return False
@@ -184,10 +198,11 @@ def _decide(query: Query, ranked: list[Compared], index: CandidateIndex,
             return "review", chosen, "an SW-bedrijf in another place (it works at many)", same[1:]
         return "unmatched", None, f"the same name in another place or postcode only " \
                                   f"({index.places[chosen.j]})", []
-    typo = next((c for c in ranked if _plausible(query, c, index, settings)), None)
-    if typo is None:
+    near = [c for c in ranked if _plausible(query, c, index, settings)]
+    if not near:
         return "unmatched", None, "best candidate too far off", []
-    return "review", typo, "names differ in a letter (one letter may be another company)", []
+    near.sort(key=lambda c: (not c.slip, not c.here, -c.score))
+    return "review", near[0], "names differ in a letter (one letter may be another company)", near[1:]
 
 
 def _kvk_confirmed(query: Query, c: Compared, index: CandidateIndex, settings: ImportSettings) -> bool:
@@ -223,7 +238,7 @@ def match_one(name: str, kvk: str, place_raw: str, postcode_raw: str, index: Can
         elif _kvk_confirmed(query, own, index, settings):
             status, chosen, method, rivals = "accepted", own, "kvk", [c for c in ranked if c.j != j]
             note = "KvK number found; the name agrees" + (f" ({own.how})" if own.same else " in part")
-        elif chosen is not None and chosen.j != j and chosen.same:
+        elif chosen is not None and chosen.j != j and (chosen.same or chosen.slip):
             status, method = "review", "name"
             note = (f"the ledger's KvK {kvk} is {index.names[j]!r} in the register; the name matches "
                     f"{index.names[chosen.j]!r} (KvK {index.kvk[chosen.j]})")
