@@ -9,9 +9,9 @@ import pandas as pd
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
-from rapidfuzz.distance import OSA
 from pso_chain.loaders.import_settings import load_import_settings
 from pso_chain.loaders.names import kvk_numbers, name_variants, name_variants_many
+from rapidfuzz.distance import OSA
 
 from pso_chain.importing.candidates import SLIP_WORD, slip_keys
 from pso_chain.importing.matching import EVIDENCE_COLUMNS, match_suppliers
