@@ -58,7 +58,10 @@ def test_every_word_of_the_web_pages_exists():
     used = {name for path in [*web.rglob("*.html"), *web.glob("*.py")]
             for name in re.findall(r"""\bt\(\s*["']([a-z_0-9]+)["']""", path.read_text(encoding="utf-8"))}
     assert len(used) > 50
-    assert sorted(name for name in used if not messages.has(f"web.{name}")) == []
+    # a name ending in "_" is a prefix completed in the template ("qs_status_" ~ status)
+    keys = [k for k in messages.catalogue("nl") if k.startswith("web.")]
+    assert sorted(name for name in used if not (messages.has(f"web.{name}") or name.endswith("_") and any(
+        k.startswith(f"web.{name}") for k in keys))) == []
 
 
 def test_glossary_terms():

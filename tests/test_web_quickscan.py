@@ -123,3 +123,39 @@ def test_missing_files_oversize_and_csrf(client, books):
     assert big.status_code == 413
     files = {"books": ("afas.csv", books["ledger"].read_bytes())}
     assert client.post("/quickscan", files=files, data={"csrf_token": "forged"}).status_code == 403
+
+
+def test_overrides_year_and_the_page_s_own_words(client, books, tmp_path):
+    """The reviewed match report uploaded as overrides counts the confirmed rows, as the
+    library does; notes and errors speak of the page's fields, never of command-line options."""
+    first = pso_chain.quickscan(ledger=books["ledger"], register=books["register"], sw=books["sw"],
+                                figures=books["figures"], buyer=books["buyer"])
+    report = first.match_report.copy()
+    assert (report["status"] == "review").any()
+    report.loc[report["status"] == "review", "status"] = "accepted"
+    overrides = tmp_path / "reviewed.csv"
+    report.to_csv(overrides, index=False)
+    expected = pso_chain.quickscan(ledger=books["ledger"], register=books["register"], sw=books["sw"],
+                                   figures=books["figures"], buyer=books["buyer"], overrides=overrides)
+    files = {"books": ("afas.csv", books["ledger"].read_bytes()),
+             "register": ("register.csv", books["register"].read_bytes()),
+             "buyer": ("buyer.csv", books["buyer"].read_bytes()), "sw": ("sw.csv", books["sw"].read_bytes()),
+             "figures": ("figures.csv", books["figures"].read_bytes()),
+             "overrides": ("gecontroleerd.csv", overrides.read_bytes())}
+    page = client.post("/quickscan", data={"csrf_token": client.cookies.get("pso_csrf"),
+                                           "year": str(expected.year)}, files=files)
+    assert page.status_code == 200, page.text[:500]
+    total = page.text.split('id="qs-total">')[1].split("<")[0]
+    assert total == f"{expected.credits['total_pct']:.2f}%".replace(".", ",")
+    # the review band counted for a first look: the note names the page's box, in Dutch
+    noted = upload(client, books)
+    assert "Twijfelgevallen tellen voorlopig mee" in noted.text and "--accept-review" not in noted.text
+    # without figures and without the box: the error names the page's fields
+    files.pop("figures")
+    files.pop("overrides")
+    refused = client.post("/quickscan", data={"csrf_token": client.cookies.get("pso_csrf")}, files=files)
+    assert refused.status_code == 400
+    assert "--" not in refused.text.split("<main")[-1] and "Leveranciers zonder cijfers weglaten" in refused.text
+    bad = client.post("/quickscan", data={"csrf_token": client.cookies.get("pso_csrf"), "year": "20x5"},
+                      files=files)
+    assert bad.status_code == 400 and "jaartal" in bad.text

@@ -126,9 +126,10 @@ def _check_sheet(xml: bytes, shown: str) -> None:
 
 
 def scan_files(folder: str, files: dict[str, str], shown: dict[str, str], accept_review: bool,
-               allow_missing_figures: bool) -> dict[str, Any]:
+               allow_missing_figures: bool, options: dict[str, Any] | None = None) -> dict[str, Any]:
     """Check and score the uploaded files (in the child process): the page's context, or
-    ``{"error": message}`` for bad input. The workbook is written into ``folder``."""
+    ``{"error": message}`` for bad input. ``options`` are the page's optional fields (``year``,
+    ``vat``, ``mapping``). The workbook is written into ``folder``."""
     paths = {role: Path(path) for role, path in files.items()}
     try:
         for role, path in paths.items():
@@ -138,7 +139,8 @@ def scan_files(folder: str, files: dict[str, str], shown: dict[str, str], accept
         result = pso_chain.quickscan(
             ledger=None if ubl else books, ubl=books if ubl else None, register=paths["register"],
             buyer=paths["buyer"], sw=paths.get("sw"), figures=paths.get("figures"),
-            accept_review=accept_review, allow_missing_figures=allow_missing_figures)
+            overrides=paths.get("overrides"), accept_review=accept_review,
+            allow_missing_figures=allow_missing_figures, **(options or {}))
     except PsoInputError as exc:
         return {"error": str(exc)}
     write_quickscan(result, Path(folder) / WORKBOOK)
