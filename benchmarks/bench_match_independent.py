@@ -52,6 +52,9 @@ class Outcome:
 
     system: str
     decisions: dict[int, tuple[str, str]] = field(default_factory=dict)
+    # per creditor in review: every KvK the review row shows a person (the candidate, the
+    # runner-up, the alternatives), for the second recall figure
+    shown: dict[int, set[str]] = field(default_factory=dict)
     seconds: float = math.nan
     crashed: bool = False
     exit_code: int | None = None
@@ -69,6 +72,7 @@ class Score:
     precision: float
     recall: float
     accepted_recall: float
+    shown_recall: float
     review_pct: float
     wrong_eur: float
     accepted: int
@@ -125,6 +129,9 @@ def run_pso_chain(world: World, folder: Path, timeout: float) -> Outcome:
             out.unjoined += 1
             continue
         out.decisions[i] = (str(row.status).strip().lower(), _kvk8(row.matched_kvk))
+        if out.decisions[i][0] == "review":
+            listed = f"{row.runner_up}; {row.alternatives}"
+            out.shown[i] = {out.decisions[i][1]} | {_kvk8(m) for m in re.findall(r"(?:^|; )(\d{6,12}) ", listed)}
     return out
 
 
@@ -237,7 +244,7 @@ def score(world: World, out: Outcome, register: int) -> Score:
     cr = world.creditors
     n = len(cr)
     n_true = sum(1 for c in cr if c.truth_kvk)
-    accepted = right = found = acc_found = review = 0
+    accepted = right = found = acc_found = review = shown = 0
     wrong_eur = 0.0
     examples: list[dict[str, str]] = []
     for i, c in enumerate(cr):
@@ -252,6 +259,8 @@ def score(world: World, out: Outcome, register: int) -> Score:
                 examples.append(_example("wrong accept", c, kvk, world))
         if status == "review":
             review += 1
+        listed = out.shown.get(i, {kvk}) if status == "review" else {kvk} if status == "accepted" else set()
+        shown += bool(truth) and truth in listed
         if truth and status in ("accepted", "review") and kvk == truth:
             found += 1
             acc_found += status == "accepted"
@@ -263,6 +272,7 @@ def score(world: World, out: Outcome, register: int) -> Score:
         precision=right / accepted if accepted else math.nan,
         recall=found / n_true if (n_true and have) else math.nan,
         accepted_recall=acc_found / n_true if (n_true and have) else math.nan,
+        shown_recall=shown / n_true if (n_true and have) else math.nan,
         review_pct=100 * review / n if have else math.nan,
         wrong_eur=wrong_eur if have else math.nan,
         accepted=accepted, wrong_accepts=accepted - right, seconds=out.seconds, crashed=out.crashed,
@@ -290,14 +300,15 @@ def _pct(x: float) -> str:
 def table(scores: list[Score]) -> str:
     """The markdown table of all runs, and a mean line per system and register size."""
     head = ("| register | seed | system | precision (accepted right) | recall (found, acc.+review) | "
-            "found as accepted | review queue | EUR accepted wrongly | wrong accepts | time s | crashed |")
-    lines = [head, "|" + "---|" * 11]
+            "found as accepted | found, review rows' candidates included | review queue | EUR accepted wrongly | "
+            "wrong accepts | time s | crashed |")
+    lines = [head, "|" + "---|" * 12]
     for s in scores:
         crash = f"yes: exit {s.exit_code}: `{s.last_line[:90]}`" if s.crashed else "no"
         eur = "n/a" if math.isnan(s.wrong_eur) else f"{s.wrong_eur:,.0f}"
         rev = "n/a" if math.isnan(s.review_pct) else f"{s.review_pct:.1f}%"
         lines.append(f"| {s.register:,} | {s.seed} | {s.system} | {_pct(s.precision)} | {_pct(s.recall)} | "
-                     f"{_pct(s.accepted_recall)} | {rev} | {eur} | {s.wrong_accepts}/{s.accepted} | "
+                     f"{_pct(s.accepted_recall)} | {_pct(s.shown_recall)} | {rev} | {eur} | {s.wrong_accepts}/{s.accepted} | "
                      f"{s.seconds:.1f} | {crash} |")
     return "\n".join(lines)
 

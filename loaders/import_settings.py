@@ -24,6 +24,7 @@ class ImportSettings:
     min_fuzzy_word: int
     block_word_max: int
     alternatives: int
+    cut_lengths: frozenset[int]
     legal_forms: frozenset[str]
     trade_name_markers: tuple[str, ...]
     branch_words: tuple[str, ...]
@@ -79,6 +80,7 @@ def _load(path: str) -> ImportSettings:
         min_fuzzy_word=int(number("matching.min_fuzzy_word")),
         block_word_max=int(number("matching.block_word_max")),
         alternatives=int(number("matching.alternatives")),
+        cut_lengths=frozenset(int(x) for x in toml.numbers("matching.cut_lengths", 1)),
         legal_forms=frozenset(words("names.legal_forms")),
         trade_name_markers=words("names.trade_name_markers"),
         branch_words=words("names.branch_words"),

@@ -116,13 +116,18 @@ def test_known_dutch_variants():
     out = _match(_led([("Stg. De Linde", "Apeldoorn", "01234567"), ("Lucrato Apeldoorn", "Apeldoorn", ""),
                        ("Presikhaafbedrijven", "Arnhem", ""), ("SCHOONMAAKBEDRIJF VAN WIJNGAARDEN BESL", "Ede", ""),
                        ("Schone Ramen", "Ede", ""), ("Adm.kantoor Mulder", "Ede", ""),
-                       ("Vestiging Zwolle Kozijnen De Kempen", "Zwolle", "")]), register)
+                       ("Filiaal Zwolle Kozijnen De Kempen", "Zwolle", "")]), register)
     assert list(out["matched_kvk"]) == ["01234567", "50000002", "50000003", "50000004", "50000005", "50000006",
                                         "50000007"]
     assert list(out["status"]) == ["accepted"] * 7, out[["ledger_name", "note"]]
     # a name cut off by the ERP's field length may hide the rest ("... Holding"): review
     cut = _match(_led([("Schoonmaakbedrijf Van Wijngaa", "Ede", "")]), register)
     assert (cut["status"].iat[0], cut["matched_kvk"].iat[0]) == ("review", "50000004")
+    # a whole name exactly as long as an ERP's field (35), without a legal form, may be cut off
+    # before "Holding": review, though every word agrees
+    field = _match(_led([("Vestiging Zwolle Kozijnen De Kempen", "Zwolle", "")]), register)
+    assert (field["status"].iat[0], field["matched_kvk"].iat[0]) == ("review", "50000007")
+    assert "35 characters" in field["note"].iat[0]
 
 
 def test_the_report_says_the_evidence_the_runner_up_and_the_spend_shares():

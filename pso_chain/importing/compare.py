@@ -47,6 +47,8 @@ class Query:
     cut_form: bool = False  # the name ends in a legal form cut off ("... Besloten Ven", "... V.")
     postcode: str = ""      # the full postcode, when the ledger gives one
     abbreviated: frozenset[str] = frozenset()  # words written with a dot after them ("Elektrotechn.")
+    maybe_cut: bool = False  # exactly as long as a field bookkeeping systems cut names at
+    cut_holding: bool = False  # ...and ends in the start of "Holding" ("... Dakdekkersbedrijf H")
 
 
 @dataclass
@@ -115,6 +117,21 @@ def _slip(a: tuple[str, ...], b: tuple[str, ...]) -> bool:
     return min(len(x), len(y)) >= SLIP_MIN and OSA.distance(x, y, score_cutoff=1) <= 1
 
 
+def says_holding(words: set[str] | tuple[str, ...]) -> bool:
+    """A name says Holding, also with a slip of a letter ("Holdng", "Hodling")."""
+    return any(w == "holding" or (len(w) >= 6 and OSA.distance(w, "holding", score_cutoff=1) <= 1)
+               for w in words)
+
+
+def _cut_slip(a: tuple[str, ...], b: tuple[str, ...]) -> bool:
+    """``a`` is the start of ``b`` but for one slip of a letter (a name cut off with a typo:
+    "Vrijwilligerswwerk F" / "Vrijwilligerswerk Friesland")."""
+    x, y = "".join(key_words(a)), "".join(key_words(b))
+    if len(x) < 2 * SLIP_MIN or len(y) <= len(x):
+        return False
+    return any(OSA.distance(x, y[:k], score_cutoff=1) <= 1 for k in (len(x) - 1, len(x), len(x) + 1))
+
+
 def _cut_prefix(q: tuple[str, ...], c: tuple[str, ...]) -> bool:
     """``q`` is ``c`` cut off: every word equal but the last, which begins the next word of c."""
     if len(q) < 2 or len(q) > len(c):
@@ -143,7 +160,7 @@ def _forms(q: tuple[str, ...], c: tuple[str, ...], places: list[tuple[str, ...]]
         n = len(pw)  # "Werkbedrijf Rijk van Nijmegen Nijmegen": the place once more at the end
         if len(q) > n and q[-n:] == pw and _count(q, pw) > _count(c, pw):
             out.append((q[:-n], c, "the place in the ledger's name"))
-        for k in (1, 2, 3):  # the place cut off at the end of the name ("... AMSTERDAM-ZUI")
+        for k in (1, 2, 3, 4):  # the place cut off at the end ("... AMSTERDAM-ZUI", "ALPHEN AAN DEN RIJ")
             tail = "".join(q[-k:]) if len(q) > k else ""
             if len(tail) >= 4 and "".join(pw).startswith(tail) and tail != "".join(pw):
                 out.append((q[:-k], c, "the place (cut off) in the ledger's name"))
@@ -210,6 +227,8 @@ def compare(query: Query, j: int, index: CandidateIndex, settings: ImportSetting
                     same, how = CUT, f"ledger name cut off at {len(query.raw)} characters"
                 elif not same and not slip and _slip(qq, cc):
                     slip, how = True, "one letter differs" + (f" ({why})" if why else "")
+                elif not same and not slip and len(query.raw) >= CUT_MIN and _cut_slip(qq, cc):
+                    slip, how = True, f"ledger name cut off at {len(query.raw)} characters, a letter differs"
     if same:
         score = max(score, 100.0 if same == EXACT else settings.accept_score)
     cand_pc = index.pc4[j]
@@ -236,7 +255,12 @@ def make_query(name: str, place_raw: str, postcode_raw: str, index: CandidateInd
                 break
     last = raw_words(name)[-1:] or [""]
     cut_form = len(str(name)) >= CUT_MIN and any(f.startswith(last[0]) and f != last[0] for f in FORM_STARTS)
+    # a name with its legal form still at the end was not cut in the middle; one a character
+    # short of the field was cut before a space (exports trim trailing spaces)
+    size = len(str(name).strip())
+    maybe_cut = bool({size, size + 1} & settings.cut_lengths) and not form
     return Query(str(name), variants, form, normalise_place(place_raw, settings),
                  postcode4(postcode_raw), {w for v in variants for w in v}, place_words(place_raw), cut_form,
                  full_postcodes([postcode_raw])[0],
-                 frozenset(m.group(1) for m in re.finditer(r"([a-z]{4,})\.", plain(name))))
+                 frozenset(m.group(1) for m in re.finditer(r"([a-z]{4,})\.", plain(name))),
+                 maybe_cut, maybe_cut and last[0] != "holding" and "holding".startswith(last[0]))

@@ -34,7 +34,7 @@ from pso_chain.importing.candidates import (
     prepared_index,
     slip_keys,
 )
-from pso_chain.importing.compare import CUT, TOP, Compared, Query, compare, make_query
+from pso_chain.importing.compare import CUT, TOP, Compared, Query, compare, make_query, says_holding
 from pso_chain.loaders.import_settings import ImportSettings
 from pso_chain.loaders.names import key_words, name_variants
 
@@ -128,7 +128,7 @@ def _plausible(query: Query, c: Compared, index: CandidateIndex, settings: Impor
     if c.slip:
         return True
     cand = {w for v in index.variants[c.j] for w in v}
-    if ("holding" in cand) != ("holding" in query.words):
+    if says_holding(cand) != says_holding(query.words):
         return False
     lengths = {len(v) for v in index.variants[c.j]}
     own = len(query.place_words) if query.place_words and query.variants[0][-len(query.place_words):] == \
@@ -185,6 +185,10 @@ def _decide(query: Query, ranked: list[Compared], index: CandidateIndex,
             return "review", chosen, "the same words in another order", others
         if chosen.same == CUT:
             return "review", chosen, f"{chosen.how}: the rest may name another firm", others
+        if query.maybe_cut:  # a holding usually sits at the same address: the postcode cannot tell
+            return "review", chosen, (f"the ledger name is {len(query.raw.strip())} characters long, as long "
+                                      "as names cut off by bookkeeping systems: the rest may name another "
+                                      "firm (a holding?)"), others
         sw_only = str(index.frame["source"].iat[chosen.j]) == "sw"  # a public body, few of them
         if not (chosen.postcode or chosen.form or (sw_only and chosen.postcode is None)):
             return "review", chosen, (f"name and place agree ({chosen.how}), but neither a postcode nor "
@@ -210,7 +214,9 @@ def _kvk_confirmed(query: Query, c: Compared, index: CandidateIndex, settings: I
     or one name within the other where the extra words are generic trade words ("Jansen" /
     "Bouwbedrijf Jansen") — never where one says Holding and the other not."""
     cand = {w for v in index.variants[c.j] for w in v}
-    if ("holding" in cand) != ("holding" in query.words):
+    if says_holding(cand) != says_holding(query.words):
+        return False
+    if query.cut_holding and not says_holding(cand):
         return False
     if c.same or c.score >= settings.review_alone_score - 10:
         return True
