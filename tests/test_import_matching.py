@@ -179,3 +179,24 @@ def test_slip_keys_find_every_word_one_slip_away(word, at, how):
         return
     assert OSA.distance(word, other) <= 1
     assert set(slip_keys(word)) & set(slip_keys(other))
+
+
+def test_names_cut_off_by_the_erp_field():
+    """Names as long as an ERP's field (30 characters): a fragment of "Holding" keeps the
+    holding; a place fragment is dropped; the local name that begins with the ledger's is
+    preferred to the same words elsewhere; none is accepted on the name alone."""
+    places = ["Zwolle", "Ede", "Almere", "Breda", "Venlo", "Tiel", "Goes", "Emmen", "Assen", "Gouda",
+              "Delft", "Leiden", "Kampen", "Hoorn"]
+    register = [("05074579", "Stichting Maatschappelijk Werk Salland", "Deventer", ""),
+                ("57965107", "Vertriden Kantoorartikelen Holding B.V.", "Leiden", ""),
+                ("47880300", "Vertriden Kantoorartikelen B.V.", "Leiden", ""),
+                ("35423001", "Participatiebedrijf Arnhem", "Arnhem", "")]
+    register += [(f"1{k:07d}", f"Stichting Maatschappelijk Werk {p}", p, "") for k, p in enumerate(places)]
+    ledger = [("Stichting Maatschappelijk Werk", "Deventer", ""), ("Vertriden Kantoorartikelen Hol", "Leiden", ""),
+              ("Participatiebedrijf Arnhem Arn", "", "")]
+    assert all(len(name) == 30 for name, _, _ in ledger)
+    report = _match(ledger, register)
+    got = dict(zip(report["ledger_name"], zip(report["status"], report["matched_kvk"], strict=True), strict=True))
+    assert got["Stichting Maatschappelijk Werk"] == ("review", "05074579")
+    assert got["Vertriden Kantoorartikelen Hol"] == ("review", "57965107")
+    assert got["Participatiebedrijf Arnhem Arn"] == ("review", "35423001")

@@ -117,6 +117,13 @@ def _slip(a: tuple[str, ...], b: tuple[str, ...]) -> bool:
     return min(len(x), len(y)) >= SLIP_MIN and OSA.distance(x, y, score_cutoff=1) <= 1
 
 
+def _holding_start(word: str) -> bool:
+    """The word may be "Holding" cut off, also with a slip of a letter ("Hol", "Holdni")."""
+    if len(word) < 4:
+        return len(word) >= 2 and "holding".startswith(word)
+    return OSA.distance(word, "holding"[:len(word)], score_cutoff=1) <= 1
+
+
 def says_holding(words: set[str] | tuple[str, ...]) -> bool:
     """A name says Holding, also with a slip of a letter ("Holdng", "Hodling")."""
     return any(w == "holding" or (len(w) >= 6 and OSA.distance(w, "holding", score_cutoff=1) <= 1)
@@ -142,11 +149,12 @@ def _cut_prefix(q: tuple[str, ...], c: tuple[str, ...]) -> bool:
 
 
 def _forms(q: tuple[str, ...], c: tuple[str, ...], places: list[tuple[str, ...]], cut_form: bool,
-           settings: ImportSettings, abbreviated: frozenset[str] = frozenset()
+           settings: ImportSettings, abbreviated: frozenset[str] = frozenset(), maybe_cut: bool = False
            ) -> list[tuple[tuple[str, ...], tuple[str, ...], str]]:
     """Ways to read the two names: as written; without a place one of them carries ("Lucrato
     Apeldoorn"); without a leading branch and place ("Vestiging Weert X"); without a legal form
-    the ERP cut off ("X Besloten Ven")."""
+    the ERP cut off ("X Besloten Ven"); without a short last word of a name as long as an ERP's
+    field ("... Arnhem Arn")."""
     out = [(q, c, "")]
     branch = set(settings.branch_words) | set(settings.branch_words_separated)
     for pw in places:
@@ -176,6 +184,11 @@ def _forms(q: tuple[str, ...], c: tuple[str, ...], places: list[tuple[str, ...]]
                 out.append((q[:k] + (whole,) + q[k + 2:], c, "an abbreviated compound"))
     if cut_form and len(q) > 1:
         out += [(q[:-1], cc, "a legal form cut off") for _, cc, _ in list(out)]
+    last = q[-1]  # "Participatiebedrijf Arnhem Arn", "(fi": a fragment that begins no word of
+    if maybe_cut and len(q) > 1 and len(last) <= 3 and not _holding_start(last) and not (
+            len(c) >= len(q) and c[len(q) - 1].startswith(last)):  # the candidate's word there
+        out += [(qq[:-1], cc, "a word cut off at the end") for qq, cc, _ in list(out)
+                if len(qq) > 1 and qq[-1] == last]
     return out
 
 
@@ -210,7 +223,8 @@ def compare(query: Query, j: int, index: CandidateIndex, settings: ImportSetting
     same, how, score, ordered, slip = 0, "", 0.0, True, False
     for q in query.variants:
         for c in index.variants[j]:
-            for qq, cc, why in _forms(q, c, places, query.cut_form, settings, query.abbreviated):
+            for qq, cc, why in _forms(q, c, places, query.cut_form, settings, query.abbreviated,
+                                      query.maybe_cut):
                 if not qq or not cc:
                     continue
                 score = max(score, fuzz.token_sort_ratio(" ".join(key_words(qq)), " ".join(key_words(cc))))
@@ -263,4 +277,4 @@ def make_query(name: str, place_raw: str, postcode_raw: str, index: CandidateInd
                  postcode4(postcode_raw), {w for v in variants for w in v}, place_words(place_raw), cut_form,
                  full_postcodes([postcode_raw])[0],
                  frozenset(m.group(1) for m in re.finditer(r"([a-z]{4,})\.", plain(name))),
-                 maybe_cut, maybe_cut and last[0] != "holding" and "holding".startswith(last[0]))
+                 maybe_cut, maybe_cut and last[0] != "holding" and _holding_start(last[0]))

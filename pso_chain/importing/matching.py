@@ -34,7 +34,17 @@ from pso_chain.importing.candidates import (
     prepared_index,
     slip_keys,
 )
-from pso_chain.importing.compare import CUT, TOP, Compared, Query, compare, make_query, says_holding
+from pso_chain.importing.compare import (
+    CUT,
+    CUT_MIN,
+    SLIP_MIN,
+    TOP,
+    Compared,
+    Query,
+    compare,
+    make_query,
+    says_holding,
+)
 from pso_chain.loaders.import_settings import ImportSettings
 from pso_chain.loaders.names import key_words, name_variants
 
@@ -108,6 +118,16 @@ def _ranked(query: Query, index: CandidateIndex, settings: ImportSettings) -> li
         picked.update(block[np.argsort(-best, kind="stable")[:TOP]].tolist())
         if here.any():
             picked.update(block[here][np.argsort(-best[here], kind="stable")[:TOP]].tolist())
+    if query.maybe_cut or len(query.raw) >= CUT_MIN:  # a name cut off: the names it begins
+        heads = set()                                # ("Stichting Maatschappelijk Werk" among
+        for v in query.variants:                     # many "... Werk <place>")
+            words = key_words(v)
+            heads.add("".join(words))
+            if len(words) > 1 and len(words[-1]) <= 3:
+                heads.add("".join(words[:-1]))
+        starts = [int(j) for j, text in zip(block, index.nospace[block], strict=True)
+                  if any(text.startswith(h) for h in heads if len(h) >= SLIP_MIN)]
+        picked.update(starts[:TOP])
     found = [compare(query, int(j), index, settings) for j in sorted(picked)]
     return sorted(found, key=lambda c: (-c.same, not c.here, -c.score))
 
@@ -128,7 +148,7 @@ def _plausible(query: Query, c: Compared, index: CandidateIndex, settings: Impor
     if c.slip:
         return True
     cand = {w for v in index.variants[c.j] for w in v}
-    if says_holding(cand) != says_holding(query.words):
+    if says_holding(cand) != (says_holding(query.words) or query.cut_holding):
         return False
     lengths = {len(v) for v in index.variants[c.j]}
     own = len(query.place_words) if query.place_words and query.variants[0][-len(query.place_words):] == \
@@ -200,6 +220,10 @@ def _decide(query: Query, ranked: list[Compared], index: CandidateIndex,
             return "review", chosen, "no place or postcode in the ledger", same[1:]
         if "sw" in str(index.frame["source"].iat[chosen.j]):
             return "review", chosen, "an SW-bedrijf in another place (it works at many)", same[1:]
+        local = next((c for c in ranked if c.here and (c.same or c.slip)), None)
+        if local is not None:  # "Stichting Maatschappelijk Werk" in Deventer: "... Werk Salland"
+            return "review", local, (f"{local.how} here; the same name stands in another place "
+                                     f"({index.places[chosen.j]})"), same
         return "unmatched", None, f"the same name in another place or postcode only " \
                                   f"({index.places[chosen.j]})", []
     near = [c for c in ranked if _plausible(query, c, index, settings)]
@@ -214,9 +238,7 @@ def _kvk_confirmed(query: Query, c: Compared, index: CandidateIndex, settings: I
     or one name within the other where the extra words are generic trade words ("Jansen" /
     "Bouwbedrijf Jansen") — never where one says Holding and the other not."""
     cand = {w for v in index.variants[c.j] for w in v}
-    if says_holding(cand) != says_holding(query.words):
-        return False
-    if query.cut_holding and not says_holding(cand):
+    if says_holding(cand) != (says_holding(query.words) or query.cut_holding):
         return False
     if c.same or c.score >= settings.review_alone_score - 10:
         return True
