@@ -24,6 +24,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import numpy as np
+import pandas as pd
 import pyarrow as pa
 import pyarrow.csv as pacsv
 
@@ -36,8 +37,8 @@ from pso_chain.neo4jdb.load import (
     check_counts,
     create_schema,
     load_dataset,
+    score_columns,
     statement,
-    write_scores,
     write_stamp,
 )
 from pso_chain.neo4jdb.server import LocalNeo4j
@@ -53,8 +54,8 @@ class ImportFiles:
     data file) and whether any text field holds a line break (the importer must then parse
     quoted fields over several lines, which is slower)."""
 
-    nodes: list[tuple[Path, Path]] = field(default_factory=list)
-    relationships: list[tuple[Path, Path]] = field(default_factory=list)
+    nodes: list[tuple[str, Path, Path]] = field(default_factory=list)  # (label or '', header, data)
+    relationships: list[tuple[str, Path, Path]] = field(default_factory=list)  # (type, header, data)
     multiline: bool = False
 
 
@@ -88,7 +89,10 @@ class _Writer:
         self.folder = folder
         self.files = ImportFiles()
 
-    def add(self, kind: str, name: str, header: list[str], columns: list[pa.Array]) -> None:
+    def add(self, kind: str, name: str, header: list[str], columns: list[pa.Array], *,
+            label: str = "") -> None:
+        """One file pair; ``label`` is the label (nodes) or type (relationships) of every row,
+        given to the importer on its command line instead of a column of 10M equal texts."""
         head, body = self.folder / f"{name}.header.csv", self.folder / f"{name}.csv"
         head.write_text(",".join(header) + "\n", encoding="utf-8")
         table = pa.table(columns, names=[f"c{i}" for i in range(len(columns))])
@@ -98,14 +102,41 @@ class _Writer:
         # quoted strings: "" is an empty text, an unquoted empty field a missing value
         pacsv.write_csv(table, body, pacsv.WriteOptions(include_header=False,
                                                         quoting_style="needed"))
-        (self.files.nodes if kind == "nodes" else self.files.relationships).append((head, body))
+        (self.files.nodes if kind == "nodes" else self.files.relationships).append((label, head, body))
 
 
-def write_import_files(data: Dataset, folder: Path) -> ImportFiles:
-    """The graph model of ``data`` as importer CSV files in ``folder``.
+def _score_columns(data: Dataset, rules: Rules | None) -> tuple[list[str], list[pa.Array]]:
+    """The engine's scores as properties of the organisation nodes (what
+    :func:`~pso_chain.neo4jdb.load.write_scores` sets after a transactional load), written into
+    the import files so no update of a million nodes follows the import."""
+    columns = score_columns(data, rules) if rules is not None else None
+    if columns is None:
+        return [], []
+    n = len(data.organisations)
+    # the scores' rows in the organisations' (node) order
+    at = pd.Index(columns["org_id"]).get_indexer(data.organisations["org_id"].astype(str))
+    if (at < 0).any():
+        raise ValueError("an organisation has no score")
+    trede = np.array([np.nan if t is None else float(t) for t in columns["trede"]])[at]
+
+    def floats(name: str) -> pa.Array:
+        return _floats(np.asarray(columns[name], dtype=float)[at])
+
+    return (["score_year:long", "score_rules", "score_total_pct:double", "score_direct_pct:double",
+             "score_indirect_counted_pct:double", "score_trede:long"],
+            [pa.array(np.full(n, columns["year"], dtype=np.int64)),
+             _texts(np.full(n, columns["rules_version"], dtype=object)),
+             floats("total_pct"), floats("direct_pct"), floats("indirect_counted_pct"),
+             pa.array(np.nan_to_num(trede).astype(np.int64), type=pa.int64(), mask=np.isnan(trede))])
+
+
+def write_import_files(data: Dataset, folder: Path, rules: Rules | None = None) -> ImportFiles:
+    """The graph model of ``data`` as importer CSV files in ``folder`` (with ``rules``, the
+    engine's scores on the organisations, as after ``pso-chain neo4j load``).
 
     Node ids are integers in separate id spaces (``--id-type=integer``): an organisation's
     node index, a certificate's or a person's position; they are not stored as properties.
+    Labels and types that every row of a file shares are given on the importer's command line.
     """
     folder.mkdir(parents=True, exist_ok=True)
     out = _Writer(folder)
@@ -113,11 +144,12 @@ def write_import_files(data: Dataset, folder: Path) -> ImportFiles:
     n = len(o)
     sw = o["sw"].to_numpy(dtype=bool)
     labels = np.where(sw, f"{model.ORGANISATION};{model.SW_LABEL}", model.ORGANISATION)
+    score_header, score_values = _score_columns(data, rules)
     out.add("nodes", "organisations", [
         ":ID(Organisation)", "org_id", "name", "employees:long", "fte:double", "target_fte:double",
         "revenue_eur:double", "sw:boolean", "pso_level", "pso_valid_from:date",
         "pso_valid_until:date", "qualitative_ok:boolean", "sbi", "delivers", "municipality", "postcode",
-        "applies_code:boolean", "threshold:double", "row:long", ":LABEL"], [
+        "applies_code:boolean", "threshold:double", "row:long", *score_header, ":LABEL"], [
         pa.array(np.arange(n, dtype=np.int64)), _texts(o["org_id"]), _texts(o["name"]),
         pa.array(o["employees"].to_numpy(dtype=np.int64)), _floats(o["fte"]),
         _floats(o["target_fte"]), _floats(o["revenue_eur"]), pa.array(sw),
@@ -126,50 +158,45 @@ def write_import_files(data: Dataset, folder: Path) -> ImportFiles:
         _texts(o["delivers"] if "delivers" in o.columns else np.full(n, "", dtype=object)),
         _texts(o["municipality"]), _texts(o["postcode"]),
         pa.array(o["applies_code"].to_numpy(dtype=bool)), _floats(o["threshold"]),
-        pa.array(o["_row"].to_numpy(dtype=np.int64)), pa.array(labels.astype(str))])
+        pa.array(o["_row"].to_numpy(dtype=np.int64)), *score_values, pa.array(labels.astype(str))])
 
     certs = model.certificate_rows(data)
     m = len(certs["row"])
     ids = pa.array(np.arange(m, dtype=np.int64))
     out.add("nodes", "certificates", [
         ":ID(Certificate)", "key", "level", "valid_from:date", "valid_until:date", "source",
-        "row:long", ":LABEL"], [
+        "row:long"], [
         ids, _texts(certs["key"]), _texts(certs["level"]),
         _dates(np.array(certs["valid_from"], dtype="datetime64[D]")),
         _dates(np.array(certs["valid_until"], dtype="datetime64[D]")), _texts(certs["source"]),
-        pa.array(np.asarray(certs["row"], dtype=np.int64)),
-        pa.array(np.full(m, model.CERTIFICATE).astype(str))])
+        pa.array(np.asarray(certs["row"], dtype=np.int64))], label=model.CERTIFICATE)
     out.add("relationships", "has_certificate", [
-        ":START_ID(Organisation)", ":END_ID(Certificate)", ":TYPE"], [
-        pa.array(np.asarray(certs["org"], dtype=np.int64)), ids,
-        pa.array(np.full(m, model.HAS_CERTIFICATE).astype(str))])
+        ":START_ID(Organisation)", ":END_ID(Certificate)"], [
+        pa.array(np.asarray(certs["org"], dtype=np.int64)), ids], label=model.HAS_CERTIFICATE)
 
     records = model.record_rows(data)
     k = len(records["row"])
     ids = pa.array(np.arange(k, dtype=np.int64))
     out.add("nodes", "employees_records", [
         ":ID(EmployeeRecord)", "row:long", "person_id", "start_position", "contract_type",
-        "hours_per_week:double", "fulltime_hours:double", "months:double", ":LABEL"], [
+        "hours_per_week:double", "fulltime_hours:double", "months:double"], [
         ids, pa.array(np.asarray(records["row"], dtype=np.int64)), _texts(records["person_id"]),
         _texts(records["start_position"]), _texts(records["contract_type"]),
         _floats(np.array(records["hours_per_week"], dtype=float)),
         _floats(np.array(records["fulltime_hours"], dtype=float)),
-        _floats(np.array(records["months"], dtype=float)),
-        pa.array(np.full(k, model.EMPLOYEE_RECORD).astype(str))])
+        _floats(np.array(records["months"], dtype=float))], label=model.EMPLOYEE_RECORD)
     out.add("relationships", "employs", [
-        ":START_ID(Organisation)", ":END_ID(EmployeeRecord)", ":TYPE"], [
-        pa.array(np.asarray(records["org"], dtype=np.int64)), ids,
-        pa.array(np.full(k, model.EMPLOYS).astype(str))])
+        ":START_ID(Organisation)", ":END_ID(EmployeeRecord)"], [
+        pa.array(np.asarray(records["org"], dtype=np.int64)), ids], label=model.EMPLOYS)
 
     p = data.purchases
     out.add("relationships", "purchases", [
         ":START_ID(Organisation)", ":END_ID(Organisation)", "row:long", "year:long",
-        "amount_eur:double", "date:date", ":TYPE"], [
+        "amount_eur:double", "date:date"], [
         pa.array(p["buyer"].to_numpy(dtype=np.int64)),
         pa.array(p["supplier"].to_numpy(dtype=np.int64)),
         pa.array(p["_row"].to_numpy(dtype=np.int64)), pa.array(p["year"].to_numpy(dtype=np.int64)),
-        _floats(p["amount_eur"]), _dates(p["date"]),
-        pa.array(np.full(len(p), model.BUYS_FROM).astype(str))])
+        _floats(p["amount_eur"]), _dates(p["date"])], label=model.BUYS_FROM)
     return out.files
 
 
@@ -194,8 +221,9 @@ def run_importer(home: Path, files: ImportFiles, *, heap: str = "1g", database: 
            f"--multiline-fields={'true' if files.multiline else 'false'}",
            "--bad-tolerance=0", "--skip-bad-relationships=false", "--skip-duplicate-nodes=false",
            f"--report-file={report}"]
-    cmd += [f"--nodes={head},{body}" for head, body in files.nodes]
-    cmd += [f"--relationships={head},{body}" for head, body in files.relationships]
+    cmd += [f"--nodes={label + '=' if label else ''}{head},{body}" for label, head, body in files.nodes]
+    cmd += [f"--relationships={kind + '=' if kind else ''}{head},{body}"
+            for kind, head, body in files.relationships]
     env = child_environment(settings, {"NEO4J_HOME": str(home), "NEO4J_CONF": str(home / "conf")})
     started = time.perf_counter()
     try:
@@ -228,7 +256,7 @@ def import_dataset(folder: str | Path, home: Path, rules=None, *, heap: str = "1
     try:
         if progress:
             progress(f"Writing the import files of {folder}...")
-        files = write_import_files(data, work)
+        files = write_import_files(data, work, rules)
         written = time.perf_counter()
         if progress:
             progress("Running the Neo4j importer (neo4j-admin database import full)...")
@@ -241,13 +269,16 @@ def import_dataset(folder: str | Path, home: Path, rules=None, *, heap: str = "1
 
 def finish_import(uri: str, data: Dataset, source: str, rules: Rules,
                   settings: Settings | None = None) -> dict[str, int]:
-    """After the server started on an imported store: constraints and indexes (waited for),
-    every count checked against the dataset, the engine's scores set on the organisations
-    (as ``pso-chain neo4j load`` does) and the ``:PsoDataset`` node marked complete."""
+    """After the server started on an imported store (the engine's scores already on the
+    organisations): constraints and indexes (waited for), every count checked against the
+    dataset, and the ``:PsoDataset`` node marked complete and stamped.
+
+    The uniqueness of ``BUYS_FROM.row`` (10M relationships: most of the schema's time) is left
+    to the first transactional update, whose MERGE needs it (``pso-chain neo4j load`` creates
+    the whole schema before writing); reading verbs never look a purchase up by its row."""
     with connect(uri, settings) as conn:
-        create_schema(conn)
+        create_schema(conn, relationship_keys=False)
         counts = check_counts(conn, data)
-        write_scores(conn, data, rules)
         conn.write(statement("dataset_write"), meta=model.dataset_meta(data, source), complete=True)
         write_stamp(conn, source, rules)
         return counts

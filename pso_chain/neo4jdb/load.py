@@ -103,10 +103,13 @@ def schema_statements() -> list[str]:
     return [part.strip() for part in body.split(";") if part.strip()]
 
 
-def create_schema(conn: Connection) -> None:
-    """Constraints and indexes of the graph model (idempotent), then wait until they are online."""
+def create_schema(conn: Connection, relationship_keys: bool = True) -> None:
+    """Constraints and indexes of the graph model (idempotent), then wait until they are online.
+    Without ``relationship_keys`` the constraints on relationships are left out (a fresh bulk
+    import: the next transactional load creates them before it merges)."""
     for text in schema_statements():
-        conn.run_auto(text)
+        if relationship_keys or "]-()" not in text:
+            conn.run_auto(text)
     conn.run_auto(statement("await_indexes"))
 
 
