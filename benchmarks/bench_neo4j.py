@@ -57,6 +57,41 @@ def dataset_name(orgs: int, purchases: int) -> str:
     return known.get((orgs, purchases), f"n{orgs}_{purchases}")
 
 
+IMPORTER_VARIANTS = (
+    ("defaults (all cores)", ()),
+    ("--high-parallel-io=on", ("--high-parallel-io=on",)),
+    ("--threads=1", ("--threads=1",)),
+)
+
+
+def importer_floor(folder: Path, heap: str) -> list[tuple[str, float, float]]:
+    """``neo4j-admin database import full`` alone on the import files of ``folder`` (written
+    once, beforehand), into a new empty home per run: the importer's own time, nothing of ours
+    around it, with some of its options. Returns (variant, seconds, relationships/s)."""
+    from pso_chain.core.loading import read_dataset
+    from pso_chain.neo4jdb.bulk import run_importer, write_import_files
+    from pso_chain.neo4jdb.load import score_columns
+    from pso_chain.rules import load_rules
+
+    rules = load_rules()
+    data = read_dataset(folder, rules)
+    work = Path(tempfile.mkdtemp(prefix="pso-bench-csv-"))
+    out = []
+    try:
+        files = write_import_files(data, work, score_columns(data, rules))
+        for label, options in IMPORTER_VARIANTS:
+            home = Path(tempfile.mkdtemp(prefix="pso-bench-home-"))
+            try:
+                seconds = run_importer(home, files, heap=heap, options=options)
+            finally:
+                shutil.rmtree(home, ignore_errors=True)
+            out.append((label, seconds, len(data.purchases) / seconds))
+            print(f"importer alone, {label}: {seconds:.1f} s", flush=True)
+    finally:
+        shutil.rmtree(work, ignore_errors=True)
+    return out
+
+
 def verbs(uri: str, folder: Path, rows: list, verb_rows: list, cache_dir: Path,
           plain: bool = True) -> None:
     """Each verb on the URI and on the folder, answers checked equal. On the URI: on the
@@ -143,6 +178,8 @@ def main() -> None:
     parser.add_argument("--batch", type=int, default=100_000)
     parser.add_argument("--no-transactional", action="store_true")
     parser.add_argument("--load-only", action="store_true", help="the fresh bulk load alone")
+    parser.add_argument("--importer-floor", action="store_true",
+                        help="also neo4j-admin import alone on the same files, with some of its options")
     parser.add_argument("--no-plain", action="store_true",
                         help="skip the verbs without the cache (rows selected per verb)")
     args = parser.parse_args()
@@ -164,9 +201,11 @@ def main() -> None:
             rows.append(("fresh load: neo4j-admin import, indexes included", t_bulk, None,
                          f"**{n / t_bulk:,.0f} relationships/s** ({n:,} BUYS_FROM, "
                          f"{bulk['organisations']:,} organisations): validate "
-                         f"{bulk['validate_s']:.1f} s, write CSV {bulk['write_csv_s']:.1f} s, "
-                         f"import {bulk['import_s']:.1f} s, indexes + counts "
-                         f"{bulk['indexes_s']:.1f} s, rest = server start"))
+                         f"{bulk['validate_s']:.1f} s, score {bulk['score_s']:.1f} s, write CSV "
+                         f"{bulk['write_csv_s']:.1f} s, **neo4j-admin import {bulk['import_s']:.1f} s**, "
+                         f"server start {bulk['server_s']:.1f} s, constraints and indexes "
+                         f"{bulk['schema_s']:.1f} s, counts and stamp {bulk['counts_stamp_s']:.1f} s; "
+                         f"ours (all but the importer) {t_bulk - bulk['import_s']:.1f} s"))
             print(rows[-1], flush=True)
             if not args.load_only:
                 verbs(server.uri, folder, rows, verb_rows, cache_dir, plain=not args.no_plain)
@@ -174,6 +213,11 @@ def main() -> None:
             server.stop()
     finally:
         shutil.rmtree(cache_dir, ignore_errors=True)
+
+    if args.importer_floor:
+        for label, seconds, rate in importer_floor(folder, args.heap):
+            rows.append((f"neo4j-admin database import full alone, {label}", seconds, None,
+                         f"{rate:,.0f} relationships/s"))
 
     if not (args.no_transactional or args.load_only):
         with LocalNeo4j(heap=args.heap, pagecache=args.pagecache) as fresh:
@@ -211,7 +255,8 @@ def main() -> None:
             f"--pagecache {args.pagecache} --batch {args.batch}" \
             + (" --no-transactional" if args.no_transactional else "") \
             + (" --no-plain" if args.no_plain else "") \
-            + (" --load-only" if args.load_only else "")
+            + (" --load-only" if args.load_only else "") \
+            + (" --importer-floor" if args.importer_floor else "")
     print(f"\ncommand: .venv/bin/python benchmarks/bench_neo4j.py {flags}")
     print(f"load average (1, 5, 15 min): {before[0]:.1f} {before[1]:.1f} {before[2]:.1f} at the "
           f"start, {after[0]:.1f} {after[1]:.1f} {after[2]:.1f} at the end, on "

@@ -105,11 +105,11 @@ class _Writer:
         (self.files.nodes if kind == "nodes" else self.files.relationships).append((label, head, body))
 
 
-def _score_columns(data: Dataset, rules: Rules | None) -> tuple[list[str], list[pa.Array]]:
-    """The engine's scores as properties of the organisation nodes (what
-    :func:`~pso_chain.neo4jdb.load.write_scores` sets after a transactional load), written into
-    the import files so no update of a million nodes follows the import."""
-    columns = score_columns(data, rules) if rules is not None else None
+def _score_columns(data: Dataset, columns: dict | None) -> tuple[list[str], list[pa.Array]]:
+    """The engine's scores (:func:`~pso_chain.neo4jdb.load.score_columns`) as properties of the
+    organisation nodes (what :func:`~pso_chain.neo4jdb.load.write_scores` sets after a
+    transactional load), written into the import files so no update of a million nodes follows
+    the import."""
     if columns is None:
         return [], []
     n = len(data.organisations)
@@ -130,9 +130,10 @@ def _score_columns(data: Dataset, rules: Rules | None) -> tuple[list[str], list[
              pa.array(np.nan_to_num(trede).astype(np.int64), type=pa.int64(), mask=np.isnan(trede))])
 
 
-def write_import_files(data: Dataset, folder: Path, rules: Rules | None = None) -> ImportFiles:
-    """The graph model of ``data`` as importer CSV files in ``folder`` (with ``rules``, the
-    engine's scores on the organisations, as after ``pso-chain neo4j load``).
+def write_import_files(data: Dataset, folder: Path, scores: dict | None = None) -> ImportFiles:
+    """The graph model of ``data`` as importer CSV files in ``folder`` (with ``scores``, from
+    :func:`~pso_chain.neo4jdb.load.score_columns`, on the organisations, as after
+    ``pso-chain neo4j load``).
 
     Node ids are integers in separate id spaces (``--id-type=integer``): an organisation's
     node index, a certificate's or a person's position; they are not stored as properties.
@@ -144,7 +145,7 @@ def write_import_files(data: Dataset, folder: Path, rules: Rules | None = None) 
     n = len(o)
     sw = o["sw"].to_numpy(dtype=bool)
     labels = np.where(sw, f"{model.ORGANISATION};{model.SW_LABEL}", model.ORGANISATION)
-    score_header, score_values = _score_columns(data, rules)
+    score_header, score_values = _score_columns(data, scores)
     out.add("nodes", "organisations", [
         ":ID(Organisation)", "org_id", "name", "employees:long", "fte:double", "target_fte:double",
         "revenue_eur:double", "sw:boolean", "pso_level", "pso_valid_from:date",
@@ -206,10 +207,12 @@ def database_exists(home: Path, database: str = DATABASE) -> bool:
 
 
 def run_importer(home: Path, files: ImportFiles, *, heap: str = "1g", database: str = DATABASE,
-                 progress: Progress | None = None, settings: Settings | None = None) -> float:
+                 progress: Progress | None = None, settings: Settings | None = None,
+                 options: tuple[str, ...] = ()) -> float:
     """Run ``neo4j-admin database import full`` into the (stopped) server home ``home``;
     returns the seconds it took. A :class:`Neo4jServerError` with the importer's last lines
-    when it fails (it refuses any bad row: ``--bad-tolerance=0``)."""
+    when it fails (it refuses any bad row: ``--bad-tolerance=0``). ``options``: more of the
+    importer's own options (``benchmarks/bench_neo4j.py --importer-floor`` compares some)."""
     home = Path(home).resolve()
     if database_exists(home, database):
         raise Neo4jServerError(f"{home} already holds a database: a bulk import needs an empty one "
@@ -220,7 +223,7 @@ def run_importer(home: Path, files: ImportFiles, *, heap: str = "1g", database: 
     cmd = [*java, "database", "import", "full", database, "--id-type=integer",
            f"--multiline-fields={'true' if files.multiline else 'false'}",
            "--bad-tolerance=0", "--skip-bad-relationships=false", "--skip-duplicate-nodes=false",
-           f"--report-file={report}"]
+           f"--report-file={report}", *options]
     cmd += [f"--nodes={label + '=' if label else ''}{head},{body}" for label, head, body in files.nodes]
     cmd += [f"--relationships={kind + '=' if kind else ''}{head},{body}"
             for kind, head, body in files.relationships]
@@ -252,23 +255,25 @@ def import_dataset(folder: str | Path, home: Path, rules=None, *, heap: str = "1
         raise Neo4jServerError(f"{Path(home).resolve()} already holds a database: a bulk import "
                                "needs an empty one (update a running server with "
                                "`pso-chain neo4j load`)")
+    scores = score_columns(data, rules)
+    scored = time.perf_counter()
     work = Path(tempfile.mkdtemp(prefix="pso-chain-csv-"))
     try:
         if progress:
             progress(f"Writing the import files of {folder}...")
-        files = write_import_files(data, work, rules)
+        files = write_import_files(data, work, scores)
         written = time.perf_counter()
         if progress:
             progress("Running the Neo4j importer (neo4j-admin database import full)...")
         seconds = run_importer(home, files, heap=heap, progress=progress, settings=settings)
     finally:
         shutil.rmtree(work, ignore_errors=True)
-    return data, {"validate_s": validated - started, "write_csv_s": written - validated,
-                  "import_s": seconds}
+    return data, {"validate_s": validated - started, "score_s": scored - validated,
+                  "write_csv_s": written - scored, "import_s": seconds}
 
 
 def finish_import(uri: str, data: Dataset, source: str, rules: Rules,
-                  settings: Settings | None = None) -> dict[str, int]:
+                  settings: Settings | None = None) -> dict[str, float]:
     """After the server started on an imported store (the engine's scores already on the
     organisations): constraints and indexes (waited for), every count checked against the
     dataset, and the ``:PsoDataset`` node marked complete and stamped.
@@ -277,11 +282,13 @@ def finish_import(uri: str, data: Dataset, source: str, rules: Rules,
     to the first transactional update, whose MERGE needs it (``pso-chain neo4j load`` creates
     the whole schema before writing); reading verbs never look a purchase up by its row."""
     with connect(uri, settings) as conn:
+        started = time.perf_counter()
         create_schema(conn, relationship_keys=False)
+        schema = time.perf_counter()
         counts = check_counts(conn, data)
         conn.write(statement("dataset_write"), meta=model.dataset_meta(data, source), complete=True)
         write_stamp(conn, source, rules)
-        return counts
+        return {**counts, "schema_s": schema - started, "counts_stamp_s": time.perf_counter() - schema}
 
 
 def start_with_dataset(folder: str | Path, *, port: int | None = None, data_dir: Path | None = None,
@@ -303,6 +310,7 @@ def start_with_dataset(folder: str | Path, *, port: int | None = None, data_dir:
         if not database_exists(home):
             held["data"], held["times"] = import_dataset(folder, home, rules, heap=heap,
                                                          progress=progress, settings=settings)
+            held["imported_at"] = time.perf_counter()
 
     started = time.perf_counter()
     server = LocalNeo4j(port=port, data_dir=data_dir, heap=heap, pagecache=pagecache,
@@ -314,7 +322,8 @@ def start_with_dataset(folder: str | Path, *, port: int | None = None, data_dir:
         if "data" in held:
             ready = time.perf_counter()
             counts = finish_import(uri, held["data"], str(folder), rules, client)
-            summary = {**held["times"], **counts, "mode": "import", "indexes_s": time.perf_counter() - ready}
+            summary = {**held["times"], **counts, "mode": "import", "indexes_s": time.perf_counter() - ready,
+                       "server_s": ready - held["imported_at"]}
         else:
             summary = {**load_dataset(folder, uri, rules=rules, progress=bool(progress),
                                       settings=client), "mode": "update"}
