@@ -16,7 +16,8 @@ import pytest
 import pso_chain
 from pso_chain.neo4jdb.build import Neo4jServerError
 from pso_chain.neo4jdb.bulk import import_dataset, start_with_dataset
-from pso_chain.neo4jdb.load import load_dataset
+from pso_chain.neo4jdb.connect import connect
+from pso_chain.neo4jdb.load import UPDATE_KEYS, load_dataset
 from tests.datasets import buy, org, random_tables, write_tables
 from tests.neo4j_checks import graph_snapshot
 from tests.test_neo4j_load import HOSTILE
@@ -38,6 +39,11 @@ def _hostile(folder):
                 "contract_type": "regular", "hours_per_week": 32, "fulltime_hours": 40, "months": 12}
                for i, text in enumerate(HOSTILE)]
     return write_tables(folder, orgs, purchases, employees_records=records, fmt="parquet")
+
+
+def _constraints(server) -> set[str]:
+    with connect(server.uri, server.client_settings) as conn:
+        return {row["name"] for row in conn.run_auto("SHOW CONSTRAINTS YIELD name RETURN name")}
 
 
 def _verbs_equal(uri: str, folder) -> None:
@@ -69,6 +75,9 @@ def test_bulk_import_equals_the_transactional_load(neo4j_server, tmp_path, kind)
         assert summary["mode"] == "import"
         assert graph_snapshot(server.uri) == expected
         _verbs_equal(server.uri, folder)
+        # the keys only an update's MERGE needs are left to the first update
+        assert "pso_organisation_org_id" in _constraints(server)
+        assert not _constraints(server) & set(UPDATE_KEYS)
     finally:
         server.stop()
     # the store is kept: a second start with a dataset updates it in place (MERGE on the keys)
@@ -76,6 +85,7 @@ def test_bulk_import_equals_the_transactional_load(neo4j_server, tmp_path, kind)
     try:
         assert summary["mode"] == "update"
         assert graph_snapshot(server.uri) == expected
+        assert set(UPDATE_KEYS) <= _constraints(server)
     finally:
         server.stop()
     with pytest.raises(Neo4jServerError, match="already holds a database"):

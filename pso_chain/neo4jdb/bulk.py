@@ -16,10 +16,12 @@ and keys (``tests/test_neo4j_bulk.py`` compares the two), so updates to it later
 
 from __future__ import annotations
 
+import os
 import shutil
 import subprocess
 import tempfile
 import time
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -50,12 +52,12 @@ DATABASE = "neo4j"  # the embedded server's default database
 
 @dataclass
 class ImportFiles:
-    """The CSV files of one import: ``--nodes``/``--relationships`` arguments (header file,
-    data file) and whether any text field holds a line break (the importer must then parse
+    """The CSV files of one import: ``--nodes``/``--relationships`` arguments (label or type, header file,
+    data files) and whether any text field holds a line break (the importer must then parse
     quoted fields over several lines, which is slower)."""
 
-    nodes: list[tuple[str, Path, Path]] = field(default_factory=list)  # (label or '', header, data)
-    relationships: list[tuple[str, Path, Path]] = field(default_factory=list)  # (type, header, data)
+    nodes: list[tuple[str, Path, tuple[Path, ...]]] = field(default_factory=list)  # label, header, data
+    relationships: list[tuple[str, Path, tuple[Path, ...]]] = field(default_factory=list)  # type, ...
     multiline: bool = False
 
 
@@ -82,27 +84,49 @@ def _has_break(array: pa.Array) -> bool:
     return bool(pc.any(pc.match_substring_regex(array, "[\r\n]")).as_py() or False)
 
 
+PIECE_ROWS = 2_500_000  # rows per data file: big tables are written in pieces, in parallel
+
+
 class _Writer:
-    """Writes one header file and one data file per node label or relationship type."""
+    """Writes one header file and one or more data files per node label or relationship type;
+    the data files are written by a pool of threads (Arrow's CSV writer runs without Python's
+    lock), one piece of at most :data:`PIECE_ROWS` rows each. :meth:`close` waits for them."""
 
     def __init__(self, folder: Path):
         self.folder = folder
         self.files = ImportFiles()
+        self.pool = ThreadPoolExecutor(max_workers=max(1, min(4, os.cpu_count() or 1)))
+        self.jobs: list[Future] = []
 
     def add(self, kind: str, name: str, header: list[str], columns: list[pa.Array], *,
             label: str = "") -> None:
-        """One file pair; ``label`` is the label (nodes) or type (relationships) of every row,
+        """One table; ``label`` is the label (nodes) or type (relationships) of every row,
         given to the importer on its command line instead of a column of 10M equal texts."""
-        head, body = self.folder / f"{name}.header.csv", self.folder / f"{name}.csv"
+        head = self.folder / f"{name}.header.csv"
         head.write_text(",".join(header) + "\n", encoding="utf-8")
         table = pa.table(columns, names=[f"c{i}" for i in range(len(columns))])
         for column in table.columns:
             if pa.types.is_string(column.type) and _has_break(column.combine_chunks()):
                 self.files.multiline = True
-        # quoted strings: "" is an empty text, an unquoted empty field a missing value
-        pacsv.write_csv(table, body, pacsv.WriteOptions(include_header=False,
-                                                        quoting_style="needed"))
-        (self.files.nodes if kind == "nodes" else self.files.relationships).append((label, head, body))
+        bodies = []
+        for k, start in enumerate(range(0, max(table.num_rows, 1), PIECE_ROWS)):
+            body = self.folder / f"{name}.{k}.csv"
+            bodies.append(body)
+            # quoted strings: "" is an empty text, an unquoted empty field a missing value
+            self.jobs.append(self.pool.submit(
+                pacsv.write_csv, table.slice(start, PIECE_ROWS), body,
+                pacsv.WriteOptions(include_header=False, quoting_style="needed")))
+        (self.files.nodes if kind == "nodes" else self.files.relationships).append(
+            (label, head, tuple(bodies)))
+
+    def close(self) -> ImportFiles:
+        """Wait for every data file (an error in one is raised here)."""
+        try:
+            for job in self.jobs:
+                job.result()
+        finally:
+            self.pool.shutdown(wait=True)
+        return self.files
 
 
 def _score_columns(data: Dataset, columns: dict | None) -> tuple[list[str], list[pa.Array]]:
@@ -198,7 +222,7 @@ def write_import_files(data: Dataset, folder: Path, scores: dict | None = None) 
         pa.array(p["supplier"].to_numpy(dtype=np.int64)),
         pa.array(p["_row"].to_numpy(dtype=np.int64)), pa.array(p["year"].to_numpy(dtype=np.int64)),
         _floats(p["amount_eur"]), _dates(p["date"])], label=model.BUYS_FROM)
-    return out.files
+    return out.close()
 
 
 def database_exists(home: Path, database: str = DATABASE) -> bool:
@@ -224,9 +248,10 @@ def run_importer(home: Path, files: ImportFiles, *, heap: str = "1g", database: 
            f"--multiline-fields={'true' if files.multiline else 'false'}",
            "--bad-tolerance=0", "--skip-bad-relationships=false", "--skip-duplicate-nodes=false",
            f"--report-file={report}", *options]
-    cmd += [f"--nodes={label + '=' if label else ''}{head},{body}" for label, head, body in files.nodes]
-    cmd += [f"--relationships={kind + '=' if kind else ''}{head},{body}"
-            for kind, head, body in files.relationships]
+    cmd += [f"--nodes={label + '=' if label else ''}{','.join(map(str, (head, *bodies)))}"
+            for label, head, bodies in files.nodes]
+    cmd += [f"--relationships={kind + '=' if kind else ''}{','.join(map(str, (head, *bodies)))}"
+            for kind, head, bodies in files.relationships]
     env = child_environment(settings, {"NEO4J_HOME": str(home), "NEO4J_CONF": str(home / "conf")})
     started = time.perf_counter()
     try:
@@ -278,12 +303,13 @@ def finish_import(uri: str, data: Dataset, source: str, rules: Rules,
     organisations): constraints and indexes (waited for), every count checked against the
     dataset, and the ``:PsoDataset`` node marked complete and stamped.
 
-    The uniqueness of ``BUYS_FROM.row`` (10M relationships: most of the schema's time) is left
-    to the first transactional update, whose MERGE needs it (``pso-chain neo4j load`` creates
-    the whole schema before writing); reading verbs never look a purchase up by its row."""
+    The keys only the transactional update's MERGE needs (``BUYS_FROM.row`` over 10M
+    relationships, most of the schema's time; ``Certificate.key``; ``EmployeeRecord.row``) are
+    left to the first such update (``pso-chain neo4j load`` creates the whole schema before it
+    writes); reading goes by organisation rows and follows relationships."""
     with connect(uri, settings) as conn:
         started = time.perf_counter()
-        create_schema(conn, relationship_keys=False)
+        create_schema(conn, update_keys=False)
         schema = time.perf_counter()
         counts = check_counts(conn, data)
         conn.write(statement("dataset_write"), meta=model.dataset_meta(data, source), complete=True)

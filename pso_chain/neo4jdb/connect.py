@@ -145,6 +145,16 @@ class Connection:
             records = session.execute_read(_raw_records, query, params)
             return records, tuple(sorted(session.last_bookmarks().raw_values))
 
+    def run_together(self, queries: list[str]) -> None:
+        """Several parameterless statements in one transaction (schema commands created
+        together are populated by one scan of the store instead of one scan each)."""
+        def work(tx) -> None:
+            for query in queries:
+                tx.run(query).consume()
+
+        with self.session() as session:
+            session.execute_write(work)
+
     def run_auto(self, query: str, **params) -> list[dict]:
         """An auto-commit query (needed for schema commands and ``CALL {} IN TRANSACTIONS``)."""
         with self.session() as session:

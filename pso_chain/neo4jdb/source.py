@@ -115,6 +115,14 @@ def _chunked(conn: Connection, query: str, low, high) -> pd.DataFrame:
     return pd.concat(parts, ignore_index=True)
 
 
+def _in_file_order(frame: pd.DataFrame) -> pd.DataFrame:
+    """Rows sorted by their file ``row`` (chunks read by buyer interleave the purchases)."""
+    rows = frame["row"].to_numpy(dtype=np.int64) if len(frame) else np.zeros(0, dtype=np.int64)
+    if (np.diff(rows) < 0).any():
+        return frame.iloc[np.argsort(rows, kind="stable")].reset_index(drop=True)
+    return frame
+
+
 def read_tables(uri: str, settings: Settings | None = None) -> dict[str, RawTable]:
     """The canonical tables held in the Neo4j database at ``uri``, as raw tables to validate.
 
@@ -126,7 +134,7 @@ def read_tables(uri: str, settings: Settings | None = None) -> dict[str, RawTabl
         spans = read(conn, "row_ranges")[0]
         frames = {
             "organisations": _chunked(conn, "organisations", spans["org_low"], spans["org_high"]),
-            "purchases": _chunked(conn, "purchases", spans["purchase_low"], spans["purchase_high"]),
+            "purchases": _in_file_order(_chunked(conn, "purchases", spans["org_low"], spans["org_high"])),
         }
         if "certifications" in known.tables:
             frames["certifications"] = _frame(read(conn, "certifications", org_ids=None)[0])
