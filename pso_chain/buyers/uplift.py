@@ -19,11 +19,11 @@ from pso_chain import check
 from pso_chain.buyers.common import (
     buyer_indirect_fte,
     buyer_scores,
-    buyer_spend,
-    new_purchase_counts,
+    candidate_blocks,
+    counts_at,
     purchase_day,
     require_figures,
-    yield_fte_per_meur,
+    spend_at,
 )
 from pso_chain.core.explanation import why_not_counted
 from pso_chain.core.network import PurchaseNetwork
@@ -154,10 +154,10 @@ def minimal_amounts(network: PurchaseNetwork, buyer: int, base_fte: float, per_e
 
 
 def _supplier_reason(network: PurchaseNetwork, buyer: int, supplier: int, year: int, day: int,
-                     counts: np.ndarray) -> str:
+                     counted: bool) -> str:
     if supplier == buyer:
         return "buyer_itself"
-    if not counts[supplier]:
+    if not counted:
         return why_not_counted(network, buyer, supplier, year, day)
     if np.isnan(network.revenue[supplier]):
         return "revenue_unknown"
@@ -166,31 +166,31 @@ def _supplier_reason(network: PurchaseNetwork, buyer: int, supplier: int, year: 
     return ""
 
 
-def ranked_candidates(network: PurchaseNetwork, counts: np.ndarray, buyer: int) -> np.ndarray:
-    """Node indices of suppliers where a new purchase counts and earns credit, highest yield
-    first (ties by org_id)."""
-    y = network.yield_per_eur
-    candidates = np.flatnonzero(counts & (y > 0))
-    candidates = candidates[candidates != buyer]
-    return candidates[np.lexsort((candidates, -y[candidates]))]
+def _meur(network: PurchaseNetwork, nodes) -> np.ndarray:
+    """Target-group FTE per million euro of revenue of ``nodes`` (NaN where revenue is missing),
+    as :func:`~pso_chain.buyers.common.yield_fte_per_meur` computes it for everyone."""
+    nodes = np.asarray(nodes, dtype=np.int64)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        out = 1e6 * network.target_fte[nodes] / network.revenue[nodes]
+    return np.where(np.isfinite(out), out, np.nan)
 
 
 def _room(network: PurchaseNetwork, buyer: int, year: int, nodes: np.ndarray) -> np.ndarray:
     """What each supplier in ``nodes`` could still sell the buyer in ``year``: its revenue less
     what the buyer already buys there (whole cents, never negative; 0 without revenue)."""
-    spend, _ = buyer_spend(network, buyer, year)
-    room = np.floor(np.maximum(network.revenue[nodes] - spend[nodes], 0) * 100) / 100
+    spend = spend_at(network, buyer, year, nodes)
+    room = np.floor(np.maximum(network.revenue[nodes] - spend, 0) * 100) / 100
     return np.where(np.isfinite(room), room, 0.0)
 
 
-def _within_room(network: PurchaseNetwork, buyer: int, year: int, ranked: np.ndarray, base_fte: float,
+def _within_room(network: PurchaseNetwork, buyer: int, year: int, blocks, base_fte: float,
                  trede: int, top: int) -> tuple[np.ndarray, np.ndarray]:
-    """The first ``top`` of the ``ranked`` suppliers whose minimal amount for ``trede`` fits in
-    what they could sell the buyer, and those amounts (blocks of candidates, best yield first)."""
+    """The first ``top`` suppliers of ``blocks`` (candidates, best yield first) whose minimal
+    amount for ``trede`` fits in what they could sell the buyer, and those amounts."""
     picked, amounts = [], []
-    block = max(4 * top, 32)
-    for lo in range(0, len(ranked), block):
-        nodes = ranked[lo:lo + block]
+    for nodes in blocks:
+        if not len(nodes):
+            continue
         need = minimal_amounts(network, buyer, base_fte, network.yield_per_eur[nodes], trede)
         fits = need <= _room(network, buyer, year, nodes)
         picked.append(nodes[fits])
@@ -223,17 +223,15 @@ def uplift_by_supplier(network: PurchaseNetwork, org_id: str, year: int, top: in
     buyer = network.node(org_id)
     day = purchase_day(on, year)
     state, targets = _targets(network, buyer, year)
-    counts = new_purchase_counts(network, buyer, year, on)
     named = suppliers is not None
+    why: dict[int, str] = {}
     if suppliers is not None:
         chosen = pd.unique(network.nodes(list(suppliers)))
         y = network.yield_per_eur[chosen]
         chosen = chosen[np.lexsort((chosen, -y))]
-    else:
-        chosen = ranked_candidates(network, counts, buyer)
-    why = {int(s): _supplier_reason(network, buyer, int(s), year, day, counts) for s in chosen} \
-        if named else {}
-    meur = yield_fte_per_meur(network)
+        counted = counts_at(network, buyer, year, chosen, on)
+        why = {int(s): _supplier_reason(network, buyer, int(s), year, day, bool(c))
+               for s, c in zip(chosen, counted, strict=True)}
     ids = network.organisations["org_id"]  # looked up per proposed supplier, not converted whole
     names = network.organisations["name"]
     when = pd.Timestamp(on) if on is not None else pd.NaT
@@ -257,17 +255,19 @@ def uplift_by_supplier(network: PurchaseNetwork, org_id: str, year: int, top: in
                     reasons[i] = coded("exceeds_room", amount_eur=f"{a:.2f}", room_eur=f"{r:.2f}")
                     amounts[i] = np.nan
         else:
-            nodes, amounts = _within_room(network, buyer, year, chosen, state["indirect_fte"], t, top)
+            nodes, amounts = _within_room(network, buyer, year, candidate_blocks(network, buyer, year, on),
+                                          state["indirect_fte"], t, top)
             room = _room(network, buyer, year, nodes)
             reasons = [""] * len(nodes)
         if len(nodes) == 0:
             rows.append({**head, "reason": "no_supplier_fits"})
             continue
-        for s, amount, reason, r in zip(nodes, amounts, reasons, room, strict=True):
+        meur = _meur(network, nodes)
+        for i, (s, amount, reason, r) in enumerate(zip(nodes, amounts, reasons, room, strict=True)):
             share = 100 * amount / network.revenue[s]
             rows.append({**head, "reason": reason, "supplier_id": ids.iat[int(s)],
                          "supplier_name": names.iat[int(s)],
-                         "yield_fte_per_meur": meur[s], "extra_eur": amount,
+                         "yield_fte_per_meur": meur[i], "extra_eur": amount,
                          "share_of_revenue_pct": share, "room_eur": r,
                          "large_share": bool(share >= large_share_pct)})
     return _frame(rows, UPLIFT_COLUMNS)
@@ -307,15 +307,24 @@ def uplift_mix(network: PurchaseNetwork, org_id: str, year: int, max_share: floa
                                     "must be a share in (0, 1], e.g. 0.25"))
     buyer = network.node(org_id)
     state, targets = _targets(network, buyer, year)
-    counts = new_purchase_counts(network, buyer, year, on)
-    spend, _ = buyer_spend(network, buyer, year)
-    candidates = ranked_candidates(network, counts, buyer)
-    room = np.floor(np.maximum(max_share * network.revenue[candidates] - spend[candidates], 0) * 100) / 100
-    candidates, room = candidates[room > 0], room[room > 0]
+    highest = max((t["target_trede"] for t in targets if t["reachable"]), default=None)
+    found, rooms = [np.zeros(0, np.int64)], [np.zeros(0)]
+    # candidates best yield first, until the highest reachable trede is reached (the first hit
+    # of each trede then lies in what was read: the running sum only grows) or none are left
+    for block in (candidate_blocks(network, buyer, year, on) if highest is not None else ()):
+        room = np.floor(np.maximum(max_share * network.revenue[block] - spend_at(network, buyer, year, block),
+                                   0) * 100) / 100
+        found.append(block[room > 0])
+        rooms.append(room[room > 0])
+        candidates, room = np.concatenate(found), np.concatenate(rooms)
+        running = np.add.accumulate(np.r_[state["indirect_fte"], room * network.yield_per_eur[candidates]])
+        if len(candidates) and int(buyer_scores(network, buyer, running[-1:])["trede"][0]) >= (highest or 0):
+            break
+    candidates, room = np.concatenate(found), np.concatenate(rooms)
     y = network.yield_per_eur[candidates]
     running = np.add.accumulate(np.r_[state["indirect_fte"], room * y])  # sequential, as credits adds
     full = buyer_scores(network, buyer, running[1:]) if len(candidates) else None
-    meur = yield_fte_per_meur(network)
+    meur = _meur(network, candidates)
     rows = []
     for target in targets:
         t = target["target_trede"]
@@ -338,9 +347,9 @@ def uplift_mix(network: PurchaseNetwork, org_id: str, year: int, max_share: floa
         total = buyer_scores(network, buyer, after)["total_pct"]
         picked = network.organisations.iloc[candidates[:k + 1]]
         ids, names = picked["org_id"].to_numpy(), picked["name"].to_numpy()
-        for i, s in enumerate(candidates[:k + 1]):
+        for i in range(k + 1):
             rows.append({**head, "supplier_id": ids[i], "supplier_name": names[i],
-                         "yield_fte_per_meur": meur[s], "room_eur": room[i], "extra_eur": amounts[i],
+                         "yield_fte_per_meur": meur[i], "room_eur": room[i], "extra_eur": amounts[i],
                          "indirect_fte_after": after[i], "total_pct_after": total[i]})
     return _frame(rows, MIX_COLUMNS)
 
