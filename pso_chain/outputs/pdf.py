@@ -14,19 +14,19 @@ accented names print on every machine without system fonts.
 
 from __future__ import annotations
 
+import functools
 import math
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-import matplotlib
 import pandas as pd
-from fpdf import FPDF
-from fpdf.enums import PageOrientation
-from fpdf.fonts import FontFace
 
 from pso_chain import messages
+
+if TYPE_CHECKING:
+    from fpdf import FPDF
 from pso_chain.errors import Problem, PsoInputError
 
 MAX_TABLE_ROWS = 2000
@@ -104,6 +104,8 @@ class Section:
 
 
 def _font_path(bold: bool = False) -> str:
+    import matplotlib  # its font data only; loaded when a PDF is written, not at start-up
+
     name = "DejaVuSans-Bold.ttf" if bold else "DejaVuSans.ttf"
     return str(Path(matplotlib.get_data_path()) / "fonts" / "ttf" / name)
 
@@ -122,19 +124,27 @@ SLACK = 0.6  # mm more than the measured text, so fpdf2 never breaks what fits
 MARGIN = 12.0
 
 
-class _Document(FPDF):
-    def __init__(self, lang: str, title: str) -> None:
-        super().__init__(orientation="P", format="A4")
-        self.speaks, self.doc_title = lang, title
+@functools.cache
+def _document_class() -> type:
+    """fpdf2's document with the page footer (fpdf2 is imported when a PDF is written, not at
+    every command's start-up)."""
+    from fpdf import FPDF
 
-    def footer(self) -> None:
-        self.set_y(-10)
-        self.set_font(FONT, "", 7)
-        self.set_text_color(110)
-        self.cell(self.epw * 0.7, 5, self.doc_title[:110], align="L")
-        self.cell(0, 5, messages.text("pdf.page", self.speaks, page=self.page_no(), pages="{nb}"),
-                  align="R")
-        self.set_text_color(0)
+    class _Document(FPDF):
+        def __init__(self, lang: str, title: str) -> None:
+            super().__init__(orientation="P", format="A4")
+            self.speaks, self.doc_title = lang, title
+
+        def footer(self) -> None:
+            self.set_y(-10)
+            self.set_font(FONT, "", 7)
+            self.set_text_color(110)
+            self.cell(self.epw * 0.7, 5, self.doc_title[:110], align="L")
+            self.cell(0, 5, messages.text("pdf.page", self.speaks, page=self.page_no(), pages="{nb}"),
+                      align="R")
+            self.set_text_color(0)
+
+    return _Document
 
 
 @dataclass
@@ -208,7 +218,9 @@ def _paragraphs(pdf: FPDF, lines: Sequence[str]) -> None:
         pdf.multi_cell(0, 4.6, _clean(paragraph), new_x="LMARGIN", new_y="NEXT", align="L")
 
 
-def _table(pdf: _Document, section: Section, frame: pd.DataFrame, layout: _Layout) -> None:
+def _table(pdf: FPDF, section: Section, frame: pd.DataFrame, layout: _Layout, lang: str) -> None:
+    from fpdf.fonts import FontFace
+
     assert section.table is not None
     right = set(section.right)
     align = tuple("RIGHT" if c in right else "LEFT" for c in frame.columns)
@@ -221,8 +233,8 @@ def _table(pdf: _Document, section: Section, frame: pd.DataFrame, layout: _Layou
         for values in frame.itertuples(index=False, name=None):
             table.row(list(values))
     if len(section.table) > MAX_TABLE_ROWS:
-        left = messages.number(len(section.table) - MAX_TABLE_ROWS, pdf.speaks)
-        _paragraphs(pdf, [messages.text("pdf.more_rows", pdf.speaks, n=left)])
+        left = messages.number(len(section.table) - MAX_TABLE_ROWS, lang)
+        _paragraphs(pdf, [messages.text("pdf.more_rows", lang, n=left)])
 
 
 def write_pdf(path: str | Path, title: str, meta: Sequence[str], sections: Sequence[Section],
@@ -231,7 +243,9 @@ def write_pdf(path: str | Path, title: str, meta: Sequence[str], sections: Seque
 
     Raises :class:`PsoInputError` when the file cannot be written.
     """
-    pdf = _Document(messages.check_language(lang), _clean(title))
+    from fpdf.enums import PageOrientation
+
+    pdf = _document_class()(messages.check_language(lang), _clean(title))
     pdf.add_font(FONT, "", _font_path())
     pdf.add_font(FONT, "B", _font_path(bold=True))
     pdf.set_margins(MARGIN, MARGIN, MARGIN)
@@ -262,7 +276,7 @@ def write_pdf(path: str | Path, title: str, meta: Sequence[str], sections: Seque
         _paragraphs(pdf, section.paragraphs)
         if frame is not None and layout is not None:
             pdf.ln(1.5)
-            _table(pdf, section, frame, layout)
+            _table(pdf, section, frame, layout, lang)
         _paragraphs(pdf, section.lines)
     path = Path(path)
     try:

@@ -13,9 +13,6 @@ from pathlib import Path
 
 import numpy as np
 import pandas as pd
-from matplotlib.backends.backend_agg import FigureCanvasAgg
-from matplotlib.figure import Figure
-from matplotlib.ticker import MaxNLocator
 
 from pso_chain.errors import Problem, PsoInputError
 from pso_chain.outputs.report.labels import Labels
@@ -26,6 +23,10 @@ GREEN, BLUE, ORANGE, GREY, GOLD = "#0b6e4f", "#3b6ea5", "#d9822b", "#a7b1bc", "#
 def new_figure(width: float = 8.0, height: float = 3.6, ncols: int = 1):
     """A figure with one Axes (or a row of ``ncols``) on its own Agg canvas: no global pyplot
     state to leak between reports, and a notebook's inline plots keep working."""
+    # matplotlib is imported when a chart is drawn, not at every command's start-up
+    from matplotlib.backends.backend_agg import FigureCanvasAgg
+    from matplotlib.figure import Figure
+
     fig = Figure(figsize=(width, height))
     FigureCanvasAgg(fig)
     if ncols == 1:
@@ -35,6 +36,8 @@ def new_figure(width: float = 8.0, height: float = 3.6, ncols: int = 1):
 
 def _whole_numbers(ax) -> None:
     """Counts on the y axis: ticks at whole numbers only."""
+    from matplotlib.ticker import MaxNLocator
+
     ax.yaxis.set_major_locator(MaxNLocator(integer=True))
 
 
