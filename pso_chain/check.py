@@ -28,6 +28,7 @@ from __future__ import annotations
 import datetime as dt
 import difflib
 import math
+import weakref
 from collections.abc import Iterable, Sequence
 from typing import NoReturn, Protocol
 
@@ -223,12 +224,27 @@ def municipality_in(value: str, known: Sequence[str], name: str = "municipality"
     fail(name, value, f"no organisation in this municipality ({hint})")
 
 
+_MUNICIPALITY_CODES: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
+_NO_MUNICIPALITY = {"", "nan", "None", "<NA>"}
+
+
+def _municipality_codes(network: PurchaseNetwork) -> tuple[np.ndarray, list[str]]:
+    """Each organisation's municipality (stripped) as a code into the sorted names: read once
+    per network, so a search by municipality compares integers, not five million texts."""
+    found = _MUNICIPALITY_CODES.get(network)
+    if found is None:
+        column = network.organisations["municipality"].astype(str).str.strip()
+        codes, names = pd.factorize(column, sort=True)
+        found = (np.asarray(codes), [str(x) for x in names])
+        _MUNICIPALITY_CODES[network] = found
+    return found
+
+
 def municipalities(network: PurchaseNetwork) -> list[str]:
     """The municipalities that occur in the data, sorted."""
     if "municipality" not in network.organisations.columns:
         return []
-    column = network.organisations["municipality"].astype(str).str.strip()
-    return sorted(set(column.unique()) - {"", "nan", "None", "<NA>"})
+    return sorted(set(_municipality_codes(network)[1]) - _NO_MUNICIPALITY)
 
 
 def municipality(network: PurchaseNetwork, value: str, name: str = "municipality") -> str:
@@ -249,8 +265,8 @@ def municipality_mask(network: PurchaseNetwork, values: str | Sequence[str] | No
     wanted = [values] if isinstance(values, str) else list(values)
     known = municipalities(network)
     spelled = {municipality_in(v, known, name) for v in wanted}
-    column = network.organisations["municipality"].astype(str).str.strip()
-    return column.isin(spelled).to_numpy()
+    codes, names = _municipality_codes(network)
+    return np.isin(codes, [k for k, n in enumerate(names) if n in spelled])
 
 
 def org(network: PurchaseNetwork, org_id: str, name: str = "org") -> int:

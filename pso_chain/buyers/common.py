@@ -109,10 +109,13 @@ def candidate_blocks(network: PurchaseNetwork, buyer: int, year: int, on=None, f
         yield nodes[counts_at(network, buyer, year, nodes, on)]
 
 
-def yield_fte_per_meur(network: PurchaseNetwork) -> np.ndarray:
-    """Target-group FTE per million euro of revenue (NaN where revenue is missing)."""
+def yield_fte_per_meur(network: PurchaseNetwork, nodes: np.ndarray | None = None) -> np.ndarray:
+    """Target-group FTE per million euro of revenue (NaN where revenue is missing), of every
+    organisation or of ``nodes`` only."""
+    fte, revenue = ((network.target_fte, network.revenue) if nodes is None
+                    else (network.target_fte[nodes], network.revenue[nodes]))
     with np.errstate(divide="ignore", invalid="ignore"):
-        out = 1e6 * network.target_fte / network.revenue
+        out = 1e6 * fte / revenue
     return np.where(np.isfinite(out), out, np.nan)
 
 

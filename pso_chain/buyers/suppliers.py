@@ -83,9 +83,9 @@ def eligible_suppliers(network: PurchaseNetwork, on, *, sbi: str | None = None,
         min_level = check.level(min_level, network.rules.all_levels, "min_level")
         ok = level_rank(network, levels) >= network.rules.all_levels.index(min_level)
         nodes, levels = nodes[ok], levels[ok]
-    meur = yield_fte_per_meur(network)
-    order = ranked_by_yield(nodes, meur[nodes])
-    nodes, levels = nodes[order], levels[order]
+    meur = yield_fte_per_meur(network, nodes)
+    order = ranked_by_yield(nodes, meur)
+    nodes, levels, meur = nodes[order], levels[order], meur[order]
     until = continuous_valid_until(network, day, nodes)
     picked = orgs.iloc[nodes]  # only the rows shown: cheap on Arrow string columns
     frame = pd.DataFrame({
@@ -96,7 +96,7 @@ def eligible_suppliers(network: PurchaseNetwork, on, *, sbi: str | None = None,
         "delivers": picked["delivers"].to_numpy() if "delivers" in picked.columns else "",
         "municipality": picked["municipality"].to_numpy(),
         "postcode": picked["postcode"].to_numpy(), "revenue_eur": network.revenue[nodes],
-        "target_fte": network.target_fte[nodes], "yield_fte_per_meur": meur[nodes],
+        "target_fte": network.target_fte[nodes], "yield_fte_per_meur": meur,
     }, columns=SUPPLIER_COLUMNS)
     if buyer is None:
         return frame

@@ -24,6 +24,7 @@ from pso_chain.buyers.common import (
     purchase_day,
     require_figures,
     spend_at,
+    yield_fte_per_meur,
 )
 from pso_chain.core.explanation import why_not_counted
 from pso_chain.core.network import PurchaseNetwork
@@ -166,15 +167,6 @@ def _supplier_reason(network: PurchaseNetwork, buyer: int, supplier: int, year: 
     return ""
 
 
-def _meur(network: PurchaseNetwork, nodes) -> np.ndarray:
-    """Target-group FTE per million euro of revenue of ``nodes`` (NaN where revenue is missing),
-    as :func:`~pso_chain.buyers.common.yield_fte_per_meur` computes it for everyone."""
-    nodes = np.asarray(nodes, dtype=np.int64)
-    with np.errstate(divide="ignore", invalid="ignore"):
-        out = 1e6 * network.target_fte[nodes] / network.revenue[nodes]
-    return np.where(np.isfinite(out), out, np.nan)
-
-
 def _room(network: PurchaseNetwork, buyer: int, year: int, nodes: np.ndarray) -> np.ndarray:
     """What each supplier in ``nodes`` could still sell the buyer in ``year``: its revenue less
     what the buyer already buys there (whole cents, never negative; 0 without revenue)."""
@@ -262,7 +254,7 @@ def uplift_by_supplier(network: PurchaseNetwork, org_id: str, year: int, top: in
         if len(nodes) == 0:
             rows.append({**head, "reason": "no_supplier_fits"})
             continue
-        meur = _meur(network, nodes)
+        meur = yield_fte_per_meur(network, nodes)
         for i, (s, amount, reason, r) in enumerate(zip(nodes, amounts, reasons, room, strict=True)):
             share = 100 * amount / network.revenue[s]
             rows.append({**head, "reason": reason, "supplier_id": ids.iat[int(s)],
@@ -324,7 +316,7 @@ def uplift_mix(network: PurchaseNetwork, org_id: str, year: int, max_share: floa
     y = network.yield_per_eur[candidates]
     running = np.add.accumulate(np.r_[state["indirect_fte"], room * y])  # sequential, as credits adds
     full = buyer_scores(network, buyer, running[1:]) if len(candidates) else None
-    meur = _meur(network, candidates)
+    meur = yield_fte_per_meur(network, candidates)
     rows = []
     for target in targets:
         t = target["target_trede"]
