@@ -15,7 +15,7 @@ import pandas as pd
 
 from pso_chain import check
 from pso_chain.api.base import Network, engine
-from pso_chain.buyers.common import default_purchase_date
+from pso_chain.buyers.common import default_purchase_date, yield_order
 from pso_chain.buyers.compliance import compliance_report
 from pso_chain.buyers.defaults import SW_KEY
 from pso_chain.buyers.planning import plan_ahead
@@ -340,3 +340,15 @@ def discount_table(specs: Sequence[str], levels: Sequence[str]) -> dict[str, flo
             raise bad("PCT must be in [0, 100)")
         out[level] = value
     return out
+
+
+def prepare(network: Network) -> None:
+    """Build once what the buyers' questions look up on every call — the certificate index, the
+    suppliers in order of yield, the municipalities as codes — so that a server's first
+    requests are as fast as the later ones (each web worker calls it after opening). A
+    database source builds these on its first question instead."""
+    if isinstance(network, DatabaseNetwork):
+        return
+    network.certificates  # noqa: B018 - a cached property, built here
+    yield_order(network)
+    check.municipalities(network)

@@ -17,6 +17,7 @@ from pathlib import Path
 from typing import Any
 
 import pso_chain
+from pso_chain.api.buyers import prepare
 
 log = logging.getLogger("pso_chain.web")
 CACHE_SIZE = 16  # whole-network results kept (credits per year, municipality pages)
@@ -105,6 +106,7 @@ class NetworkHolder:
     def _open(self):
         started = time.perf_counter()
         network = pso_chain.open(self.source, self.rules)
+        prepare(network)  # the lookups of the first requests, built before any is answered
         log.info("opened %s in %.1f s", self.source, time.perf_counter() - started)
         return network
 
