@@ -151,7 +151,7 @@ def generate_cmd(
     with status(f"generating {orgs:,} organisations and {purchases:,} purchases ..."):
         paths = api_outputs.generate(out, orgs, purchases, seed=seed, year=year, fmt=fmt)
     for p in paths:
-        say(f"wrote {p}")
+        say(t("wrote_file", path=p))
 
 
 def register(app: typer.Typer) -> None:

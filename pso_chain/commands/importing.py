@@ -12,8 +12,9 @@ import typer
 from rich.markup import escape
 
 from pso_chain import api
-from pso_chain.commands.common import RulesOpt, console, err_console, fails_on_bad_input, write_xlsx
+from pso_chain.commands.common import RulesOpt, console, err_console, fails_on_bad_input, t, write_xlsx
 from pso_chain.errors import PsoInputError
+from pso_chain.importing.importer import ACCEPT_REVIEW_NOTE, MISSING_FIGURES_NOTE
 from pso_chain.importing.quickscan_files import flag_notes, pct, render_quickscan, write_quickscan
 from pso_chain.outputs.files import set_context, write_csv
 
@@ -54,7 +55,7 @@ def _import(ledger, ubl, register, sw, figures, buyer, buyer_records, profile, m
         _write_partial(exc, out)
         raise
     for path in result.write(out):
-        console.print(f"wrote {escape(str(path))}", highlight=False)
+        console.print(escape(t("wrote_file", path=path)), highlight=False)
     _summary(result.match_report, result.request_list, result.notes)
 
 
@@ -69,20 +70,22 @@ def _write_partial(exc: PsoInputError, out: Path) -> None:
         base.parent.mkdir(parents=True, exist_ok=True)
         write_csv(frame, base.with_suffix(".csv"))  # people open it: formula-safe
         write_xlsx({stem: frame}, base.with_suffix(".xlsx"), labels=False)  # read back: names stay
-        err_console.print(f"wrote {escape(str(base))}.csv/.xlsx", highlight=False)
+        err_console.print(escape(t("wrote_file", path=f"{base}.csv/.xlsx")), highlight=False)
+
+
+FLAG_NOTES = {ACCEPT_REVIEW_NOTE: "note_accept_review", MISSING_FIGURES_NOTE: "note_missing_figures"}
 
 
 def _summary(report, requests, notes) -> None:
     counts = report["status"].value_counts().to_dict()
-    console.print(escape(f"match report: {counts.get('accepted', 0)} accepted, {counts.get('review', 0)} "
-                         f"review, {counts.get('unmatched', 0)} unmatched ({len(report)} suppliers)"),
-                  highlight=False)
+    console.print(escape(t("match_counts", accepted=counts.get("accepted", 0), review=counts.get("review", 0),
+                           unmatched=counts.get("unmatched", 0), n=len(report))), highlight=False)
     for note in notes:
-        style = "bold yellow" if "--accept-review" in note or "--allow-missing" in note else "dim"
-        console.print(f"[{style}]{escape(note)}[/{style}]", highlight=False)
+        style = "bold yellow" if note in FLAG_NOTES else "dim"
+        text = t(FLAG_NOTES[note]) if note in FLAG_NOTES else note
+        console.print(f"[{style}]{escape(text)}[/{style}]", highlight=False)
     if len(requests):
-        console.print(escape(f"request list: {len(requests)} supplier(s) to ask for their PSO figures"),
-                      highlight=False)
+        console.print(escape(t("request_count", n=len(requests))), highlight=False)
 
 
 @fails_on_bad_input
@@ -144,7 +147,7 @@ def quickscan_cmd(
     if out:
         set_context(rules=str(result.explain.get("rules", {}).get("version", "")) or None)
         write_quickscan(result, out)
-        console.print(f"wrote {escape(str(out))}", highlight=False)
+        console.print(escape(t("wrote_file", path=out)), highlight=False)
         c = result.credits
         console.print(escape(f"{result.explain['name']} ({result.buyer_id}), {result.year}: totale sociale "
                              f"bijdrage {pct(c['total_pct'])}, "
