@@ -25,6 +25,7 @@ class ImportSettings:
     block_word_max: int
     alternatives: int
     cut_lengths: frozenset[int]
+    slip_min_letters: int
     legal_forms: frozenset[str]
     trade_name_markers: tuple[str, ...]
     branch_words: tuple[str, ...]
@@ -66,6 +67,18 @@ def _load(path: str) -> ImportSettings:
     def number(key: str) -> float:
         return toml.number(key, 0.0, math.inf)
 
+    def whole(key: str, low: int, high: int) -> int:
+        value = toml.number(key, low, high)
+        if not value.is_integer():
+            raise toml.fail(key, value, "must be a whole number")
+        return int(value)
+
+    def lengths(key: str) -> frozenset[int]:
+        values = toml.numbers(key, 1)
+        if not all(float(v).is_integer() for v in values):
+            raise toml.fail(key, values.tolist(), "must be whole numbers of characters")
+        return frozenset(int(v) for v in values)
+
     def mapping(key: str) -> dict[str, str]:
         value = toml.get(key)
         if not isinstance(value, dict):
@@ -80,7 +93,8 @@ def _load(path: str) -> ImportSettings:
         min_fuzzy_word=int(number("matching.min_fuzzy_word")),
         block_word_max=int(number("matching.block_word_max")),
         alternatives=int(number("matching.alternatives")),
-        cut_lengths=frozenset(int(x) for x in toml.numbers("matching.cut_lengths", 1)),
+        cut_lengths=lengths("matching.cut_lengths"),
+        slip_min_letters=whole("matching.slip_min_letters", 2, 100),
         legal_forms=frozenset(words("names.legal_forms")),
         trade_name_markers=words("names.trade_name_markers"),
         branch_words=words("names.branch_words"),

@@ -5,15 +5,18 @@ no rewriting of words, and the report's evidence, order and spend shares."""
 
 from __future__ import annotations
 
+import re
+
 import pandas as pd
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
-from pso_chain.loaders.import_settings import load_import_settings
+from pso_chain.loaders.import_settings import default_settings_path, load_import_settings
 from pso_chain.loaders.names import kvk_numbers, name_variants, name_variants_many
 from rapidfuzz.distance import OSA
 
-from pso_chain.importing.candidates import SLIP_WORD, slip_keys
+from pso_chain.errors import PsoInputError
+from pso_chain.importing.candidates import slip_keys
 from pso_chain.importing.matching import EVIDENCE_COLUMNS, match_suppliers
 from pso_chain.importing.report_summary import spend_summary
 
@@ -175,10 +178,11 @@ def test_slip_keys_find_every_word_one_slip_away(word, at, how):
     other = {"drop": word[:k] + word[k + 1:], "add": word[:k] + "q" + word[k:],
              "change": word[:k] + ("z" if word[k] != "z" else "y") + word[k + 1:],
              "swap": word[:k] + word[k + 1:k + 2] + word[k] + word[k + 2:]}[how]
-    if len(other) < SLIP_WORD or other == word:
+    shortest = SETTINGS.slip_min_letters
+    if len(other) < shortest or other == word:
         return
     assert OSA.distance(word, other) <= 1
-    assert set(slip_keys(word)) & set(slip_keys(other))
+    assert set(slip_keys(word, shortest)) & set(slip_keys(other, shortest))
 
 
 def test_names_cut_off_by_the_erp_field():
@@ -200,3 +204,20 @@ def test_names_cut_off_by_the_erp_field():
     assert got["Stichting Maatschappelijk Werk"] == ("review", "05074579")
     assert got["Vertriden Kantoorartikelen Hol"] == ("review", "57965107")
     assert got["Participatiebedrijf Arnhem Arn"] == ("review", "35423001")
+
+
+@pytest.mark.parametrize(("key", "value", "reason"), [
+    ("cut_lengths", "30", "non-empty list of numbers"), ("cut_lengths", "[30.5]", "whole numbers"),
+    ("cut_lengths", "[0]", ""), ("slip_min_letters", "1", "[2, 100]"), ("slip_min_letters", "5.5", "whole number"),
+])
+def test_bad_matching_settings_name_the_file_and_key(tmp_path, key, value, reason):
+    """A copy of import.toml with a bad value is refused naming the file, the key and why."""
+    text = default_settings_path().read_text(encoding="utf-8")
+    bad = re.sub(rf"(?m)^{key} = .*$", f"{key} = {value}", text)
+    assert bad != text
+    path = tmp_path / "import.toml"
+    path.write_text(bad, encoding="utf-8")
+    with pytest.raises(PsoInputError) as refused:
+        load_import_settings(path)
+    message = str(refused.value)
+    assert "import.toml" in message and f"matching.{key}" in message and reason in message

@@ -57,21 +57,20 @@ class CandidateIndex:
     by_slip: KeyIndex           # a word with one letter left out -> candidates (see slip_keys)
 
 
-SLIP_WORD = 5  # words this long are found again with one letter wrong
-
-
-def slip_keys(word: str) -> list[str]:
+def slip_keys(word: str, shortest: int) -> list[str]:
     """The word and the word with each one letter left out: two words one slip of a letter
     apart (a letter missing, added, changed, or two neighbours swapped) share one of these keys
-    (a symmetric-delete neighbourhood, as in SymSpell)."""
-    if len(word) < SLIP_WORD:
+    (a symmetric-delete neighbourhood, as in SymSpell). Words shorter than ``shortest`` (the
+    settings' ``slip_min_letters``) get none."""
+    if len(word) < shortest:
         return []
     return list(dict.fromkeys([word, *(word[:k] + word[k + 1:] for k in range(len(word)))]))
 
 
-def _slip_index(uniques: list[str], codes: np.ndarray, word_at: np.ndarray, most: int) -> KeyIndex:
+def _slip_index(uniques: list[str], codes: np.ndarray, word_at: np.ndarray, most: int,
+                shortest: int) -> KeyIndex:
     """Candidates per slip key of their words (keys shared by more than ``most`` left out)."""
-    keys_of = [slip_keys(w) for w in uniques]
+    keys_of = [slip_keys(w, shortest) for w in uniques]
     sizes = np.fromiter((len(k) for k in keys_of), dtype=np.int64, count=len(keys_of))
     flat = np.array([k for ks in keys_of for k in ks], dtype=object)
     start = np.concatenate([[0], np.cumsum(sizes)[:-1]])
@@ -184,7 +183,8 @@ def build_index(candidates: pd.DataFrame, settings: ImportSettings) -> Candidate
                           _by_key([n[:HEAD] if len(n) >= HEAD else "" for n in nospace.tolist()],
                                   settings.block_word_max),
                           np.array(full_postcodes(frame["postcode"].astype(str).tolist()), dtype=object),
-                          _slip_index(np.asarray(uniques).tolist(), codes, word_at, settings.block_word_max))
+                          _slip_index(np.asarray(uniques).tolist(), codes, word_at, settings.block_word_max,
+                                      settings.slip_min_letters))
 
 
 _PREPARED: dict[tuple, CandidateIndex] = {}

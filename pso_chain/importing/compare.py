@@ -29,7 +29,6 @@ from pso_chain.loaders.names import (
 
 TOP = 12     # candidates of a block compared word by word (per way of scoring)
 CUT_MIN = 25  # a ledger name this long may have been cut off by the ERP's field length
-SLIP_MIN = 5  # a name this long (letters, without spaces) may carry one slip of a letter
 EXACT, CUT = 2, 1
 
 
@@ -110,11 +109,11 @@ def _count(words: tuple[str, ...], part: tuple[str, ...]) -> int:
     return sum(words[k:k + n] == part for k in range(len(words) - n + 1))
 
 
-def _slip(a: tuple[str, ...], b: tuple[str, ...]) -> bool:
+def _slip(a: tuple[str, ...], b: tuple[str, ...], shortest: int) -> bool:
     """The two names, written without spaces, differ by one slip of a letter (optimal string
     alignment distance 1: one letter missing, added or changed, or two neighbours swapped)."""
     x, y = "".join(key_words(a)), "".join(key_words(b))
-    return min(len(x), len(y)) >= SLIP_MIN and OSA.distance(x, y, score_cutoff=1) <= 1
+    return min(len(x), len(y)) >= shortest and OSA.distance(x, y, score_cutoff=1) <= 1
 
 
 def _holding_start(word: str) -> bool:
@@ -130,11 +129,11 @@ def says_holding(words: set[str] | tuple[str, ...]) -> bool:
                for w in words)
 
 
-def _cut_slip(a: tuple[str, ...], b: tuple[str, ...]) -> bool:
+def _cut_slip(a: tuple[str, ...], b: tuple[str, ...], shortest: int) -> bool:
     """``a`` is the start of ``b`` but for one slip of a letter (a name cut off with a typo:
     "Vrijwilligerswwerk F" / "Vrijwilligerswerk Friesland")."""
     x, y = "".join(key_words(a)), "".join(key_words(b))
-    if len(x) < 2 * SLIP_MIN or len(y) <= len(x):
+    if len(x) < 2 * shortest or len(y) <= len(x):
         return False
     return any(OSA.distance(x, y[:k], score_cutoff=1) <= 1 for k in (len(x) - 1, len(x), len(x) + 1))
 
@@ -221,6 +220,7 @@ def compare(query: Query, j: int, index: CandidateIndex, settings: ImportSetting
     places = list({tuple(p.split()) for p in (cand_place, query.place) if p} | (
         {query.place_words} if query.place_words else set()))
     same, how, score, ordered, slip = 0, "", 0.0, True, False
+    shortest = settings.slip_min_letters
     for q in query.variants:
         for c in index.variants[j]:
             for qq, cc, why in _forms(q, c, places, query.cut_form, settings, query.abbreviated,
@@ -239,9 +239,9 @@ def compare(query: Query, j: int, index: CandidateIndex, settings: ImportSetting
                 elif not same and len(query.raw) >= CUT_MIN and (
                         _cut_prefix(qq, cc) or ("".join(cc).startswith("".join(qq)) and len(qq) > 1)):
                     same, how = CUT, f"ledger name cut off at {len(query.raw)} characters"
-                elif not same and not slip and _slip(qq, cc):
+                elif not same and not slip and _slip(qq, cc, shortest):
                     slip, how = True, "one letter differs" + (f" ({why})" if why else "")
-                elif not same and not slip and len(query.raw) >= CUT_MIN and _cut_slip(qq, cc):
+                elif not same and not slip and len(query.raw) >= CUT_MIN and _cut_slip(qq, cc, shortest):
                     slip, how = True, f"ledger name cut off at {len(query.raw)} characters, a letter differs"
     if same:
         score = max(score, 100.0 if same == EXACT else settings.accept_score)

@@ -37,7 +37,6 @@ from pso_chain.importing.candidates import (
 from pso_chain.importing.compare import (
     CUT,
     CUT_MIN,
-    SLIP_MIN,
     TOP,
     Compared,
     Query,
@@ -57,7 +56,7 @@ EVIDENCE_COLUMNS = ["kvk_agrees", "name_agrees", "place_agrees", "postcode_agree
                     "legal_form_agrees", "runner_up", "runner_up_lost"]
 EXTRA_COLUMNS = ["ledger_postcode", "matched_place", "matched_source", "note", "alternatives",
                  "spend_share"]
-def _block(query: Query, index: CandidateIndex) -> np.ndarray:
+def _block(query: Query, index: CandidateIndex, settings: ImportSettings) -> np.ndarray:
     """Candidates sharing an uncommon word or pair of words (or a word one slip of a letter
     away), the 4 postcode digits, the place together with the first letters of a word, or the
     first letters of the name."""
@@ -79,7 +78,7 @@ def _block(query: Query, index: CandidateIndex) -> np.ndarray:
                 mask[found] = True
         parts.append(in_place[mask[in_place]])
     for w in words:  # a word with a slip of a letter ("Dotirdo" / "Dotrido")
-        for key in slip_keys(w):
+        for key in slip_keys(w, settings.slip_min_letters):
             found = index.by_slip.get(key)
             if found is not None:
                 parts.append(found)
@@ -98,7 +97,7 @@ def _block(query: Query, index: CandidateIndex) -> np.ndarray:
 
 def _ranked(query: Query, index: CandidateIndex, settings: ImportSettings) -> list[Compared]:
     """The block's best candidates compared word by word, best first."""
-    block = _block(query, index)
+    block = _block(query, index, settings)
     if len(block) == 0:
         return []
     here = np.zeros(len(block), dtype=bool)  # the place or postcode agrees: never crowded out
@@ -126,7 +125,7 @@ def _ranked(query: Query, index: CandidateIndex, settings: ImportSettings) -> li
             if len(words) > 1 and len(words[-1]) <= 3:
                 heads.add("".join(words[:-1]))
         starts = [int(j) for j, text in zip(block, index.nospace[block], strict=True)
-                  if any(text.startswith(h) for h in heads if len(h) >= SLIP_MIN)]
+                  if any(text.startswith(h) for h in heads if len(h) >= settings.slip_min_letters)]
         picked.update(starts[:TOP])
     found = [compare(query, int(j), index, settings) for j in sorted(picked)]
     return sorted(found, key=lambda c: (-c.same, not c.here, -c.score))
