@@ -79,15 +79,20 @@ def profiled(label: str, folder: Path, org_id: str, html: Path | None, **open_op
     plan = pso_chain.uplift(network, org_id)
     done = time.perf_counter()
     profiler.stop()
-    print(f"\n===== {label}: open {opened - start:.3f} s, uplift {done - opened:.3f} s "
-          f"({len(plan['uplift']):,} plan rows) =====", flush=True)
+    _report(profiler, f"{label}: open {opened - start:.3f} s, uplift {done - opened:.3f} s "
+                      f"({len(plan['uplift']):,} plan rows)", html, f"uplift-{label.split()[0]}")
+    return {"open_s": opened - start, "uplift_s": done - opened}
+
+
+def _report(profiler: Profiler, heading: str, html: Path | None, name: str) -> None:
+    """Print the call tree under ``heading``; with ``html``, also write it as NAME.html there."""
+    print(f"\n===== {heading} =====", flush=True)
     print(profiler.output_text(unicode=False, color=False, show_all=False), flush=True)
     if html is not None:
         html.mkdir(parents=True, exist_ok=True)
-        page = html / f"uplift-{label.split()[0]}.html"
+        page = html / f"{name}.html"
         page.write_text(profiler.output_html(), encoding="utf-8")
         print(f"profile written to {page}")
-    return {"open_s": opened - start, "uplift_s": done - opened}
 
 
 def profiled_command(label: str, args: list[str], html: Path | None) -> dict:
@@ -106,13 +111,8 @@ def profiled_command(label: str, args: list[str], html: Path | None) -> dict:
     profiler.stop()
     if result.exit_code != 0:
         raise SystemExit(f"pso-chain {' '.join(args)} failed:\n{result.output}")
-    print(f"\n===== {label}: pso-chain {' '.join(args)}: {done - start:.3f} s =====", flush=True)
-    print(profiler.output_text(unicode=False, color=False, show_all=False), flush=True)
-    if html is not None:
-        html.mkdir(parents=True, exist_ok=True)
-        page = html / f"command-{label.split()[-1]}.html"
-        page.write_text(profiler.output_html(), encoding="utf-8")
-        print(f"profile written to {page}")
+    _report(profiler, f"{label}: pso-chain {' '.join(args)}: {done - start:.3f} s", html,
+            f"command-{label.split()[-1]}")
     return {"command_s": done - start}
 
 

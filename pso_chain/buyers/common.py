@@ -60,11 +60,7 @@ def new_purchase_counts(network: PurchaseNetwork, buyer: int, year: int, on=None
     certificate valid on some day of ``year``; dated, on that day — the core's own rule
     (:func:`pso_chain.core.certification.purchase_eligibility`), never the buyer itself.
     """
-    n = network.n
-    day = purchase_day(on, year)
-    return purchase_eligibility(np.full(n, buyer, dtype=np.int64), np.arange(n, dtype=np.int64),
-                                np.full(n, year, dtype=np.int64), np.full(n, day, dtype=np.int64),
-                                network.sw, network.certificates)
+    return counts_at(network, buyer, year, np.arange(network.n, dtype=np.int64), on)
 
 
 def counts_at(network: PurchaseNetwork, buyer: int, year: int, nodes: np.ndarray, on=None) -> np.ndarray:
@@ -147,9 +143,10 @@ def spend_at(network: PurchaseNetwork, buyer: int, year: int, nodes: np.ndarray)
     suppliers, at = np.unique(network.supplier[rows], return_inverse=True)
     totals = np.bincount(at, weights=network.amount[rows], minlength=len(suppliers))
     nodes = np.asarray(nodes, dtype=np.int64)
-    k = np.minimum(np.searchsorted(suppliers, nodes), max(len(suppliers) - 1, 0))
-    found = (len(suppliers) > 0) & (suppliers[k] == nodes) if len(suppliers) else np.zeros(len(nodes), bool)
-    return np.where(found, totals[k] if len(suppliers) else 0.0, 0.0)
+    if len(suppliers) == 0:
+        return np.zeros(len(nodes))
+    k = np.minimum(np.searchsorted(suppliers, nodes), len(suppliers) - 1)
+    return np.where(suppliers[k] == nodes, totals[k], 0.0)
 
 
 def buyer_spend(network: PurchaseNetwork, buyer: int, year: int) -> tuple[np.ndarray, np.ndarray]:

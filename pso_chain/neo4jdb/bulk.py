@@ -141,7 +141,7 @@ def _score_columns(data: Dataset, columns: dict | None) -> tuple[list[str], list
     at = pd.Index(columns["org_id"]).get_indexer(data.organisations["org_id"].astype(str))
     if (at < 0).any():
         raise ValueError("an organisation has no score")
-    trede = np.array([np.nan if t is None else float(t) for t in columns["trede"]])[at]
+    trede = np.array(columns["trede"], dtype=float)[at]  # None (no trede) becomes NaN
 
     def floats(name: str) -> pa.Array:
         return _floats(np.asarray(columns[name], dtype=float)[at])
