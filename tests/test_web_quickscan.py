@@ -159,3 +159,23 @@ def test_overrides_year_and_the_page_s_own_words(client, books, tmp_path):
     bad = client.post("/quickscan", data={"csrf_token": client.cookies.get("pso_csrf"), "year": "20x5"},
                       files=files)
     assert bad.status_code == 400 and "jaartal" in bad.text
+
+
+@pytest.mark.parametrize(("field", "value", "says"), [
+    ("vat", "121", "Btw-percentage"), ("vat", "eenentwintig", "Btw-percentage"),
+    ("year", "99999", "jaartal"), ("map", "Leverancier zonder isteken", "regel 1"),
+    ("map", "<script>alert(1)</script>", "regel 1"),
+    ("map", "<img src=x onerror=alert(1)>=supplier_name", ""),
+])
+def test_bad_or_hostile_form_fields_are_400_naming_the_field(client, books, field, value, says):
+    """Every new field of the quick scan: a bad value is a 400 that names the field (in Dutch);
+    hostile text never comes back unescaped, and no stack trace."""
+    files = {"books": ("afas.csv", books["ledger"].read_bytes()),
+             "register": ("register.csv", books["register"].read_bytes()),
+             "buyer": ("buyer.csv", books["buyer"].read_bytes())}
+    page = client.post("/quickscan", data={"csrf_token": client.cookies.get("pso_csrf"), field: value},
+                       files=files)
+    assert page.status_code == 400, page.text[:300]
+    assert says in page.text
+    assert "<script>alert(1)" not in page.text and "<img src=x" not in page.text
+    assert "Traceback" not in page.text
