@@ -14,8 +14,13 @@ from rich.markup import escape
 from pso_chain import api
 from pso_chain.commands.common import RulesOpt, console, err_console, fails_on_bad_input, t, write_xlsx
 from pso_chain.errors import PsoInputError
-from pso_chain.importing.importer import ACCEPT_REVIEW_NOTE, MISSING_FIGURES_NOTE
-from pso_chain.importing.quickscan_files import flag_notes, pct, render_quickscan, write_quickscan
+from pso_chain.importing.quickscan_files import (
+    FLAG_NOTE_KEYS,
+    flag_notes,
+    pct,
+    render_quickscan,
+    write_quickscan,
+)
 from pso_chain.outputs.files import set_context, write_csv
 
 import_app = typer.Typer(help="Import a buyer's books (ledger exports, UBL e-invoices) into a dataset.",
@@ -73,16 +78,13 @@ def _write_partial(exc: PsoInputError, out: Path) -> None:
         err_console.print(escape(t("wrote_file", path=f"{base}.csv/.xlsx")), highlight=False)
 
 
-FLAG_NOTES = {ACCEPT_REVIEW_NOTE: "note_accept_review", MISSING_FIGURES_NOTE: "note_missing_figures"}
-
-
 def _summary(report, requests, notes) -> None:
     counts = report["status"].value_counts().to_dict()
     console.print(escape(t("match_counts", accepted=counts.get("accepted", 0), review=counts.get("review", 0),
                            unmatched=counts.get("unmatched", 0), n=len(report))), highlight=False)
     for note in notes:
-        style = "bold yellow" if note in FLAG_NOTES else "dim"
-        text = t(FLAG_NOTES[note]) if note in FLAG_NOTES else note
+        style = "bold yellow" if note in FLAG_NOTE_KEYS else "dim"
+        text = t(FLAG_NOTE_KEYS[note]) if note in FLAG_NOTE_KEYS else note
         console.print(f"[{style}]{escape(text)}[/{style}]", highlight=False)
     if len(requests):
         console.print(escape(t("request_count", n=len(requests))), highlight=False)

@@ -35,6 +35,10 @@ DUTCH_NOTES = {
 }
 
 
+# The same two notes as keys of the catalogue's [cli] table (the terminal names the options).
+FLAG_NOTE_KEYS = {ACCEPT_REVIEW_NOTE: "note_accept_review", MISSING_FIGURES_NOTE: "note_missing_figures"}
+
+
 def flag_notes(result: QuickscanResult) -> list[str]:
     """The notes every output must show (review band counted, figures missing), in Dutch."""
     return [DUTCH_NOTES[n] for n in result.notes if n in DUTCH_NOTES]
