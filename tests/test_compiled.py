@@ -87,6 +87,8 @@ def _every_verb(net) -> dict:
            "embodied": pso_chain.embodied(net)}
     for org_id in picks:
         out[f"explain {org_id}"] = pso_chain.explain(net, org_id)
+        out[f"explain page 2 {org_id}"] = pso_chain.explain(net, org_id, shown=slice(3, 6))
+        out[f"supplier_spend {org_id}"] = pso_chain.supplier_spend(net, org_id)
         out[f"uplift {org_id}"] = pso_chain.uplift(net, org_id, max_share=0.25)
         out[f"suppliers --for {org_id}"] = pso_chain.suppliers(net, ON, for_org=org_id)
         out[f"substitutes {org_id}"] = pso_chain.substitutes(net, org_id)
@@ -101,6 +103,23 @@ def test_every_verb_equal_from_the_compiled_network(tmp_path: Path, seed: int, f
     for name in ("organisations", "purchases", "employees_records", "certifications"):
         pdt.assert_frame_equal(getattr(plain, name), getattr(compiled, name))
     np.testing.assert_array_equal(plain.eligible, compiled.eligible)
+
+
+def test_a_worker_maps_every_file_of_the_entry(tmp_path: Path) -> None:
+    """``prepare`` (what each web worker runs on opening) touches the pages of every mapped
+    file of the entry — each ``.npy`` array and each Arrow table but the problems, which are
+    read into memory — and the answers stay the same."""
+    tables = random_tables(19, n_orgs=30, n_purchases=200)
+    tables["purchases"]["source"] = "grootboek.csv"  # provenance: one more Arrow file
+    plain, compiled = _pair(write_tables(tmp_path / "data", **tables))
+    files = {p.name for p in compiled.entry.iterdir()} - {"manifest.json", "problems.arrow"}
+    arrays = [m for m in compiled.mapped if isinstance(m, np.ndarray)]
+    assert len(arrays) == len({f for f in files if f.endswith(".npy")})
+    assert len(compiled.mapped) - len(arrays) == len({f for f in files if f.endswith(".arrow")}) >= 2
+    before = _every_verb(compiled)
+    pso_chain.api.buyers.prepare(compiled)
+    _equal(before, _every_verb(compiled))
+    _equal(_every_verb(plain), before)
 
 
 def test_purchase_provenance_kept(tmp_path: Path) -> None:

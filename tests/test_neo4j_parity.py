@@ -114,13 +114,18 @@ def test_every_verb_on_the_database_equals_the_folder(neo4j_server, tmp_path, se
 
 
 def _same_answers(database, network, org_ids: list[str]) -> None:
-    """credits (every year), explain and uplift (each of ``org_ids``), suppliers (with and
+    """credits (every year), explain (whole and one page), supplier_spend and uplift (each of
+    ``org_ids``), suppliers (with and
     without a buyer) and exposure on ``database`` equal those on ``network``, exactly."""
     for year in [int(y) for y in network.years]:
         pd.testing.assert_frame_equal(pso_chain.credits(database, year),
                                       pso_chain.credits(network, year), check_exact=True)
     for org_id in org_ids:
         assert pso_chain.explain(database, org_id) == pso_chain.explain(network, org_id)
+        page = slice(2, 5)  # the web page's explain: one page of the purchases
+        assert pso_chain.explain(database, org_id, shown=page) == pso_chain.explain(network, org_id, shown=page)
+        pd.testing.assert_frame_equal(pso_chain.supplier_spend(database, org_id),
+                                      pso_chain.supplier_spend(network, org_id), check_exact=True)
         mine = pso_chain.uplift(database, org_id, max_share=0.25)
         theirs = pso_chain.uplift(network, org_id, max_share=0.25)
         assert mine.keys() == theirs.keys()

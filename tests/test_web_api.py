@@ -5,10 +5,12 @@ security headers, CSRF on POST forms and authentication."""
 from __future__ import annotations
 
 import json
+import re
 import subprocess
 import sys
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 import pytest
 
@@ -19,6 +21,8 @@ import pso_chain  # noqa: E402
 from pso_chain.web.app import create_app  # noqa: E402
 from pso_chain.web.security import Auth, check_bind, hash_password, load_auth  # noqa: E402
 from pso_chain.web.state import NetworkHolder  # noqa: E402
+from tests.datasets import buy, write_tables  # noqa: E402
+from tests.datasets import org as org_row  # noqa: E402
 
 EXAMPLE = pso_chain.example_path()
 LOCAL = "http://127.0.0.1"  # the server answers to its loopback names only
@@ -386,3 +390,29 @@ def test_municipality_pages_show_no_none_or_nan(client):
         page = client.get(f"/municipalities/{name}").text
         assert ">None<" not in page and ">nan<" not in page
     assert "onbereikbaar" in client.get("/municipalities/Epe").text
+
+
+def test_a_large_buyers_page_shows_one_page_and_its_largest_suppliers(tmp_path):
+    """A buyer with 250 purchase rows at 40 suppliers: each page shows its 100 rows of the whole
+    explanation (a page past the end shows the last), the count line counts all 250, and the
+    what-if form offers the 30 largest suppliers with their totals (a plain loop's)."""
+    rng = np.random.default_rng(5)
+    suppliers = [f"2{i:07d}" for i in range(40)]
+    orgs = [org_row("10000001")] + [org_row(s, sw=i % 3 == 0) for i, s in enumerate(suppliers)]
+    rows = [buy("10000001", suppliers[int(rng.integers(40))], float(rng.integers(1, 500) * 100))
+            for _ in range(250)]
+    folder = write_tables(tmp_path / "large", orgs, rows)
+    whole = pso_chain.explain(pso_chain.open(folder, cache=False), "10000001")["purchases"]
+    totals: dict[str, float] = {}
+    for p in whole:
+        totals[p["supplier_id"]] = totals.get(p["supplier_id"], 0.0) + p["amount_eur"]
+    largest = sorted(totals.items(), key=lambda kv: (-kv[1], kv[0]))[:30]
+    client = TestClient(create_app(NetworkHolder(folder)), raise_server_exceptions=False, base_url=LOCAL)
+    for page, first in ((1, 0), (2, 100), (3, 200), (999, 200)):
+        text = client.get(f"/organisations/10000001?page={page}&lang=nl").text
+        table = text[text.index('id="purchases"'):text.index("</table>", text.index('id="purchases"'))]
+        shown = re.findall(r'<a href="/organisations/(\d+)">', table)
+        assert shown == [p["supplier_id"] for p in whole[first:first + 100]]
+        assert "250" in text[text.index('id="purchases-h"'):text.index('id="purchases"')]
+        fields = re.findall(r'name="s_(\d+)" value="([0-9.]+)"', text)
+        assert fields == [(sid, f"{amount:.2f}") for sid, amount in largest]

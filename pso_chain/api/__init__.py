@@ -39,6 +39,7 @@ from pso_chain.api.verbs import (
     sroi,
     stats,
     substitutes,
+    supplier_spend,
     suppliers,
     tender,
     tour,
@@ -53,6 +54,6 @@ __all__ = [
     "discount_table", "embodied", "example_path", "explain", "exposure", "from_frames", "from_networkx",
     "history", "import_books", "leontief",
     "load_example", "load_rules", "municipality", "open", "quickscan", "report", "seeds", "simulate",
-    "sroi", "stats", "substitutes", "suppliers", "tender", "tour", "uplift", "validate_dataset",
-    "what_if",
+    "sroi", "stats", "substitutes", "supplier_spend", "suppliers", "tender", "tour", "uplift",
+    "validate_dataset", "what_if",
 ]

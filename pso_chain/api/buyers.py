@@ -23,6 +23,7 @@ from pso_chain.buyers.substitutes import substitutes as find
 from pso_chain.buyers.suppliers import eligible_suppliers
 from pso_chain.buyers.tender import read_bids, tender_ranking
 from pso_chain.buyers.uplift import uplift_plan
+from pso_chain.core.compiled import CompiledNetwork
 from pso_chain.errors import Problem, PsoInputError
 from pso_chain.neo4jdb.database import DatabaseNetwork
 from pso_chain.settings import load_buyer_defaults
@@ -344,11 +345,14 @@ def discount_table(specs: Sequence[str], levels: Sequence[str]) -> dict[str, flo
 
 def prepare(network: Network) -> None:
     """Build once what the buyers' questions look up on every call — the certificate index, the
-    suppliers in order of yield, the municipalities as codes — so that a server's first
-    requests are as fast as the later ones (each web worker calls it after opening). A
-    database source builds these on its first question instead."""
+    suppliers in order of yield, the municipalities as codes — and map a compiled network's
+    pages into this process, so that a server's first requests are as fast as the later ones
+    (each web worker calls it after opening). A database source builds these on its first
+    question instead."""
     if isinstance(network, DatabaseNetwork):
         return
-    network.certificates  # noqa: B018 - a cached property, built here
+    if isinstance(network, CompiledNetwork):
+        network.touch_pages()
+    network.certificates.count  # noqa: B018 - cached properties, built here
     yield_order(network)
     check.municipalities(network)

@@ -41,6 +41,7 @@ from pso_chain.core.network import PurchaseNetwork
 from pso_chain.core.outlook import aspirant_outlook
 from pso_chain.core.scoring import below_certified_level
 from pso_chain.core.scoring import credits as score
+from pso_chain.core.spend import supplier_spend as spend_of
 from pso_chain.importing.books import import_books as read_books
 from pso_chain.importing.books import quickscan as scan
 from pso_chain.neo4jdb.database import DatabaseNetwork, is_database_uri
@@ -52,7 +53,8 @@ __all__ = [
     "Network", "aspirants", "audit_file", "cascades", "compliance", "counting_spend", "credits",
     "discount_table", "embodied", "example_path", "explain", "exposure", "history", "import_books",
     "load_example", "load_rules", "municipality", "open", "quickscan", "report", "seeds", "simulate",
-    "sroi", "stats", "substitutes", "suppliers", "tender", "tour", "uplift", "validate_dataset", "what_if",
+    "sroi", "stats", "substitutes", "supplier_spend", "suppliers", "tender", "tour", "uplift",
+    "validate_dataset", "what_if",
 ]
 
 
@@ -200,7 +202,8 @@ def credits(network: Network, year: int | None = None, *, below_level: bool = Fa
     return score(network, check.year(network, year))
 
 
-def explain(network: Network, org_id: str, year: int | None = None) -> dict[str, Any]:
+def explain(network: Network, org_id: str, year: int | None = None, *,
+            shown: slice | None = None) -> dict[str, Any]:
     """Every number behind one organisation's score, traced to its rows.
 
     Parameters
@@ -210,6 +213,10 @@ def explain(network: Network, org_id: str, year: int | None = None) -> dict[str,
         The organisation.
     year : int, optional
         Reference year; the latest year in purchases when None.
+    shown : slice, optional
+        Only these of the buyer's purchase rows (in file order) as ``purchases`` entries, such
+        as ``slice(100, 200)`` for the second page of 100; ``purchase_rows`` then gives the
+        count of all rows. Every figure is still over all rows.
 
     Returns
     -------
@@ -231,8 +238,43 @@ def explain(network: Network, org_id: str, year: int | None = None) -> dict[str,
     (1, 1, 12.85)
     """
     if isinstance(network, DatabaseNetwork):
-        return network.explain(org_id, year)
-    return trace(network, org_id, check.year(network, year))
+        return network.explain(org_id, year, shown)
+    return trace(network, org_id, check.year(network, year), shown)
+
+
+def supplier_spend(network: Network, org_id: str, year: int | None = None) -> pd.DataFrame:
+    """One buyer's spend per supplier in a year, largest first.
+
+    Parameters
+    ----------
+    network : PurchaseNetwork or DatabaseNetwork
+    org_id : str
+        The buyer.
+    year : int, optional
+        Reference year; the latest year in purchases when None.
+
+    Returns
+    -------
+    pandas.DataFrame
+        ``supplier_id, supplier_name, rows, amount_eur, counted_eur`` (the part of the amount
+        in rows that count), one row per supplier, by ``amount_eur`` descending (ties by
+        ``supplier_id``); self-purchases included.
+
+    Raises
+    ------
+    PsoInputError
+        An unknown organisation or a year without purchases.
+
+    Examples
+    --------
+    >>> import pso_chain
+    >>> spend = pso_chain.supplier_spend(pso_chain.load_example(), "10000109")
+    >>> list(spend.columns)
+    ['supplier_id', 'supplier_name', 'rows', 'amount_eur', 'counted_eur']
+    """
+    if isinstance(network, DatabaseNetwork):
+        return network.supplier_spend(org_id, year)
+    return spend_of(network, org_id, check.year(network, year))
 
 
 def sroi(network: Network, contracts: pd.DataFrame | str | Path | None = None,

@@ -155,8 +155,13 @@ def _provenance(network: PurchaseNetwork, rows: np.ndarray) -> dict[str, list[st
             if c in raw.columns}
 
 
-def explain(network: PurchaseNetwork, org_id: str, year: int | None = None) -> dict:
-    """Every number behind one organisation's score, as a nested dict (JSON-ready)."""
+def explain(network: PurchaseNetwork, org_id: str, year: int | None = None,
+            shown: slice | None = None) -> dict:
+    """Every number behind one organisation's score, as a nested dict (JSON-ready).
+
+    ``shown`` (a slice of the buyer's purchase rows in file order) builds the ``purchases``
+    entries of those rows only and adds ``purchase_rows``, the count of all of them: a page of
+    a buyer with tens of thousands of rows. Every figure is still over all rows."""
     year = network.resolve_year(year)
     node = network.node(org_id)
     rules = network.rules
@@ -178,7 +183,7 @@ def explain(network: PurchaseNetwork, org_id: str, year: int | None = None) -> d
         direct["persons"] = []
 
     rows = network.buyer_rows(node, year)  # one buyer's rows, not a pass over the network
-    purchases = _purchase_entries(network, node, year, rows)
+    purchases = _purchase_entries(network, node, year, rows if shown is None else rows[shown])
     ind = indirect_fte_of(network, node, year, rows)
     score = score_arrays(rules, [fte], [target], [ind], [int(network.employees[node])],
                          [bool(network.qualitative_ok[node])])
@@ -213,8 +218,9 @@ def explain(network: PurchaseNetwork, org_id: str, year: int | None = None) -> d
         "direct": {**direct, "direct_pct": float(score["direct_pct"][0]),
                    "formula": "100 * target_fte / fte"},
         "purchases": purchases,
+        **({} if shown is None else {"purchase_rows": len(rows)}),
         "indirect": {
-            "indirect_fte": ind, "counted_purchases": int(sum(p["counted"] for p in purchases)),
+            "indirect_fte": ind, "counted_purchases": int(np.count_nonzero(network.eligible[rows])),
             "formula": "indirect_pct = 100 * indirect_fte / (fte + indirect_fte)",
             "indirect_pct": float(score["indirect_pct"][0]),
             "max_indirect_share": rules.max_indirect_share,

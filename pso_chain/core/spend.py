@@ -76,3 +76,26 @@ def counting_spend(network: PurchaseNetwork, year: int | None = None, by: str | 
                                          np.nan)
     out["buyers"] = out["buyers"].astype(np.int64)
     return out[SPEND_COLUMNS]
+
+
+def supplier_spend(network: PurchaseNetwork, org_id: str, year: int | None = None) -> pd.DataFrame:
+    """One buyer's spend per supplier in a year, largest first (ties by ``supplier_id``):
+    ``supplier_id``, ``supplier_name``, ``rows``, ``amount_eur`` and ``counted_eur`` (the part
+    of it in rows that count). Summed over the buyer's rows in file order with numpy, so the
+    totals equal adding the rows one by one. Self-purchases are rows of the buyer like any other
+    here (what a what-if form starts from), unlike :func:`counting_spend`."""
+    year = network.resolve_year(year)
+    node = network.node(org_id)
+    rows = network.buyer_rows(node, year)
+    amount = network.amount[rows]
+    nodes, inverse = np.unique(network.supplier[rows], return_inverse=True)
+    total = np.bincount(inverse, weights=amount, minlength=len(nodes))
+    counted = np.bincount(inverse, weights=np.where(network.eligible[rows], amount, 0.0),
+                          minlength=len(nodes))
+    orgs = network.organisations
+    ids = orgs["org_id"].iloc[nodes].to_numpy(dtype=object)
+    order = np.lexsort((ids.astype(str), -total))
+    names = orgs["name"].iloc[nodes[order]].to_numpy(dtype=object)
+    return pd.DataFrame({"supplier_id": ids[order], "supplier_name": names,
+                         "rows": np.bincount(inverse, minlength=len(order))[order],
+                         "amount_eur": total[order], "counted_eur": counted[order]})

@@ -26,6 +26,7 @@ from pso_chain.config import Settings
 from pso_chain.core.explanation import explain as trace
 from pso_chain.core.network import PurchaseNetwork
 from pso_chain.core.scoring import credits as score
+from pso_chain.core.spend import supplier_spend as spend_of
 from pso_chain.neo4jdb import cached, verbs
 from pso_chain.neo4jdb.source import load_network
 from pso_chain.olievlek.exposure import exposure as prospects
@@ -78,11 +79,17 @@ class DatabaseNetwork:
             return score(network, check.year(network, year))
         return verbs.credits(self.uri, self.rules, year, self.settings)
 
-    def explain(self, org_id: str, year: int | None) -> dict:
+    def explain(self, org_id: str, year: int | None, shown: slice | None = None) -> dict:
         if self.cached:
             network = self.network()
-            return trace(network, org_id, check.year(network, year))
-        return verbs.explain(self.uri, self.rules, org_id, year, self.settings)
+            return trace(network, org_id, check.year(network, year), shown)
+        return verbs.explain(self.uri, self.rules, org_id, year, self.settings, shown)
+
+    def supplier_spend(self, org_id: str, year: int | None) -> pd.DataFrame:
+        if self.cached:
+            network = self.network()
+            return spend_of(network, org_id, check.year(network, year))
+        return verbs.supplier_spend(self.uri, self.rules, org_id, year, self.settings)
 
     def uplift(self, org_id: str, year: int | None, **options) -> dict[str, pd.DataFrame]:
         if self.cached:

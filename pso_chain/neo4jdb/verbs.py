@@ -32,6 +32,7 @@ from pso_chain.config import Settings
 from pso_chain.core.explanation import explain as trace
 from pso_chain.core.network import PurchaseNetwork
 from pso_chain.core.scoring import credits as score
+from pso_chain.core.spend import supplier_spend as spend_of
 from pso_chain.loaders import RawTable
 from pso_chain.neo4jdb.connect import Connection, connect
 from pso_chain.neo4jdb.source import Meta, meta, purchase_years, read, read_part
@@ -97,16 +98,30 @@ def credits(uri: str, rules: Rules, year: int | None, settings: Settings | None 
     return score(network, year)
 
 
-def explain(uri: str, rules: Rules, org_id: str, year: int | None,
-            settings: Settings | None = None) -> dict:
-    """:func:`pso_chain.core.explanation.explain` on the database at ``uri``."""
+def _buyer_part(uri: str, rules: Rules, org_id: str, year: int | None,
+                settings: Settings | None) -> tuple[PurchaseNetwork, int]:
+    """The part of the database one buyer's year needs (its purchases and their suppliers),
+    as a network, and the year resolved."""
     with connect(uri, settings) as conn:
         known = meta(conn)
         year = _year(conn, known, year)
         frames = read_part(conn, rules, known,
                            ("purchases_of_buyer", {"buyer": str(org_id), "year": year}), [org_id])
-        network = part_network(conn, rules, frames, known)
-    return trace(network, str(org_id), year)
+        return part_network(conn, rules, frames, known), year
+
+
+def explain(uri: str, rules: Rules, org_id: str, year: int | None,
+            settings: Settings | None = None, shown: slice | None = None) -> dict:
+    """:func:`pso_chain.core.explanation.explain` on the database at ``uri``."""
+    network, year = _buyer_part(uri, rules, org_id, year, settings)
+    return trace(network, str(org_id), year, shown)
+
+
+def supplier_spend(uri: str, rules: Rules, org_id: str, year: int | None,
+                   settings: Settings | None = None) -> pd.DataFrame:
+    """:func:`pso_chain.core.explanation.supplier_spend` on the database at ``uri``."""
+    network, year = _buyer_part(uri, rules, org_id, year, settings)
+    return spend_of(network, str(org_id), year)
 
 
 def uplift(uri: str, rules: Rules, org_id: str, year: int | None, *, top: int | None = None,

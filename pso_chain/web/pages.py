@@ -129,28 +129,33 @@ def supplier_search(request: Request, q: Annotated[str, Query(max_length=100)] =
 
 
 def organisation_context(request: Request, org_id: str, year: int | None, page: int = 1) -> dict:
-    """Explanation (no person rows), one page of its purchases, the uplift plan and the
-    current spend at the largest suppliers (the what-if form's fields)."""
+    """Explanation (no person rows) with one page of its purchases, the uplift plan and the
+    current spend at the largest suppliers (the what-if form's fields). Only the shown page's
+    rows become entries: the busiest buyers have tens of thousands."""
     net = network(request)
-    ex = public_explain(pso_chain.explain(net, org_id, year))
+
+    def explained(page: int) -> dict:
+        start = (page - 1) * PURCHASES_PER_PAGE
+        return public_explain(pso_chain.explain(net, org_id, year,
+                                                shown=slice(start, start + PURCHASES_PER_PAGE)))
+
+    ex = explained(page)
+    pages = max(1, -(-ex["purchase_rows"] // PURCHASES_PER_PAGE))
+    if page > pages:  # past the last page: show the last
+        page = pages
+        ex = explained(page)
     unknown = ex.get("trede_reason") == "figures_unknown"  # no score: nothing to lift (issue 19)
     plan = ({"targets": pd.DataFrame(), "uplift": pd.DataFrame({"supplier_id": []})} if unknown
             else pso_chain.uplift(net, org_id, ex["year"]))
-    spend: dict[str, dict] = {}
-    for p in ex["purchases"]:
-        entry = spend.setdefault(p["supplier_id"], {"name": p["supplier_name"], "amount": 0.0,
-                                                     "counted": p["counted"]})
-        entry["amount"] += p["amount_eur"]
-    largest = dict(sorted(spend.items(), key=lambda kv: (-kv[1]["amount"], kv[0]))[:WHAT_IF_SUPPLIERS])
+    spend = pso_chain.supplier_spend(net, org_id, ex["year"])
+    largest = {row.supplier_id: {"name": row.supplier_name, "amount": row.amount_eur}
+               for row in spend.head(WHAT_IF_SUPPLIERS).itertuples()}
     uplift = plan["uplift"]
-    purchases = ex["purchases"]
-    pages = max(1, -(-len(purchases) // PURCHASES_PER_PAGE))
-    page = min(max(page, 1), pages)
-    shown = purchases[(page - 1) * PURCHASES_PER_PAGE:page * PURCHASES_PER_PAGE]
     return {"ex": ex, "targets": plan["targets"].to_dict(orient="records"),
             "uplift": uplift[uplift["supplier_id"].notna()].to_dict(orient="records"),
-            "spend": largest, "suppliers_total": len(spend), "shown": shown, "page": page,
-            "pages": pages, "counted_n": sum(1 for p in purchases if p["counted"])}
+            "spend": largest, "suppliers_total": len(spend), "shown": ex["purchases"], "page": page,
+            "pages": pages, "purchase_rows": ex["purchase_rows"],
+            "counted_n": ex["indirect"]["counted_purchases"]}
 
 
 @router.get("/organisations/{org_id}", response_class=HTMLResponse)
