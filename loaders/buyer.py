@@ -30,8 +30,7 @@ def read_buyer_file(path: str | Path) -> pd.DataFrame:
     frame.columns = [header_key(c).replace(" ", "_") for c in frame.columns]
     if "org_id" not in frame.columns or len(frame) != 1:
         raise PsoInputError(Problem(sheet.file, None, "org_id", None,
-                                    "the buyer file must be one row of the organisations table "
-                                    "(org_id = the buyer's KvK, name, employees, fte, ...)"))
+                                    "buyer_one_row"))
     row = sheet.row_number(int(frame.index[0]))
     out: dict[str, object] = {}
     problems = []
@@ -39,19 +38,19 @@ def read_buyer_file(path: str | Path) -> pd.DataFrame:
         if col in NUMBERS:
             values, bad, missing = to_number(frame[col], sheet.decimal_comma)
             if bad[0]:
-                problems.append(Problem(sheet.file, row, col, frame[col].iat[0], "not a number"))
+                problems.append(Problem(sheet.file, row, col, frame[col].iat[0], "not_a_number"))
             value = float(values[0]) if not (bad[0] or missing[0]) else np.nan
             out[col] = int(value) if col == "employees" and float(value).is_integer() else value
         elif col in BOOLEANS:
             flags, bad = to_bool(frame[col], BOOLEANS[col])
             if bad[0]:
                 problems.append(Problem(sheet.file, row, col, frame[col].iat[0],
-                                        "not a yes/no value (ja/nee, true/false, 1/0)"))
+                                        "not_a_boolean"))
             out[col] = bool(flags[0])
         else:
             out[col] = text(frame[col]).iat[0]
     if not out["org_id"]:
-        problems.append(Problem(sheet.file, row, "org_id", "", "the buyer needs an org_id (its KvK)"))
+        problems.append(Problem(sheet.file, row, "org_id", "", "buyer_needs_org_id"))
     if problems:
         raise PsoInputError(problems)
     return pd.DataFrame([out])
@@ -72,7 +71,7 @@ def read_buyer_records(path: str | Path) -> pd.DataFrame:
         values, bad, missing = to_number(frame[col], raw.decimal_comma)
         for i in np.flatnonzero(bad):
             problems.append(Problem(raw.file, raw.first_data_row + int(i), col, frame[col].iat[i],
-                                    "not a number"))
+                                    "not_a_number"))
         frame[col] = np.where(missing, np.nan, values)
     if problems:
         raise PsoInputError(problems)

@@ -28,7 +28,7 @@ from pso_chain.loaders.sheet import (
     synonyms,
 )
 
-from pso_chain.errors import Problem, PsoInputError
+from pso_chain.errors import Problem, PsoInputError, coded
 from pso_chain.parsing import text, to_date, to_number
 
 FIELDS = ("supplier_name", "supplier_code", "supplier_kvk", "date", "year", "amount_excl",
@@ -44,7 +44,7 @@ def parse_mapping(items: list[str] | None) -> dict[str, str]:
         fld = fld.strip().lower()
         if not sep or not column.strip() or fld not in FIELDS:
             raise PsoInputError(Problem("--map", None, None, item,
-                                        f"use COLUMN=FIELD with FIELD one of {', '.join(FIELDS)}"))
+                                        coded("map_usage", fields=", ".join(FIELDS))))
         out[column.strip()] = fld
     return out
 
@@ -58,7 +58,7 @@ def _amount(sheet, cols: dict[str, str], vat_pct: float | None, problems: list[P
         values, bad, missing = to_number(frame[cols[fld]], sheet.decimal_comma)
         for i in np.flatnonzero(bad | missing):
             problems.append(Problem(sheet.file, sheet.row_number(int(frame.index[i])), cols[fld],
-                                    frame[cols[fld]].iat[i], "amount is empty or not a number"))
+                                    frame[cols[fld]].iat[i], "amount_unreadable"))
         return values
 
     if "amount_excl" in cols:
@@ -68,15 +68,11 @@ def _amount(sheet, cols: dict[str, str], vat_pct: float | None, problems: list[P
             f"{cols['amount_incl']!r} minus {cols['vat_amount']!r}")
     if "amount_incl" in cols:
         if vat_pct is None:
-            problems.append(Problem(sheet.file, None, cols["amount_incl"], None,
-                                    "the file has amounts including VAT only: give --vat PCT "
-                                    "(e.g. --vat 21) to compute the amounts excluding VAT"))
+            problems.append(Problem(sheet.file, None, cols["amount_incl"], None, "vat_needed"))
             return np.full(len(frame), np.nan), ""
         return number("amount_incl") / (1 + vat_pct / 100.0), (
             f"{cols['amount_incl']!r} including VAT divided by {1 + vat_pct / 100:g} (--vat {vat_pct:g})")
-    problems.append(Problem(sheet.file, None, None, None,
-                            "no amount column found (looked for e.g. 'Bedrag excl. btw', 'Netto', "
-                            "'Bedrag', 'Bedrag incl. btw'; name one with --map \"Kolom=amount_excl\")"))
+    problems.append(Problem(sheet.file, None, None, None, "no_amount_column"))
     return np.full(len(frame), np.nan), ""
 
 
@@ -97,9 +93,7 @@ def read_ledger(path: str | Path, *, profile: str | None = None, mapping: dict[s
     frame = sheet.frame
     n = len(frame)
     if "supplier_name" not in cols and "supplier_kvk" not in cols:
-        problems.append(Problem(sheet.file, None, None, None,
-                                "no supplier column found (looked for e.g. 'Crediteurnaam', "
-                                "'Leverancier', 'Naam', 'KvK'; name one with --map \"Kolom=supplier_name\")"))
+        problems.append(Problem(sheet.file, None, None, None, "no_supplier_column"))
     amount, how = _amount(sheet, cols, vat_pct, problems)
     rows = [sheet.row_number(int(i)) for i in frame.index]
     if problems and n == 0:
@@ -119,30 +113,30 @@ def read_ledger(path: str | Path, *, profile: str | None = None, mapping: dict[s
                          "KvK number (8 digits): matched by name")
     for i in np.flatnonzero((names == "").to_numpy() & (kvk == "")):
         problems.append(Problem(sheet.file, rows[i], cols.get("supplier_name"), None,
-                                "no supplier name or KvK number in this row"))
+                                "no_supplier_in_row"))
     if "currency" in cols:
         cur = text(frame[cols["currency"]]).str.upper()
         for i in np.flatnonzero(((cur != "") & (cur != currency.upper())).to_numpy()):
             problems.append(Problem(sheet.file, rows[i], cols["currency"], cur.iat[i],
-                                    f"amount not in {currency} (convert the export to euros first)"))
+                                    coded("not_in_currency", currency=currency)))
     dates = pd.Series(pd.NaT, index=frame.index, dtype="datetime64[s]")
     if "date" in cols:
         dates, bad_date, _ = to_date(frame[cols["date"]])
         for i in np.flatnonzero(bad_date):
             problems.append(Problem(sheet.file, rows[i], cols["date"], frame[cols["date"]].iat[i],
-                                    "not a date (use DD-MM-YYYY or YYYY-MM-DD)"))
+                                    "not_a_date"))
     years = dates.dt.year.to_numpy(dtype=float, na_value=np.nan)
     if "year" in cols:
         col_year, bad_year, missing_year = to_number(frame[cols["year"]])
         for i in np.flatnonzero(bad_year):
             problems.append(Problem(sheet.file, rows[i], cols["year"], frame[cols["year"]].iat[i],
-                                    "not a year"))
+                                    "not_whole_year"))
         years = np.where(np.isnan(years), col_year, years)
     if year is not None:
         years = np.where(np.isnan(years), year, years)
     for i in np.flatnonzero(np.isnan(years) & ~np.isnan(amount)):
         problems.append(Problem(sheet.file, rows[i], cols.get("date"), None,
-                                "no date or year for this row (add a date or year column, or give --year)"))
+                                "no_date_or_year"))
     if problems:
         raise PsoInputError(problems)
     notes.append(f"{sheet.file}: {n} row(s), amounts {how}")

@@ -35,7 +35,7 @@ from typing import NoReturn, Protocol
 import numpy as np
 import pandas as pd
 
-from pso_chain.errors import Problem, PsoInputError
+from pso_chain.errors import Problem, PsoInputError, coded
 
 
 class PurchaseNetwork(Protocol):
@@ -174,12 +174,12 @@ def year_in(value: int | None, years: Sequence[int], name: str = "year") -> int:
     """``value`` (the latest of ``years`` when None), which must be one of ``years``."""
     present = sorted(int(y) for y in years)
     if not present:
-        fail(name, value, "there are no purchases")
+        fail(name, value, "no_purchases")
     if value is None:
         return present[-1]
     chosen = whole(value, name)
     if chosen not in present:
-        fail(name, value, f"no purchases in this year (years present: {listing(present)})")
+        fail(name, value, coded("no_purchases_in_year", years=listing(present)))
     return chosen
 
 
@@ -273,5 +273,5 @@ def org(network: PurchaseNetwork, org_id: str, name: str = "org") -> int:
     """Node index of organisation ``org_id``; bad input naming the argument when unknown."""
     idx = network.org_ids.get_indexer([str(org_id).strip()])[0]
     if idx < 0:
-        fail(name, org_id, "no organisation with this org_id")
+        fail(name, org_id, "no_organisation")
     return int(idx)

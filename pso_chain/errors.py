@@ -6,6 +6,7 @@ dataset with a million bad rows is reported without a Python object per row.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 
 import pandas as pd
@@ -28,17 +29,37 @@ class Problem:
         return format_problem(self.file, self.row, self.column, self.value, self.reason)
 
 
-def format_problem(file: str, row, column, value, reason: str) -> str:
-    """Render one problem as ``file, row N, column C (value 'V'): reason``."""
-    parts = [str(file)]
-    if row is not None and not pd.isna(row):
-        parts.append(f"row {int(row)}")
-    if column:
-        parts.append(f"column {column}")
-    where = ", ".join(parts)
-    if value is not None and not (isinstance(value, float) and pd.isna(value)) and value != "":
-        where += f" (value {str(value)!r})"
-    return f"{where}: {reason}"
+def coded(code: str, **params: object) -> str:
+    """A reason or status as the engine states it: the code (``not_certified``) with its values
+    (``certificate_expired: level=2; until=2025-06-30``). Machine outputs keep this; people read
+    it in their language through :func:`pso_chain.messages.readable`. A value's ``;`` and ``=``
+    become ``,`` and ``-`` (they separate the values).
+
+    >>> coded("certificate_expired", level="2", until="2025-06-30", on="2025-09-01")
+    'certificate_expired: level=2; until=2025-06-30; on=2025-09-01'
+    """
+    if not params:
+        return code
+    return f"{code}: " + "; ".join(f"{name}={str(value).replace(';', ',').replace('=', '-')}"
+                                   for name, value in params.items())
+
+
+_writers: dict[str, Callable[..., str]] = {}  # pso_chain.messages puts its writers here when imported
+
+
+def use_writers(line: Callable[..., str], lines: Callable[..., str]) -> None:
+    """Write problems with :func:`pso_chain.messages.problem_line` and ``problem_lines`` (the
+    reader's language, codes in words): installed by that module, which reads its catalogue
+    through modules that raise these errors and so cannot be imported here."""
+    _writers.update(line=line, lines=lines)
+
+
+def format_problem(file: str, row, column, value, reason: str, lang: str = "en") -> str:
+    """One problem as ``file, row N, column C (value 'V'): reason`` in ``lang`` (a coded
+    reason read in its words)."""
+    if "line" in _writers:
+        return _writers["line"](file, row, column, value, reason, lang)
+    return f"{file}, row {row}, column {column} (value {value!r}): {reason}"  # while importing
 
 
 class PsoInputError(Exception):
@@ -53,14 +74,15 @@ class PsoInputError(Exception):
         if isinstance(problems, list):
             problems = problems_frame(problems)
         self.problems = problems
-        lines = [
-            format_problem(r.file, r.row, r.column, r.value, r.reason)
-            for r in problems.head(limit).itertuples(index=False)
-        ]
-        more = len(problems) - len(lines)
-        if more > 0:
-            lines.append(f"... and {more} more problem(s); run `pso-chain validate` for all")
-        super().__init__("\n".join(lines))
+        self.limit = limit
+        super().__init__(self.describe("en"))
+
+    def describe(self, lang: str) -> str:
+        """The first problems, one per line, in ``lang`` (and how many more there are)."""
+        if "lines" in _writers:
+            return _writers["lines"](self.problems, lang, self.limit)
+        return "\n".join(format_problem(r.file, r.row, r.column, r.value, r.reason)
+                         for r in self.problems.head(self.limit).itertuples(index=False))
 
 
 class RulesError(PsoInputError):

@@ -25,11 +25,13 @@ from decimal import Decimal
 from functools import cache, lru_cache
 from typing import Any
 
+import pandas as pd
 from babel import Locale
 from babel.dates import format_date
 from babel.numbers import NumberPattern, parse_pattern
 
-from pso_chain import check
+from pso_chain import check, errors
+from pso_chain.errors import coded  # noqa: F401 (the engine writes codes with it; read here)
 from pso_chain.settings import packaged, read_toml
 
 LANGUAGES = ("nl", "en")
@@ -126,26 +128,14 @@ def date(value: Any, lang: str) -> str:
 # --- codes: what the engine says, stable in machine outputs, read in a language when shown ---------
 ISO_DAY = re.compile(r"\d{4}-\d{2}-\d{2}")
 NUMBER = re.compile(r"-?\d+(\.\d+)?")
-
-
-def coded(code: str, **params: Any) -> str:
-    """A reason or status as the engine states it: the code (``not_certified``) with its values
-    (``certificate_expired: level=2; until=2025-06-30``). Machine outputs keep this; people read
-    it through :func:`readable`. A value holds no ``;`` and no ``=``.
-
-    >>> coded("certificate_expired", level="2", until="2025-06-30", on="2025-09-01")
-    'certificate_expired: level=2; until=2025-06-30; on=2025-09-01'
-    >>> readable(_, "nl")
-    'certificaat van de leverancier (niveau 2) verlopen op 30-06-2025, niet geldig op 01-09-2025'
-    """
-    if not params:
-        return code
-    return f"{code}: " + "; ".join(f"{name}={value}" for name, value in params.items())
+VERBATIM = {"name", "low", "high", "codes", "levels", "years"}  # values shown as written
 
 
 def _value(name: str, value: str, lang: str) -> str:
     """One value of a code, written for readers of ``lang``: dates, percentages, euros and
     numbers in the language's format, a value that is itself a code in its words."""
+    if name in VERBATIM:
+        return value
     if ISO_DAY.fullmatch(value):
         return date(value, lang)
     if NUMBER.fullmatch(value):
@@ -160,7 +150,11 @@ def _value(name: str, value: str, lang: str) -> str:
 
 def readable(value: Any, lang: str) -> Any:
     """A code of the engine (:func:`coded`) in the words of ``lang``; anything else (a name, a
-    number, a text the catalogue does not know) comes back as it is."""
+    number, a text the catalogue does not know) comes back as it is.
+
+    >>> readable(coded("certificate_expired", level="2", until="2025-06-30", on="2025-09-01"), "nl")
+    'certificaat van de leverancier (niveau 2) verlopen op 30-06-2025, niet geldig op 01-09-2025'
+    """
     if not isinstance(value, str) or not value:
         return value
     if " | " in value:  # several codes: each read, joined as a sentence
@@ -184,3 +178,36 @@ def readable(value: Any, lang: str) -> Any:
 def boolean(value: Any, lang: str) -> str:
     """``ja``/``nee`` (nl), ``yes``/``no`` (en)."""
     return text("words.yes" if value else "words.no", lang)
+
+
+# --- problems: where bad input is and why, in the reader's language ---------------------------
+def _given(value: Any) -> bool:
+    return value is not None and not (isinstance(value, float) and math.isnan(value)) \
+        and value is not pd.NA and value != ""
+
+
+def problem_line(file: str, row: Any, column: Any, value: Any, reason: str, lang: str) -> str:
+    """``file, rij 5, kolom date (waarde 'x'): geen datum ...`` (nl) or ``file, row 5, column
+    date (value 'x'): not a date ...`` (en): the place in the reader's words, a coded reason
+    read in them too (a free-text reason as it is)."""
+    parts = [str(file)]
+    if _given(row):
+        parts.append(text("problems.row", lang, row=int(row)))
+    if _given(column):
+        parts.append(text("problems.column", lang, column=column))
+    where = ", ".join(parts)
+    if _given(value):
+        where += " " + text("problems.value", lang, value=repr(str(value)))
+    return f"{where}: {readable(reason, lang)}"
+
+
+def problem_lines(problems: pd.DataFrame, lang: str, limit: int = 20) -> str:
+    """The first ``limit`` problems of a problems frame, one per line, and how many more."""
+    lines = [problem_line(r.file, r.row, r.column, r.value, r.reason, lang)
+             for r in problems.head(limit).itertuples(index=False)]
+    if len(problems) > len(lines):
+        lines.append(text("problems.more", lang, n=len(problems) - len(lines)))
+    return "\n".join(lines)
+
+
+errors.use_writers(problem_line, problem_lines)

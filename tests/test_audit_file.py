@@ -145,4 +145,4 @@ def test_cli_explain_pdf(tmp_path):
     assert bad.exit_code == 2
     missing = CliRunner().invoke(app, ["explain", str(pso_chain.example_path()), "--org", "12345678",
                                        "--out", str(out.with_name("x.pdf"))])
-    assert missing.exit_code == 1 and "no organisation" in missing.output
+    assert missing.exit_code == 1 and "geen organisatie met deze org_id" in missing.output

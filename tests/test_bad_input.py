@@ -54,12 +54,17 @@ def write(folder: Path, tables: dict[str, list]) -> Path:
     )
 
 
-def run(*args) -> object:
-    return CliRunner().invoke(app, [str(a) for a in args])
+def run(*args, lang: str = "en") -> object:
+    """The CLI in ``lang``: English here, where the messages are compared with the engine's
+    English reasons; the Dutch default is checked by ``test_bad_input_in_dutch``."""
+    return CliRunner().invoke(app, ["--lang", lang, *(str(a) for a in args)])
 
 
-def where(file: str, row: int, column: str) -> str:
-    """How a message names a cell: ``<folder>/organisations.csv, row 3, column fte``."""
+def where(file: str, row: int, column: str, lang: str = "en") -> str:
+    """How a message names a cell: ``<folder>/organisations.csv, row 3, column fte`` (English),
+    ``..., rij 3, kolom fte`` (Dutch)."""
+    if lang == "nl":
+        return f"{file}, rij {row}, kolom {column}"
     return f"{file}, row {row}, column {column}"
 
 
@@ -155,6 +160,21 @@ FORMAT_CASES = [c for c in CASES if c.id in {
     "duplicate-org_id", "unknown-buyer", "unknown-supplier", "fte-zero", "amount-negative",
     "revenue-missing-sw", "unknown-contract-type", "bad-purchase-date", "bad-number-amount",
     "pso-level-outside", "cert-valid-until-before-from", "records-unknown-org"}]
+
+
+@pytest.mark.parametrize(("mutate", "file", "row", "column", "reason"), CASES)
+def test_bad_input_in_dutch(tmp_path: Path, mutate, file: str, row: int, column: str,
+                            reason: str) -> None:
+    """The default language: the same problem named as ``rij N, kolom C`` with the reason in
+    Dutch (the English reason nowhere in the message)."""
+    tables = base_tables()
+    mutate(tables)
+    folder = write(tmp_path, tables)
+    result = run("validate", folder, lang="nl")
+    assert result.exit_code == 1, result.output
+    message = result.output + result.stderr
+    assert where(f"{folder}/{file}", row, column, "nl") in message, message
+    assert reason not in message, message
 
 
 @pytest.mark.parametrize("fmt", ["parquet", "xlsx"])
@@ -265,12 +285,12 @@ def test_validate_quarantine_writes_every_rejected_row_with_its_reason(tmp_path:
         rows = list(csv.DictReader(handle))
     got = {(Path(r["file"]).name, int(r["row"]), r["column"]): r for r in rows}
     expected = {
-        ("organisations.csv", 6, "org_id"): ("duplicate org_id", "org_id=A"),
-        ("organisations.csv", 5, "fte"): ("must be > 0", "org_id=D"),
-        ("purchases.csv", 3, "amount_eur"): ("must be > 0", "amount_eur=-20"),
-        ("purchases.csv", 5, "supplier_id"): ("unknown organisation", "supplier_id=NOPE"),
-        ("employees_records.csv", 3, "contract_type"): ("unknown code", "person_id=p2"),
-        ("certifications.csv", 2, "valid_until"): ("before", "valid_from=2026-07-01"),
+        ("organisations.csv", 6, "org_id"): ("duplicate_org_id", "org_id=A"),  # codes: a CSV file
+        ("organisations.csv", 5, "fte"): ("must_be_positive", "org_id=D"),
+        ("purchases.csv", 3, "amount_eur"): ("must_be_positive", "amount_eur=-20"),
+        ("purchases.csv", 5, "supplier_id"): ("unknown_organisation", "supplier_id=NOPE"),
+        ("employees_records.csv", 3, "contract_type"): ("unknown_weight_code", "person_id=p2"),
+        ("certifications.csv", 2, "valid_until"): ("end_before_start", "valid_from=2026-07-01"),
     }
     assert set(got) == set(expected)
     for key, (reason, record) in expected.items():
@@ -306,13 +326,14 @@ def test_target_fte_disagreeing_with_records_is_a_warning(tmp_path: Path) -> Non
     tables = base_tables()
     tables["organisations"][0]["target_fte"] = 7.0  # records give 1.0 + 0.5*0.9*0.5*0.5 = 1.1125
     folder = write(tmp_path, tables)
-    result = run("validate", folder)
+    result = run("validate", folder, lang="nl")
     assert result.exit_code == 0, result.output
     assert "waarschuwing" in result.output and "target_fte" in result.output
-    credits = run("credits", folder, "--out", tmp_path / "c.csv")
+    credits = run("credits", folder, "--out", tmp_path / "c.csv", lang="nl")
     assert credits.exit_code == 0
     assert "waarschuwing" in credits.stderr  # Dutch by default
-    assert where(f"{folder}/organisations.csv", 2, "target_fte") in credits.stderr
+    assert where(f"{folder}/organisations.csv", 2, "target_fte", "nl") in credits.stderr
+    assert "wijkt af van de som van employees_records" in credits.stderr
     scores = pd.read_csv(tmp_path / "c.csv").set_index("org_id")
     assert scores.at["A", "target_fte"] == pytest.approx(1.1125)  # the records win
 
@@ -322,9 +343,9 @@ def test_missing_revenue_of_a_non_eligible_supplier_is_only_a_warning(tmp_path: 
     tables["organisations"][3]["revenue_eur"] = ""
     tables["purchases"].append(buy("A", "D", 1_000.0))
     folder = write(tmp_path, tables)
-    result = run("credits", folder)
+    result = run("credits", folder, lang="nl")
     assert result.exit_code == 0
-    assert "waarschuwing" in result.stderr and "revenue_eur" in result.stderr
+    assert "waarschuwing" in result.stderr and "revenue_eur is leeg" in result.stderr
 
 
 # --- usage errors exit 2 ------------------------------------------------------------------------------

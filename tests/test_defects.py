@@ -260,7 +260,7 @@ def test_10_delivers_validated_and_normalised(tmp_path):
     bad = write_tables(tmp_path / "bad", orgs, purchases)
     result = cli("credits", str(bad), code=1)
     assert "organisations" in result.output and "delivers" in result.output
-    assert "row 3" in result.output
+    assert "rij 3" in result.output  # Dutch by default
 
 
 def test_10_suppliers_sbi_matches_delivers(tmp_path, example):

@@ -113,7 +113,7 @@ def test_override_naming_an_unknown_kvk_is_bad_input(books, tmp_path):
     result = run("import", "ledger", lists["ledger"], *common(lists), "--overrides", tmp_path / "over.csv",
                  "--out", tmp_path / "ds2")
     assert result.exit_code == 1
-    assert "over.csv, row 2, column matched_kvk" in errors(result) and "not in the register" in errors(result)
+    assert "over.csv, rij 2, kolom matched_kvk" in errors(result) and "not in the register" in errors(result)
 
 
 def test_overrides_decide_the_review_band(books, tmp_path):
@@ -146,9 +146,11 @@ def test_bad_ledgers_exit_1_with_file_row_and_reason(books, tmp_path, content, e
     w, base, lists = books
     ledger = tmp_path / "ledger.csv"
     ledger.write_text(content, encoding="utf-8")
-    result = run("import", "ledger", ledger, *common(lists), "--out", tmp_path / "ds")
+    result = run("--lang", "en", "import", "ledger", ledger, *common(lists), "--out", tmp_path / "ds")
     assert result.exit_code == 1
     assert "ledger.csv" in errors(result) and expected in errors(result)
+    dutch = errors(run("import", "ledger", ledger, *common(lists), "--out", tmp_path / "ds"))
+    assert "ledger.csv" in dutch and expected not in dutch  # the default: the same in Dutch
 
 
 def test_vat_inclusive_ledger_with_vat(books, tmp_path):
@@ -232,7 +234,7 @@ def test_map_names_columns_the_recogniser_does_not_know(books, tmp_path):
     purchases = pd.read_csv(tmp_path / "ds" / "purchases.csv")
     assert purchases["amount_eur"].tolist() == [100.5] and purchases["date"].tolist() == ["2025-02-03"]
     bad = run(*args, "--map", "Wie=nonsense")
-    assert bad.exit_code == 1 and "COLUMN=FIELD" in errors(bad)
+    assert bad.exit_code == 1 and "KOLOM=VELD" in errors(bad)
 
 
 def test_an_xlsx_match_report_works_as_overrides(books, tmp_path):

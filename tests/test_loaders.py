@@ -170,7 +170,7 @@ def test_stray_decimal_point_in_a_decimal_comma_column_is_an_error(tmp_path: Pat
         f"org_id;name;employees;fte;target_fte\nA;a;5;4,5;1\nB;b;5;{text};1\n", encoding="utf-8")
     (tmp_path / "purchases.csv").write_text("buyer_id;supplier_id;amount_eur;year\nA;B;1;2025\n")
     errors = validate_folder(tmp_path, load_rules()).report.errors
-    assert errors[["row", "column", "value", "reason"]].values.tolist() == [[3, "fte", text, "not a number"]]
+    assert errors[["row", "column", "value", "reason"]].values.tolist() == [[3, "fte", text, "not_a_number"]]
 
 
 def test_comma_decimal_in_a_comma_file_is_an_error_not_a_guess(tmp_path: Path) -> None:
@@ -178,7 +178,7 @@ def test_comma_decimal_in_a_comma_file_is_an_error_not_a_guess(tmp_path: Path) -
         'org_id,name,employees,fte,target_fte\nA,a,5,"4,5",1\n', encoding="utf-8")
     (tmp_path / "purchases.csv").write_text("buyer_id,supplier_id,amount_eur,year\nA,A,1,2025\n")
     data = validate_folder(tmp_path, load_rules())
-    assert data.report.errors[["row", "column", "reason"]].values.tolist() == [[2, "fte", "not a number"]]
+    assert data.report.errors[["row", "column", "reason"]].values.tolist() == [[2, "fte", "not_a_number"]]
 
 
 @pytest.mark.parametrize("text", ["15-03-2025", "15/03/2025", "2025-03-15", "15.03.2025", "2025/03/15",
@@ -289,7 +289,7 @@ def test_two_files_for_the_same_table_is_an_error(tmp_path: Path) -> None:
     pd.DataFrame(PURCHASES, columns=PURCHASE_HEADER).to_parquet(tmp_path / "purchases.parquet")
     with pytest.raises(PsoInputError, match="purchases given more than once"):
         read_folder(tmp_path)
-    result = CliRunner().invoke(app, ["credits", str(tmp_path)])
+    result = CliRunner().invoke(app, ["--lang", "en", "credits", str(tmp_path)])
     assert result.exit_code == 1
     assert "purchases.csv" in result.stderr and "purchases.parquet" in result.stderr
 
@@ -298,12 +298,12 @@ def test_unreadable_files_are_input_errors(tmp_path: Path) -> None:
     write_dialect(tmp_path, "comma-utf8")
     (tmp_path / "purchases.csv").unlink()
     (tmp_path / "purchases.xlsx").write_bytes(b"this is not a workbook")
-    result = CliRunner().invoke(app, ["credits", str(tmp_path)])
+    result = CliRunner().invoke(app, ["--lang", "en", "credits", str(tmp_path)])
     assert result.exit_code == 1 and "purchases.xlsx" in result.stderr
 
 
 def test_empty_csv_file_is_an_input_error(tmp_path: Path) -> None:
     write_dialect(tmp_path, "comma-utf8")
     (tmp_path / "purchases.csv").write_text("")
-    result = CliRunner().invoke(app, ["credits", str(tmp_path)])
+    result = CliRunner().invoke(app, ["--lang", "en", "credits", str(tmp_path)])
     assert result.exit_code == 1 and "purchases.csv" in result.stderr

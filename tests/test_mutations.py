@@ -38,7 +38,7 @@ def _no_compiled_cache(monkeypatch):
 
 def run(*args) -> tuple[int, str]:
     """Exit code and all output of one command; a Python traceback fails the test."""
-    result = runner.invoke(app, [str(a) for a in args])
+    result = runner.invoke(app, ["--lang", "en", *(str(a) for a in args)])  # the English reasons
     exc = result.exception
     assert exc is None or isinstance(exc, SystemExit), f"traceback: {exc!r}\n{result.output}"
     assert "Traceback" not in result.output, result.output

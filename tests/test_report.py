@@ -266,7 +266,7 @@ def test_cli_writes_one_html_file(tmp_path: Path):
 
 @pytest.mark.parametrize("args, message", [
     (["--out", "r.html", "--municipality", "Atlantis"], "no organisation in this municipality"),
-    (["--out", "r.html", "--year", "1999"], "no purchases in this year"),
+    (["--out", "r.html", "--year", "1999"], "geen inkopen in dit jaar"),
 ])
 def test_cli_bad_input(tmp_path, args, message):
     args = [a if not a.startswith("r.") else str(tmp_path / a) for a in args]

@@ -167,7 +167,7 @@ def fails_on_bad_input(func):
         try:
             return func(*args, **kwargs)
         except PsoInputError as exc:
-            error(exc)
+            error(exc.describe(display().lang))
             raise typer.Exit(1) from None
         except OSError as exc:  # a file that cannot be written or read: say which and why
             where = exc.filename if exc.filename is not None else ""
@@ -185,7 +185,7 @@ def open_source(dataset: str, rules: Path | None = None, show_warnings: bool = T
     report = getattr(getattr(network, "data", None), "report", None)
     if show_warnings and report is not None and len(report.warnings):
         for r in report.warnings.head(10).itertuples(index=False):
-            warn(format_problem(r.file, r.row, r.column, r.value, r.reason))
+            warn(format_problem(r.file, r.row, r.column, r.value, r.reason, display().lang))
         if len(report.warnings) > 10:
             say((t("more_warnings", n=display().fmt.integer(len(report.warnings) - 10)), "yellow"),
                 err=True)

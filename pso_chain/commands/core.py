@@ -61,7 +61,8 @@ def validate_cmd(
     if not report.ok:
         first = report.errors.iloc[0]
         error(t("errors_first", n=display().fmt.integer(len(report.errors)),
-                first=format_problem(first.file, first.row, first.column, first.value, first.reason)))
+                first=format_problem(first.file, first.row, first.column, first.value, first.reason,
+                                     display().lang)))
         raise typer.Exit(1)
     say((t("ok"), "green"), t("no_errors", n=display().fmt.integer(len(report.warnings))))
 

@@ -329,7 +329,7 @@ class CompiledNetwork(PurchaseNetwork):
         if lo < len(ids) and ids[lo].as_py() == key:
             return lo
         raise PsoInputError(Problem("organisations", None, "org_id", org_id,
-                                    "no organisation with this org_id"))
+                                    "no_organisation"))
 
     def nodes(self, org_ids) -> np.ndarray:
         """Binary searches for a few ids; for a few thousand (a buyer's suppliers) one scan of

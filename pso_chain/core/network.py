@@ -73,7 +73,7 @@ class PurchaseNetwork:
         idx = self.org_ids.get_indexer([str(org_id)])[0]
         if idx < 0:
             raise PsoInputError(Problem("organisations", None, "org_id", org_id,
-                                        "no organisation with this org_id"))
+                                        "no_organisation"))
         return int(idx)
 
     def nodes(self, org_ids) -> np.ndarray:
@@ -82,7 +82,7 @@ class PurchaseNetwork:
         if (idx < 0).any():
             bad = [o for o, i in zip(org_ids, idx, strict=True) if i < 0][0]
             raise PsoInputError(Problem("organisations", None, "org_id", bad,
-                                        "no organisation with this org_id"))
+                                        "no_organisation"))
         return idx.astype(np.int64)
 
     def column(self, name: str) -> np.ndarray:

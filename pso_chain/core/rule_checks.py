@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from pso_chain.core.certification import purchase_eligibility
-from pso_chain.errors import Problem
+from pso_chain.errors import Problem, coded
 from pso_chain.validate.arrow import column, view
 from pso_chain.validate.report import Collector
 
@@ -49,12 +49,11 @@ def rule_checks(network: PurchaseNetwork, out: Collector) -> None:
     known = orgs["figures_known"].to_numpy(dtype=bool) if "figures_known" in orgs \
         else np.ones(len(orgs), bool)
     out.add(org_table, at_rows(np.isnan(given) & ~has_records & known), "target_fte", raw_target,
-            "target_fte is empty and the organisation has no employees_records")
+            "target_fte_empty")
     disagree = has_records & ~np.isnan(given) & (np.abs(given - target) > FTE_AGREEMENT_TOLERANCE)
     if disagree.any():
         out.add(org_table, at_rows(disagree), "target_fte", raw_target,
-                "target_fte disagrees with the sum of employees_records, which wins "
-                f"(records give {', '.join(f'{v:.4g}' for v in target[disagree][:1])}...)",
+                coded("target_fte_disagrees", records=f"{target[disagree][0]:.4g}"),
                 severity="warning")
     p = data.purchases
     buyer, supplier = p["buyer"].to_numpy(), p["supplier"].to_numpy()
@@ -77,12 +76,10 @@ def rule_checks(network: PurchaseNetwork, out: Collector) -> None:
     eligible_sellers[suppliers[eligible]] = True
     raw_rev = column(view(org_table), "revenue_eur")
     out.add(org_table, at_rows(revenue_missing & eligible_sellers), "revenue_eur", raw_rev,
-            "revenue_eur is empty for an eligible supplier that is bought from")
+            "revenue_empty_eligible")
     out.add(org_table, at_rows(revenue_missing & sellers & ~eligible_sellers & known), "revenue_eur",
-            raw_rev, "revenue_eur is empty for an organisation that sells to others "
-            "(needed by olievlek and embodied)", severity="warning")
+            raw_rev, "revenue_empty_seller", severity="warning")
     if not known.all():  # one line, not one per organisation without figures
         out.add_one(Problem(org_table.file, None, "figures_known", None,
-                            f"{int((~known).sum())} organisation(s) without figures (figures_known "
-                            "false): no score and no trede, left out of the statistics",
+                            coded("without_figures", n=int((~known).sum())),
                             severity="warning"))

@@ -17,7 +17,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from pso_chain.errors import Problem, PsoInputError
+from pso_chain.errors import Problem, PsoInputError, coded
 from pso_chain.importing.matching import CANDIDATE_COLUMNS, match_suppliers
 from pso_chain.importing.report_summary import summary_lines
 from pso_chain.loaders.import_settings import ImportSettings
@@ -29,6 +29,9 @@ ORG_COLUMNS = ["org_id", "name", "employees", "fte", "target_fte", "revenue_eur"
                "postcode", "figures_known"]
 PURCHASE_COLUMNS = ["buyer_id", "supplier_id", "amount_eur", "year", "date", "source", "invoice_id"]
 REQUEST_COLUMNS = ["name", "kvk", "missing", "matched_level", "amount_eur", "ledger_name"]
+MISSING_CODES = {"revenue (omzet)": "missing_revenue",  # the request list's words -> the error's code
+                 "target-group FTE (doelgroep-fte)": "missing_target_fte",
+                 "revenue (omzet) and target-group FTE (doelgroep-fte)": "missing_revenue_and_target_fte"}
 ACCEPT_REVIEW_NOTE = ("--accept-review: matches in the review band count WITHOUT confirmation; "
                       "a first look, not a result")
 MISSING_FIGURES_NOTE = ("--allow-missing-figures: eligible suppliers without revenue or target FTE "
@@ -265,10 +268,10 @@ def build_dataset(lines: pd.DataFrame, register: pd.DataFrame, sw: pd.DataFrame 
     no_figures = set(request_list["kvk"])
     if no_figures:
         if not allow_missing_figures:
-            error = PsoInputError([Problem("figures", None, "kvk", r.kvk,
-                                           f"{r.name}: eligible supplier without {r.missing}; ask it for its "
-                                           "PSO figures (--figures FILE) or pass --allow-missing-figures")
-                                   for r in request_list.itertuples(index=False)])
+            error = PsoInputError([
+                Problem("figures", None, "kvk", r.kvk,
+                        coded("figures_missing", name=r.name, missing=MISSING_CODES[r.missing]))
+                for r in request_list.itertuples(index=False)])
             error.request_list = request_list  # type: ignore[attr-defined]
             error.match_report = report  # type: ignore[attr-defined]
             raise error

@@ -13,7 +13,7 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from pso_chain.errors import Problem
+from pso_chain.errors import Problem, coded
 from pso_chain.loaders import RawTable
 from pso_chain.parsing import NO_DAY, text, to_bool, to_date, to_number, year_bounds
 from pso_chain.rules import Rules
@@ -49,7 +49,7 @@ YEARS = (1900, 2200)  # purchase years outside are bad input
 def _columns_present(table: RawTable, required: tuple[str, ...], out: Collector) -> bool:
     missing = [c for c in required if c not in view(table).columns]
     for col in missing:
-        out.add_one(Problem(table.file, 1, col, None, "required column missing from the header"))
+        out.add_one(Problem(table.file, 1, col, None, "required_column_missing"))
     return not missing
 
 
@@ -63,25 +63,24 @@ def _number(table: RawTable, col: str, out: Collector, *, required: bool,
         return np.full(len(view(table)), default, dtype=float)
     raw = column(view(table), col)
     values, bad, missing = to_number(raw, table.decimal_comma)
-    kind = "an integer" if integer else "a number"
-    out.add(table, bad, col, raw, f"not {kind}")
+    out.add(table, bad, col, raw, "not_an_integer" if integer else "not_a_number")
     if required:
-        out.add(table, missing, col, raw, "required value is empty")
+        out.add(table, missing, col, raw, "value_empty")
     else:
         values = np.where(missing, default, values)
     ok = ~bad & ~missing
     size = np.abs(values)
     wild = ok & ((size > MAX_MAGNITUDE) | ((size < MIN_MAGNITUDE) & (values != 0)))
     if wild.any():
-        out.add(table, wild, col, raw, f"out of range (0, or between {MIN_MAGNITUDE:g} and "
-                                       f"{MAX_MAGNITUDE:g} in size)")
+        out.add(table, wild, col, raw, coded("out_of_range", low=f"{MIN_MAGNITUDE:g}",
+                                                             high=f"{MAX_MAGNITUDE:g}"))
         ok &= ~wild
     if integer:
-        out.add(table, ok & (values != np.round(values)), col, raw, "not a whole number")
+        out.add(table, ok & (values != np.round(values)), col, raw, "not_whole_number")
     if positive:
-        out.add(table, ok & (values <= 0), col, raw, "must be > 0")
+        out.add(table, ok & (values <= 0), col, raw, "must_be_positive")
     if nonnegative:
-        out.add(table, ok & (values < 0), col, raw, "must be >= 0")
+        out.add(table, ok & (values < 0), col, raw, "must_be_non_negative")
     return values
 
 
@@ -93,7 +92,7 @@ def _unknown_figure(table: RawTable, col: str, known: np.ndarray, out: Collector
         return _number(table, col, out, required=True, **checks)
     values = _number(table, col, out, required=False, **checks)
     if col in view(table).columns:
-        out.add(table, known & np.isnan(values), col, column(view(table), col), "required value is empty")
+        out.add(table, known & np.isnan(values), col, column(view(table), col), "value_empty")
     return np.where(~known & np.isnan(values), placeholder, values)
 
 
@@ -102,7 +101,7 @@ def _bool(table: RawTable, col: str, out: Collector, default: bool) -> np.ndarra
         return np.full(len(view(table)), default, dtype=bool)
     raw = column(view(table), col)
     values, bad = to_bool(raw, default)
-    out.add(table, bad, col, raw, "not a boolean (use true/false, ja/nee, 1/0)")
+    out.add(table, bad, col, raw, "not_a_boolean")
     return values
 
 
@@ -115,7 +114,7 @@ def _date_seconds(table: RawTable, col: str, out: Collector) -> np.ndarray:
         return fast
     raw = column(view(table), col)
     values, bad, _ = to_date(raw)
-    out.add(table, bad, col, raw, "not a date (use YYYY-MM-DD or DD-MM-YYYY)")
+    out.add(table, bad, col, raw, "not_a_date")
     return values.to_numpy()
 
 
@@ -125,7 +124,8 @@ def _date(table: RawTable, col: str, out: Collector) -> pd.Series:
 
 def _interval(table: RawTable, start: pd.Series, end: pd.Series, cols, out: Collector) -> None:
     wrong = (start.notna() & end.notna() & (end < start)).to_numpy()
-    out.add(table, wrong, cols[1], column(view(table), cols[1]), f"{cols[1]} before {cols[0]}")
+    out.add(table, wrong, cols[1], column(view(table), cols[1]),
+            coded("end_before_start", end=cols[1], start=cols[0]))
 
 
 def _ids(table: RawTable, col: str) -> pd.Series:
@@ -143,7 +143,7 @@ def _delivers(table: RawTable, out: Collector) -> pd.Series:
         return pd.Series([""] * len(frame), dtype=object)
     codes, bad = parse_delivers(text_column(frame, "delivers"))
     out.add(table, bad, "delivers", column(frame, "delivers"),
-            "not a list of SBI codes (2-5 digits, separated by ';', e.g. 81210;81300)")
+            "not_sbi_list")
     return codes.where(~bad, "")
 
 
@@ -151,13 +151,13 @@ def organisations(table: RawTable, rules: Rules, out: Collector) -> pd.DataFrame
     frame = view(table)
     _columns_present(table, ORG_REQUIRED, out)
     org_id = _ids(table, "org_id") if "org_id" in frame.columns else pd.Series([""] * len(frame))
-    out.add(table, (org_id == "").to_numpy(), "org_id", None, "org_id is empty")
+    out.add(table, (org_id == "").to_numpy(), "org_id", None, "org_id_empty")
     in_order, dup = _id_order(org_id)
-    out.add(table, dup, "org_id", org_id, "duplicate org_id (first occurrence is kept as the one)")
+    out.add(table, dup, "org_id", org_id, "duplicate_org_id")
     level = lower(text_column(frame, "pso_level"))
     bad_level = ~level.isin(["", *rules.all_levels]).to_numpy()
     out.add(table, bad_level, "pso_level", column(frame, "pso_level"),
-            f"pso_level must be empty or one of {', '.join(rules.all_levels)}")
+            coded("pso_level_unknown", levels=", ".join(rules.all_levels)))
     valid_from = _date(table, "pso_valid_from", out)
     valid_until = _date(table, "pso_valid_until", out)
     _interval(table, valid_from, valid_until, ("pso_valid_from", "pso_valid_until"), out)
@@ -241,9 +241,9 @@ def purchases(table: RawTable, index_of: IdMapper, out: Collector) -> pd.DataFra
         buyer = index_of(buyer_raw)
         supplier = supplier_job.result()
     out.add(table, buyer < 0, "buyer_id", lambda: frame["buyer_id"],
-            "unknown organisation (not in organisations)")
+            "unknown_organisation")
     out.add(table, supplier < 0, "supplier_id", lambda: frame["supplier_id"],
-            "unknown organisation (not in organisations)")
+            "unknown_organisation")
     amount = _number(table, "amount_eur", out, required=True, positive=True)
     date = _date_seconds(table, "date", out)
     seconds = date.view(np.int64)
@@ -257,13 +257,13 @@ def purchases(table: RawTable, index_of: IdMapper, out: Collector) -> pd.DataFra
     else:
         year_f, bad_year, missing_year = to_number(year_raw, table.decimal_comma)
         whole = year_f == np.round(year_f)
-        out.add(table, bad_year | (~missing_year & ~whole), "year", year_raw, "not a whole year")
+        out.add(table, bad_year | (~missing_year & ~whole), "year", year_raw, "not_whole_year")
         if missing_year.any():
             year_f = year_f.copy()
             fill = missing_year & dated
             year_f[fill] = date[fill].astype("datetime64[Y]").astype(np.int64) + 1970
             whole = whole | fill  # the date's year: never dropped (issue 19)
-        out.add(table, missing_year & ~dated, "year", year_raw, "year is empty and there is no date")
+        out.add(table, missing_year & ~dated, "year", year_raw, "year_and_date_empty")
         known = ~np.isnan(year_f) & whole & (np.abs(year_f) < 10000)
         year_raw_ok = ~np.isnan(year_f) & whole & (np.abs(year_f) < 1e15)
         year = np.where(year_raw_ok, np.nan_to_num(year_f, nan=-1), -1).astype(np.int64)
@@ -273,7 +273,7 @@ def purchases(table: RawTable, index_of: IdMapper, out: Collector) -> pd.DataFra
         parsed = year_raw_ok & (year != -1)
         implausible = parsed & ((year < YEARS[0]) | (year > YEARS[1]))
     if implausible.any():
-        out.add(table, implausible, "year", year_raw, f"implausible year (use {YEARS[0]}-{YEARS[1]})")
+        out.add(table, implausible, "year", year_raw, coded("implausible_year", low=YEARS[0], high=YEARS[1]))
         year = np.where(implausible, -1, year)
         known = ~implausible if known is None else known & ~implausible
     if known is None and len(year) and year.min() == year.max():  # one year: two numbers
@@ -283,7 +283,7 @@ def purchases(table: RawTable, index_of: IdMapper, out: Collector) -> pd.DataFra
         first, last = year_bounds(year if known is None else np.where(known, year, 2000))
         in_year = (first * 86_400 <= seconds) & (seconds < (last + 1) * 86_400)
         outside = dated & ~in_year if known is None else known & dated & ~in_year
-    out.add(table, outside, "date", lambda: column(frame, "date"), "date is not in the purchase's year")
+    out.add(table, outside, "date", lambda: column(frame, "date"), "date_outside_year")
     return pd.DataFrame({
         "buyer": buyer, "supplier": supplier, "amount_eur": amount, "year": year, "date": date,
         "_row": np.arange(table.first_data_row, len(frame) + table.first_data_row, dtype=np.int64),
@@ -302,14 +302,14 @@ def records(table: RawTable, index_of: IdMapper, rules: Rules, out: Collector) -
     if not _columns_present(table, RECORD_REQUIRED, out):
         return pd.DataFrame(columns=["org", "person_id", "weighted_fte", "_row"])
     org = index_of(frame["org_id"])
-    out.add(table, org < 0, "org_id", lambda: frame["org_id"], "unknown organisation (not in organisations)")
+    out.add(table, org < 0, "org_id", lambda: frame["org_id"], "unknown_organisation")
     weights, codes = {}, {}
     for col, table_weights in (("start_position", rules.start_position_weights),
                                ("contract_type", rules.contract_type_weights)):
         codes[col] = lower_arrow(text_arrow(frame[col]))
         w = _code_weights(codes[col], table_weights)
         out.add(table, np.isnan(w), col, lambda col=col: frame[col],
-                f"unknown code (rules file knows: {', '.join(table_weights)})")
+                coded("unknown_weight_code", codes=", ".join(table_weights)))
         weights[col] = w
     hours = _number(table, "hours_per_week", out, required=True, nonnegative=True)
     fulltime = _number(table, "fulltime_hours", out, required=False, positive=True,
@@ -317,7 +317,7 @@ def records(table: RawTable, index_of: IdMapper, rules: Rules, out: Collector) -
     months = _number(table, "months", out, required=False, nonnegative=True,
                      default=rules.default_months)
     out.add(table, months > rules.months_per_year, "months", lambda: column(frame, "months"),
-            f"more than {rules.months_per_year:g} months in a year")
+            coded("too_many_months", months=f"{rules.months_per_year:g}"))
     weighted = (weights["start_position"] * weights["contract_type"] * (hours / fulltime)
                 * (months / rules.months_per_year))
     return pd.DataFrame({
@@ -337,10 +337,10 @@ def certifications(table: RawTable, index_of: IdMapper, rules: Rules, out: Colle
     if not _columns_present(table, CERT_REQUIRED, out):
         return pd.DataFrame(columns=["org", "level", "valid_from", "valid_until", "_row"])
     org = index_of(frame["org_id"])
-    out.add(table, org < 0, "org_id", frame["org_id"], "unknown organisation (not in organisations)")
+    out.add(table, org < 0, "org_id", frame["org_id"], "unknown_organisation")
     level = text(frame["level"]).str.lower()
     bad = ~level.isin(rules.all_levels).to_numpy()
-    out.add(table, bad, "level", frame["level"], f"level must be one of {', '.join(rules.all_levels)}")
+    out.add(table, bad, "level", frame["level"], coded("level_unknown", levels=", ".join(rules.all_levels)))
     valid_from = _date(table, "valid_from", out)
     valid_until = _date(table, "valid_until", out)
     _interval(table, valid_from, valid_until, ("valid_from", "valid_until"), out)

@@ -52,6 +52,5 @@ def is_unknown_org(exc: PsoInputError, org_id: str | None) -> bool:
     problems = exc.problems
     if org_id is None or not len(problems):
         return False
-    unknown = (problems["column"] == "org_id") & problems["reason"].astype(str).str.startswith(
-        "no organisation", na=False)
+    unknown = (problems["column"] == "org_id") & (problems["reason"].astype(str) == "no_organisation")
     return bool((unknown & (problems["value"].astype(str) == str(org_id))).any())
