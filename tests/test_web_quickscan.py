@@ -156,6 +156,8 @@ def test_overrides_year_and_the_page_s_own_words(client, books, tmp_path):
     refused = client.post("/quickscan", data={"csrf_token": client.cookies.get("pso_csrf")}, files=files)
     assert refused.status_code == 400
     assert "--" not in refused.text.split("<main")[-1] and "Leveranciers zonder cijfers weglaten" in refused.text
+    assert "vraag de leverancier om zijn PSO-cijfers" in refused.text  # the reason in Dutch too
+    assert "eligible supplier without" not in refused.text
     bad = client.post("/quickscan", data={"csrf_token": client.cookies.get("pso_csrf"), "year": "20x5"},
                       files=files)
     assert bad.status_code == 400 and "jaartal" in bad.text

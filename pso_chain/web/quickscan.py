@@ -33,8 +33,8 @@ ROLES = (("books", BOOK_SUFFIXES), ("register", LIST_SUFFIXES), ("buyer", LIST_S
 # The command line's options named in messages from the library, and the page's field that
 # does the same (longest first: "--figures FILE" before "--figures").
 OPTION_FIELDS = (("--allow-missing-figures", "qs_allow_missing"), ("--accept-review", "qs_accept_review"),
-                 ("--figures FILE", "qs_figures"), ("--figures", "qs_figures"),
-                 ("--overrides", "qs_overrides"),
+                 ("--figures FILE", "qs_figures"), ("--figures BESTAND", "qs_figures"),
+                 ("--figures", "qs_figures"), ("--overrides", "qs_overrides"),
                  ("--register", "qs_register"), ("--buyer", "qs_buyer"), ("--sw", "qs_sw"),
                  ("--map", "qs_map"), ("--vat", "qs_vat"), ("--year", "qs_year"))
 NOTE_KEYS = {ACCEPT_REVIEW_NOTE: ("qs_note_accept_review", "qs_accept_review"),
@@ -140,7 +140,7 @@ def quickscan_run(request: Request, form: CheckedForm, config: ConfigDep, scans:
             raise HTTPException(400, t("qs_missing_files", files=", ".join(t(f"qs_{m}") for m in missing)))
         try:
             context = scans.run(tmp, saved, shown, form.get("accept_review") == "1",
-                                form.get("allow_missing_figures") == "1", options)
+                                form.get("allow_missing_figures") == "1", options, t.lang)
         except ScanTimeout:
             raise HTTPException(503, t("qs_too_slow")) from None
         except ScanBusy:

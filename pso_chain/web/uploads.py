@@ -126,10 +126,12 @@ def _check_sheet(xml: bytes, shown: str) -> None:
 
 
 def scan_files(folder: str, files: dict[str, str], shown: dict[str, str], accept_review: bool,
-               allow_missing_figures: bool, options: dict[str, Any] | None = None) -> dict[str, Any]:
+               allow_missing_figures: bool, options: dict[str, Any] | None = None,
+               lang: str = "nl") -> dict[str, Any]:
     """Check and score the uploaded files (in the child process): the page's context, or
-    ``{"error": message}`` for bad input. ``options`` are the page's optional fields (``year``,
-    ``vat``, ``mapping``). The workbook is written into ``folder``."""
+    ``{"error": message}`` for bad input, in the page's language ``lang``. ``options`` are the
+    page's optional fields (``year``, ``vat``, ``mapping``). The workbook is written into
+    ``folder``."""
     paths = {role: Path(path) for role, path in files.items()}
     try:
         for role, path in paths.items():
@@ -142,7 +144,7 @@ def scan_files(folder: str, files: dict[str, str], shown: dict[str, str], accept
             overrides=paths.get("overrides"), accept_review=accept_review,
             allow_missing_figures=allow_missing_figures, **(options or {}))
     except PsoInputError as exc:
-        return {"error": str(exc)}
+        return {"error": exc.describe(lang)}
     write_quickscan(result, Path(folder) / WORKBOOK)
     plan = result.uplift
     return {"result": {"year": result.year, "credits": dict(result.credits)}, "notes": list(result.notes),
