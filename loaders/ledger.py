@@ -50,8 +50,9 @@ def parse_mapping(items: list[str] | None) -> dict[str, str]:
 
 
 def _amount(sheet, cols: dict[str, str], vat_pct: float | None, problems: list[Problem]
-            ) -> tuple[np.ndarray, str]:
-    """Amounts excluding VAT (NaN where unreadable, reported) and how they were found."""
+            ) -> tuple[np.ndarray, tuple[str, dict[str, str]]]:
+    """Amounts excluding VAT (NaN where unreadable, reported) and how they were found (the
+    note's code and its values)."""
     frame = sheet.frame
 
     def number(fld: str) -> np.ndarray:
@@ -62,18 +63,19 @@ def _amount(sheet, cols: dict[str, str], vat_pct: float | None, problems: list[P
         return values
 
     if "amount_excl" in cols:
-        return number("amount_excl"), f"excluding VAT from column {cols['amount_excl']!r}"
+        return number("amount_excl"), ("ledger_rows_excl", {"column": repr(cols["amount_excl"])})
     if "amount_incl" in cols and "vat_amount" in cols:
         return number("amount_incl") - number("vat_amount"), (
-            f"{cols['amount_incl']!r} minus {cols['vat_amount']!r}")
+            "ledger_rows_minus_vat", {"incl": repr(cols["amount_incl"]), "vat": repr(cols["vat_amount"])})
     if "amount_incl" in cols:
         if vat_pct is None:
             problems.append(Problem(sheet.file, None, cols["amount_incl"], None, "vat_needed"))
-            return np.full(len(frame), np.nan), ""
+            return np.full(len(frame), np.nan), ("", {})
         return number("amount_incl") / (1 + vat_pct / 100.0), (
-            f"{cols['amount_incl']!r} including VAT divided by {1 + vat_pct / 100:g} (--vat {vat_pct:g})")
+            "ledger_rows_vat_pct", {"incl": repr(cols["amount_incl"]), "factor": f"{1 + vat_pct / 100:g}",
+                                    "pct": f"{vat_pct:g}"})
     problems.append(Problem(sheet.file, None, None, None, "no_amount_column"))
-    return np.full(len(frame), np.nan), ""
+    return np.full(len(frame), np.nan), ("", {})
 
 
 def read_ledger(path: str | Path, *, profile: str | None = None, mapping: dict[str, str] | None = None,
@@ -87,8 +89,8 @@ def read_ledger(path: str | Path, *, profile: str | None = None, mapping: dict[s
     keys = [header_key(c) for c in sheet.frame.columns]
     chosen: Profile | None = load_profile(profile) if profile else detect_profile(keys)
     cols = recognise(sheet, "ledger", chosen, mapping)
-    notes = [f"{sheet.file}: profile {chosen.title}" + ("" if profile else " (recognised by its headers)")
-             ] if chosen else []
+    notes = [coded("ledger_profile" if profile else "ledger_profile_recognised", file=sheet.file,
+                   profile=chosen.title)] if chosen else []
     problems: list[Problem] = []
     frame = sheet.frame
     n = len(frame)
@@ -109,8 +111,8 @@ def read_ledger(path: str | Path, *, profile: str | None = None, mapping: dict[s
     if "supplier_kvk" in cols:
         kvk, bad_kvk = kvk_numbers(frame[cols["supplier_kvk"]], branch_suffix=True)
         for i in np.flatnonzero(bad_kvk):
-            notes.append(f"{sheet.file}, row {rows[i]}: {frame[cols['supplier_kvk']].iat[i]!r} is not a "
-                         "KvK number (8 digits): matched by name")
+            notes.append(coded("ledger_bad_kvk", file=sheet.file, row=rows[i],
+                               value=repr(frame[cols["supplier_kvk"]].iat[i])))
     for i in np.flatnonzero((names == "").to_numpy() & (kvk == "")):
         problems.append(Problem(sheet.file, rows[i], cols.get("supplier_name"), None,
                                 "no_supplier_in_row"))
@@ -139,7 +141,7 @@ def read_ledger(path: str | Path, *, profile: str | None = None, mapping: dict[s
                                 "no_date_or_year"))
     if problems:
         raise PsoInputError(problems)
-    notes.append(f"{sheet.file}: {n} row(s), amounts {how}")
+    notes.append(coded(how[0], file=sheet.file, n=n, **how[1]))
 
     def col(fld: str) -> list:
         return text(frame[cols[fld]]).tolist() if fld in cols else [""] * n

@@ -27,7 +27,7 @@ from pso_chain.loaders.import_settings import ImportSettings, load_import_settin
 from pso_chain.loaders.invoices import empty_lines, lines_frame
 from pso_chain.loaders.names import kvk_numbers
 
-from pso_chain.errors import Problem, PsoInputError
+from pso_chain.errors import Problem, PsoInputError, coded
 
 CAC = "urn:oasis:names:specification:ubl:schema:xsd:CommonAggregateComponents-2"
 CBC = "urn:oasis:names:specification:ubl:schema:xsd:CommonBasicComponents-2"
@@ -167,14 +167,14 @@ def _documents(paths: list[str | Path], settings: ImportSettings, notes: list[st
                 elif f.suffix.lower() == ".zip":
                     yield from _documents([f], settings, notes)
                 else:
-                    notes.append(f"{f}: not an .xml file, left out")
+                    notes.append(coded("ubl_not_xml", file=f))
         elif path.is_file() and path.suffix.lower() == ".zip":
             for name, data in _zip_members(path, settings):
                 source = f"{path}:{name}"
                 if name.lower().endswith(".xml"):
                     yield source, data
                 else:
-                    notes.append(f"{source}: not an .xml file, left out")
+                    notes.append(coded("ubl_not_xml", file=source))
         elif path.is_file():
             yield str(path), path.read_bytes()[: settings.max_file_bytes + 1]
         else:
@@ -207,8 +207,8 @@ def read_ubl(paths: list[str | Path], settings: ImportSettings | None = None
     if problems:
         raise PsoInputError(problems)
     if not rows:
-        return empty_lines(), notes + ["no UBL invoices found"]
+        return empty_lines(), notes + ["ubl_none"]
     lines = lines_frame({c: [r[c] for r in rows] for c in rows[0]})
     credits = int((lines["amount_eur"] < 0).sum())
-    notes.append(f"{len(lines)} UBL document(s) read, {credits} credit note(s)")
+    notes.append(coded("ubl_read", n=len(lines), credits=credits))
     return lines, notes

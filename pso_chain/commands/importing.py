@@ -12,7 +12,7 @@ import typer
 from rich.markup import escape
 
 from pso_chain import api
-from pso_chain.commands.common import RulesOpt, console, err_console, fails_on_bad_input, t, write_xlsx
+from pso_chain.commands.common import RulesOpt, code, console, err_console, fails_on_bad_input, t, write_xlsx
 from pso_chain.errors import PsoInputError
 from pso_chain.importing.quickscan_files import (
     FLAG_NOTE_KEYS,
@@ -84,7 +84,7 @@ def _summary(report, requests, notes) -> None:
                            unmatched=counts.get("unmatched", 0), n=len(report))), highlight=False)
     for note in notes:
         style = "bold yellow" if note in FLAG_NOTE_KEYS else "dim"
-        text = t(FLAG_NOTE_KEYS[note]) if note in FLAG_NOTE_KEYS else note
+        text = t(FLAG_NOTE_KEYS[note]) if note in FLAG_NOTE_KEYS else code(note)
         console.print(f"[{style}]{escape(text)}[/{style}]", highlight=False)
     if len(requests):
         console.print(escape(t("request_count", n=len(requests))), highlight=False)

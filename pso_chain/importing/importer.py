@@ -21,6 +21,7 @@ from pso_chain.errors import Problem, PsoInputError, coded
 from pso_chain.importing.matching import CANDIDATE_COLUMNS, match_suppliers
 from pso_chain.importing.report_summary import summary_lines
 from pso_chain.loaders.import_settings import ImportSettings
+from pso_chain.messages import readable
 from pso_chain.outputs.files import spreadsheet_safe, write_xlsx
 from pso_chain.rules import Rules
 
@@ -65,7 +66,8 @@ class ImportResult:
             path = folder / f"{name}.csv"
             spreadsheet_safe(frame).to_csv(path, index=False, encoding="utf-8")  # read back unguarded
             paths.append(path)
-        (folder / "notes.txt").write_text("\n".join(self.notes) + "\n", encoding="utf-8")
+        (folder / "notes.txt").write_text("\n".join(readable(n, "en") for n in self.notes) + "\n",
+                                          encoding="utf-8")
         paths.append(folder / "notes.txt")
         notes = pd.DataFrame({"note": self.notes})
         for stem, frame in (("match-report", self.match_report), ("request-list", self.request_list)):

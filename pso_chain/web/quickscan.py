@@ -19,6 +19,7 @@ from fastapi.responses import HTMLResponse, Response
 from starlette.datastructures import UploadFile
 
 from pso_chain.importing.importer import ACCEPT_REVIEW_NOTE, MISSING_FIGURES_NOTE
+from pso_chain.messages import readable
 from pso_chain.web.deps import ConfigDep, DownloadsDep, ScansDep
 from pso_chain.web.i18n import Text
 from pso_chain.web.pages import CheckedForm
@@ -147,7 +148,7 @@ def quickscan_run(request: Request, form: CheckedForm, config: ConfigDep, scans:
             raise HTTPException(503, t("qs_busy"), headers={"Retry-After": "60"}) from None
         if "error" in context:
             raise HTTPException(400, in_user_terms(context["error"], folder, saved, shown, t))
-        context["notes"] = [page_note(n, t) or in_user_terms(n, folder, saved, shown, t)
+        context["notes"] = [page_note(n, t) or in_user_terms(readable(n, t.lang), folder, saved, shown, t)
                             for n in context["notes"]]
         for row in context["matches"]:
             row["note"] = in_user_terms(str(row.get("note") or ""), folder, saved, shown, t)
