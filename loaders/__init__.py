@@ -14,7 +14,7 @@ from pso_chain.loaders.csv_loader import read_csv_table
 from pso_chain.loaders.parquet_loader import read_parquet_table
 from pso_chain.loaders.xlsx_loader import read_xlsx_table
 
-from pso_chain.errors import Problem, PsoInputError
+from pso_chain.errors import Problem, PsoInputError, coded
 
 TABLES = ("organisations", "purchases", "employees_records", "certifications")
 REQUIRED_TABLES = ("organisations", "purchases")
@@ -29,7 +29,7 @@ def read_table(path: str | Path, id_columns: tuple[str, ...] = ()) -> RawTable:
     reader = READERS.get(path.suffix.lower())
     if reader is None:
         raise PsoInputError(
-            Problem(str(path), None, None, None, "unsupported file type (use .csv, .parquet or .xlsx)")
+            Problem(str(path), None, None, None, "unsupported_table_type")
         )
     return reader(path, id_columns=id_columns)
 
@@ -40,7 +40,7 @@ def find_table(folder: Path, name: str) -> Path | None:
     if len(found) > 1:
         names = ", ".join(p.name for p in found)
         raise PsoInputError(
-            Problem(str(folder), None, None, None, f"table {name} given more than once: {names}")
+            Problem(str(folder), None, None, None, coded("table_twice", table=name, files=names))
         )
     return found[0] if found else None
 
@@ -57,7 +57,7 @@ def read_folder(folder: str | Path) -> dict[str, RawTable]:
     """Read every canonical table present in a dataset folder."""
     folder = Path(folder)
     if not folder.is_dir():
-        raise PsoInputError(Problem(str(folder), None, None, None, "dataset folder not found"))
+        raise PsoInputError(Problem(str(folder), None, None, None, "folder_not_found"))
     tables: dict[str, RawTable] = {}
     for name in TABLES:
         path = find_table(folder, name)
@@ -65,7 +65,7 @@ def read_folder(folder: str | Path) -> dict[str, RawTable]:
             if name in REQUIRED_TABLES:
                 raise PsoInputError(
                     Problem(str(folder / f"{name}.csv"), None, None, None,
-                            f"required table {name} not found (.csv, .parquet or .xlsx)")
+                            coded("table_missing", table=name))
                 )
             continue
         tables[name] = read_table(path, id_columns=ID_COLUMNS[name])

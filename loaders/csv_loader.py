@@ -10,7 +10,7 @@ from pathlib import Path
 import pandas as pd
 from pso_chain.loaders.base import RawTable
 
-from pso_chain.errors import Problem, PsoInputError
+from pso_chain.errors import Problem, PsoInputError, coded
 from pso_chain.parsing import without_formula_guard
 
 ENCODINGS = ("utf-8-sig", "cp1252")
@@ -72,8 +72,7 @@ def _utf8_mix(path: Path) -> None:
             bad = i + 1 if bad is None else bad
         if bad is not None and utf8_text:
             text = lines[bad - 1].decode("cp1252", errors="replace").strip()[:60]
-            _fail(path, bad, "this row is not UTF-8 while the rest of the file is (pasted from "
-                             "another program?): save the file as UTF-8", value=text)
+            _fail(path, bad, "row_not_utf8", value=text)
 
 
 def _parse(source, path: Path, sep: str, encoding: str | None, skip: int) -> pd.DataFrame:
@@ -85,11 +84,10 @@ def _parse(source, path: Path, sep: str, encoding: str | None, skip: int) -> pd.
         found = FIELDS.search(str(exc))
         if found:
             expected, line, saw = (int(g) for g in found.groups())
-            _fail(path, line + skip, f"{saw} fields where the header has {expected} (a separator at "
-                                     "the end of the line, or a value with an unquoted separator?)")
+            _fail(path, line + skip, coded("field_count", saw=saw, expected=expected))
         _fail(path, None, f"not valid CSV: {exc}")
     except pd.errors.EmptyDataError:
-        _fail(path, 1, "file is empty")
+        _fail(path, 1, "file_empty")
 
 
 def read_csv_table(path: Path, id_columns: tuple[str, ...] = ()) -> RawTable:
@@ -101,7 +99,7 @@ def read_csv_table(path: Path, id_columns: tuple[str, ...] = ()) -> RawTable:
     with path.open("rb") as handle:
         head = handle.read(HEAD_BYTES)
     if not head.strip():
-        _fail(path, 1, "file is empty")
+        _fail(path, 1, "file_empty")
     source: object = path
     encodings: tuple[str | None, ...] = ENCODINGS
     if head.startswith((b"\xff\xfe", b"\xfe\xff")):  # UTF-16 with BOM (Excel "Unicode text")
@@ -111,7 +109,7 @@ def read_csv_table(path: Path, id_columns: tuple[str, ...] = ()) -> RawTable:
             _fail(path, None, f"not valid UTF-16 text: {exc}")
         source, encodings, shown = io.StringIO(text), (None,), text[:HEAD_BYTES]
     elif b"\x00" in head:
-        _fail(path, None, "not a text file (binary data): export the table as CSV")
+        _fail(path, None, "binary_file")
     else:
         shown = head.decode("utf-8-sig", errors="replace")  # only to find the separator
     first = shown.split("\n", 1)[0].rstrip("\r")
@@ -129,7 +127,7 @@ def read_csv_table(path: Path, id_columns: tuple[str, ...] = ()) -> RawTable:
             if encoding == "utf-8-sig":
                 _utf8_mix(path)
     if frame is None:
-        _fail(path, None, "neither UTF-8 nor cp1252 text: save the file as UTF-8")
+        _fail(path, None, "not_utf8_or_cp1252")
     header = [str(c).strip().lower() for c in frame.iloc[0]] if len(frame) else []
     frame = frame.iloc[1:].reset_index(drop=True)
     frame.columns = header
@@ -150,8 +148,8 @@ def _check_header(path: Path, header: list[str], row: int) -> None:
     seen: dict[str, int] = {}
     for i, name in enumerate(header):
         if name in seen:
-            _fail(path, row, f"duplicate column (also when differing only in case): columns "
-                             f"{seen[name] + 1} and {i + 1} are both '{name}'", column=name)
+            _fail(path, row, coded("duplicate_column", first=seen[name] + 1, second=i + 1, name=name),
+                  column=name)
         seen[name] = i
 
 

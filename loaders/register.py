@@ -18,7 +18,7 @@ from pso_chain.loaders.import_settings import ImportSettings, load_import_settin
 from pso_chain.loaders.names import kvk_numbers, plain
 from pso_chain.loaders.sheet import Sheet, known_headers, read_sheet, recognise
 
-from pso_chain.errors import Problem, PsoInputError
+from pso_chain.errors import Problem, PsoInputError, coded
 from pso_chain.parsing import text, to_date, to_number
 
 REGISTER_COLUMNS = ["kvk", "name", "place", "postcode", "level", "level_text", "valid_from",
@@ -49,8 +49,8 @@ def _read(path: str | Path, kind: str, required: tuple[str, ...]) -> tuple[Sheet
     missing = [f for f in required if f not in cols]
     if missing:
         raise PsoInputError(Problem(sheet.file, None, None, None,
-                                    f"no column for {', '.join(missing)} (it has: "
-                                    f"{', '.join(sheet.frame.columns)})"))
+                                    coded("no_column_for", fields=", ".join(missing),
+                                          has=", ".join(sheet.frame.columns))))
     return sheet, cols, [sheet.row_number(int(i)) for i in sheet.frame.index]
 
 
@@ -60,7 +60,7 @@ def _kvk(sheet: Sheet, cols: dict[str, str], rows: list[int], problems: list[Pro
     kvk, bad = kvk_numbers(raw)
     for i in np.flatnonzero(bad | ((kvk == "") if required else False)):
         problems.append(Problem(sheet.file, rows[i], cols["kvk"], raw.iat[i],
-                                "not a KvK number (8 digits; a 12-digit vestigingsnummer is not one)"))
+                                "not_a_kvk"))
     return kvk
 
 
@@ -72,7 +72,7 @@ def _numbers(sheet: Sheet, cols: dict[str, str], fld: str, rows: list[int],
     wrong = bad | ((values <= 0) if positive else (values < 0))
     for i in np.flatnonzero(wrong & ~np.isnan(values) | bad):
         problems.append(Problem(sheet.file, rows[i], cols[fld], sheet.frame[cols[fld]].iat[i],
-                                "must be a number > 0" if positive else "must be a number >= 0"))
+                                "must_be_positive" if positive else "must_be_non_negative"))
     return np.where(wrong, np.nan, values)
 
 
@@ -91,14 +91,14 @@ def read_register(path: str | Path, settings: ImportSettings | None = None) -> p
     for i, (w, code) in enumerate(zip(written, levels, strict=True)):
         if not code:
             problems.append(Problem(sheet.file, rows[i], cols["level"], w,
-                                    "level not recognised (Aspirant, Trede 1, Trede 2, Trede 3, PSO 30+)"))
+                                    "register_level_unknown"))
     dates = {}
     for fld in ("valid_from", "valid_until"):
         if fld in cols:
             values, bad, _ = to_date(sheet.frame[cols[fld]])
             for i in np.flatnonzero(bad):
                 problems.append(Problem(sheet.file, rows[i], cols[fld], sheet.frame[cols[fld]].iat[i],
-                                        "not a date (use DD-MM-YYYY or YYYY-MM-DD)"))
+                                        "not_a_date"))
             dates[fld] = values.to_numpy()
         else:
             dates[fld] = np.full(len(rows), np.datetime64("NaT"), dtype="datetime64[s]")
@@ -106,7 +106,7 @@ def read_register(path: str | Path, settings: ImportSettings | None = None) -> p
         dates["valid_until"] < dates["valid_from"])
     for i in np.flatnonzero(wrong):
         problems.append(Problem(sheet.file, rows[i], cols["valid_until"], None,
-                                "valid until before valid from"))
+                                coded("end_before_start", end=cols["valid_until"], start=cols["valid_from"])))
     revenue = _numbers(sheet, cols, "revenue_eur", rows, problems, positive=True)
     target = _numbers(sheet, cols, "target_fte", rows, problems, positive=False)
     if problems:
@@ -140,7 +140,7 @@ def read_figures(path: str | Path) -> pd.DataFrame:
     sheet, cols, rows = _read(path, "figures", ("kvk",))
     if "revenue_eur" not in cols and "target_fte" not in cols:
         raise PsoInputError(Problem(sheet.file, None, None, None,
-                                    "no revenue (omzet) or target FTE (doelgroep fte) column"))
+                                    "no_figures_columns"))
     problems: list[Problem] = []
     kvk = _kvk(sheet, cols, rows, problems)
     out = pd.DataFrame({
@@ -153,7 +153,7 @@ def read_figures(path: str | Path) -> pd.DataFrame:
     }, columns=FIGURES_COLUMNS)
     dup = out["kvk"].duplicated(keep="first") & (out["kvk"] != "")
     for i in np.flatnonzero(dup.to_numpy()):
-        problems.append(Problem(sheet.file, rows[i], cols["kvk"], kvk[i], "KvK given twice"))
+        problems.append(Problem(sheet.file, rows[i], cols["kvk"], kvk[i], "kvk_twice"))
     if problems:
         raise PsoInputError(problems)
     return out
@@ -178,7 +178,7 @@ def read_overrides(path: str | Path) -> pd.DataFrame:
     missing = [c for c in ("ledger_name", "ledger_place", "status", "matched_kvk") if c not in cols]
     if missing:
         raise PsoInputError(Problem(sheet.file, None, None, None,
-                                    f"not a match report: no column {', '.join(missing)}"))
+                                    coded("not_a_match_report", fields=", ".join(missing))))
     frame = sheet.frame
     rows = [sheet.row_number(int(i)) for i in frame.index]
     status = text(frame[cols["status"]]).str.lower().str.strip()
@@ -189,10 +189,10 @@ def read_overrides(path: str | Path) -> pd.DataFrame:
     for i, s in enumerate(status.tolist()):
         if s not in OVERRIDE_STATUSES:
             problems.append(Problem(sheet.file, rows[i], cols["status"], s,
-                                    f"status must be one of {', '.join(OVERRIDE_STATUSES)}"))
+                                    coded("status_unknown", statuses=", ".join(OVERRIDE_STATUSES))))
         elif s == "accepted" and (bad[i] or not kvk[i]):
             problems.append(Problem(sheet.file, rows[i], cols["matched_kvk"], raw_kvk.iat[i],
-                                    "an accepted row needs matched_kvk: the 8-digit KvK number"))
+                                    "accepted_needs_kvk"))
     if problems:
         raise PsoInputError(problems)
     unquote = lambda s: text(s).str.replace(r"^'(?=[=+\-@])", "", regex=True)  # noqa: E731 (xlsx text)

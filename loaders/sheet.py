@@ -22,7 +22,7 @@ import pandas as pd
 from pso_chain.loaders.csv_loader import ENCODINGS, decode_utf16, sniff_separator
 from pso_chain.loaders.csv_loader import decimal_comma as comma_decimals
 
-from pso_chain.errors import Problem, PsoInputError
+from pso_chain.errors import Problem, PsoInputError, coded
 
 HEADER_SCAN_ROWS = 15
 
@@ -66,8 +66,7 @@ def load_profile(name: str) -> Profile:
     path = Path(name) if name.endswith(".toml") else _profiles_dir() / f"{name.lower()}.toml"
     if not path.is_file() or path.stem == "headers":
         raise PsoInputError(Problem(name, None, None, None,
-                                    f"unknown profile (use one of {', '.join(profile_names())} "
-                                    "or a .toml file)"))
+                                    coded("unknown_profile", profiles=", ".join(profile_names()))))
     try:
         raw = tomllib.loads(path.read_text(encoding="utf-8"))
     except tomllib.TOMLDecodeError as exc:
@@ -112,7 +111,7 @@ def _decode(path: Path) -> str:
             return data.decode(encoding)
         except UnicodeDecodeError:
             continue
-    raise PsoInputError(Problem(str(path), None, None, None, "neither UTF-8 nor cp1252 text"))
+    raise PsoInputError(Problem(str(path), None, None, None, "not_utf8_or_cp1252"))
 
 
 def _header_row(rows: list[list[object]], known: set[str]) -> int:
@@ -128,12 +127,12 @@ def read_sheet(path: str | Path, known: set[str]) -> Sheet:
     """Read a CSV or XLSX file whose header row is the first top line with known headers."""
     path = Path(path)
     if not path.is_file():
-        raise PsoInputError(Problem(str(path), None, None, None, "file not found"))
+        raise PsoInputError(Problem(str(path), None, None, None, "file_not_found"))
     suffix = path.suffix.lower()
     if suffix in (".csv", ".txt"):
         text = _decode(path)
         if not text.strip():
-            raise PsoInputError(Problem(str(path), 1, None, None, "file is empty"))
+            raise PsoInputError(Problem(str(path), 1, None, None, "file_empty"))
         lines = text.splitlines()
         sep = sniff_separator(max(lines[:HEADER_SCAN_ROWS], key=lambda x: max(x.count(s) for s in ";,\t")))
         top = [ln.split(sep) for ln in lines[:HEADER_SCAN_ROWS]]
@@ -157,7 +156,7 @@ def read_sheet(path: str | Path, known: set[str]) -> Sheet:
         decimal_comma = True  # text cells in Dutch workbooks: "1.234,56"
     else:
         raise PsoInputError(Problem(str(path), None, None, None,
-                                    "unsupported file type (use .csv or .xlsx)"))
+                                    "unsupported_sheet_type"))
     frame.columns = [str(c).strip() for c in frame.columns]
     if len(frame) and len(frame.columns):  # empty rows in the middle (row numbers are kept)
         cells = frame.astype(str).to_numpy().astype(str)
@@ -174,8 +173,7 @@ def recognise(sheet: Sheet, kind: str, profile: Profile | None = None,
         key = header_key(column)
         if key not in keys:
             raise PsoInputError(Problem(sheet.file, None, column, None,
-                                        f"--map names a column the file does not have "
-                                        f"(it has: {', '.join(sheet.frame.columns)})"))
+                                        coded("map_column_missing", has=", ".join(sheet.frame.columns))))
         found[fld] = keys[key]
     taken = set(found.values())
     if profile is not None:

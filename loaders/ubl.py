@@ -79,39 +79,38 @@ def parse_invoice(data: bytes, source: str, settings: ImportSettings) -> tuple[d
     kind = ROOTS.get(_local(root.tag))
     if kind is None:
         return None, [Problem(source, None, _local(root.tag), None,
-                              "not a UBL Invoice or CreditNote (root element)")]
+                              "not_ubl")]
     problems: list[Problem] = []
     if kind == "invoice" and _text(root, "cbc:InvoiceTypeCode") in CREDIT_TYPE_CODES:
         kind = "credit"
     party = root.find("cac:AccountingSupplierParty/cac:Party", NS)
     if party is None:
-        return None, [Problem(source, None, "cac:AccountingSupplierParty", None, "no supplier party")]
+        return None, [Problem(source, None, "cac:AccountingSupplierParty", None, "ubl_no_supplier_party")]
     name = _text(party, "cac:PartyName/cbc:Name") or _text(party, "cac:PartyLegalEntity/cbc:RegistrationName")
     kvk, legal = _kvk_and_legal(party, settings)
     if not name and not kvk:
         problems.append(Problem(source, None, "cac:AccountingSupplierParty", None,
-                                "supplier has no name and no KvK number"))
+                                "ubl_supplier_unnamed"))
     amount_node = root.find(AMOUNT_PATH, NS)
     amount = np.nan
     if amount_node is None or not (amount_node.text or "").strip():
-        problems.append(Problem(source, None, AMOUNT_PATH, None, "amount excluding VAT is missing"))
+        problems.append(Problem(source, None, AMOUNT_PATH, None, "ubl_amount_missing"))
     else:
         try:
             amount = float(amount_node.text.strip())
         except ValueError:
-            problems.append(Problem(source, None, AMOUNT_PATH, amount_node.text, "not a number"))
+            problems.append(Problem(source, None, AMOUNT_PATH, amount_node.text, "not_a_number"))
         currencies = {(amount_node.get("currencyID") or "").upper(),
                       _text(root, "cbc:DocumentCurrencyCode").upper()}
         for cur in sorted(currencies):
             if cur and cur != settings.currency:
                 problems.append(Problem(source, None, "cbc:DocumentCurrencyCode", cur,
-                                        f"invoice not in {settings.currency} (not converted: "
-                                        "convert or leave the file out)"))
+                                        coded("ubl_currency", currency=settings.currency)))
     issued = _text(root, "cbc:IssueDate")
     day = pd.to_datetime(issued, format="%Y-%m-%d", errors="coerce") if issued else pd.NaT
     if pd.isna(day):
         problems.append(Problem(source, None, "cbc:IssueDate", issued or None,
-                                "issue date missing or not YYYY-MM-DD"))
+                                "ubl_issue_date"))
     if problems:
         return None, problems
     return {
@@ -194,7 +193,7 @@ def read_ubl(paths: list[str | Path], settings: ImportSettings | None = None
     problems: list[Problem] = []
     for source, data in _documents(paths, settings, notes):
         if data is None:
-            problems.append(Problem(source, None, None, None, "file or folder not found"))
+            problems.append(Problem(source, None, None, None, "path_not_found"))
             continue
         if len(data) > settings.max_file_bytes:
             problems.append(Problem(source, None, None, None,

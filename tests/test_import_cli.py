@@ -177,6 +177,16 @@ def _ubl_row(w) -> dict:
     return w.invoices[w.invoices["type"] == "invoice"].iloc[0].to_dict()
 
 
+def test_bad_ubl_files_in_dutch(books, tmp_path):
+    """The default language: the UBL problems in Dutch, the file still named."""
+    w, base, lists = books
+    folder = write_ubl_folder(w.invoices.head(3), tmp_path / "ubl")
+    doc = ubl_document(_ubl_row(w)).replace('currencyID="EUR">', 'currencyID="USD">')
+    (folder / "broken.xml").write_text(doc, encoding="utf-8")
+    said = errors(run("import", "ubl", folder, *common(lists), "--out", tmp_path / "ds"))
+    assert "broken.xml" in said and "factuur niet in EUR" in said and "invoice not in" not in said
+
+
 @pytest.mark.parametrize("mutate,expected", [
     (lambda doc: "this is not xml", "not well-formed XML"),
     (lambda doc: doc.replace('currencyID="EUR">', 'currencyID="USD">'), "invoice not in EUR"),
@@ -190,7 +200,7 @@ def test_bad_ubl_files_are_named(books, tmp_path, mutate, expected):
     w, base, lists = books
     folder = write_ubl_folder(w.invoices.head(3), tmp_path / "ubl")
     (folder / "broken.xml").write_text(mutate(ubl_document(_ubl_row(w))), encoding="utf-8")
-    result = run("import", "ubl", folder, *common(lists), "--out", tmp_path / "ds")
+    result = run("--lang", "en", "import", "ubl", folder, *common(lists), "--out", tmp_path / "ds")
     assert result.exit_code == 1
     assert "broken.xml" in errors(result) and expected in errors(result)
 

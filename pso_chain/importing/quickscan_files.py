@@ -120,7 +120,8 @@ def summary_rows(result: QuickscanResult) -> pd.DataFrame:
         ("inkopen die meetellen", f"{sum(1 for p in ex['purchases'] if p['counted'])} van "
                                   f"{len(ex['purchases'])}"),
     ]
-    rows += [("matchrapport", n.split(": ", 1)[1]) for n in result.notes if n.startswith("matchrapport: ")]
+    rows += [("matchrapport", messages.readable(n, "nl").split(": ", 1)[1]) for n in result.notes
+             if n.startswith(("match_shares", "unmatched_large"))]
     rows += [("volgende trede", line) for line in next_trede_lines(result)]
     rows += [("let op", n) for n in flag_notes(result)]
     return pd.DataFrame(rows, columns=["onderdeel", "waarde"])

@@ -5,8 +5,9 @@ from __future__ import annotations
 
 import pandas as pd
 
+from pso_chain.errors import coded
+
 STATUSES = ("accepted", "review", "unmatched")
-DUTCH_STATUS = {"accepted": "geaccepteerd", "review": "ter beoordeling", "unmatched": "niet gevonden"}
 
 
 def spend_summary(report: pd.DataFrame) -> dict[str, float]:
@@ -17,27 +18,21 @@ def spend_summary(report: pd.DataFrame) -> dict[str, float]:
             for s in STATUSES}
 
 
-def _eur(value: float) -> str:
-    return "€ " + f"{value:,.0f}".replace(",", ".")
-
-
-def _pct(value: float) -> str:
-    return f"{100 * value:.1f}%".replace(".", ",")
-
-
 def summary_lines(report: pd.DataFrame, spend_share: float) -> list[str]:
-    """Dutch lines for the notes: the spend shares, then the count of unmatched suppliers among
-    the largest (those making up ``spend_share`` of the spend), listed with their candidates."""
+    """Notes (codes read in the reader's language): the spend shares, then the count of
+    unmatched suppliers among the largest (those making up ``spend_share`` of the spend),
+    listed with their candidates."""
     shares = spend_summary(report)
     total = float(report["amount_eur"].astype(float).clip(lower=0).sum())
     counts = report["status"].value_counts()
-    parts = [f"{_pct(shares[s])} {DUTCH_STATUS[s]} ({int(counts.get(s, 0))} leveranciers)" for s in STATUSES]
-    lines = [f"matchrapport: van {_eur(total)} inkoop is " + ", ".join(parts)]
+    per_status: dict[str, object] = {}
+    for status in STATUSES:
+        per_status[f"{status}_pct"] = f"{100 * shares[status]:.1f}"
+        per_status[f"{status}_n"] = int(counts.get(status, 0))
+    lines = [coded("match_shares", total_eur=f"{total:.0f}", **per_status)]
     if "spend_share" in report.columns:
         before = report["spend_share"] - report["amount_eur"].astype(float).clip(lower=0) / max(total, 1e-9)
         large = report[report["status"].eq("unmatched") & (before < spend_share)]
         if len(large):
-            lines.append(f"matchrapport: {len(large)} niet gevonden leverancier(s) binnen "
-                         f"{_pct(spend_share)} "
-                         "van de inkoop, met hun beste kandidaten in de kolom alternatives")
+            lines.append(coded("unmatched_large", n=len(large), share_pct=f"{100 * spend_share:.1f}"))
     return lines
