@@ -128,7 +128,7 @@ def date(value: Any, lang: str) -> str:
 # --- codes: what the engine says, stable in machine outputs, read in a language when shown ---------
 ISO_DAY = re.compile(r"\d{4}-\d{2}-\d{2}")
 NUMBER = re.compile(r"-?\d+(\.\d+)?")
-VERBATIM = {"name", "low", "high", "codes", "levels", "years"}  # values shown as written
+VERBATIM = {"name", "row"}  # shown as written: a firm called "12345", row 12345 (not "12.345")
 
 
 def _value(name: str, value: str, lang: str) -> str:

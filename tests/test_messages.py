@@ -88,3 +88,17 @@ def test_rounding_follows_the_float_and_an_unknown_language_is_bad_input():
     assert messages.number(-0.5, "en", 0) in ("-0", "-1", "0")
     with pytest.raises(Exception, match="lang"):
         messages.text("words.yes", "de")
+
+
+def test_problem_frames_and_row_numbers_read_as_written():
+    """A problem's place in Dutch and English; a row number or a firm's name in a coded note is
+    never written as a grouped number ("rij 12345", not "rij 12.345")."""
+    from pso_chain.errors import Problem, PsoInputError, coded
+    from pso_chain.messages import readable
+
+    error = PsoInputError(Problem("purchases.csv", 12345, "date", "x", "not_a_date"))
+    assert str(error) == "purchases.csv, row 12345, column date (value 'x'): not a date (use YYYY-MM-DD or DD-MM-YYYY)"
+    assert error.describe("nl").startswith("purchases.csv, rij 12345, kolom date (waarde 'x'): geen datum")
+    note = coded("ledger_bad_kvk", file="a.csv", row=12345, value="'123'")
+    assert readable(note, "nl") == "a.csv, rij 12345: '123' is geen KvK-nummer (8 cijfers): op naam gezocht"
+    assert "12345: telt mee" in readable(coded("figures_missing", name="12345", missing="missing_revenue"), "nl")

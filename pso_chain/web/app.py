@@ -88,8 +88,10 @@ def error_response(request: Request, status: int, message: str) -> Response:
 def public_message(request: Request, exc: Exception) -> str:
     """An input error's message without the server's folders (file names stay); on a page in
     the page's language, in the API in English (as the API's other texts)."""
-    text = exc.describe(request.state.t.lang) if isinstance(exc, PsoInputError) and not is_api(request) \
-        else str(exc)
+    if isinstance(exc, PsoInputError) and not is_api(request):
+        text = exc.describe(getattr(request.state, "t", Text()).lang)
+    else:
+        text = str(exc)
     source = request.app.state.holder.source
     if source is not None and not str(source).startswith(("bolt", "neo4j")):
         folder = str(Path(source).resolve())
